@@ -1,0 +1,88 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import type { Logger } from 'pino';
+import type { Config } from './config.ts';
+import { openApiRoutes } from './features/api-docs/openapi.routes.ts';
+import { healthRoutes } from './features/health/health.routes.ts';
+import { webRoutes } from './features/web/web.routes.ts';
+import type { Database } from './platform/db/database.ts';
+import { createMetrics } from './platform/http/metrics.ts';
+import { errorHandler } from './platform/http/problem.ts';
+import { defineRoute, installPolicyCheck } from './platform/http/routes.ts';
+import { installSecurityHeaders } from './platform/http/security-headers.ts';
+import type { Lifecycle } from './platform/lifecycle.ts';
+
+export interface AppDeps {
+  readonly config: Config;
+  readonly database: Database;
+  readonly log: Logger;
+  readonly lifecycle: Lifecycle;
+  /** Where the built SPA lives; tests point it at a fixture. */
+  readonly webDir?: string;
+}
+
+export const VERSION: string = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
+
+/** The whole HTTP application, without listening: main.ts listens, tests use inject(). */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config, database, log } = deps;
+  const app = Fastify({
+    loggerInstance: log,
+    // Fastify's own request lines would carry the raw URL; the onResponse hook below logs instead.
+    logController: new LogController({ disableRequestLogging: true }),
+    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+    // Fastify accepts a hop count here too; its https overload's type omits it.
+    trustProxy: config.trustProxy === false ? false : (config.trustProxy as unknown as string[]),
+    bodyLimit: config.bodyLimitBytes,
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    routerOptions: { maxParamLength: 200 },
+    ...(config.tls
+      ? { https: { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } }
+      : {}),
+  }) as unknown as FastifyInstance;
+
+  app.setErrorHandler(errorHandler(log));
+  installSecurityHeaders(app, config.tls !== undefined);
+  installPolicyCheck(app, config.metricsToken);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    log.info(
+      {
+        reqId: request.id,
+        method: request.method,
+        route: request.routeOptions.url ?? 'unmatched',
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      },
+      'request',
+    );
+  });
+  const metrics = createMetrics(() => database.poolStats());
+  metrics.install(app);
+
+  openApiRoutes(app, VERSION);
+  healthRoutes(app, { lifecycle: deps.lifecycle, ping: () => database.ping() });
+  defineRoute(app, {
+    method: 'GET',
+    url: '/metrics',
+    policy: 'metrics',
+    summary: 'Prometheus metrics (needs the metrics token as a bearer token)',
+    tags: ['meta'],
+    responses: { 200: { description: 'Prometheus text format' } },
+    handler: async (_input, _request, reply) => {
+      reply.type(metrics.registry.contentType);
+      return metrics.registry.metrics();
+    },
+  });
+  await webRoutes(app, deps.webDir);
+  return app;
+}

@@ -1,0 +1,190 @@
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The one typed configuration of the server. Every variable is prefixed TMA_ except the
+ * conventional DATABASE_URL and PORT. Secrets may also be given as NAME_FILE (container secrets).
+ */
+export interface Config {
+  readonly env: 'production' | 'development' | 'test';
+  readonly host: string;
+  readonly port: number;
+  readonly dataDir: string;
+  readonly secretsDir: string;
+  readonly publicUrl: URL;
+  readonly databaseUrl: string | undefined;
+  readonly migrationDatabaseUrl: string | undefined;
+  readonly dbPoolMax: number;
+  readonly dbStatementTimeoutMs: number;
+  readonly trustProxy: TrustProxy;
+  readonly metricsToken: string | undefined;
+  readonly tls: { readonly certFile: string; readonly keyFile: string } | undefined;
+  readonly shutdownGraceMs: number;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
+  readonly bodyLimitBytes: number;
+}
+
+/** false: trust no proxy; a number: that many hops; a list: those addresses or CIDR ranges. */
+export type TrustProxy = false | number | readonly string[];
+
+export class ConfigError extends Error {
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+/** Variables that hold secrets: accepted as NAME or NAME_FILE, never echoed in errors. */
+const SECRET_VARS = ['DATABASE_URL', 'TMA_MIGRATION_DATABASE_URL', 'TMA_METRICS_TOKEN'] as const;
+
+const int = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d{1,10}$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+
+const postgresUrl = z.string().refine((v) => {
+  try {
+    const u = new URL(v);
+    return u.protocol === 'postgres:' || u.protocol === 'postgresql:';
+  } catch {
+    return false;
+  }
+}, 'must be a postgres:// URL');
+
+const schema = z.object({
+  NODE_ENV: z.enum(['production', 'development', 'test']).default('development'),
+  TMA_HOST: z.string().min(1).default('127.0.0.1'),
+  TMA_PORT: int(0, 65535).optional(),
+  PORT: int(0, 65535).optional(),
+  TMA_DATA_DIR: z.string().min(1).default('./data'),
+  TMA_SECRETS_DIR: z.string().min(1).default('./secrets'),
+  TMA_PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).default('http://localhost:3000'),
+  DATABASE_URL: postgresUrl.optional(),
+  TMA_MIGRATION_DATABASE_URL: postgresUrl.optional(),
+  TMA_DB_POOL_MAX: int(1, 200).default(10),
+  TMA_DB_STATEMENT_TIMEOUT_MS: int(100, 600_000).default(15_000),
+  TMA_TRUST_PROXY: z.string().optional(),
+  TMA_METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
+  TMA_TLS_CERT_FILE: z.string().min(1).optional(),
+  TMA_TLS_KEY_FILE: z.string().min(1).optional(),
+  TMA_SHUTDOWN_GRACE_MS: int(0, 600_000).default(25_000),
+  TMA_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
+  TMA_BODY_LIMIT_BYTES: int(1024, 100 * 1024 * 1024).default(1024 * 1024),
+});
+
+/** Reads NAME_FILE into NAME for secret variables; both at once is an error. */
+function resolveSecretFiles(env: NodeJS.ProcessEnv, problems: string[]): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = { ...env };
+  for (const name of SECRET_VARS) {
+    const file = env[`${name}_FILE`];
+    if (file === undefined) continue;
+    if (env[name] !== undefined) {
+      problems.push(`${name} and ${name}_FILE are both set; set only one`);
+      continue;
+    }
+    try {
+      out[name] = readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+      problems.push(`${name}_FILE: cannot read ${file} (${code})`);
+    }
+  }
+  return out;
+}
+
+export function parseTrustProxy(raw: string | undefined): TrustProxy | { error: string } {
+  if (raw === undefined || raw.trim() === '' || raw === 'false') return false;
+  if (/^\d{1,2}$/.test(raw.trim())) {
+    const hops = Number(raw.trim());
+    return hops === 0 ? false : hops;
+  }
+  const entries = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const entry of entries) {
+    const [address, bits, ...rest] = entry.split('/');
+    const family = isIP(address ?? '');
+    const maxBits = family === 4 ? 32 : 128;
+    const bitsOk = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= maxBits);
+    if (family === 0 || !bitsOk || rest.length > 0) {
+      return { error: `"${entry}" is neither an IP address nor a CIDR range` };
+    }
+  }
+  return entries;
+}
+
+export function isLoopbackHost(host: string): boolean {
+  if (host === 'localhost' || host === '::1') return true;
+  return isIP(host) === 4 && host.startsWith('127.');
+}
+
+/** Parses and checks the environment; throws ConfigError listing every problem at once. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const problems: string[] = [];
+  const resolved = resolveSecretFiles(env, problems);
+  const parsed = schema.safeParse(resolved);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const name = String(issue.path[0] ?? 'environment');
+      // Zod messages never include the rejected value, so secrets cannot leak from here.
+      problems.push(`${name}: ${issue.message}`);
+    }
+    throw new ConfigError(problems);
+  }
+  const v = parsed.data;
+
+  const trustProxy = parseTrustProxy(v.TMA_TRUST_PROXY);
+  if (typeof trustProxy === 'object' && 'error' in trustProxy) {
+    problems.push(`TMA_TRUST_PROXY: ${trustProxy.error}; give a hop count or comma-separated addresses/CIDR ranges`);
+  }
+  if ((v.TMA_TLS_CERT_FILE === undefined) !== (v.TMA_TLS_KEY_FILE === undefined)) {
+    problems.push('TMA_TLS_CERT_FILE and TMA_TLS_KEY_FILE must be set together');
+  }
+  if (v.TMA_MIGRATION_DATABASE_URL !== undefined && v.DATABASE_URL === undefined) {
+    problems.push('TMA_MIGRATION_DATABASE_URL is set but DATABASE_URL is not');
+  }
+  const tls =
+    v.TMA_TLS_CERT_FILE !== undefined && v.TMA_TLS_KEY_FILE !== undefined
+      ? { certFile: v.TMA_TLS_CERT_FILE, keyFile: v.TMA_TLS_KEY_FILE }
+      : undefined;
+  const proxy: TrustProxy = typeof trustProxy === 'object' && 'error' in trustProxy ? false : trustProxy;
+  if (!isLoopbackHost(v.TMA_HOST) && tls === undefined && proxy === false) {
+    problems.push(
+      `TMA_HOST: refusing to listen on ${v.TMA_HOST} without TLS; set TMA_TLS_CERT_FILE and TMA_TLS_KEY_FILE, or TMA_TRUST_PROXY to the TLS-terminating proxy`,
+    );
+  }
+  const dataDir = path.resolve(cwd, v.TMA_DATA_DIR);
+  const secretsDir = path.resolve(cwd, v.TMA_SECRETS_DIR);
+  if (dataDir === secretsDir || secretsDir.startsWith(dataDir + path.sep)) {
+    problems.push(
+      'TMA_SECRETS_DIR must lie outside TMA_DATA_DIR, so that a copy of the data is not a copy of the keys',
+    );
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return {
+    env: v.NODE_ENV,
+    host: v.TMA_HOST,
+    port: v.TMA_PORT ?? v.PORT ?? 3000,
+    dataDir,
+    secretsDir,
+    publicUrl: new URL(v.TMA_PUBLIC_URL),
+    databaseUrl: v.DATABASE_URL,
+    migrationDatabaseUrl: v.TMA_MIGRATION_DATABASE_URL ?? v.DATABASE_URL,
+    dbPoolMax: v.TMA_DB_POOL_MAX,
+    dbStatementTimeoutMs: v.TMA_DB_STATEMENT_TIMEOUT_MS,
+    trustProxy: proxy,
+    metricsToken: v.TMA_METRICS_TOKEN,
+    tls,
+    shutdownGraceMs: v.TMA_SHUTDOWN_GRACE_MS,
+    logLevel: v.TMA_LOG_LEVEL,
+    bodyLimitBytes: v.TMA_BODY_LIMIT_BYTES,
+  };
+}

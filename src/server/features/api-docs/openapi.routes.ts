@@ -1,0 +1,77 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { Problem } from '../../../contract/problem.ts';
+import { defineRoute, type RouteSpec } from '../../platform/http/routes.ts';
+
+type AnySpec = RouteSpec<unknown, unknown, unknown>;
+
+/**
+ * The OpenAPI 3.1 document, generated from the same zod schemas that validate requests, so the
+ * description cannot drift from the behaviour.
+ */
+export function openApiRoutes(app: FastifyInstance, version: string): void {
+  const specs: AnySpec[] = [];
+  app.addHook('onRoute', (options) => {
+    const spec = options.config?.spec;
+    if (spec !== undefined && !spec.hidden && options.method !== 'HEAD') specs.push(spec);
+  });
+  let document: object | undefined;
+
+  defineRoute(app, {
+    method: 'GET',
+    url: '/api/openapi.json',
+    policy: 'public',
+    summary: 'This API description (OpenAPI 3.1)',
+    tags: ['meta'],
+    responses: { 200: { description: 'OpenAPI document' } },
+    handler: () => {
+      document ??= buildDocument(specs, version);
+      return document;
+    },
+  });
+}
+
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output') {
+  return z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' });
+}
+
+export function buildDocument(specs: readonly AnySpec[], version: string): object {
+  const paths: Record<string, Record<string, object>> = {};
+  for (const spec of specs) {
+    const url = spec.url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+    const responses: Record<string, object> = {};
+    for (const [status, schema] of Object.entries(spec.responses)) {
+      responses[status] =
+        schema instanceof z.ZodType
+          ? { description: spec.summary, content: { 'application/json': { schema: jsonSchema(schema, 'output') } } }
+          : schema;
+    }
+    responses.default = {
+      description: 'Problem details (RFC 9457)',
+      content: { 'application/problem+json': { schema: jsonSchema(Problem, 'output') } },
+    };
+    const operation = {
+      summary: spec.summary,
+      tags: spec.tags ?? [],
+      'x-policy': spec.policy,
+      ...(spec.body
+        ? {
+            requestBody: {
+              required: true,
+              content: { 'application/json': { schema: jsonSchema(spec.body, 'input') } },
+            },
+          }
+        : {}),
+      responses,
+    };
+    const methods = Array.isArray(spec.method) ? spec.method : [spec.method];
+    const path = paths[url] ?? {};
+    paths[url] = path;
+    for (const method of methods) path[String(method).toLowerCase()] = operation;
+  }
+  return {
+    openapi: '3.1.0',
+    info: { title: 'TMA, the Threat Management Assistant', version },
+    paths,
+  };
+}

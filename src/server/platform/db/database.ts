@@ -1,0 +1,151 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
+import pg from 'pg';
+import { GuardedDriver, runHoldingConnection } from './connection-guard.ts';
+import { acquireDirLock, type DirLock } from './lockfile.ts';
+import { ConnectionQueue, PGliteDialect } from './pglite-dialect.ts';
+import type { DB } from './schema.ts';
+
+export type Engine = 'pglite' | 'postgres';
+export type Tx = Transaction<DB>;
+
+export interface PoolStats {
+  total: number;
+  idle: number;
+  waiting: number;
+}
+
+/** The database as the rest of the server sees it, whichever engine runs underneath. */
+export interface Database {
+  readonly engine: Engine;
+  readonly db: Kysely<DB>;
+  /** Runs fn in one transaction; asking for another connection inside it throws (see connection-guard). */
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  ping(): Promise<void>;
+  poolStats(): PoolStats;
+  close(): Promise<void>;
+}
+
+export class DatabaseUnavailableError extends Error {
+  readonly code = 'DB_UNAVAILABLE';
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'DatabaseUnavailableError';
+  }
+}
+
+/** Both engines return int8 as a string (pg's default), so ids never lose precision. */
+const INT8_OID = 20;
+
+function wrap(engine: Engine, db: Kysely<DB>, stats: () => PoolStats, close: () => Promise<void>): Database {
+  return {
+    engine,
+    db,
+    transaction: (fn) => runHoldingConnection(() => db.transaction().execute(fn)),
+    ping: async () => {
+      await sql`select 1`.execute(db);
+    },
+    poolStats: stats,
+    close,
+  };
+}
+
+export interface EmbeddedOptions {
+  /** A directory on disk, or undefined for an in-memory database (tests). */
+  dataDir?: string;
+  /** A data directory dump (PGlite dumpDataDir) to start from: test templates. */
+  loadDataDir?: Blob;
+}
+
+export async function openEmbedded(options: EmbeddedOptions): Promise<Database> {
+  let lock: DirLock | undefined;
+  let dir: string | undefined;
+  if (options.dataDir !== undefined) {
+    mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+    lock = acquireDirLock(options.dataDir);
+    dir = path.join(options.dataDir, 'pg');
+  }
+  try {
+    const pglite = await PGlite.create({
+      ...(dir !== undefined ? { dataDir: dir } : {}),
+      ...(options.loadDataDir !== undefined ? { loadDataDir: options.loadDataDir } : {}),
+      parsers: { [INT8_OID]: (v: string) => v },
+    });
+    const queue = new ConnectionQueue();
+    const db = new Kysely<DB>({ dialect: guarded(new PGliteDialect(pglite, queue)) });
+    return wrap(
+      'pglite',
+      db,
+      () => ({ total: 1, idle: queue.busy ? 0 : 1, waiting: queue.waiting }),
+      async () => {
+        await db.destroy();
+        await pglite.close();
+        lock?.release();
+      },
+    );
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
+}
+
+export interface PostgresOptions {
+  url: string;
+  poolMax: number;
+  statementTimeoutMs: number;
+  onPoolError: (error: Error) => void;
+}
+
+export async function openPostgres(options: PostgresOptions): Promise<Database> {
+  pg.types.setTypeParser(INT8_OID, (v) => v);
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolMax,
+    statement_timeout: options.statementTimeoutMs,
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+    application_name: 'tma',
+  });
+  // An idle client whose server connection dies emits here; without a listener the process exits.
+  pool.on('error', options.onPoolError);
+  const db = new Kysely<DB>({ dialect: guarded(new PostgresDialect({ pool })) });
+  const database = wrap(
+    'postgres',
+    db,
+    () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+    () => db.destroy(),
+  );
+  try {
+    await database.ping();
+  } catch (error) {
+    await db.destroy().catch(() => {});
+    throw new DatabaseUnavailableError(`cannot reach PostgreSQL at ${redactUrl(options.url)}: ${errorText(error)}`, {
+      cause: error,
+    });
+  }
+  return database;
+}
+
+function guarded<D extends PGliteDialect | PostgresDialect>(dialect: D): D {
+  const createDriver = dialect.createDriver.bind(dialect);
+  dialect.createDriver = () => new GuardedDriver(createDriver());
+  return dialect;
+}
+
+/** host:port/database only: a connection string may carry a password. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname}:${u.port || '5432'}${u.pathname}`;
+  } catch {
+    return '(unparsable URL)';
+  }
+}
+
+function errorText(error: unknown): string {
+  if (error instanceof AggregateError) return error.errors.map(errorText).join('; ');
+  const e = error as { code?: string; message?: string };
+  return [e.code, e.message].filter(Boolean).join(' ') || String(error);
+}

@@ -1,0 +1,66 @@
+/**
+ * The one error hierarchy of the server. Services throw these; a single handler (problem.ts) maps
+ * them to RFC 9457 problem+json. Callers match on `code`, never on the message.
+ */
+export interface FieldProblem {
+  readonly path: string;
+  readonly message: string;
+}
+
+export abstract class AppError extends Error {
+  abstract readonly status: number;
+  abstract readonly code: string;
+  /** Safe to show to the client. Never put personal data, SQL or secrets here. */
+  readonly detail: string | undefined;
+  constructor(detail?: string, options?: ErrorOptions) {
+    super(detail ?? new.target.name, options);
+    this.name = new.target.name;
+    this.detail = detail;
+  }
+}
+
+export class ValidationError extends AppError {
+  readonly status = 400;
+  readonly code = 'validation_failed';
+  readonly errors: readonly FieldProblem[];
+  constructor(errors: readonly FieldProblem[], detail = 'The request is not valid.') {
+    super(detail);
+    this.errors = errors;
+  }
+}
+
+export class BadRequestError extends AppError {
+  readonly status = 400;
+  readonly code = 'bad_request';
+}
+
+export class UnauthenticatedError extends AppError {
+  readonly status = 401;
+  readonly code = 'unauthenticated';
+}
+
+/** Also used for objects that exist but may not be seen: their existence is itself sensitive. */
+export class NotFoundError extends AppError {
+  readonly status = 404;
+  readonly code = 'not_found';
+}
+
+export class ConflictError extends AppError {
+  readonly status = 409;
+  readonly code = 'conflict';
+}
+
+export class PayloadTooLargeError extends AppError {
+  readonly status = 413;
+  readonly code = 'payload_too_large';
+}
+
+export class UnsupportedMediaTypeError extends AppError {
+  readonly status = 415;
+  readonly code = 'unsupported_media_type';
+}
+
+export class ServiceUnavailableError extends AppError {
+  readonly status = 503;
+  readonly code = 'service_unavailable';
+}

@@ -1,0 +1,101 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import {
+  AppError,
+  BadRequestError,
+  NotFoundError,
+  PayloadTooLargeError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+} from './errors.ts';
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+/** Fastify's own errors, by code, to ours. Everything unknown becomes a generic 500. */
+function fromFastify(error: FastifyError): AppError | undefined {
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new PayloadTooLargeError('The request body is larger than this endpoint accepts.');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return error.statusCode === 415
+        ? new UnsupportedMediaTypeError('Send the body as application/json.')
+        : new BadRequestError('The request body is malformed.');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return new BadRequestError('The request body is not valid JSON.');
+    case 'FST_ERR_VALIDATION':
+      return new ValidationError(fieldProblems(error));
+    case 'FST_ERR_NOT_FOUND':
+      return new NotFoundError();
+    default:
+      break;
+  }
+  // secure-json-parse throws SyntaxErrors (with a 400 status) for __proto__ / constructor payloads
+  // and for plain malformed JSON.
+  if (error instanceof SyntaxError || error.statusCode === 400) {
+    return new BadRequestError('The request body is not valid JSON.');
+  }
+  return undefined;
+}
+
+function fieldProblems(error: FastifyError): ValidationError['errors'] {
+  const cause = (error as { cause?: unknown }).cause;
+  if (cause instanceof z.ZodError) {
+    return cause.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+  }
+  return [];
+}
+
+export function problemBody(status: number, code: string, correlationId: string, detail?: string, extra?: object) {
+  return {
+    type: `urn:tma:problem:${code}`,
+    title: TITLES[status] ?? 'Error',
+    status,
+    code,
+    ...(detail !== undefined ? { detail } : {}),
+    correlationId,
+    ...extra,
+  };
+}
+
+export function sendProblem(reply: FastifyReply, error: AppError, correlationId: string): FastifyReply {
+  const extra = error instanceof ValidationError ? { errors: error.errors } : undefined;
+  return reply
+    .code(error.status)
+    .type('application/problem+json; charset=utf-8')
+    .send(problemBody(error.status, error.code, correlationId, error.detail, extra));
+}
+
+export function errorHandler(log: Logger) {
+  return (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    const known = error instanceof AppError ? error : fromFastify(error);
+    if (known !== undefined) return sendProblem(reply, known, request.id);
+    // Unexpected: the stack goes to the log only, the client gets a correlation id to quote.
+    log.error({ reqId: request.id, err: error }, 'unhandled error');
+    return reply
+      .code(500)
+      .type('application/problem+json; charset=utf-8')
+      .send(
+        problemBody(
+          500,
+          'internal_error',
+          request.id,
+          'Something went wrong. Quote the correlation id when you report it.',
+        ),
+      );
+  };
+}

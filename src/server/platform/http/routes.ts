@@ -1,0 +1,95 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
+import type { z } from 'zod';
+import { isPolicyName, type PolicyName, policies } from '../../access/policies.ts';
+import { NotFoundError, ValidationError } from './errors.ts';
+
+/**
+ * How a route is declared: method, path, policy, input schemas and documented responses, and a
+ * handler that sees only validated input. Routes read top to bottom and never touch SQL.
+ */
+export interface RouteSpec<Body, Query, Params> {
+  readonly method: HTTPMethods;
+  readonly url: string;
+  readonly policy: PolicyName;
+  readonly summary: string;
+  readonly tags?: readonly string[];
+  readonly body?: z.ZodType<Body>;
+  readonly query?: z.ZodType<Query>;
+  readonly params?: z.ZodType<Params>;
+  /** Status code to response schema (JSON), for the OpenAPI document. */
+  readonly responses: Readonly<Record<number, z.ZodType | { description: string }>>;
+  /** Left out of the OpenAPI document (the SPA shell and its assets). */
+  readonly hidden?: boolean;
+  readonly handler: (
+    input: { body: Body; query: Query; params: Params },
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ) => unknown;
+}
+
+export interface RouteConfig {
+  readonly policy: PolicyName;
+  readonly spec: RouteSpec<unknown, unknown, unknown>;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    policy?: PolicyName;
+    spec?: RouteSpec<unknown, unknown, unknown>;
+  }
+}
+
+export function defineRoute<B = undefined, Q = undefined, P = undefined>(
+  app: FastifyInstance,
+  spec: RouteSpec<B, Q, P>,
+): void {
+  const s = spec as unknown as RouteSpec<unknown, unknown, unknown>;
+  app.route({
+    method: spec.method,
+    url: spec.url,
+    config: { policy: spec.policy, spec: s },
+    handler: (request, reply) => {
+      const input = {
+        body: parse(s.body, request.body, 'body'),
+        query: parse(s.query, request.query, 'query'),
+        params: parse(s.params, request.params, 'params'),
+      };
+      return s.handler(input, request, reply);
+    },
+  });
+}
+
+function parse(schema: z.ZodType | undefined, value: unknown, where: string): unknown {
+  if (schema === undefined) {
+    // A route that declares no input accepts none: an unexpected body or query is an error.
+    const empty =
+      value === undefined || value === null || (typeof value === 'object' && Object.keys(value).length === 0);
+    if (!empty) throw new ValidationError([{ path: where, message: `this endpoint takes no ${where}` }]);
+    return undefined;
+  }
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    throw new ValidationError(
+      result.error.issues.map((i) => ({ path: [where, ...i.path].join('.'), message: i.message })),
+    );
+  }
+  return result.data;
+}
+
+/**
+ * Deny by default: installed as the first onRequest hook. A route without a known policy (a
+ * mistake the route-table test also catches) and the not-found handler answer 404.
+ */
+export function installPolicyCheck(app: FastifyInstance, metricsToken: string | undefined): void {
+  app.addHook('onRoute', (options) => {
+    if (!isPolicyName(options.config?.policy)) {
+      throw new Error(`route ${String(options.method)} ${options.url} declares no policy`);
+    }
+  });
+  app.addHook('onRequest', async (request) => {
+    const name = request.routeOptions.config.policy;
+    if (!isPolicyName(name)) throw new NotFoundError();
+    const allowed = await policies[name]({ request, metricsToken });
+    if (!allowed) throw new NotFoundError();
+  });
+}

@@ -1,0 +1,60 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { buildApp } from './app.ts';
+import type { Config } from './config.ts';
+import { settingsRepository } from './features/settings/settings.repository.ts';
+import type { Database } from './platform/db/database.ts';
+import { openDatabase } from './platform/db/open.ts';
+import { jobCleanupJob, scheduleMaintenance } from './platform/jobs/maintenance.ts';
+import { JobWorker } from './platform/jobs/queue.ts';
+import { createLifecycle } from './platform/lifecycle.ts';
+
+export interface RunningServer {
+  readonly app: FastifyInstance;
+  readonly database: Database;
+  readonly url: string;
+  /** Readiness 503 at once, stop accepting, finish in-flight requests and jobs, close the database. */
+  shutdown(): Promise<void>;
+}
+
+/** config → data directories → database (migrated) → app → jobs → listen. */
+export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
+  mkdirSync(config.secretsDir, { recursive: true, mode: 0o700 });
+  const database = await openDatabase(config, log);
+  const lifecycle = createLifecycle();
+  let app: FastifyInstance | undefined;
+  let worker: JobWorker | undefined;
+  try {
+    const instance = await settingsRepository.getOrCreate(database.db, 'instance.id', randomUUID());
+    app = await buildApp({ config, database, log, lifecycle });
+    await scheduleMaintenance(database.db);
+    worker = new JobWorker(database.db, [jobCleanupJob(database.db)], log);
+    worker.start();
+    const address = await app.listen({ host: config.host, port: config.port });
+    log.info({ instance: instance.value, address, publicUrl: config.publicUrl.origin }, 'TMA is listening');
+    const running = app;
+    const jobs = worker;
+    let closing: Promise<void> | undefined;
+    return {
+      app: running,
+      database,
+      url: address,
+      shutdown: () => {
+        closing ??= (async () => {
+          lifecycle.startDraining();
+          await running.close();
+          await jobs.stop();
+          await database.close();
+        })();
+        return closing;
+      },
+    };
+  } catch (error) {
+    await worker?.stop();
+    await app?.close();
+    await database.close();
+    throw error;
+  }
+}
