@@ -53,6 +53,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installPolicyCheck(app, config.metricsToken);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    // A keep-alive connection that finishes its last request while draining would otherwise
+    // hold shutdown open until its keep-alive timeout.
+    if (deps.lifecycle.draining) reply.header('connection', 'close');
   });
   app.addHook('onResponse', async (request, reply) => {
     log.info(

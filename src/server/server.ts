@@ -19,8 +19,13 @@ export interface RunningServer {
   shutdown(): Promise<void>;
 }
 
+export interface StartOptions {
+  /** Adds routes before the app is sealed: fixture routes in tests, plugins later. */
+  readonly beforeListen?: (app: FastifyInstance) => void;
+}
+
 /** config → data directories → database (migrated) → app → jobs → listen. */
-export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
+export async function startServer(config: Config, log: Logger, options: StartOptions = {}): Promise<RunningServer> {
   mkdirSync(config.secretsDir, { recursive: true, mode: 0o700 });
   const database = await openDatabase(config, log);
   const lifecycle = createLifecycle();
@@ -29,6 +34,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   try {
     const instance = await settingsRepository.getOrCreate(database.db, 'instance.id', randomUUID());
     app = await buildApp({ config, database, log, lifecycle });
+    options.beforeListen?.(app);
     await scheduleMaintenance(database.db);
     worker = new JobWorker(database.db, [jobCleanupJob(database.db)], log);
     worker.start();

@@ -59,7 +59,12 @@ export interface EmbeddedOptions {
   loadDataDir?: Blob;
 }
 
-export async function openEmbedded(options: EmbeddedOptions): Promise<Database> {
+export interface EmbeddedDatabase extends Database {
+  /** A compressed copy of the whole data directory (test templates, backups later). */
+  dump(): Promise<Blob>;
+}
+
+export async function openEmbedded(options: EmbeddedOptions): Promise<EmbeddedDatabase> {
   let lock: DirLock | undefined;
   let dir: string | undefined;
   if (options.dataDir !== undefined) {
@@ -75,7 +80,7 @@ export async function openEmbedded(options: EmbeddedOptions): Promise<Database> 
     });
     const queue = new ConnectionQueue();
     const db = new Kysely<DB>({ dialect: guarded(new PGliteDialect(pglite, queue)) });
-    return wrap(
+    const database = wrap(
       'pglite',
       db,
       () => ({ total: 1, idle: queue.busy ? 0 : 1, waiting: queue.waiting }),
@@ -85,6 +90,18 @@ export async function openEmbedded(options: EmbeddedOptions): Promise<Database> 
         lock?.release();
       },
     );
+    return {
+      ...database,
+      dump: async () => {
+        // Through the connection queue, so no transaction is in flight while the files are read.
+        const release = await queue.acquire();
+        try {
+          return await pglite.dumpDataDir('gzip');
+        } finally {
+          release();
+        }
+      },
+    };
   } catch (error) {
     lock?.release();
     throw error;

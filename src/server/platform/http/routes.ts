@@ -80,8 +80,26 @@ function parse(schema: z.ZodType | undefined, value: unknown, where: string): un
  * Deny by default: installed as the first onRequest hook. A route without a known policy (a
  * mistake the route-table test also catches) and the not-found handler answer 404.
  */
+export interface RouteEntry {
+  readonly method: string;
+  readonly url: string;
+  readonly policy: unknown;
+}
+
+const tables = new WeakMap<FastifyInstance, RouteEntry[]>();
+
+/** Every route registered on the app, with the policy it declared (for the route-table walk). */
+export function routeTable(app: FastifyInstance): readonly RouteEntry[] {
+  return tables.get(app) ?? [];
+}
+
 export function installPolicyCheck(app: FastifyInstance, metricsToken: string | undefined): void {
+  const table: RouteEntry[] = [];
+  tables.set(app, table);
   app.addHook('onRoute', (options) => {
+    const methods = Array.isArray(options.method) ? options.method : [options.method];
+    for (const method of methods)
+      table.push({ method: String(method), url: options.url, policy: options.config?.policy });
     if (!isPolicyName(options.config?.policy)) {
       throw new Error(`route ${String(options.method)} ${options.url} declares no policy`);
     }

@@ -1,0 +1,158 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import { pino } from 'pino';
+import { NestedConnectionError } from '../../src/server/platform/db/connection-guard.ts';
+import { migrate, readMigrations } from '../../src/server/platform/db/migrate.ts';
+import { migratePostgres } from '../../src/server/platform/db/open.ts';
+import type { DB } from '../../src/server/platform/db/schema.ts';
+import { engines, openTestDatabase, type TestDatabase } from '../support/db.ts';
+import { adminQuery, postgresUrls, uniqueName, withDatabase } from '../support/postgres.ts';
+
+for (const engine of engines()) {
+  describe(`database on ${engine}`, () => {
+    let t: TestDatabase;
+    before(async () => {
+      t = await openTestDatabase(engine);
+    });
+    after(() => t.close());
+
+    test('migrations are recorded with checksums and a second run applies nothing', async () => {
+      const rows = await t.database.db
+        .selectFrom('schema_migrations')
+        .select(['id', 'checksum'])
+        .orderBy('id')
+        .execute();
+      assert.deepEqual(
+        rows,
+        readMigrations().map((m) => ({ id: m.id, checksum: m.checksum })),
+      );
+      if (engine === 'pglite') assert.deepEqual(await migrate(t.database.db), []);
+    });
+
+    test('an applied migration whose file changed, or one this release does not know, is refused', async () => {
+      const [first, ...rest] = readMigrations();
+      assert.ok(first);
+      const edited = { ...first, checksum: 'x'.repeat(64) };
+      await asOwner(t, async (db) => {
+        await assert.rejects(migrate(db, { migrations: [edited, ...rest] }), /was changed after it was applied/);
+        await assert.rejects(migrate(db, { migrations: [] }), /which this release does not know/);
+      });
+    });
+
+    test('a transaction commits or rolls back as a whole', async () => {
+      await t.database.transaction(async (tx) => {
+        await tx
+          .insertInto('settings')
+          .values({ key: 'test.commit', value: JSON.stringify(1) })
+          .execute();
+      });
+      await assert.rejects(
+        t.database.transaction(async (tx) => {
+          await tx
+            .insertInto('settings')
+            .values({ key: 'test.rollback', value: JSON.stringify(1) })
+            .execute();
+          throw new Error('boom');
+        }),
+        /boom/,
+      );
+      const keys = await t.database.db.selectFrom('settings').select('key').where('key', 'like', 'test.%').execute();
+      assert.deepEqual(
+        keys.map((k) => k.key),
+        ['test.commit'],
+      );
+    });
+
+    test('asking for a second connection inside a transaction fails fast instead of deadlocking', async () => {
+      await assert.rejects(
+        t.database.transaction(async () => {
+          await t.database.db.selectFrom('settings').selectAll().execute();
+        }),
+        NestedConnectionError,
+      );
+      await assert.rejects(
+        t.database.transaction(() => t.database.transaction(async () => 1)),
+        NestedConnectionError,
+      );
+      // The connection is usable afterwards: nothing was left holding it.
+      assert.equal((await sql<{ one: number }>`select 1 as one`.execute(t.database.db)).rows[0]?.one, 1);
+    });
+
+    test('sequential transactions after each other and concurrent plain queries all complete', async () => {
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          i % 2 === 0
+            ? t.database.transaction(
+                async (tx) => (await sql<{ n: number }>`select ${i}::int as n`.execute(tx)).rows[0]?.n,
+              )
+            : sql<{ n: number }>`select ${i}::int as n`.execute(t.database.db).then((r) => r.rows[0]?.n),
+        ),
+      );
+      assert.deepEqual(
+        results,
+        Array.from({ length: 20 }, (_, i) => i),
+      );
+    });
+
+    test('the row types in schema.ts match the migrated tables', async () => {
+      const { rows } = await sql<{ table_name: string; column_name: string }>`
+        select table_name, column_name from information_schema.columns
+        where table_schema = 'public' order by table_name, ordinal_position`.execute(t.database.db);
+      const tables = new Map<string, string[]>();
+      for (const r of rows) tables.set(r.table_name, [...(tables.get(r.table_name) ?? []), r.column_name]);
+      assert.deepEqual([...tables.keys()].sort(), ['job_schedules', 'jobs', 'schema_migrations', 'settings', 'users']);
+      assert.deepEqual(tables.get('users'), ['id', 'role', 'status', 'version', 'created_at', 'updated_at']);
+    });
+
+    if (engine === 'postgres') {
+      test('two instances migrating an empty database at once apply each migration exactly once', async () => {
+        const urls = postgresUrls();
+        assert.ok(urls);
+        const name = uniqueName('tma_race');
+        await adminQuery(urls.owner, `create database ${name}`);
+        try {
+          const silent = pino({ level: 'silent' });
+          const owner = withDatabase(urls.owner, name);
+          const app = withDatabase(urls.app, name);
+          const [a, b] = await Promise.all([migratePostgres(owner, app, silent), migratePostgres(owner, app, silent)]);
+          assert.deepEqual(
+            [...a, ...b].sort(),
+            readMigrations().map((m) => m.id),
+          );
+        } finally {
+          await adminQuery(urls.owner, `drop database if exists ${name} with (force)`);
+        }
+      });
+    }
+
+    if (engine === 'postgres' && separateRoles()) {
+      test('the application role can read and write rows but not change the schema', async () => {
+        await assert.rejects(sql`create table intruder (id int)`.execute(t.database.db), /permission denied/);
+        await assert.rejects(sql`drop table settings`.execute(t.database.db), /must be owner|permission denied/);
+        await assert.rejects(sql`delete from schema_migrations`.execute(t.database.db), /permission denied/);
+      });
+    }
+  });
+}
+
+/** On PostgreSQL migrations run as the schema owner, as in production; PGlite has one role. */
+async function asOwner(t: TestDatabase, fn: (db: Kysely<DB>) => Promise<void>): Promise<void> {
+  if (t.urls === undefined) return fn(t.database.db);
+  const db = new Kysely<DB>({
+    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: t.urls.owner, max: 1 }) }),
+  });
+  try {
+    await fn(db);
+  } finally {
+    await db.destroy();
+  }
+}
+
+/** Only when the suite runs with a separate owner and application role (as .ci/run sets up). */
+function separateRoles(): boolean {
+  const app = process.env.DATABASE_URL;
+  const owner = process.env.TMA_MIGRATION_DATABASE_URL;
+  return app !== undefined && owner !== undefined && new URL(app).username !== new URL(owner).username;
+}

@@ -1,0 +1,59 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { type Logger, pino } from 'pino';
+import { buildApp } from '../../src/server/app.ts';
+import { type Config, loadConfig } from '../../src/server/config.ts';
+import type { Database } from '../../src/server/platform/db/database.ts';
+import { createLifecycle, type Lifecycle } from '../../src/server/platform/lifecycle.ts';
+import { openTestDatabase, type TestEngine } from './db.ts';
+
+export interface TestApp {
+  readonly app: FastifyInstance;
+  readonly config: Config;
+  readonly database: Database;
+  readonly lifecycle: Lifecycle;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  env?: Record<string, string>;
+  log?: Logger;
+  /** Add fixture routes before the app is sealed. */
+  extend?: (app: FastifyInstance) => void;
+  webDir?: string;
+}
+
+/** The real app on a fresh database of the given engine, for app.inject() or listen(). */
+export async function buildTestApp(engine: TestEngine, options: TestAppOptions = {}): Promise<TestApp> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'tma-test-'));
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    TMA_DATA_DIR: path.join(dir, 'data'),
+    TMA_SECRETS_DIR: path.join(dir, 'secrets'),
+    TMA_PORT: '0',
+    ...options.env,
+  });
+  const t = await openTestDatabase(engine);
+  const lifecycle = createLifecycle();
+  const app = await buildApp({
+    config,
+    database: t.database,
+    log: options.log ?? pino({ level: 'silent' }),
+    lifecycle,
+    ...(options.webDir !== undefined ? { webDir: options.webDir } : {}),
+  });
+  options.extend?.(app);
+  await app.ready();
+  return {
+    app,
+    config,
+    database: t.database,
+    lifecycle,
+    close: async () => {
+      await app.close();
+      await t.close();
+    },
+  };
+}
