@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ConflictError } from '../../src/server/platform/http/errors.ts';
 import { defineRoute } from '../../src/server/platform/http/routes.ts';
 import { buildTestApp, type TestApp } from '../support/app.ts';
 
 /** Fixture routes: the platform's input handling is tested through a route like any other. */
-function fixtures(app: Parameters<NonNullable<Parameters<typeof buildTestApp>[1]>['extend'] & {}>[0]) {
+function fixtures(app: FastifyInstance) {
   defineRoute(app, {
     method: 'POST',
     url: '/api/test/echo',

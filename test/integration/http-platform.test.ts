@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import type { FastifyInstance } from 'fastify';
 import Fastify from 'fastify';
 import { isPolicyName } from '../../src/server/access/policies.ts';
 import { defineRoute, installPolicyCheck, routeTable } from '../../src/server/platform/http/routes.ts';
@@ -109,6 +110,58 @@ for (const engine of engines()) {
     });
   });
 }
+
+describe('behind a proxy', () => {
+  const ipRoute = (app: FastifyInstance) =>
+    defineRoute(app, {
+      method: 'GET',
+      url: '/api/test/ip',
+      policy: 'public',
+      summary: 'the client address as the server sees it',
+      responses: { 200: { description: 'ip' } },
+      handler: (_input, request) => ({ ip: request.ip }),
+    });
+  const ipOf = async (t: TestApp, remoteAddress: string, forwardedFor: string) =>
+    (
+      await t.app.inject({
+        method: 'GET',
+        url: '/api/test/ip',
+        remoteAddress,
+        headers: { 'x-forwarded-for': forwardedFor },
+      })
+    ).json().ip;
+
+  test('X-Forwarded-For counts only from the configured proxies; anyone else cannot spoof their address', async () => {
+    const t = await buildTestApp('pglite', { env: { TMA_TRUST_PROXY: '10.0.0.0/8' }, extend: ipRoute });
+    try {
+      assert.equal(await ipOf(t, '10.1.2.3', '203.0.113.9'), '203.0.113.9');
+      assert.equal(await ipOf(t, '192.0.2.50', '203.0.113.9'), '192.0.2.50');
+    } finally {
+      await t.close();
+    }
+    const untrusting = await buildTestApp('pglite', { extend: ipRoute });
+    try {
+      assert.equal(await ipOf(untrusting, '10.1.2.3', '203.0.113.9'), '10.1.2.3');
+    } finally {
+      await untrusting.close();
+    }
+  });
+});
+
+describe('readiness without a database', () => {
+  test('/readyz is 503 when the database does not answer; /livez stays ok', async () => {
+    const t = await buildTestApp('pglite');
+    await t.database.close();
+    try {
+      const res = await t.app.inject({ method: 'GET', url: '/readyz' });
+      assert.equal(res.statusCode, 503);
+      assert.deepEqual(res.json(), { status: 'unavailable', checks: { database: 'failed' } });
+      assert.equal((await t.app.inject({ method: 'GET', url: '/livez' })).statusCode, 200);
+    } finally {
+      await t.app.close();
+    }
+  });
+});
 
 describe('deny by default', () => {
   test('every route of the app declares a known policy (route-table walk)', async () => {
