@@ -8,6 +8,7 @@ import { migrate, readMigrations } from '../../src/server/platform/db/migrate.ts
 import { migratePostgres } from '../../src/server/platform/db/open.ts';
 import type { DB } from '../../src/server/platform/db/schema.ts';
 import { engines, openTestDatabase, type TestDatabase } from '../support/db.ts';
+import { factories } from '../support/factories.ts';
 import { adminQuery, postgresUrls, uniqueName, withDatabase } from '../support/postgres.ts';
 
 for (const engine of engines()) {
@@ -94,6 +95,14 @@ for (const engine of engines()) {
         results,
         Array.from({ length: 20 }, (_, i) => i),
       );
+    });
+
+    test('users: only the known roles and states; a new user starts at version 1', async () => {
+      const user = await factories.user(t.database.db, { role: 'team_lead' });
+      assert.equal(user.version, 1);
+      assert.equal(user.status, 'active');
+      await assert.rejects(factories.user(t.database.db, { role: 'superuser' as 'admin' }), /check constraint/);
+      await assert.rejects(factories.user(t.database.db, { status: 'deleted' as 'locked' }), /check constraint/);
     });
 
     test('the row types in schema.ts match the migrated tables', async () => {
