@@ -64,6 +64,8 @@ for (const engine of engines()) {
       assert.equal((await t.app.inject({ method: 'GET', url: '/favicon.svg' })).statusCode, 200);
       assert.equal((await t.app.inject({ method: 'GET', url: '/assets/..%2f..%2fpackage.json' })).statusCode, 404);
       assert.equal((await t.app.inject({ method: 'GET', url: '/api/cases' })).statusCode, 404);
+      assert.equal((await t.app.inject({ method: 'GET', url: '/robots.txt' })).statusCode, 404);
+      assert.equal((await t.app.inject({ method: 'GET', url: '/cases/TM-2026-0042' })).statusCode, 200);
     });
 
     test('/livez is ok; /readyz is ready, 503 while draining', async () => {

@@ -52,6 +52,8 @@ export async function webRoutes(app: FastifyInstance, distDir = WEB_DIST_DIR): P
       if (rest === 'api' || rest.startsWith('api/')) throw new NotFoundError();
       if (!built) throw new ServiceUnavailableError('The web application has not been built; run npm run build.');
       if (topLevelFiles.has(rest)) return reply.sendFile(rest, { maxAge: '1d' });
+      // A missing file (robots.txt, an old asset) is a 404, not the app: client routes have no dots.
+      if (/\.[A-Za-z0-9]{1,8}$/.test(rest)) throw new NotFoundError();
       return reply.header('cache-control', 'no-store').sendFile('index.html', { cacheControl: false });
     },
   });

@@ -1,0 +1,46 @@
+import { Link, Outlet } from '@tanstack/react-router';
+import { useTranslation } from 'react-i18next';
+import { LanguageSwitch } from './LanguageSwitch.tsx';
+
+/** The frame of every page: skip link, header with product name, navigation, main content, footer. */
+export function AppLayout() {
+  const { t } = useTranslation();
+
+  return (
+    <div className="app">
+      <a className="skip-link" href="#main">
+        {t('skipLink')}
+      </a>
+      <header className="site-header">
+        <div className="site-header__inner container">
+          <p className="brand">
+            <svg className="brand__mark" viewBox="0 0 32 32" aria-hidden="true" focusable="false">
+              <path d="M16 2 4 6.5v8.2C4 22.4 9.1 28.2 16 30c6.9-1.8 12-7.6 12-15.3V6.5L16 2z" />
+              <path className="brand__tick" d="m11.5 15.8 3.3 3.3 6-6.2" />
+            </svg>
+            <span className="brand__text">
+              <span className="brand__name">{t('app.name')}</span>
+              <span className="brand__full-name">{t('app.fullName')}</span>
+            </span>
+          </p>
+          <LanguageSwitch />
+        </div>
+        <nav className="site-nav" aria-label={t('nav.label')}>
+          <ul className="site-nav__list container">
+            <li>
+              <Link to="/" className="site-nav__link" activeOptions={{ exact: true }}>
+                {t('nav.overview')}
+              </Link>
+            </li>
+          </ul>
+        </nav>
+      </header>
+      <main id="main" className="site-main container" tabIndex={-1}>
+        <Outlet />
+      </main>
+      <footer className="site-footer">
+        <p className="container">{t('footer.release', { version: __TMA_VERSION__ })}</p>
+      </footer>
+    </div>
+  );
+}

@@ -1,0 +1,43 @@
+import { expect, test } from '@playwright/test';
+import { skipWithoutChromium } from './support/chromium.ts';
+
+skipWithoutChromium();
+
+const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; " +
+  "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+test('the document carries the strict CSP and refuses framing', async ({ page }) => {
+  const response = await page.goto('/');
+  expect(response?.status()).toBe(200);
+  const headers = response?.headers() ?? {};
+  expect(headers['content-security-policy']).toBe(CSP);
+  expect(headers['x-frame-options']).toBe('DENY');
+  expect(headers['content-type']).toMatch(/^text\/html/);
+});
+
+for (const path of ['/', '/some/unknown/route']) {
+  test(`loading ${path} logs no error and no CSP violation`, async ({ page }) => {
+    const errors: string[] = [];
+    const violations: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(`console: ${message.text()}`);
+    });
+    page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+    // Chromium reports every blocked load or inline script/style as a securitypolicyviolation event as well.
+    await page.exposeFunction('reportCspViolation', (text: string) => violations.push(text));
+    await page.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (event) => {
+        const report = (window as unknown as { reportCspViolation: (text: string) => void }).reportCspViolation;
+        void report(`${event.violatedDirective} blocked ${event.blockedURI || 'inline'}`);
+      });
+    });
+
+    await page.goto(path);
+    await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+    await page.waitForLoadState('networkidle');
+
+    expect(violations, 'CSP violations').toEqual([]);
+    expect(errors, 'console errors').toEqual([]);
+  });
+}

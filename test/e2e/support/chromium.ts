@@ -1,0 +1,12 @@
+import { existsSync } from 'node:fs';
+import { test } from '@playwright/test';
+
+/** The browser the e2e tests drive: Debian's Chromium, never one Playwright downloads. */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const HAVE_CHROMIUM = existsSync(CHROMIUM_PATH);
+export const CHROMIUM_MISSING = 'chromium not installed: apt-get install chromium';
+
+/** Call at the top of every spec file: without the browser its tests are skipped, visibly and with the reason. */
+export function skipWithoutChromium(): void {
+  test.skip(!HAVE_CHROMIUM, `${CHROMIUM_MISSING} (looked for ${CHROMIUM_PATH})`);
+}
