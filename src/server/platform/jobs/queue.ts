@@ -24,16 +24,36 @@ export async function enqueue<P>(
   payload: P,
   options: EnqueueOptions = {},
 ): Promise<string | undefined> {
-  const checked = def.schema.parse(payload);
+  return insertJob(executor, {
+    type: def.type,
+    payloadVersion: def.version,
+    payload: def.schema.parse(payload),
+    maxAttempts: def.maxAttempts ?? 5,
+    runAt: options.runAt,
+    singletonKey: options.singletonKey,
+  });
+}
+
+interface NewJob {
+  type: string;
+  payloadVersion: number;
+  payload: unknown;
+  maxAttempts: number;
+  runAt?: Date | undefined;
+  singletonKey?: string | undefined;
+}
+
+/** The one insert of a job; a pending or running job with the same singleton key wins. */
+async function insertJob(executor: Kysely<DB>, job: NewJob): Promise<string | undefined> {
   const row = await executor
     .insertInto('jobs')
     .values({
-      type: def.type,
-      payload_version: def.version,
-      payload: JSON.stringify(checked),
-      max_attempts: def.maxAttempts ?? 5,
-      run_at: options.runAt ?? sql<Date>`now()`,
-      singleton_key: options.singletonKey ?? null,
+      type: job.type,
+      payload_version: job.payloadVersion,
+      payload: JSON.stringify(job.payload),
+      max_attempts: job.maxAttempts,
+      run_at: job.runAt ?? sql<Date>`now()`,
+      singleton_key: job.singletonKey ?? null,
       last_error: null,
       locked_until: null,
       finished_at: null,
@@ -169,27 +189,13 @@ export class JobWorker {
         select name, type, payload_version, payload from job_schedules
         where next_run_at <= now() for update skip locked`.execute(tx);
       for (const s of due.rows) {
-        const def = this.#defs.get(s.type);
-        await tx
-          .insertInto('jobs')
-          .values({
-            type: s.type,
-            payload_version: s.payload_version,
-            payload: JSON.stringify(s.payload),
-            max_attempts: def?.maxAttempts ?? 5,
-            singleton_key: `schedule:${s.name}`,
-            last_error: null,
-            locked_until: null,
-            finished_at: null,
-          })
-          .onConflict((oc) =>
-            oc
-              .columns(['type', 'singleton_key'])
-              .where('singleton_key', 'is not', null)
-              .where('status', 'in', ['pending', 'running'])
-              .doNothing(),
-          )
-          .execute();
+        await insertJob(tx, {
+          type: s.type,
+          payloadVersion: s.payload_version,
+          payload: s.payload,
+          maxAttempts: this.#defs.get(s.type)?.maxAttempts ?? 5,
+          singletonKey: `schedule:${s.name}`,
+        });
         // Skip missed periods instead of catching up on each (after downtime one run is enough).
         await sql`update job_schedules
           set next_run_at = next_run_at + make_interval(secs => every_seconds *
