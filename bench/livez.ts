@@ -17,7 +17,7 @@ const bare = start(fileURLToPath(new URL('./bare-server.ts', import.meta.url)), 
 const tma = start(fileURLToPath(new URL('../src/server/main.ts', import.meta.url)), {
   ...tempDataDirs(),
   TMA_PORT: String(tmaPort),
-  TMA_LOG_LEVEL: 'info',
+  TMA_LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
 });
 
 try {

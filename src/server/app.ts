@@ -51,26 +51,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setErrorHandler(errorHandler(log));
   installSecurityHeaders(app, config.tls !== undefined);
   installPolicyCheck(app, config.metricsToken);
-  app.addHook('onSend', async (request, reply) => {
-    reply.header('x-request-id', request.id);
-    // A keep-alive connection that finishes its last request while draining would otherwise
-    // hold shutdown open until its keep-alive timeout.
-    if (deps.lifecycle.draining) reply.header('connection', 'close');
-  });
-  app.addHook('onResponse', async (request, reply) => {
+  const metrics = createMetrics(() => database.poolStats());
+  // One synchronous hook per request for metrics and the request log: this runs on every request.
+  app.addHook('onResponse', (request, reply, done) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.observe(request.method, route, reply.statusCode, reply.elapsedTime);
     log.info(
-      {
-        reqId: request.id,
-        method: request.method,
-        route: request.routeOptions.url ?? 'unmatched',
-        status: reply.statusCode,
-        ms: Math.round(reply.elapsedTime),
-      },
+      { reqId: request.id, method: request.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
       'request',
     );
+    done();
   });
-  const metrics = createMetrics(() => database.poolStats());
-  metrics.install(app);
 
   openApiRoutes(app, VERSION);
   healthRoutes(app, { lifecycle: deps.lifecycle, ping: () => database.ping() });

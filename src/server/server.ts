@@ -50,7 +50,14 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
       shutdown: () => {
         closing ??= (async () => {
           lifecycle.startDraining();
-          await running.close();
+          // close() stops accepting and closes idle keep-alive connections once; a connection whose
+          // last request finishes later would stay open until its keep-alive timeout.
+          const sweep = setInterval(() => running.server.closeIdleConnections(), 100);
+          try {
+            await running.close();
+          } finally {
+            clearInterval(sweep);
+          }
           await jobs.stop();
           await database.close();
         })();

@@ -1,4 +1,3 @@
-import type { FastifyInstance } from 'fastify';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { PoolStats } from '../db/database.ts';
 
@@ -34,13 +33,9 @@ export function createMetrics(poolStats: () => PoolStats) {
   return {
     registry,
     /** Route templates only: a raw URL would put ids (and query strings) into metric labels. */
-    install(app: FastifyInstance) {
-      app.addHook('onResponse', async (request, reply) => {
-        const route = request.routeOptions.url ?? 'unmatched';
-        const method = request.method;
-        requests.inc({ method, route, status: reply.statusCode });
-        duration.observe({ method, route }, reply.elapsedTime / 1000);
-      });
+    observe(method: string, route: string, status: number, elapsedMs: number) {
+      requests.inc({ method, route, status });
+      duration.observe({ method, route }, elapsedMs / 1000);
     },
   };
 }

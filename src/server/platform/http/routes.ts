@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
 import type { z } from 'zod';
-import { isPolicyName, type PolicyName, policies } from '../../access/policies.ts';
+import { isPolicyName, type Policy, type PolicyName, policies } from '../../access/policies.ts';
 import { NotFoundError, ValidationError } from './errors.ts';
 
 /**
@@ -104,10 +104,15 @@ export function installPolicyCheck(app: FastifyInstance, metricsToken: string | 
       throw new Error(`route ${String(options.method)} ${options.url} declares no policy`);
     }
   });
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', (request, _reply, done) => {
     const name = request.routeOptions.config.policy;
-    if (!isPolicyName(name)) throw new NotFoundError();
-    const allowed = await policies[name]({ request, metricsToken });
-    if (!allowed) throw new NotFoundError();
+    if (!isPolicyName(name)) return done(new NotFoundError());
+    const verdict: boolean | Promise<boolean> = (policies[name] as Policy)({ request, metricsToken });
+    // Most policies answer synchronously; only those that query the database return a promise.
+    if (typeof verdict === 'boolean') return done(verdict ? undefined : new NotFoundError());
+    verdict.then(
+      (allowed) => done(allowed ? undefined : new NotFoundError()),
+      (error: unknown) => done(error as Error),
+    );
   });
 }

@@ -34,7 +34,9 @@ export function securityHeaders(tls: boolean): Record<string, string> {
 
 export function installSecurityHeaders(app: FastifyInstance, tls: boolean): void {
   const headers = securityHeaders(tls);
-  app.addHook('onRequest', async (_request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     reply.headers(headers);
+    reply.header('x-request-id', request.id);
+    done();
   });
 }
