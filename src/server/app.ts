@@ -2,10 +2,19 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
+import { installAuthentication } from './access/authenticate.ts';
+import { installCsrfCheck } from './access/csrf.ts';
 import type { Config } from './config.ts';
 import { openApiRoutes } from './features/api-docs/openapi.routes.ts';
+import { approvalRoutes } from './features/approvals/approvals.routes.ts';
 import { healthRoutes } from './features/health/health.routes.ts';
+import { invitationRoutes } from './features/invitations/invitations.routes.ts';
+import type { AccountsContext } from './features/session/context.ts';
+import { sessionRoutes } from './features/session/session.routes.ts';
+import { setupRoutes } from './features/setup/setup.routes.ts';
+import { userRoutes } from './features/users/users.routes.ts';
 import { webRoutes } from './features/web/web.routes.ts';
+import { type Clock, systemClock } from './platform/clock.ts';
 import type { Database } from './platform/db/database.ts';
 import { createMetrics } from './platform/http/metrics.ts';
 import { errorHandler } from './platform/http/problem.ts';
@@ -20,6 +29,8 @@ export interface AppDeps {
   readonly lifecycle: Lifecycle;
   /** Where the built SPA lives; tests point it at a fixture. */
   readonly webDir?: string;
+  /** Time for sessions, links and throttles; tests move it. */
+  readonly clock?: Clock;
 }
 
 export const VERSION: string = (
@@ -49,8 +60,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }) as unknown as FastifyInstance;
 
   app.setErrorHandler(errorHandler(log));
+  const clock = deps.clock ?? systemClock;
+  // onRequest hooks run in this order: headers, who is asking, CSRF, then the route's policy.
   installSecurityHeaders(app, config.tls !== undefined);
-  installPolicyCheck(app, config.metricsToken);
+  installAuthentication(app, database, clock, {
+    idleSeconds: config.sessionIdleSeconds,
+    absoluteSeconds: config.sessionAbsoluteSeconds,
+  });
+  installCsrfCheck(app, config.publicUrl.origin);
+  installPolicyCheck(app, config.metricsToken, clock);
   const metrics = createMetrics(() => database.poolStats());
   // One synchronous hook per request for metrics and the request log: this runs on every request.
   app.addHook('onResponse', (request, reply, done) => {
@@ -77,6 +95,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       return metrics.registry.metrics();
     },
   });
+  const accounts: AccountsContext = {
+    database,
+    clock,
+    publicOrigin: config.publicUrl.origin,
+    sessionIdleSeconds: config.sessionIdleSeconds,
+    sessionAbsoluteSeconds: config.sessionAbsoluteSeconds,
+  };
+  setupRoutes(app, accounts, config.secretsDir);
+  sessionRoutes(app, accounts);
+  invitationRoutes(app, accounts);
+  userRoutes(app, accounts);
+  approvalRoutes(app, accounts);
   await webRoutes(app, deps.webDir);
   return app;
 }

@@ -24,6 +24,8 @@ export interface Config {
   readonly shutdownGraceMs: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
   readonly bodyLimitBytes: number;
+  readonly sessionIdleSeconds: number;
+  readonly sessionAbsoluteSeconds: number;
 }
 
 /** false: trust no proxy; a number: that many hops; a list: those addresses or CIDR ranges. */
@@ -76,6 +78,8 @@ const schema = z.object({
   TMA_SHUTDOWN_GRACE_MS: int(0, 600_000).default(25_000),
   TMA_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
   TMA_BODY_LIMIT_BYTES: int(1024, 100 * 1024 * 1024).default(1024 * 1024),
+  TMA_SESSION_IDLE_SECONDS: int(1, 24 * 3600).default(30 * 60),
+  TMA_SESSION_ABSOLUTE_SECONDS: int(60, 7 * 24 * 3600).default(12 * 3600),
 });
 
 /** Reads NAME_FILE into NAME for secret variables; both at once is an error. */
@@ -186,5 +190,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     shutdownGraceMs: v.TMA_SHUTDOWN_GRACE_MS,
     logLevel: v.TMA_LOG_LEVEL,
     bodyLimitBytes: v.TMA_BODY_LIMIT_BYTES,
+    sessionIdleSeconds: v.TMA_SESSION_IDLE_SECONDS,
+    sessionAbsoluteSeconds: v.TMA_SESSION_ABSOLUTE_SECONDS,
   };
 }

@@ -5,6 +5,8 @@ import type { Logger } from 'pino';
 import { buildApp } from './app.ts';
 import type { Config } from './config.ts';
 import { settingsRepository } from './features/settings/settings.repository.ts';
+import { prepareSetup } from './features/setup/setup-token.ts';
+import { usersRepository } from './features/users/users.repository.ts';
 import type { Database } from './platform/db/database.ts';
 import { openDatabase } from './platform/db/open.ts';
 import { jobCleanupJob, scheduleMaintenance } from './platform/jobs/maintenance.ts';
@@ -33,6 +35,9 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
   let worker: JobWorker | undefined;
   try {
     const instance = await settingsRepository.getOrCreate(database.db, 'instance.id', randomUUID());
+    if ((await usersRepository.count(database.db)) === 0) {
+      await prepareSetup(database.db, new Date(), config.publicUrl.origin, config.secretsDir, log);
+    }
     app = await buildApp({ config, database, log, lifecycle });
     options.beforeListen?.(app);
     await scheduleMaintenance(database.db);

@@ -111,8 +111,47 @@ for (const engine of engines()) {
         where table_schema = 'public' order by table_name, ordinal_position`.execute(t.database.db);
       const tables = new Map<string, string[]>();
       for (const r of rows) tables.set(r.table_name, [...(tables.get(r.table_name) ?? []), r.column_name]);
-      assert.deepEqual([...tables.keys()].sort(), ['job_schedules', 'jobs', 'schema_migrations', 'settings', 'users']);
-      assert.deepEqual(tables.get('users'), ['id', 'role', 'status', 'version', 'created_at', 'updated_at']);
+      const expected: Record<string, string[]> = {
+        users: [
+          'id',
+          'role',
+          'status',
+          'version',
+          'created_at',
+          'updated_at',
+          'email',
+          'display_name',
+          'expertise',
+          'password_hash',
+          'password_changed_at',
+          'activated_at',
+        ],
+        sessions: [
+          'id',
+          'token_hash',
+          'user_id',
+          'created_at',
+          'last_seen_at',
+          'expires_at',
+          'step_up_at',
+          'user_agent',
+          'ended_at',
+          'end_reason',
+        ],
+      };
+      assert.deepEqual([...tables.keys()].sort(), [
+        'approvals',
+        'job_schedules',
+        'jobs',
+        'login_throttle',
+        'one_time_links',
+        'schema_migrations',
+        'security_events',
+        'sessions',
+        'settings',
+        'users',
+      ]);
+      for (const [table, columns] of Object.entries(expected)) assert.deepEqual(tables.get(table), columns, table);
     });
 
     if (engine === 'postgres') {

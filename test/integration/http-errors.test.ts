@@ -53,7 +53,12 @@ describe('bad input gets a clear problem+json, never a 500', () => {
   after(() => t.close());
 
   const post = (payload: string, contentType = 'application/json') =>
-    t.app.inject({ method: 'POST', url: '/api/test/echo', payload, headers: { 'content-type': contentType } });
+    t.app.inject({
+      method: 'POST',
+      url: '/api/test/echo',
+      payload,
+      headers: { 'content-type': contentType, origin: 'http://localhost:3000' },
+    });
 
   function assertProblem(res: Awaited<ReturnType<typeof post>>, status: number, code: string) {
     assert.equal(res.statusCode, status, res.body);
@@ -75,8 +80,11 @@ describe('bad input gets a clear problem+json, never a 500', () => {
 
   test('unknown route: 404', async () => {
     assertProblem(await t.app.inject({ method: 'GET', url: '/api/nope' }), 404, 'not_found');
-    assertProblem(await t.app.inject({ method: 'DELETE', url: '/livez' }), 404, 'not_found');
-    assertProblem(await t.app.inject({ method: 'TRACE', url: '/livez' }), 404, 'not_found');
+    const origin = { origin: 'http://localhost:3000' };
+    assertProblem(await t.app.inject({ method: 'DELETE', url: '/livez', headers: origin }), 404, 'not_found');
+    assertProblem(await t.app.inject({ method: 'TRACE', url: '/livez', headers: origin }), 404, 'not_found');
+    // Without our Origin, any state-changing method is refused before routing.
+    assertProblem(await t.app.inject({ method: 'TRACE', url: '/livez' }), 403, 'csrf_failed');
   });
 
   test('malformed JSON: 400', async () => {

@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import Fastify from 'fastify';
 import { isPolicyName } from '../../src/server/access/policies.ts';
+import { systemClock } from '../../src/server/platform/clock.ts';
 import { defineRoute, installPolicyCheck, routeTable } from '../../src/server/platform/http/routes.ts';
 import { CONTENT_SECURITY_POLICY } from '../../src/server/platform/http/security-headers.ts';
 import { buildTestApp, type TestApp } from '../support/app.ts';
@@ -182,7 +183,7 @@ describe('deny by default', () => {
 
   test('registering a route without a policy fails at start', async () => {
     const app = Fastify();
-    installPolicyCheck(app, undefined);
+    installPolicyCheck(app, undefined, systemClock);
     assert.throws(() => app.get('/naked', async () => 'hi'), /declares no policy/);
     assert.throws(
       () =>

@@ -1,27 +1,48 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
+import type { Role } from '../../contract/accounts.ts';
+import type { Actor } from './actor.ts';
 
 /**
  * Every route names one of these policies in its definition; a route without one is refused at
- * start (routes.ts) and by the route-table test. A policy answers allow or deny; deny is a 404,
- * so that a refused request learns nothing about what exists. The accounts and cases issues add
- * policies here (signed-in, role, case membership and scope), one rule per action.
+ * start (routes.ts) and by the route-table test. A policy is a rule over the actor (and, for
+ * object-level rules, the resource); deny is the default. A refused request is answered 404, so
+ * it learns nothing about what exists; a request without a valid session on a route that needs
+ * one gets 401, so the client knows to sign in. Object-level checks (this session, this case)
+ * live in the services' queries, which find nothing for an actor without access, again a 404.
+ * The cases issue adds membership and scope rules here, one per action.
  */
 export interface PolicyContext {
   readonly request: FastifyRequest;
+  readonly actor: Actor | undefined;
   readonly metricsToken: string | undefined;
 }
 
 export type Policy = (context: PolicyContext) => boolean | Promise<boolean>;
 
+const signedIn: Policy = ({ actor }) => actor !== undefined;
+const role =
+  (...roles: Role[]): Policy =>
+  ({ actor }) =>
+    actor !== undefined && roles.includes(actor.role);
+
 export const policies = {
-  /** Anyone, signed in or not: health, the SPA shell and its assets, the API description. */
+  /** Anyone, signed in or not: health, the SPA shell, the API description, sign-in, setup, one-time links. */
   public: () => true,
   /** Prometheus scrapers that present the metrics token; without a configured token, nobody. */
   metrics: ({ request, metricsToken }) => metricsToken !== undefined && bearerMatches(request, metricsToken),
+  /** The signed-in user's own session, password and session list. */
+  'self.manage': signedIn,
+  /** User administration: administrators only. They run the system but see no case content. */
+  'users.manage': role('admin'),
+  /** Four-eyes approvals of role grants and password resets: team leads only. */
+  'approvals.decide': role('team_lead'),
 } satisfies Record<string, Policy>;
 
 export type PolicyName = keyof typeof policies;
+
+/** Policies that anyone may pass without signing in; every other one answers 401 to anonymous callers. */
+export const ANONYMOUS_POLICIES: ReadonlySet<PolicyName> = new Set(['public', 'metrics']);
 
 export function isPolicyName(name: unknown): name is PolicyName {
   return typeof name === 'string' && Object.hasOwn(policies, name);

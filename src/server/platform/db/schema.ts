@@ -10,6 +10,11 @@ export interface DB {
   users: UserTable;
   jobs: JobTable;
   job_schedules: JobScheduleTable;
+  sessions: SessionTable;
+  one_time_links: OneTimeLinkTable;
+  approvals: ApprovalTable;
+  login_throttle: LoginThrottleTable;
+  security_events: SecurityEventTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -34,6 +39,69 @@ export interface UserTable {
   version: Generated<number>;
   created_at: Timestamp;
   updated_at: Timestamp;
+  email: string | null;
+  display_name: string | null;
+  expertise: string | null;
+  password_hash: string | null;
+  password_changed_at: Date | null;
+  activated_at: Date | null;
+}
+
+export interface SessionTable {
+  id: string;
+  token_hash: string;
+  user_id: string;
+  created_at: Date;
+  last_seen_at: Date;
+  expires_at: Date;
+  step_up_at: Date | null;
+  user_agent: string | null;
+  ended_at: Date | null;
+  end_reason: string | null;
+}
+
+export interface OneTimeLinkTable {
+  id: string;
+  token_hash: string;
+  user_id: string;
+  purpose: 'invite' | 'reset';
+  created_by: string | null;
+  created_at: Date;
+  expires_at: Date;
+  used_at: Date | null;
+}
+
+export interface ApprovalTable {
+  id: string;
+  kind: 'grant_role' | 'reset_password';
+  user_id: string;
+  requested_role: string | null;
+  requested_expertise: string | null;
+  requested_by: string;
+  created_at: Date;
+  status: Generated<'pending' | 'approved' | 'rejected' | 'superseded'>;
+  decided_by: string | null;
+  decided_at: Date | null;
+}
+
+export interface LoginThrottleTable {
+  key: string;
+  failures: number;
+  window_started_at: Date;
+  blocked_until: Date | null;
+}
+
+export interface SecurityEventTable {
+  id: Generated<string>;
+  at: Date;
+  actor_user_id: string | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  outcome: 'allowed' | 'denied' | 'failed';
+  ip: string | null;
+  user_agent: string | null;
+  detail: unknown;
 }
 
 export interface JobTable {

@@ -34,9 +34,38 @@ export class BadRequestError extends AppError {
   readonly code = 'bad_request';
 }
 
+/** 401 with a code saying what to do: sign in, sign in again after a timeout, or re-enter the password. */
 export class UnauthenticatedError extends AppError {
   readonly status = 401;
-  readonly code = 'unauthenticated';
+  readonly code: 'unauthenticated' | 'session_expired' | 'step_up_required' | 'invalid_credentials';
+  constructor(detail?: string, code: UnauthenticatedError['code'] = 'unauthenticated') {
+    super(detail);
+    this.code = code;
+  }
+}
+
+export class ForbiddenError extends AppError {
+  readonly status = 403;
+  readonly code: string;
+  constructor(detail: string, code = 'forbidden') {
+    super(detail);
+    this.code = code;
+  }
+}
+
+export class GoneError extends AppError {
+  readonly status = 410;
+  readonly code = 'link_expired';
+}
+
+export class TooManyRequestsError extends AppError {
+  readonly status = 429;
+  readonly code = 'too_many_attempts';
+  readonly retryAfterSeconds: number;
+  constructor(retryAfterSeconds: number) {
+    super('Too many attempts; wait before trying again.');
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
 }
 
 /** Also used for objects that exist but may not be seen: their existence is itself sensitive. */
@@ -47,7 +76,11 @@ export class NotFoundError extends AppError {
 
 export class ConflictError extends AppError {
   readonly status = 409;
-  readonly code = 'conflict';
+  readonly code: string;
+  constructor(detail?: string, code = 'conflict') {
+    super(detail);
+    this.code = code;
+  }
 }
 
 export class PayloadTooLargeError extends AppError {

@@ -6,6 +6,7 @@ import {
   BadRequestError,
   NotFoundError,
   PayloadTooLargeError,
+  TooManyRequestsError,
   UnsupportedMediaTypeError,
   ValidationError,
 } from './errors.ts';
@@ -14,6 +15,7 @@ const TITLES: Record<number, string> = {
   400: 'Bad Request',
   401: 'Unauthorized',
   403: 'Forbidden',
+  410: 'Gone',
   404: 'Not Found',
   405: 'Method Not Allowed',
   409: 'Conflict',
@@ -74,6 +76,7 @@ export function problemBody(status: number, code: string, correlationId: string,
 
 export function sendProblem(reply: FastifyReply, error: AppError, correlationId: string): FastifyReply {
   const extra = error instanceof ValidationError ? { errors: error.errors } : undefined;
+  if (error instanceof TooManyRequestsError) reply.header('retry-after', String(error.retryAfterSeconds));
   return reply
     .code(error.status)
     .type('application/problem+json; charset=utf-8')

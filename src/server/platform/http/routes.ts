@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
 import type { z } from 'zod';
-import { isPolicyName, type Policy, type PolicyName, policies } from '../../access/policies.ts';
-import { NotFoundError, ValidationError } from './errors.ts';
+import { ANONYMOUS_POLICIES, isPolicyName, type Policy, type PolicyName, policies } from '../../access/policies.ts';
+import type { Clock } from '../clock.ts';
+import { NotFoundError, UnauthenticatedError, ValidationError } from './errors.ts';
 
 /**
  * How a route is declared: method, path, policy, input schemas and documented responses, and a
@@ -20,6 +21,8 @@ export interface RouteSpec<Body, Query, Params> {
   readonly responses: Readonly<Record<number, z.ZodType | { description: string }>>;
   /** Left out of the OpenAPI document (the SPA shell and its assets). */
   readonly hidden?: boolean;
+  /** Needs a password re-entered within the last 5 minutes (POST /api/session/step-up). */
+  readonly stepUp?: boolean;
   readonly handler: (
     input: { body: Body; query: Query; params: Params },
     request: FastifyRequest,
@@ -36,6 +39,7 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     policy?: PolicyName;
     spec?: RouteSpec<unknown, unknown, unknown>;
+    stepUp?: boolean;
   }
 }
 
@@ -47,7 +51,7 @@ export function defineRoute<B = undefined, Q = undefined, P = undefined>(
   app.route({
     method: spec.method,
     url: spec.url,
-    config: { policy: spec.policy, spec: s },
+    config: { policy: spec.policy, spec: s, stepUp: spec.stepUp === true },
     handler: (request, reply) => {
       const input = {
         body: parse(s.body, request.body, 'body'),
@@ -93,7 +97,7 @@ export function routeTable(app: FastifyInstance): readonly RouteEntry[] {
   return tables.get(app) ?? [];
 }
 
-export function installPolicyCheck(app: FastifyInstance, metricsToken: string | undefined): void {
+export function installPolicyCheck(app: FastifyInstance, metricsToken: string | undefined, clock: Clock): void {
   const table: RouteEntry[] = [];
   tables.set(app, table);
   app.addHook('onRoute', (options) => {
@@ -107,12 +111,33 @@ export function installPolicyCheck(app: FastifyInstance, metricsToken: string | 
   app.addHook('onRequest', (request, _reply, done) => {
     const name = request.routeOptions.config.policy;
     if (!isPolicyName(name)) return done(new NotFoundError());
-    const verdict: boolean | Promise<boolean> = (policies[name] as Policy)({ request, metricsToken });
+    const decide = (allowed: boolean) => done(verdict(request, name, allowed, clock));
+    const result: boolean | Promise<boolean> = (policies[name] as Policy)({
+      request,
+      actor: request.actor,
+      metricsToken,
+    });
     // Most policies answer synchronously; only those that query the database return a promise.
-    if (typeof verdict === 'boolean') return done(verdict ? undefined : new NotFoundError());
-    verdict.then(
-      (allowed) => done(allowed ? undefined : new NotFoundError()),
-      (error: unknown) => done(error as Error),
-    );
+    if (typeof result === 'boolean') return decide(result);
+    result.then(decide, (error: unknown) => done(error as Error));
   });
+}
+
+const STEP_UP_MS = 5 * 60_000;
+
+function verdict(request: FastifyRequest, name: PolicyName, allowed: boolean, clock: Clock): Error | undefined {
+  const actor = request.actor;
+  if (!allowed) {
+    if (actor === undefined && !ANONYMOUS_POLICIES.has(name)) {
+      return request.sessionExpired
+        ? new UnauthenticatedError('Your session has timed out; please sign in again.', 'session_expired')
+        : new UnauthenticatedError('Please sign in.');
+    }
+    return new NotFoundError();
+  }
+  if (request.routeOptions.config.stepUp === true) {
+    const fresh = actor?.stepUpAt != null && clock.now().getTime() - actor.stepUpAt.getTime() < STEP_UP_MS;
+    if (!fresh) return new UnauthenticatedError('Please confirm your password to continue.', 'step_up_required');
+  }
+  return undefined;
 }

@@ -1,0 +1,67 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Role } from '../../contract/accounts.ts';
+import type { Clock } from '../platform/clock.ts';
+import type { Database } from '../platform/db/database.ts';
+import type { Actor } from './actor.ts';
+import { readSessionCookie } from './sessions/cookie.ts';
+import { sessionsRepository } from './sessions/sessions.repository.ts';
+import { csrfTokenFor } from './sessions/tokens.ts';
+
+export interface SessionSettings {
+  readonly idleSeconds: number;
+  readonly absoluteSeconds: number;
+}
+
+/** last_seen_at is written at most this often: one write a minute per active session, not one per request. */
+const TOUCH_INTERVAL_MS = 60_000;
+
+/**
+ * Resolves the session cookie to an actor on every request, from the database: a revoked
+ * session, a locked account or a changed role takes effect on the very next request, on every
+ * instance. Timed-out sessions are ended here and marked, so the client can say why.
+ */
+export function installAuthentication(
+  app: FastifyInstance,
+  database: Database,
+  clock: Clock,
+  settings: SessionSettings,
+): void {
+  app.decorateRequest('actor', undefined);
+  app.decorateRequest('sessionExpired', false);
+  const resolve = async (request: FastifyRequest, token: string): Promise<void> => {
+    const now = clock.now();
+    const s = await sessionsRepository.findByToken(database.db, token);
+    if (s === undefined || s.ended_at !== null || s.status !== 'active') return;
+    const idleEnds = s.last_seen_at.getTime() + settings.idleSeconds * 1000;
+    if (now.getTime() >= s.expires_at.getTime() || now.getTime() >= idleEnds) {
+      const reason = now.getTime() >= s.expires_at.getTime() ? 'absolute_timeout' : 'idle_timeout';
+      await sessionsRepository.end(database.db, s.id, reason, now);
+      request.sessionExpired = true;
+      return;
+    }
+    let lastSeen = s.last_seen_at;
+    if (now.getTime() - lastSeen.getTime() >= TOUCH_INTERVAL_MS) {
+      await sessionsRepository.touch(database.db, s.id, now);
+      lastSeen = now;
+    }
+    const actor: Actor = {
+      userId: s.user_id,
+      role: s.role as Role,
+      email: s.email ?? '',
+      displayName: s.display_name ?? '',
+      expertise: s.expertise,
+      sessionId: s.id,
+      csrfToken: csrfTokenFor(token),
+      stepUpAt: s.step_up_at,
+      idleExpiresAt: new Date(Math.min(lastSeen.getTime() + settings.idleSeconds * 1000, s.expires_at.getTime())),
+      absoluteExpiresAt: s.expires_at,
+    };
+    request.actor = actor;
+  };
+  // Synchronous when there is no cookie: most anonymous requests (health checks) never wait.
+  app.addHook('onRequest', (request, _reply, done) => {
+    const token = readSessionCookie(request);
+    if (token === undefined) return done();
+    resolve(request, token).then(() => done(), done);
+  });
+}

@@ -1,0 +1,128 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { DB } from '../../platform/db/schema.ts';
+import { newToken, tokenHash } from './tokens.ts';
+
+export type EndReason =
+  | 'signed_out'
+  | 'revoked'
+  | 'idle_timeout'
+  | 'absolute_timeout'
+  | 'password_changed'
+  | 'account_changed';
+
+export interface SessionWithUser {
+  id: string;
+  user_id: string;
+  created_at: Date;
+  last_seen_at: Date;
+  expires_at: Date;
+  step_up_at: Date | null;
+  ended_at: Date | null;
+  role: string;
+  status: string;
+  email: string | null;
+  display_name: string | null;
+  expertise: string | null;
+}
+
+export const sessionsRepository = {
+  async create(db: Kysely<DB>, userId: string, now: Date, absoluteSeconds: number, userAgent: string | undefined) {
+    const token = newToken();
+    const id = randomUUID();
+    await db
+      .insertInto('sessions')
+      .values({
+        id,
+        token_hash: tokenHash(token),
+        user_id: userId,
+        created_at: now,
+        last_seen_at: now,
+        expires_at: new Date(now.getTime() + absoluteSeconds * 1000),
+        // Signing in with the password is a fresh authentication.
+        step_up_at: now,
+        user_agent: userAgent?.slice(0, 300) ?? null,
+        ended_at: null,
+        end_reason: null,
+      })
+      .execute();
+    return { id, token };
+  },
+
+  findByToken(db: Kysely<DB>, token: string): Promise<SessionWithUser | undefined> {
+    return db
+      .selectFrom('sessions')
+      .innerJoin('users', 'users.id', 'sessions.user_id')
+      .select([
+        'sessions.id',
+        'sessions.user_id',
+        'sessions.created_at',
+        'sessions.last_seen_at',
+        'sessions.expires_at',
+        'sessions.step_up_at',
+        'sessions.ended_at',
+        'users.role',
+        'users.status',
+        'users.email',
+        'users.display_name',
+        'users.expertise',
+      ])
+      .where('sessions.token_hash', '=', tokenHash(token))
+      .executeTakeFirst();
+  },
+
+  async touch(db: Kysely<DB>, id: string, now: Date): Promise<void> {
+    await db
+      .updateTable('sessions')
+      .set({ last_seen_at: now })
+      .where('id', '=', id)
+      .where('ended_at', 'is', null)
+      .execute();
+  },
+
+  async stepUp(db: Kysely<DB>, id: string, now: Date): Promise<void> {
+    await db.updateTable('sessions').set({ step_up_at: now }).where('id', '=', id).execute();
+  },
+
+  async end(db: Kysely<DB>, id: string, reason: EndReason, now: Date): Promise<boolean> {
+    const r = await db
+      .updateTable('sessions')
+      .set({ ended_at: now, end_reason: reason })
+      .where('id', '=', id)
+      .where('ended_at', 'is', null)
+      .executeTakeFirst();
+    return r.numUpdatedRows > 0n;
+  },
+
+  async endForUser(db: Kysely<DB>, userId: string, id: string, reason: EndReason, now: Date): Promise<boolean> {
+    const r = await db
+      .updateTable('sessions')
+      .set({ ended_at: now, end_reason: reason })
+      .where('id', '=', id)
+      .where('user_id', '=', userId)
+      .where('ended_at', 'is', null)
+      .executeTakeFirst();
+    return r.numUpdatedRows > 0n;
+  },
+
+  async endAllOfUser(db: Kysely<DB>, userId: string, reason: EndReason, now: Date): Promise<void> {
+    await db
+      .updateTable('sessions')
+      .set({ ended_at: now, end_reason: reason })
+      .where('user_id', '=', userId)
+      .where('ended_at', 'is', null)
+      .execute();
+  },
+
+  listOpen(db: Kysely<DB>, userId: string, now: Date, idleSeconds: number) {
+    return db
+      .selectFrom('sessions')
+      .select(['id', 'created_at', 'last_seen_at', 'user_agent'])
+      .where('user_id', '=', userId)
+      .where('ended_at', 'is', null)
+      .where('expires_at', '>', now)
+      .where('last_seen_at', '>', new Date(now.getTime() - idleSeconds * 1000))
+      .orderBy('last_seen_at', 'desc')
+      .execute();
+  },
+};

@@ -1,0 +1,231 @@
+import type { SessionInfo } from '../../../contract/accounts.ts';
+import type { Actor } from '../../access/actor.ts';
+import {
+  hashPassword,
+  needsRehash,
+  verifyAgainstDummy,
+  verifyPassword,
+} from '../../access/passwords/password-hashing.ts';
+import { checkPassword } from '../../access/passwords/password-policy.ts';
+import { sessionsRepository } from '../../access/sessions/sessions.repository.ts';
+import { csrfTokenFor } from '../../access/sessions/tokens.ts';
+import { clearFailures, recordFailure, retryAfterMs, throttleKey } from '../../access/throttle.ts';
+import { recordSecurityEvent } from '../../audit/security-events.ts';
+import {
+  ForbiddenError,
+  NotFoundError,
+  TooManyRequestsError,
+  UnauthenticatedError,
+} from '../../platform/http/errors.ts';
+import { usersRepository } from '../users/users.repository.ts';
+import type { AccountsContext, RequestOrigin } from './context.ts';
+import { weakPasswordError } from './weak-password.ts';
+
+const invalid = () => new UnauthenticatedError('The e-mail address or the password is wrong.', 'invalid_credentials');
+
+export function sessionInfo(actor: Actor): SessionInfo {
+  return {
+    user: {
+      id: actor.userId,
+      email: actor.email,
+      displayName: actor.displayName,
+      role: actor.role,
+      expertise: actor.expertise as SessionInfo['user']['expertise'],
+    },
+    csrfToken: actor.csrfToken,
+    idleExpiresAt: actor.idleExpiresAt.toISOString(),
+    absoluteExpiresAt: actor.absoluteExpiresAt.toISOString(),
+  };
+}
+
+/**
+ * Sign-in with e-mail and password. Unknown e-mail and wrong password get the same answer after
+ * the same work (a dummy hash is verified); a locked account is named only to someone who knew
+ * its password. Throttled per account and per address before any password is checked.
+ */
+export async function signIn(ctx: AccountsContext, email: string, password: string, origin: RequestOrigin) {
+  const { db } = ctx.database;
+  const now = ctx.clock.now();
+  const normalized = email.normalize('NFKC').trim().toLowerCase();
+  const keys = { account: throttleKey('account', normalized), ip: throttleKey('ip', origin.ip) };
+  const wait = await retryAfterMs(db, [keys.account, keys.ip], now);
+  if (wait > 0) throw new TooManyRequestsError(Math.ceil(wait / 1000));
+
+  const user = await usersRepository.findByEmail(db, normalized);
+  const ok = user?.password_hash
+    ? await verifyPassword(user.password_hash, password)
+    : await verifyAgainstDummy(password);
+  if (!ok || user === undefined) {
+    await recordFailure(db, 'account', keys.account, now);
+    await recordFailure(db, 'ip', keys.ip, now);
+    await recordSecurityEvent(db, now, {
+      action: 'session.sign_in_failed',
+      outcome: 'failed',
+      actorUserId: user?.id ?? null,
+      ip: origin.ip,
+      userAgent: origin.userAgent,
+    });
+    throw invalid();
+  }
+  if (user.status === 'locked') {
+    await recordSecurityEvent(db, now, {
+      action: 'session.sign_in_failed',
+      outcome: 'denied',
+      actorUserId: user.id,
+      ip: origin.ip,
+      detail: { reason: 'locked' },
+    });
+    throw new ForbiddenError('This account is locked. Ask your administrator.', 'account_locked');
+  }
+  await clearFailures(db, keys.account);
+  const rehash =
+    user.password_hash !== null && needsRehash(user.password_hash) ? await hashPassword(password) : undefined;
+  return ctx.database.transaction(async (tx) => {
+    if (rehash !== undefined)
+      await tx.updateTable('users').set({ password_hash: rehash }).where('id', '=', user.id).execute();
+    const session = await sessionsRepository.create(tx, user.id, now, ctx.sessionAbsoluteSeconds, origin.userAgent);
+    await recordSecurityEvent(tx, now, {
+      action: 'session.signed_in',
+      outcome: 'allowed',
+      actorUserId: user.id,
+      target: { type: 'session', id: session.id },
+      ip: origin.ip,
+      userAgent: origin.userAgent,
+    });
+    const info: SessionInfo = {
+      user: {
+        id: user.id,
+        email: user.email ?? '',
+        displayName: user.display_name ?? '',
+        role: user.role as SessionInfo['user']['role'],
+        expertise: user.expertise as SessionInfo['user']['expertise'],
+      },
+      csrfToken: csrfTokenFor(session.token),
+      idleExpiresAt: new Date(now.getTime() + ctx.sessionIdleSeconds * 1000).toISOString(),
+      absoluteExpiresAt: new Date(now.getTime() + ctx.sessionAbsoluteSeconds * 1000).toISOString(),
+    };
+    return { token: session.token, info };
+  });
+}
+
+export async function signOut(ctx: AccountsContext, actor: Actor, origin: RequestOrigin): Promise<void> {
+  const now = ctx.clock.now();
+  await ctx.database.transaction(async (tx) => {
+    await sessionsRepository.end(tx, actor.sessionId, 'signed_out', now);
+    await recordSecurityEvent(tx, now, {
+      action: 'session.signed_out',
+      outcome: 'allowed',
+      actorUserId: actor.userId,
+      target: { type: 'session', id: actor.sessionId },
+      ip: origin.ip,
+    });
+  });
+}
+
+/** Re-authentication for sensitive actions: the password again, valid for five minutes. */
+export async function stepUp(
+  ctx: AccountsContext,
+  actor: Actor,
+  password: string,
+  origin: RequestOrigin,
+): Promise<void> {
+  const { db } = ctx.database;
+  const now = ctx.clock.now();
+  const key = throttleKey('account', actor.email);
+  const wait = await retryAfterMs(db, [key], now);
+  if (wait > 0) throw new TooManyRequestsError(Math.ceil(wait / 1000));
+  const user = await usersRepository.findById(db, actor.userId);
+  if (!user?.password_hash || !(await verifyPassword(user.password_hash, password))) {
+    await recordFailure(db, 'account', key, now);
+    await recordSecurityEvent(db, now, {
+      action: 'session.step_up_failed',
+      outcome: 'failed',
+      actorUserId: actor.userId,
+      ip: origin.ip,
+    });
+    throw new UnauthenticatedError('The password is wrong.', 'invalid_credentials');
+  }
+  await ctx.database.transaction(async (tx) => {
+    await sessionsRepository.stepUp(tx, actor.sessionId, now);
+    await recordSecurityEvent(tx, now, {
+      action: 'session.step_up',
+      outcome: 'allowed',
+      actorUserId: actor.userId,
+      target: { type: 'session', id: actor.sessionId },
+      ip: origin.ip,
+    });
+  });
+}
+
+export async function listSessions(ctx: AccountsContext, actor: Actor) {
+  const rows = await sessionsRepository.listOpen(
+    ctx.database.db,
+    actor.userId,
+    ctx.clock.now(),
+    ctx.sessionIdleSeconds,
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    current: r.id === actor.sessionId,
+    createdAt: r.created_at.toISOString(),
+    lastSeenAt: r.last_seen_at.toISOString(),
+    userAgent: r.user_agent,
+  }));
+}
+
+/** Only the actor's own sessions: any other id is not found. */
+export async function revokeSession(
+  ctx: AccountsContext,
+  actor: Actor,
+  sessionId: string,
+  origin: RequestOrigin,
+): Promise<void> {
+  const now = ctx.clock.now();
+  await ctx.database.transaction(async (tx) => {
+    if (!(await sessionsRepository.endForUser(tx, actor.userId, sessionId, 'revoked', now))) throw new NotFoundError();
+    await recordSecurityEvent(tx, now, {
+      action: 'session.revoked',
+      outcome: 'allowed',
+      actorUserId: actor.userId,
+      target: { type: 'session', id: sessionId },
+      ip: origin.ip,
+    });
+  });
+}
+
+/** A new password ends every session of the user, this one included. */
+export async function changePassword(
+  ctx: AccountsContext,
+  actor: Actor,
+  current: string,
+  next: string,
+  origin: RequestOrigin,
+): Promise<void> {
+  const { db } = ctx.database;
+  const now = ctx.clock.now();
+  const user = await usersRepository.findById(db, actor.userId);
+  if (!user?.password_hash || !(await verifyPassword(user.password_hash, current))) {
+    await recordFailure(db, 'account', throttleKey('account', actor.email), now);
+    await recordSecurityEvent(db, now, {
+      action: 'password.change_failed',
+      outcome: 'failed',
+      actorUserId: actor.userId,
+      ip: origin.ip,
+    });
+    throw new UnauthenticatedError('The current password is wrong.', 'invalid_credentials');
+  }
+  const problem = checkPassword(next, { email: actor.email, displayName: actor.displayName });
+  if (problem !== undefined) throw weakPasswordError(problem);
+  const hash = await hashPassword(next);
+  await ctx.database.transaction(async (tx) => {
+    await usersRepository.update(tx, actor.userId, undefined, { password_hash: hash }, now);
+    await sessionsRepository.endAllOfUser(tx, actor.userId, 'password_changed', now);
+    await recordSecurityEvent(tx, now, {
+      action: 'password.changed',
+      outcome: 'allowed',
+      actorUserId: actor.userId,
+      target: { type: 'user', id: actor.userId },
+      ip: origin.ip,
+    });
+  });
+}

@@ -1,0 +1,236 @@
+import { randomUUID } from 'node:crypto';
+import { type AdminActionResult, CONTENT_ROLES, type Expertise, type Role } from '../../../contract/accounts.ts';
+import type { Actor } from '../../access/actor.ts';
+import { sessionsRepository } from '../../access/sessions/sessions.repository.ts';
+import { recordSecurityEvent } from '../../audit/security-events.ts';
+import type { Tx } from '../../platform/db/database.ts';
+import { BadRequestError, NotFoundError } from '../../platform/http/errors.ts';
+import { approvalsRepository } from '../approvals/approvals.repository.ts';
+import { linksRepository } from '../invitations/links.repository.ts';
+import type { AccountsContext, RequestOrigin } from '../session/context.ts';
+import { presentUser } from './users.presenter.ts';
+import { type UserRow, usersRepository } from './users.repository.ts';
+
+/**
+ * User administration. Administrators run the system but must not be able to take over an
+ * account that can read case content: granting a content role, and resetting the password of an
+ * account that has one, become requests that a team lead approves (four-eyes). The resulting
+ * one-time link goes to the approver, never to the administrator.
+ */
+export function needsApproval(role: Role): boolean {
+  return CONTENT_ROLES.includes(role);
+}
+
+function checkExpertise(role: Role, expertise: Expertise | null): void {
+  if ((role === 'expert') !== (expertise !== null)) {
+    throw new BadRequestError(role === 'expert' ? 'An expert needs an expertise.' : 'Only experts have an expertise.');
+  }
+}
+
+export async function listUsers(ctx: AccountsContext) {
+  const { db } = ctx.database;
+  const [rows, pending] = await Promise.all([usersRepository.list(db), approvalsRepository.pendingByUser(db)]);
+  return rows.map((r) => presentUser(r, pending.get(r.id) ?? null));
+}
+
+async function result(
+  tx: Tx,
+  row: UserRow,
+  link: AdminActionResult['link'],
+  approvalId: string | null,
+): Promise<AdminActionResult> {
+  const pending =
+    approvalId !== null
+      ? { id: approvalId, kind: (await approvalsRepository.pendingByUser(tx)).get(row.id)?.kind ?? 'grant_role' }
+      : null;
+  return { user: presentUser(row, pending), link, approvalId };
+}
+
+export async function inviteUser(
+  ctx: AccountsContext,
+  actor: Actor,
+  input: { email: string; displayName: string; role: Role; expertise: Expertise | null },
+  origin: RequestOrigin,
+): Promise<AdminActionResult> {
+  checkExpertise(input.role, input.expertise);
+  const now = ctx.clock.now();
+  return ctx.database.transaction(async (tx) => {
+    const user = await usersRepository.insert(
+      tx,
+      { id: randomUUID(), ...input, status: 'invited', passwordHash: null },
+      now,
+    );
+    await recordSecurityEvent(tx, now, {
+      action: 'user.invited',
+      outcome: 'allowed',
+      actorUserId: actor.userId,
+      target: { type: 'user', id: user.id },
+      ip: origin.ip,
+      detail: { role: input.role },
+    });
+    if (needsApproval(input.role)) {
+      const approvalId = await approvalsRepository.request(
+        tx,
+        {
+          kind: 'grant_role',
+          userId: user.id,
+          role: input.role,
+          expertise: input.expertise,
+          requestedBy: actor.userId,
+        },
+        now,
+      );
+      await recordSecurityEvent(tx, now, {
+        action: 'approval.requested',
+        outcome: 'allowed',
+        actorUserId: actor.userId,
+        target: { type: 'approval', id: approvalId },
+        detail: { kind: 'grant_role', role: input.role },
+      });
+      return result(tx, user, null, approvalId);
+    }
+    const link = await linksRepository.create(tx, user.id, 'invite', actor.userId, now, ctx.publicOrigin);
+    await recordSecurityEvent(tx, now, {
+      action: 'link.created',
+      outcome: 'allowed',
+      actorUserId: actor.userId,
+      target: { type: 'user', id: user.id },
+      detail: { purpose: 'invite' },
+    });
+    return result(tx, user, link, null);
+  });
+}
+
+async function target(tx: Tx, actor: Actor, id: string): Promise<UserRow> {
+  const user = await usersRepository.findById(tx, id);
+  if (user === undefined) throw new NotFoundError();
+  if (user.id === actor.userId) throw new BadRequestError('Administrators cannot change their own account here.');
+  return user;
+}
+
+export async function changeRole(
+  ctx: AccountsContext,
+  actor: Actor,
+  id: string,
+  input: { role: Role; expertise: Expertise | null; version: number },
+  origin: RequestOrigin,
+): Promise<AdminActionResult> {
+  checkExpertise(input.role, input.expertise);
+  const now = ctx.clock.now();
+  return ctx.database.transaction(async (tx) => {
+    const user = await target(tx, actor, id);
+    if (user.version !== input.version) {
+      await usersRepository.update(tx, id, input.version, {}, now); // throws the 409
+    }
+    if (needsApproval(input.role) && (input.role !== user.role || input.expertise !== user.expertise)) {
+      const approvalId = await approvalsRepository.request(
+        tx,
+        { kind: 'grant_role', userId: id, role: input.role, expertise: input.expertise, requestedBy: actor.userId },
+        now,
+      );
+      await recordSecurityEvent(tx, now, {
+        action: 'approval.requested',
+        outcome: 'allowed',
+        actorUserId: actor.userId,
+        target: { type: 'approval', id: approvalId },
+        ip: origin.ip,
+        detail: { kind: 'grant_role', role: input.role },
+      });
+      return result(tx, user, null, approvalId);
+    }
+    const updated = await usersRepository.update(
+      tx,
+      id,
+      input.version,
+      { role: input.role, expertise: input.expertise },
+      now,
+    );
+    // A change of privileges ends the user's sessions: the next sign-in gets a new session id.
+    await sessionsRepository.endAllOfUser(tx, id, 'account_changed', now);
+    await recordSecurityEvent(tx, now, {
+      action: 'user.role_changed',
+      outcome: 'allowed',
+      actorUserId: actor.userId,
+      target: { type: 'user', id },
+      ip: origin.ip,
+      detail: { from: user.role, to: input.role },
+    });
+    return result(tx, updated, null, null);
+  });
+}
+
+export async function setLocked(
+  ctx: AccountsContext,
+  actor: Actor,
+  id: string,
+  locked: boolean,
+  origin: RequestOrigin,
+): Promise<AdminActionResult> {
+  const now = ctx.clock.now();
+  return ctx.database.transaction(async (tx) => {
+    const user = await target(tx, actor, id);
+    const status = locked ? 'locked' : user.password_hash ? 'active' : 'invited';
+    const updated = await usersRepository.update(tx, id, undefined, { status }, now);
+    if (locked) await sessionsRepository.endAllOfUser(tx, id, 'account_changed', now);
+    await recordSecurityEvent(tx, now, {
+      action: locked ? 'user.locked' : 'user.unlocked',
+      outcome: 'allowed',
+      actorUserId: actor.userId,
+      target: { type: 'user', id },
+      ip: origin.ip,
+    });
+    return result(tx, updated, null, null);
+  });
+}
+
+export async function resetPassword(
+  ctx: AccountsContext,
+  actor: Actor,
+  id: string,
+  origin: RequestOrigin,
+): Promise<AdminActionResult> {
+  const now = ctx.clock.now();
+  return ctx.database.transaction(async (tx) => {
+    const user = await target(tx, actor, id);
+    if (needsApproval(user.role as Role)) {
+      const approvalId = await approvalsRepository.request(
+        tx,
+        { kind: 'reset_password', userId: id, role: null, expertise: null, requestedBy: actor.userId },
+        now,
+      );
+      await recordSecurityEvent(tx, now, {
+        action: 'approval.requested',
+        outcome: 'allowed',
+        actorUserId: actor.userId,
+        target: { type: 'approval', id: approvalId },
+        ip: origin.ip,
+        detail: { kind: 'reset_password' },
+      });
+      return result(tx, user, null, approvalId);
+    }
+    const { updated, link } = await applyPasswordReset(tx, ctx, actor, user, now);
+    await recordSecurityEvent(tx, now, {
+      action: 'user.password_reset',
+      outcome: 'allowed',
+      actorUserId: actor.userId,
+      target: { type: 'user', id },
+      ip: origin.ip,
+    });
+    return result(tx, updated, link, null);
+  });
+}
+
+/** The old password stops working, every session ends, and a reset link is made. */
+export async function applyPasswordReset(tx: Tx, ctx: AccountsContext, actor: Actor, user: UserRow, now: Date) {
+  const updated = await usersRepository.update(tx, user.id, undefined, { password_hash: null }, now);
+  await sessionsRepository.endAllOfUser(tx, user.id, 'account_changed', now);
+  const link = await linksRepository.create(
+    tx,
+    user.id,
+    user.status === 'invited' ? 'invite' : 'reset',
+    actor.userId,
+    now,
+    ctx.publicOrigin,
+  );
+  return { updated, link };
+}
