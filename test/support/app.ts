@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { type Logger, pino } from 'pino';
 import { buildApp } from '../../src/server/app.ts';
 import { type Config, loadConfig } from '../../src/server/config.ts';
+import type { Clock } from '../../src/server/platform/clock.ts';
 import type { Database } from '../../src/server/platform/db/database.ts';
 import { createLifecycle, type Lifecycle } from '../../src/server/platform/lifecycle.ts';
 import { openTestDatabase, type TestEngine } from './db.ts';
@@ -23,6 +24,7 @@ export interface TestAppOptions {
   /** Add fixture routes before the app is sealed. */
   extend?: (app: FastifyInstance) => void;
   webDir?: string;
+  clock?: Clock;
 }
 
 /** The real app on a fresh database of the given engine, for app.inject() or listen(). */
@@ -43,6 +45,7 @@ export async function buildTestApp(engine: TestEngine, options: TestAppOptions =
     log: options.log ?? pino({ level: 'silent' }),
     lifecycle,
     ...(options.webDir !== undefined ? { webDir: options.webDir } : {}),
+    ...(options.clock !== undefined ? { clock: options.clock } : {}),
   });
   options.extend?.(app);
   await app.ready();

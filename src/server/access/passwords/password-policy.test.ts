@@ -19,5 +19,7 @@ test('common, repeated and personal passwords are refused', () => {
   assert.equal(checkPassword('hausbootfahrthausbootfahrt'), 'repetitive');
   assert.equal(checkPassword('aaaaaaaaaaaaaaaaaaaa'), 'repetitive');
   assert.equal(checkPassword('abababababababab'), 'repetitive');
+  assert.equal(checkPassword('123456789012345'), 'repetitive');
+  assert.equal(checkPassword('zyxwvutsrqponmlk'), 'repetitive');
   assert.equal(checkPassword('erika.mustermann1', { email: 'erika.mustermann@example.com' }), 'personal');
 });

@@ -28,7 +28,7 @@ export function checkPassword(password: string, context: PasswordContext = {}): 
   const folded = password.normalize('NFKC').toLowerCase();
   const compact = folded.replace(/\s+/g, '');
   if (COMMON.has(folded) || COMMON.has(compact)) return 'common';
-  if (new Set(compact).size <= 3 || isRepeatedUnit(compact)) return 'repetitive';
+  if (new Set(compact).size <= 3 || isRepeatedUnit(compact) || isSequence(compact)) return 'repetitive';
   const personal = [
     context.email,
     context.email?.split('@')[0],
@@ -42,6 +42,23 @@ export function checkPassword(password: string, context: PasswordContext = {}): 
     return 'personal';
   }
   return undefined;
+}
+
+/** "123456789012345", "abcdefghijklmnop", "987654321098765": one step up or down throughout. */
+function isSequence(s: string): boolean {
+  const first = stepOf(s.charCodeAt(0), s.charCodeAt(1));
+  if (first === 0) return false;
+  for (let i = 2; i < s.length; i++) if (stepOf(s.charCodeAt(i - 1), s.charCodeAt(i)) !== first) return false;
+  return true;
+}
+
+/** +1 or -1 between neighbouring characters ("9" to "0" counts as +1), else 0. */
+function stepOf(a: number, b: number): number {
+  const [zero, nine] = [48, 57];
+  if (a === nine && b === zero) return 1;
+  if (a === zero && b === nine) return -1;
+  const d = b - a;
+  return d === 1 || d === -1 ? d : 0;
 }
 
 /** "passwordpassword", "qwerty123qwerty123": one unit repeated, or a common password repeated. */

@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import { ROLES, type Role } from '../../src/contract/accounts.ts';
+import { ANONYMOUS_POLICIES, isPolicyName, type PolicyName } from '../../src/server/access/policies.ts';
+import { routeTable } from '../../src/server/platform/http/routes.ts';
+import { type Browser, call, createAccount, signIn, stepUp } from '../support/accounts.ts';
+import { buildTestApp, type TestApp } from '../support/app.ts';
+
+/** Who each policy lets in. A new policy must be added here, or this test fails. */
+const ALLOWED: Record<Exclude<PolicyName, 'public' | 'metrics'>, readonly Role[]> = {
+  'self.manage': ROLES,
+  'users.manage': ['admin'],
+  'approvals.decide': ['team_lead'],
+};
+
+/**
+ * The role × endpoint matrix, generated from the route table: anonymous callers get 401 on
+ * every route that needs a session; a signed-in role the policy does not admit gets 404 (the
+ * same answer as for something that does not exist), even with the CSRF token and a fresh step-up.
+ */
+describe('role × endpoint matrix', () => {
+  let t: TestApp;
+  const browsers = new Map<Role, Browser>();
+  before(async () => {
+    t = await buildTestApp('pglite');
+    for (const role of ROLES) {
+      const b = await signIn(t, (await createAccount(t, role)).email);
+      await stepUp(t, b);
+      browsers.set(role, b);
+    }
+  });
+  after(() => t.close());
+
+  test('every policy is in the matrix', () => {
+    for (const route of routeTable(t.app)) {
+      assert.ok(isPolicyName(route.policy));
+      if (!ANONYMOUS_POLICIES.has(route.policy))
+        assert.ok(route.policy in ALLOWED, `${route.policy} is not in the matrix`);
+    }
+  });
+
+  test('anonymous: 401; roles outside the policy: 404; roles inside: not refused', async () => {
+    const routes = routeTable(t.app).filter(
+      (r) => r.method !== 'HEAD' && isPolicyName(r.policy) && !ANONYMOUS_POLICIES.has(r.policy),
+    );
+    assert.ok(routes.length >= 10);
+    for (const route of routes) {
+      const url = route.url.replace(':id', randomUUID());
+      const method = route.method as 'GET' | 'POST' | 'PUT' | 'DELETE';
+      const anonymous = await call(t, undefined, method, url, method === 'GET' ? undefined : {});
+      assert.equal(anonymous.statusCode, 401, `anonymous ${method} ${url}`);
+      const allowed = ALLOWED[route.policy as keyof typeof ALLOWED];
+      for (const role of ROLES) {
+        // Signing out would end the session this test reuses; sign-out has its own tests.
+        if (method === 'DELETE' && url === '/api/session' && allowed.includes(role)) continue;
+        const res = await call(t, browsers.get(role), method, url, method === 'GET' ? undefined : {});
+        if (allowed.includes(role)) {
+          assert.notEqual(res.statusCode, 401, `${role} ${method} ${url}: ${res.body}`);
+          if (method === 'GET' && !url.includes('/api/session'))
+            assert.equal(res.statusCode, 200, `${role} ${method} ${url}`);
+        } else {
+          assert.equal(res.statusCode, 404, `${role} ${method} ${url}: ${res.body}`);
+        }
+      }
+    }
+  });
+});
