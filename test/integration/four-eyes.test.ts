@@ -138,6 +138,39 @@ for (const engine of engines()) {
       assert.equal((await call(t, admin, 'POST', `/api/admin/users/${tm.id}/unlock`)).json().user.status, 'active');
     });
 
+    test('a link the admin received for a harmless role dies when a content role is approved', async () => {
+      const aud = await createAccount(t, 'auditor');
+      await stepUp(t, admin);
+      const reset = await call(t, admin, 'POST', `/api/admin/users/${aud.id}/password-reset`);
+      const adminsLink = reset.json().link.url as string;
+      const grant = await call(t, admin, 'PUT', `/api/admin/users/${aud.id}/role`, {
+        role: 'threat_manager',
+        expertise: null,
+        version: reset.json().user.version,
+      });
+      await stepUp(t, lead);
+      assert.equal((await call(t, lead, 'POST', `/api/approvals/${grant.json().approvalId}/approve`)).statusCode, 200);
+      const accept = await call(t, undefined, 'POST', '/api/invitations/accept', {
+        token: tokenOf(adminsLink),
+        password: 'the admin tries to take this over',
+      });
+      assert.equal(accept.statusCode, 404);
+    });
+
+    test('a role change ends the user’s sessions', async () => {
+      const rep = await createAccount(t, 'reporter');
+      const b = await signIn(t, rep.email);
+      const version = (
+        (await call(t, admin, 'GET', '/api/admin/users')).json().users as { id: string; version: number }[]
+      ).find((u) => u.id === rep.id)?.version;
+      assert.equal(
+        (await call(t, admin, 'PUT', `/api/admin/users/${rep.id}/role`, { role: 'auditor', expertise: null, version }))
+          .statusCode,
+        200,
+      );
+      assert.equal((await call(t, b, 'GET', '/api/session')).statusCode, 401);
+    });
+
     test('unknown fields are refused (no mass assignment); an expert needs an expertise', async () => {
       const extra = await call(t, admin, 'POST', '/api/admin/users', {
         email: 'x@example.com',

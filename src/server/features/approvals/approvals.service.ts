@@ -77,6 +77,8 @@ export async function decide(
       now,
     );
     await sessionsRepository.endAllOfUser(tx, user.id, 'account_changed', now);
+    // A link the administrator received while the role was harmless must not open the new role.
+    await linksRepository.voidForUser(tx, user.id, now);
     await recordSecurityEvent(tx, now, {
       action: 'user.role_changed',
       outcome: 'allowed',
