@@ -71,3 +71,58 @@ export const median = (xs: number[]): number => {
   const mid = Math.floor(s.length / 2);
   return s.length % 2 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
 };
+
+export interface Target {
+  readonly label: string;
+  readonly url: string;
+  readonly headers?: Record<string, string>;
+}
+
+/**
+ * Loads two targets in interleaved rounds (alternating which goes first, so drift in machine
+ * state favours neither), prints both and the median ratio b/a, and returns that ratio.
+ */
+export async function compare(
+  title: string,
+  a: Target,
+  b: Target,
+  target: number,
+): Promise<{ ratio: number; b: Load[] }> {
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
+  const seconds = Number(process.env.BENCH_SECONDS ?? 4);
+  const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
+  await load(a.url, 1, connections, a.headers);
+  await load(b.url, 1, connections, b.headers); // warm-up: JIT and pools
+  const results: { a: Load; b: Load }[] = [];
+  for (let i = 0; i < rounds; i++) {
+    const [first, second] = i % 2 === 0 ? [a, b] : [b, a];
+    const x = await load(first.url, seconds, connections, first.headers);
+    const y = await load(second.url, seconds, connections, second.headers);
+    results.push(first === a ? { a: x, b: y } : { a: y, b: x });
+  }
+  const ratio = median(results.map((r) => r.b.rps / r.a.rps));
+  const row = (t: Target, xs: Load[]) =>
+    `${t.label.padEnd(24)} ${median(xs.map((x) => x.rps))
+      .toFixed(0)
+      .padStart(
+        8,
+      )} req/s   p50 ${median(xs.map((x) => x.p50)).toFixed(1)} ms   p99 ${median(xs.map((x) => x.p99)).toFixed(1)} ms   errors ${xs.reduce((s, x) => s + x.errors, 0)}`;
+  process.stdout.write(
+    [
+      `${title}: ${rounds} interleaved rounds of ${seconds} s, ${connections} connections, Node ${process.versions.node}`,
+      row(
+        a,
+        results.map((r) => r.a),
+      ),
+      row(
+        b,
+        results.map((r) => r.b),
+      ),
+      `per-round ratios: ${results.map((r) => (r.b.rps / r.a.rps).toFixed(2)).join(' ')}`,
+      `median ratio ${b.label} / ${a.label}: ${(ratio * 100).toFixed(1)}% (target >= ${target * 100}%: ${ratio >= target ? 'met' : 'NOT met'})`,
+      '',
+    ].join('\n'),
+  );
+  if (results.some((r) => r.a.errors + r.b.errors > 0)) process.exitCode = 1;
+  return { ratio, b: results.map((r) => r.b) };
+}

@@ -30,6 +30,10 @@ describe('configuration', () => {
     assert.equal(c.shutdownGraceMs, 25_000);
   });
 
+  test('an empty variable counts as unset', () => {
+    assert.equal(loadConfig({ DATABASE_URL: '', TMA_PORT: '' }, cwd).databaseUrl, undefined);
+  });
+
   test('TMA_PORT wins over PORT, which is accepted too', () => {
     assert.equal(loadConfig({ PORT: '8080' }, cwd).port, 8080);
     assert.equal(loadConfig({ PORT: '8080', TMA_PORT: '9090' }, cwd).port, 9090);

@@ -84,7 +84,8 @@ const schema = z.object({
 
 /** Reads NAME_FILE into NAME for secret variables; both at once is an error. */
 function resolveSecretFiles(env: NodeJS.ProcessEnv, problems: string[]): Record<string, string | undefined> {
-  const out: Record<string, string | undefined> = { ...env };
+  // An empty variable counts as unset (as in `DATABASE_URL= npm start`).
+  const out: Record<string, string | undefined> = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
   for (const name of SECRET_VARS) {
     const file = env[`${name}_FILE`];
     if (file === undefined) continue;

@@ -1,0 +1,77 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { compare, freePort, start, stop, tempDataDirs, waitForHttp } from './support.ts';
+
+/**
+ * An authenticated API request that reads no case data (GET /api/session: session lookup in
+ * the database, CSRF and policy checks) against /livez of the same server in the same run.
+ * On PostgreSQL when DATABASE_URL is set (a fresh database is made from it and dropped after),
+ * otherwise on the embedded engine. Targets: at least 30% of /livez, p99 under 50 ms.
+ */
+const ORIGIN_HEADER = { 'content-type': 'application/json' };
+const admin = process.env.DATABASE_URL;
+const dbName = `tma_bench_${process.pid}`;
+const withDb = (url: string, name: string) => Object.assign(new URL(url), { pathname: `/${name}` }).toString();
+
+async function adminQuery(text: string): Promise<void> {
+  const client = new pg.Client({ connectionString: admin });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
+
+if (admin) await adminQuery(`create database ${dbName}`);
+const dirs = tempDataDirs();
+const port = await freePort();
+const origin = `http://localhost:${port}`;
+const tma = start(fileURLToPath(new URL('../src/server/main.ts', import.meta.url)), {
+  ...dirs,
+  DATABASE_URL: admin ? withDb(admin, dbName) : '',
+  TMA_MIGRATION_DATABASE_URL: '',
+  TMA_PORT: String(port),
+  TMA_PUBLIC_URL: origin,
+  TMA_LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
+});
+
+try {
+  const base = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${base}/readyz`);
+  // The real first run: the setup link from the secrets directory, then sign in.
+  const link = readFileSync(path.join(dirs.TMA_SECRETS_DIR ?? '', 'setup-link.txt'), 'utf8').trim();
+  const password = 'a long benchmark passphrase';
+  const setup = await fetch(`${base}/api/setup`, {
+    method: 'POST',
+    headers: { ...ORIGIN_HEADER, origin },
+    body: JSON.stringify({
+      token: link.split('#')[1],
+      admin: { email: 'bench-admin@example.com', displayName: 'Bench', password },
+      teamLead: { email: 'bench-lead@example.com', displayName: 'Lead' },
+    }),
+  });
+  if (setup.status !== 201) throw new Error(`setup failed: ${setup.status} ${await setup.text()}`);
+  const signIn = await fetch(`${base}/api/session`, {
+    method: 'POST',
+    headers: { ...ORIGIN_HEADER, origin },
+    body: JSON.stringify({ email: 'bench-admin@example.com', password }),
+  });
+  const cookie = signIn.headers.get('set-cookie')?.split(';')[0];
+  if (!cookie) throw new Error(`sign-in failed: ${signIn.status}`);
+
+  process.stdout.write(`engine: ${admin ? 'postgres' : 'pglite'}\n`);
+  const { b } = await compare(
+    'bench authenticated GET /api/session vs /livez',
+    { label: 'TMA /livez', url: `${base}/livez` },
+    { label: 'TMA GET /api/session', url: `${base}/api/session`, headers: { cookie } },
+    0.3,
+  );
+  const p99 = Math.max(...b.map((x) => x.p99));
+  process.stdout.write(`worst p99 of GET /api/session: ${p99} ms (target < 50 ms: ${p99 < 50 ? 'met' : 'NOT met'})\n`);
+} finally {
+  await stop(tma);
+  if (admin) await adminQuery(`drop database if exists ${dbName} with (force)`);
+}
