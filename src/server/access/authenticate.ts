@@ -30,7 +30,7 @@ export function installAuthentication(
   app.decorateRequest('sessionExpired', false);
   const resolve = async (request: FastifyRequest, token: string): Promise<void> => {
     const now = clock.now();
-    const s = await sessionsRepository.findByToken(database.db, token);
+    const s = await sessionsRepository.findByToken(database, token);
     if (s === undefined || s.ended_at !== null || s.status !== 'active') return;
     const idleEnds = s.last_seen_at.getTime() + settings.idleSeconds * 1000;
     if (now.getTime() >= s.expires_at.getTime() || now.getTime() >= idleEnds) {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import type { Database } from '../../platform/db/database.ts';
 import type { DB } from '../../platform/db/schema.ts';
 import { newToken, tokenHash } from './tokens.ts';
 
@@ -26,6 +27,12 @@ export interface SessionWithUser {
   expertise: string | null;
 }
 
+const SESSION_BY_TOKEN = `
+  select s.id, s.user_id, s.created_at, s.last_seen_at, s.expires_at, s.step_up_at, s.ended_at,
+         u.role, u.status, u.email, u.display_name, u.expertise
+  from sessions s join users u on u.id = s.user_id
+  where s.token_hash = $1`;
+
 export const sessionsRepository = {
   async create(db: Kysely<DB>, userId: string, now: Date, absoluteSeconds: number, userAgent: string | undefined) {
     const token = newToken();
@@ -49,26 +56,10 @@ export const sessionsRepository = {
     return { id, token };
   },
 
-  findByToken(db: Kysely<DB>, token: string): Promise<SessionWithUser | undefined> {
-    return db
-      .selectFrom('sessions')
-      .innerJoin('users', 'users.id', 'sessions.user_id')
-      .select([
-        'sessions.id',
-        'sessions.user_id',
-        'sessions.created_at',
-        'sessions.last_seen_at',
-        'sessions.expires_at',
-        'sessions.step_up_at',
-        'sessions.ended_at',
-        'users.role',
-        'users.status',
-        'users.email',
-        'users.display_name',
-        'users.expertise',
-      ])
-      .where('sessions.token_hash', '=', tokenHash(token))
-      .executeTakeFirst();
+  /** The lookup of every signed-in request: a prepared statement (see Database.prepared). */
+  async findByToken(database: Database, token: string): Promise<SessionWithUser | undefined> {
+    const rows = await database.prepared<SessionWithUser>('tma_session_by_token', SESSION_BY_TOKEN, [tokenHash(token)]);
+    return rows[0];
   },
 
   async touch(db: Kysely<DB>, id: string, now: Date): Promise<void> {

@@ -30,6 +30,12 @@ export function runHoldingConnection<T>(fn: () => Promise<T>): Promise<T> {
   return holds.run({ state: 'opening' }, fn);
 }
 
+/** For queries that bypass Kysely's driver: the same rule, checked by hand. */
+export function assertNotHoldingConnection(): void {
+  const state = holds.getStore()?.state;
+  if (state === 'held' || state === 'opening') throw new NestedConnectionError();
+}
+
 export class GuardedDriver implements Driver {
   readonly #inner: Driver;
   constructor(inner: Driver) {

@@ -1,9 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
+import { CompiledQuery, Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
-import { GuardedDriver, runHoldingConnection } from './connection-guard.ts';
+import { assertNotHoldingConnection, GuardedDriver, runHoldingConnection } from './connection-guard.ts';
 import { acquireDirLock, type DirLock } from './lockfile.ts';
 import { ConnectionQueue, PGliteDialect } from './pglite-dialect.ts';
 import type { DB } from './schema.ts';
@@ -24,6 +24,13 @@ export interface Database {
   /** Runs fn in one transaction; asking for another connection inside it throws (see connection-guard). */
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   ping(): Promise<void>;
+  /**
+   * A read on the hot path of every request (the session lookup), as a named prepared statement
+   * on PostgreSQL: parsed and planned once per connection instead of on every call, which more
+   * than doubles what the database answers per second. Only for a few fixed statements: every
+   * name stays prepared on every pooled connection. Not inside a transaction.
+   */
+  prepared<R>(name: string, text: string, params: readonly unknown[]): Promise<R[]>;
   poolStats(): PoolStats;
   close(): Promise<void>;
 }
@@ -39,10 +46,22 @@ export class DatabaseUnavailableError extends Error {
 /** Both engines return int8 as a string (pg's default), so ids never lose precision. */
 const INT8_OID = 20;
 
-function wrap(engine: Engine, db: Kysely<DB>, stats: () => PoolStats, close: () => Promise<void>): Database {
+function wrap(
+  engine: Engine,
+  db: Kysely<DB>,
+  stats: () => PoolStats,
+  close: () => Promise<void>,
+  prepared?: Database['prepared'],
+): Database {
   return {
     engine,
     db,
+    prepared:
+      prepared ??
+      (async <R>(_name: string, text: string, params: readonly unknown[]) => {
+        assertNotHoldingConnection();
+        return (await db.executeQuery<R>(CompiledQuery.raw(text, [...params]))).rows;
+      }),
     transaction: (fn) => runHoldingConnection(() => db.transaction().execute(fn)),
     ping: async () => {
       await sql`select 1`.execute(db);
@@ -133,6 +152,11 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
     db,
     () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     () => db.destroy(),
+    async <R>(name: string, text: string, params: readonly unknown[]) => {
+      assertNotHoldingConnection();
+      const result = await pool.query({ name, text, values: [...params] });
+      return result.rows as R[];
+    },
   );
   try {
     await database.ping();
