@@ -77,6 +77,11 @@ for (const engine of engines()) {
         t.database.transaction(() => t.database.transaction(async () => 1)),
         NestedConnectionError,
       );
+      await assert.rejects(
+        t.database.transaction(() => t.database.prepared('tma_test_one', 'select 1 as one', [])),
+        NestedConnectionError,
+      );
+      assert.deepEqual(await t.database.prepared('tma_test_echo', 'select $1::int as n', [7]), [{ n: 7 }]);
       // The connection is usable afterwards: nothing was left holding it.
       assert.equal((await sql<{ one: number }>`select 1 as one`.execute(t.database.db)).rows[0]?.one, 1);
     });
