@@ -5,10 +5,10 @@ import { sessionsRepository } from '../../access/sessions/sessions.repository.ts
 import { recordSecurityEvent } from '../../audit/security-events.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import { BadRequestError, NotFoundError } from '../../platform/http/errors.ts';
-import { approvalsRepository } from '../approvals/approvals.repository.ts';
+import { type ApprovalKind, approvalsRepository } from '../approvals/approvals.repository.ts';
 import { linksRepository } from '../invitations/links.repository.ts';
 import type { AccountsContext, RequestOrigin } from '../session/context.ts';
-import { presentUser } from './users.presenter.ts';
+import { type PendingApproval, presentUser } from './users.presenter.ts';
 import { type UserRow, usersRepository } from './users.repository.ts';
 
 /**
@@ -33,17 +33,29 @@ export async function listUsers(ctx: AccountsContext) {
   return rows.map((r) => presentUser(r, pending.get(r.id) ?? null));
 }
 
-async function result(
+function result(row: UserRow, link: AdminActionResult['link'], pending: PendingApproval | null): AdminActionResult {
+  return { user: presentUser(row, pending), link, approvalId: pending?.id ?? null };
+}
+
+/** Records a change as a request for a team lead's approval, instead of making it. */
+async function askForApproval(
   tx: Tx,
-  row: UserRow,
-  link: AdminActionResult['link'],
-  approvalId: string | null,
+  actor: Actor,
+  user: UserRow,
+  request: { kind: ApprovalKind; role: Role | null; expertise: Expertise | null },
+  origin: RequestOrigin,
+  now: Date,
 ): Promise<AdminActionResult> {
-  const pending =
-    approvalId !== null
-      ? { id: approvalId, kind: (await approvalsRepository.pendingByUser(tx)).get(row.id)?.kind ?? 'grant_role' }
-      : null;
-  return { user: presentUser(row, pending), link, approvalId };
+  const id = await approvalsRepository.request(tx, { ...request, userId: user.id, requestedBy: actor.userId }, now);
+  await recordSecurityEvent(tx, now, {
+    action: 'approval.requested',
+    outcome: 'allowed',
+    actorUserId: actor.userId,
+    target: { type: 'approval', id },
+    ip: origin.ip,
+    detail: { kind: request.kind, role: request.role },
+  });
+  return result(user, null, { id, kind: request.kind });
 }
 
 export async function inviteUser(
@@ -69,25 +81,14 @@ export async function inviteUser(
       detail: { role: input.role },
     });
     if (needsApproval(input.role)) {
-      const approvalId = await approvalsRepository.request(
+      return askForApproval(
         tx,
-        {
-          kind: 'grant_role',
-          userId: user.id,
-          role: input.role,
-          expertise: input.expertise,
-          requestedBy: actor.userId,
-        },
+        actor,
+        user,
+        { kind: 'grant_role', role: input.role, expertise: input.expertise },
+        origin,
         now,
       );
-      await recordSecurityEvent(tx, now, {
-        action: 'approval.requested',
-        outcome: 'allowed',
-        actorUserId: actor.userId,
-        target: { type: 'approval', id: approvalId },
-        detail: { kind: 'grant_role', role: input.role },
-      });
-      return result(tx, user, null, approvalId);
     }
     const link = await linksRepository.create(tx, user.id, 'invite', actor.userId, now, ctx.publicOrigin);
     await recordSecurityEvent(tx, now, {
@@ -97,7 +98,7 @@ export async function inviteUser(
       target: { type: 'user', id: user.id },
       detail: { purpose: 'invite' },
     });
-    return result(tx, user, link, null);
+    return result(user, link, null);
   });
 }
 
@@ -123,20 +124,14 @@ export async function changeRole(
       await usersRepository.update(tx, id, input.version, {}, now); // throws the 409
     }
     if (needsApproval(input.role) && (input.role !== user.role || input.expertise !== user.expertise)) {
-      const approvalId = await approvalsRepository.request(
+      return askForApproval(
         tx,
-        { kind: 'grant_role', userId: id, role: input.role, expertise: input.expertise, requestedBy: actor.userId },
+        actor,
+        user,
+        { kind: 'grant_role', role: input.role, expertise: input.expertise },
+        origin,
         now,
       );
-      await recordSecurityEvent(tx, now, {
-        action: 'approval.requested',
-        outcome: 'allowed',
-        actorUserId: actor.userId,
-        target: { type: 'approval', id: approvalId },
-        ip: origin.ip,
-        detail: { kind: 'grant_role', role: input.role },
-      });
-      return result(tx, user, null, approvalId);
     }
     const updated = await usersRepository.update(
       tx,
@@ -155,7 +150,7 @@ export async function changeRole(
       ip: origin.ip,
       detail: { from: user.role, to: input.role },
     });
-    return result(tx, updated, null, null);
+    return result(updated, null, null);
   });
 }
 
@@ -179,7 +174,7 @@ export async function setLocked(
       target: { type: 'user', id },
       ip: origin.ip,
     });
-    return result(tx, updated, null, null);
+    return result(updated, null, null);
   });
 }
 
@@ -193,20 +188,7 @@ export async function resetPassword(
   return ctx.database.transaction(async (tx) => {
     const user = await target(tx, actor, id);
     if (needsApproval(user.role as Role)) {
-      const approvalId = await approvalsRepository.request(
-        tx,
-        { kind: 'reset_password', userId: id, role: null, expertise: null, requestedBy: actor.userId },
-        now,
-      );
-      await recordSecurityEvent(tx, now, {
-        action: 'approval.requested',
-        outcome: 'allowed',
-        actorUserId: actor.userId,
-        target: { type: 'approval', id: approvalId },
-        ip: origin.ip,
-        detail: { kind: 'reset_password' },
-      });
-      return result(tx, user, null, approvalId);
+      return askForApproval(tx, actor, user, { kind: 'reset_password', role: null, expertise: null }, origin, now);
     }
     const { updated, link } = await applyPasswordReset(tx, ctx, actor, user, now);
     await recordSecurityEvent(tx, now, {
@@ -216,7 +198,7 @@ export async function resetPassword(
       target: { type: 'user', id },
       ip: origin.ip,
     });
-    return result(tx, updated, link, null);
+    return result(updated, link, null);
   });
 }
 
