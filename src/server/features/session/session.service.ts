@@ -122,6 +122,31 @@ export async function signOut(ctx: AccountsContext, actor: Actor, origin: Reques
   });
 }
 
+/** The signed-in user's own password again, throttled like a sign-in; a failure is recorded. */
+async function confirmOwnPassword(
+  ctx: AccountsContext,
+  actor: Actor,
+  password: string,
+  failedAction: 'session.step_up_failed' | 'password.change_failed',
+  origin: RequestOrigin,
+  now: Date,
+): Promise<void> {
+  const { db } = ctx.database;
+  const key = throttleKey('account', actor.email);
+  const wait = await retryAfterMs(db, [key], now);
+  if (wait > 0) throw new TooManyRequestsError(Math.ceil(wait / 1000));
+  const user = await usersRepository.findById(db, actor.userId);
+  if (user?.password_hash && (await verifyPassword(user.password_hash, password))) return;
+  await recordFailure(db, 'account', key, now);
+  await recordSecurityEvent(db, now, {
+    action: failedAction,
+    outcome: 'failed',
+    actorUserId: actor.userId,
+    ip: origin.ip,
+  });
+  throw new UnauthenticatedError('The password is wrong.', 'invalid_credentials');
+}
+
 /** Re-authentication for sensitive actions: the password again, valid for five minutes. */
 export async function stepUp(
   ctx: AccountsContext,
@@ -129,22 +154,8 @@ export async function stepUp(
   password: string,
   origin: RequestOrigin,
 ): Promise<void> {
-  const { db } = ctx.database;
   const now = ctx.clock.now();
-  const key = throttleKey('account', actor.email);
-  const wait = await retryAfterMs(db, [key], now);
-  if (wait > 0) throw new TooManyRequestsError(Math.ceil(wait / 1000));
-  const user = await usersRepository.findById(db, actor.userId);
-  if (!user?.password_hash || !(await verifyPassword(user.password_hash, password))) {
-    await recordFailure(db, 'account', key, now);
-    await recordSecurityEvent(db, now, {
-      action: 'session.step_up_failed',
-      outcome: 'failed',
-      actorUserId: actor.userId,
-      ip: origin.ip,
-    });
-    throw new UnauthenticatedError('The password is wrong.', 'invalid_credentials');
-  }
+  await confirmOwnPassword(ctx, actor, password, 'session.step_up_failed', origin, now);
   await ctx.database.transaction(async (tx) => {
     await sessionsRepository.stepUp(tx, actor.sessionId, now);
     await recordSecurityEvent(tx, now, {
@@ -201,19 +212,8 @@ export async function changePassword(
   next: string,
   origin: RequestOrigin,
 ): Promise<void> {
-  const { db } = ctx.database;
   const now = ctx.clock.now();
-  const user = await usersRepository.findById(db, actor.userId);
-  if (!user?.password_hash || !(await verifyPassword(user.password_hash, current))) {
-    await recordFailure(db, 'account', throttleKey('account', actor.email), now);
-    await recordSecurityEvent(db, now, {
-      action: 'password.change_failed',
-      outcome: 'failed',
-      actorUserId: actor.userId,
-      ip: origin.ip,
-    });
-    throw new UnauthenticatedError('The current password is wrong.', 'invalid_credentials');
-  }
+  await confirmOwnPassword(ctx, actor, current, 'password.change_failed', origin, now);
   const problem = checkPassword(next, { email: actor.email, displayName: actor.displayName });
   if (problem !== undefined) throw weakPasswordError(problem);
   const hash = await hashPassword(next);
