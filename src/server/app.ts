@@ -68,7 +68,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     absoluteSeconds: config.sessionAbsoluteSeconds,
   });
   installCsrfCheck(app, config.publicUrl.origin);
-  installPolicyCheck(app, config.metricsToken, clock);
+  installPolicyCheck(app, { metricsToken: config.metricsToken, clock, stepUpMs: config.stepUpSeconds * 1000 });
   const metrics = createMetrics(() => database.poolStats());
   // One synchronous hook per request for metrics and the request log: this runs on every request.
   app.addHook('onResponse', (request, reply, done) => {

@@ -28,6 +28,9 @@ describe('configuration', () => {
     assert.equal(c.databaseUrl, undefined);
     assert.equal(c.trustProxy, false);
     assert.equal(c.shutdownGraceMs, 25_000);
+    assert.equal(c.sessionIdleSeconds, 1800);
+    assert.equal(c.sessionAbsoluteSeconds, 43_200);
+    assert.equal(c.stepUpSeconds, 300);
   });
 
   test('an empty variable counts as unset', () => {

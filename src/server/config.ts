@@ -26,6 +26,7 @@ export interface Config {
   readonly bodyLimitBytes: number;
   readonly sessionIdleSeconds: number;
   readonly sessionAbsoluteSeconds: number;
+  readonly stepUpSeconds: number;
 }
 
 /** false: trust no proxy; a number: that many hops; a list: those addresses or CIDR ranges. */
@@ -80,6 +81,7 @@ const schema = z.object({
   TMA_BODY_LIMIT_BYTES: int(1024, 100 * 1024 * 1024).default(1024 * 1024),
   TMA_SESSION_IDLE_SECONDS: int(1, 24 * 3600).default(30 * 60),
   TMA_SESSION_ABSOLUTE_SECONDS: int(60, 7 * 24 * 3600).default(12 * 3600),
+  TMA_STEP_UP_SECONDS: int(1, 3600).default(5 * 60),
 });
 
 /** Reads NAME_FILE into NAME for secret variables; both at once is an error. */
@@ -193,5 +195,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     bodyLimitBytes: v.TMA_BODY_LIMIT_BYTES,
     sessionIdleSeconds: v.TMA_SESSION_IDLE_SECONDS,
     sessionAbsoluteSeconds: v.TMA_SESSION_ABSOLUTE_SECONDS,
+    stepUpSeconds: v.TMA_STEP_UP_SECONDS,
   };
 }

@@ -183,7 +183,7 @@ describe('deny by default', () => {
 
   test('registering a route without a policy fails at start', async () => {
     const app = Fastify();
-    installPolicyCheck(app, undefined, systemClock);
+    installPolicyCheck(app, { metricsToken: undefined, clock: systemClock, stepUpMs: 300_000 });
     assert.throws(() => app.get('/naked', async () => 'hi'), /declares no policy/);
     assert.throws(
       () =>

@@ -131,10 +131,13 @@ for (const engine of engines()) {
       const expired = await call(t, idle, 'GET', '/api/session');
       assert.equal(expired.statusCode, 401);
       assert.equal(expired.json().code, 'session_expired');
+      assert.equal((await call(t, idle, 'GET', '/api/session')).json().code, 'session_expired', 'and keeps saying why');
+      const out = await signIn(t, email);
+      await call(t, out, 'DELETE', '/api/session');
       assert.equal(
-        (await call(t, idle, 'GET', '/api/session')).json().code,
+        (await call(t, out, 'GET', '/api/session')).json().code,
         'unauthenticated',
-        'an ended session stays ended',
+        'a signed-out session is gone',
       );
 
       const busy = await signIn(t, email);

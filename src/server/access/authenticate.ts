@@ -12,8 +12,14 @@ export interface SessionSettings {
   readonly absoluteSeconds: number;
 }
 
-/** last_seen_at is written at most this often: one write a minute per active session, not one per request. */
-const TOUCH_INTERVAL_MS = 60_000;
+/**
+ * last_seen_at is written at most once a minute per active session, not once per request (or a
+ * quarter of the idle timeout, when that is shorter than four minutes, so that short test
+ * timeouts still measure idleness).
+ */
+const touchIntervalMs = (idleSeconds: number) => Math.min(60_000, (idleSeconds * 1000) / 4);
+
+const TIMEOUTS = new Set(['idle_timeout', 'absolute_timeout']);
 
 /**
  * Resolves the session cookie to an actor on every request, from the database: a revoked
@@ -31,7 +37,12 @@ export function installAuthentication(
   const resolve = async (request: FastifyRequest, token: string): Promise<void> => {
     const now = clock.now();
     const s = await sessionsRepository.findByToken(database, token);
-    if (s === undefined || s.ended_at !== null || s.status !== 'active') return;
+    if (s === undefined || s.status !== 'active') return;
+    if (s.ended_at !== null) {
+      // A session that timed out keeps saying so, whichever request first noticed it.
+      request.sessionExpired = TIMEOUTS.has(s.end_reason ?? '');
+      return;
+    }
     const idleEnds = s.last_seen_at.getTime() + settings.idleSeconds * 1000;
     if (now.getTime() >= s.expires_at.getTime() || now.getTime() >= idleEnds) {
       const reason = now.getTime() >= s.expires_at.getTime() ? 'absolute_timeout' : 'idle_timeout';
@@ -40,7 +51,7 @@ export function installAuthentication(
       return;
     }
     let lastSeen = s.last_seen_at;
-    if (now.getTime() - lastSeen.getTime() >= TOUCH_INTERVAL_MS) {
+    if (now.getTime() - lastSeen.getTime() >= touchIntervalMs(settings.idleSeconds)) {
       await sessionsRepository.touch(database.db, s.id, now);
       lastSeen = now;
     }
@@ -60,6 +71,9 @@ export function installAuthentication(
   };
   // Synchronous when there is no cookie: most anonymous requests (health checks) never wait.
   app.addHook('onRequest', (request, _reply, done) => {
+    // Only the API acts for a user: the SPA shell, its assets and health checks need no session
+    // (the browser sends the cookie with every request; looking it up each time would be waste).
+    if (request.routeOptions.url?.startsWith('/api/') !== true) return done();
     const token = readSessionCookie(request);
     if (token === undefined) return done();
     resolve(request, token).then(() => done(), done);

@@ -20,6 +20,7 @@ export interface SessionWithUser {
   expires_at: Date;
   step_up_at: Date | null;
   ended_at: Date | null;
+  end_reason: string | null;
   role: string;
   status: string;
   email: string | null;
@@ -28,7 +29,7 @@ export interface SessionWithUser {
 }
 
 const SESSION_BY_TOKEN = `
-  select s.id, s.user_id, s.created_at, s.last_seen_at, s.expires_at, s.step_up_at, s.ended_at,
+  select s.id, s.user_id, s.created_at, s.last_seen_at, s.expires_at, s.step_up_at, s.ended_at, s.end_reason,
          u.role, u.status, u.email, u.display_name, u.expertise
   from sessions s join users u on u.id = s.user_id
   where s.token_hash = $1`;

@@ -147,7 +147,7 @@ async function confirmOwnPassword(
   throw new UnauthenticatedError('The password is wrong.', 'invalid_credentials');
 }
 
-/** Re-authentication for sensitive actions: the password again, valid for five minutes. */
+/** Re-authentication for sensitive actions: the password again, valid for TMA_STEP_UP_SECONDS (5 minutes). */
 export async function stepUp(
   ctx: AccountsContext,
   actor: Actor,

@@ -21,7 +21,7 @@ export interface RouteSpec<Body, Query, Params> {
   readonly responses: Readonly<Record<number, z.ZodType | { description: string }>>;
   /** Left out of the OpenAPI document (the SPA shell and its assets). */
   readonly hidden?: boolean;
-  /** Needs a password re-entered within the last 5 minutes (POST /api/session/step-up). */
+  /** Needs the password re-entered recently (POST /api/session/step-up; TMA_STEP_UP_SECONDS, default 5 minutes). */
   readonly stepUp?: boolean;
   readonly handler: (
     input: { body: Body; query: Query; params: Params },
@@ -97,7 +97,14 @@ export function routeTable(app: FastifyInstance): readonly RouteEntry[] {
   return tables.get(app) ?? [];
 }
 
-export function installPolicyCheck(app: FastifyInstance, metricsToken: string | undefined, clock: Clock): void {
+export interface PolicySettings {
+  readonly metricsToken: string | undefined;
+  readonly clock: Clock;
+  /** How long a password confirmation (step-up) counts. */
+  readonly stepUpMs: number;
+}
+
+export function installPolicyCheck(app: FastifyInstance, settings: PolicySettings): void {
   const table: RouteEntry[] = [];
   tables.set(app, table);
   app.addHook('onRoute', (options) => {
@@ -111,11 +118,11 @@ export function installPolicyCheck(app: FastifyInstance, metricsToken: string | 
   app.addHook('onRequest', (request, _reply, done) => {
     const name = request.routeOptions.config.policy;
     if (!isPolicyName(name)) return done(new NotFoundError());
-    const decide = (allowed: boolean) => done(verdict(request, name, allowed, clock));
+    const decide = (allowed: boolean) => done(verdict(request, name, allowed, settings));
     const result: boolean | Promise<boolean> = (policies[name] as Policy)({
       request,
       actor: request.actor,
-      metricsToken,
+      metricsToken: settings.metricsToken,
     });
     // Most policies answer synchronously; only those that query the database return a promise.
     if (typeof result === 'boolean') return decide(result);
@@ -123,9 +130,12 @@ export function installPolicyCheck(app: FastifyInstance, metricsToken: string | 
   });
 }
 
-const STEP_UP_MS = 5 * 60_000;
-
-function verdict(request: FastifyRequest, name: PolicyName, allowed: boolean, clock: Clock): Error | undefined {
+function verdict(
+  request: FastifyRequest,
+  name: PolicyName,
+  allowed: boolean,
+  settings: PolicySettings,
+): Error | undefined {
   const actor = request.actor;
   if (!allowed) {
     if (actor === undefined && !ANONYMOUS_POLICIES.has(name)) {
@@ -136,7 +146,8 @@ function verdict(request: FastifyRequest, name: PolicyName, allowed: boolean, cl
     return new NotFoundError();
   }
   if (request.routeOptions.config.stepUp === true) {
-    const fresh = actor?.stepUpAt != null && clock.now().getTime() - actor.stepUpAt.getTime() < STEP_UP_MS;
+    const fresh =
+      actor?.stepUpAt != null && settings.clock.now().getTime() - actor.stepUpAt.getTime() < settings.stepUpMs;
     if (!fresh) return new UnauthenticatedError('Please confirm your password to continue.', 'step_up_required');
   }
   return undefined;
