@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { defineConfig, type PlaywrightTestConfig } from '@playwright/test';
 import { CHROMIUM_MISSING, CHROMIUM_PATH, HAVE_CHROMIUM } from './test/e2e/support/chromium.ts';
+import { baseUrlOf, dataDirOf, SERVERS, type ServerName, secretsDirOf } from './test/e2e/support/servers.ts';
 
 /**
  * Browser end-to-end tests against the REAL server (node src/server/main.ts, built SPA, embedded database
@@ -13,20 +14,21 @@ if (!HAVE_CHROMIUM && process.env.CI === 'true') {
   throw new Error(`e2e: ${CHROMIUM_MISSING} (no ${CHROMIUM_PATH}); CI must run the browser tests, not skip them`);
 }
 
-const port = Number(process.env.TMA_E2E_PORT ?? 3917);
-const baseURL = `http://localhost:${port}`;
+const baseURL = baseUrlOf('main');
 
 /**
- * One fresh data and secrets directory per run. The config is loaded again in every worker; they inherit
- * TMA_E2E_TMP and so neither create nor remove another one. The runner removes it when it exits, after the
- * server has been stopped.
+ * One fresh data and secrets directory per server and run (see test/e2e/support/servers.ts; the specs read the
+ * setup link from there). The config is loaded again in every worker; they inherit TMA_E2E_TMP and so neither
+ * create nor remove another one. The runner removes it when it exits, after the servers have been stopped.
  */
 function runDirectory(): string {
   const existing = process.env.TMA_E2E_TMP;
   if (existing !== undefined) return existing;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tma-e2e-'));
-  mkdirSync(path.join(dir, 'data'), { mode: 0o700 });
-  mkdirSync(path.join(dir, 'secrets'), { mode: 0o700 });
+  for (const server of Object.keys(SERVERS) as ServerName[]) {
+    mkdirSync(dataDirOf(server, dir), { recursive: true, mode: 0o700 });
+    mkdirSync(secretsDirOf(server, dir), { recursive: true, mode: 0o700 });
+  }
   process.env.TMA_E2E_TMP = dir;
   process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
   return dir;
@@ -36,9 +38,13 @@ function runDirectory(): string {
  * Playwright hands its own environment on to the server, so a DATABASE_URL meant for the integration tests would
  * leak in: the server gets a database URL only from TMA_E2E_DATABASE_URL, otherwise it uses the embedded engine.
  */
-function realServer(): NonNullable<PlaywrightTestConfig['webServer']> {
+type WebServer = Extract<NonNullable<PlaywrightTestConfig['webServer']>, { command: string }>;
+
+function realServer(server: ServerName, extraEnv: Record<string, string> = {}): WebServer {
   const tmp = runDirectory();
-  const databaseUrl = process.env.TMA_E2E_DATABASE_URL;
+  const url = baseUrlOf(server);
+  // Only the main server may use PostgreSQL; the other has its own embedded database.
+  const databaseUrl = server === 'main' ? process.env.TMA_E2E_DATABASE_URL : undefined;
   const unset = ['DATABASE_URL_FILE', 'TMA_MIGRATION_DATABASE_URL', 'TMA_MIGRATION_DATABASE_URL_FILE'];
   if (!databaseUrl) unset.push('DATABASE_URL');
   return {
@@ -46,14 +52,15 @@ function realServer(): NonNullable<PlaywrightTestConfig['webServer']> {
     command: `env ${unset.map((name) => `-u ${name}`).join(' ')} "${process.execPath}" src/server/main.ts`,
     env: {
       TMA_HOST: '127.0.0.1',
-      TMA_PORT: String(port),
-      TMA_DATA_DIR: path.join(tmp, 'data'),
-      TMA_SECRETS_DIR: path.join(tmp, 'secrets'),
-      TMA_PUBLIC_URL: baseURL,
+      TMA_PORT: String(SERVERS[server].port),
+      TMA_DATA_DIR: dataDirOf(server, tmp),
+      TMA_SECRETS_DIR: secretsDirOf(server, tmp),
+      TMA_PUBLIC_URL: url,
       TMA_LOG_LEVEL: 'warn',
       ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+      ...extraEnv,
     },
-    url: `${baseURL}/readyz`,
+    url: `${url}/readyz`,
     timeout: 60_000,
     reuseExistingServer: false,
     stdout: 'pipe',
@@ -101,5 +108,13 @@ export default defineConfig({
     },
   ],
   // Without the browser every test is skipped (or, under CI, the run was refused above): no server is needed.
-  ...(HAVE_CHROMIUM ? { webServer: realServer() } : {}),
+  // The second server has short idle sessions, for test/e2e/session-timeout.spec.ts.
+  ...(HAVE_CHROMIUM
+    ? {
+        webServer: [
+          realServer('main'),
+          realServer('timeout', { TMA_SESSION_IDLE_SECONDS: String(SERVERS.timeout.idleSeconds) }),
+        ],
+      }
+    : {}),
 });

@@ -23,6 +23,10 @@ export default defineConfig({
     sourcemap: false,
     target: 'es2022',
     rolldownOptions: {
+      // Module bodies run in source order even across chunks: zod-config.ts must run before any contract module
+      // builds a schema (zod decides at construction whether to compile parsers with new Function, which the CSP
+      // forbids), and with pages loaded on demand the contract lives in a shared chunk.
+      output: { strictExecutionOrder: true },
       // React libraries mark their modules "use client"; that directive means nothing in a client-only bundle.
       onwarn(warning, warn) {
         if (warning.code !== 'MODULE_LEVEL_DIRECTIVE') warn(warning);

@@ -1,15 +1,15 @@
 import './zod-config.ts';
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { QueryClientProvider } from '@tanstack/react-query';
 import { RouterProvider } from '@tanstack/react-router';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { createQueryClient } from './api/query-client.ts';
 import { setupI18n } from './i18n/setup.ts';
-import { router } from './router.tsx';
+import { createAppRouter } from './router.tsx';
 import './styles.css';
 
-const queryClient = new QueryClient({
-  defaultOptions: { queries: { staleTime: 5_000, refetchOnWindowFocus: true } },
-});
+const queryClient = createQueryClient();
+const router = createAppRouter(queryClient);
 
 await setupI18n();
 

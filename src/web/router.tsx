@@ -1,20 +1,130 @@
-import { createRootRoute, createRoute, createRouter } from '@tanstack/react-router';
+import type { QueryClient } from '@tanstack/react-query';
+import {
+  createRootRouteWithContext,
+  createRoute,
+  createRouter,
+  lazyRouteComponent,
+  notFound,
+  redirect,
+} from '@tanstack/react-router';
+import type { Role } from '../contract/accounts.ts';
+import { SignedInLayout } from './features/session/SignedInLayout.tsx';
+import { SIGN_IN_NOTICES, type SignInNotice, SignInPage, type SignInSearch } from './features/session/SignInPage.tsx';
+import { sessionQuery } from './features/session/session-api.ts';
 import { AppLayout } from './layout/AppLayout.tsx';
+import { ErrorPage } from './pages/ErrorPage.tsx';
 import { HomePage } from './pages/HomePage.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
 
-const rootRoute = createRootRoute({ component: AppLayout, notFoundComponent: NotFoundPage });
+/**
+ * Pages most visits never see (setup, one-time links, administration) load on first use, which keeps the
+ * start bundle small; the router loads a page's code before it shows the page.
+ */
+const SetupPage = lazyRouteComponent(() => import('./features/setup/SetupPage.tsx'), 'SetupPage');
+const InvitationPage = lazyRouteComponent(() => import('./features/invitations/InvitationPage.tsx'), 'InvitationPage');
+const ProfilePage = lazyRouteComponent(() => import('./features/profile/ProfilePage.tsx'), 'ProfilePage');
+const UsersPage = lazyRouteComponent(() => import('./features/users/UsersPage.tsx'), 'UsersPage');
+const ApprovalsPage = lazyRouteComponent(() => import('./features/approvals/ApprovalsPage.tsx'), 'ApprovalsPage');
+
+export interface RouterContext {
+  readonly queryClient: QueryClient;
+}
+
+const rootRoute = createRootRouteWithContext<RouterContext>()({
+  component: AppLayout,
+  notFoundComponent: NotFoundPage,
+  errorComponent: ErrorPage,
+});
 
 const homeRoute = createRoute({ getParentRoute: () => rootRoute, path: '/', component: HomePage });
 
-export const router = createRouter({
-  routeTree: rootRoute.addChildren([homeRoute]),
-  defaultPreload: 'intent',
-  scrollRestoration: true,
+const setupRoute = createRoute({ getParentRoute: () => rootRoute, path: '/setup', component: SetupPage });
+
+const isNotice = (value: unknown): value is SignInNotice =>
+  typeof value === 'string' && (SIGN_IN_NOTICES as readonly string[]).includes(value);
+
+const signInRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/sign-in',
+  validateSearch: (search: Record<string, unknown>): SignInSearch => ({
+    ...(typeof search.redirect === 'string' ? { redirect: search.redirect } : {}),
+    ...(isNotice(search.notice) ? { notice: search.notice } : {}),
+  }),
+  component: function SignInRoute() {
+    return <SignInPage search={signInRoute.useSearch()} />;
+  },
 });
+
+const inviteRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/invite',
+  component: () => <InvitationPage purpose="invite" />,
+});
+
+const resetRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/reset',
+  component: () => <InvitationPage purpose="reset" />,
+});
+
+/** Every page below needs a session: without one, the sign-in page, which then comes back here. */
+const signedInRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  id: 'signed-in',
+  beforeLoad: async ({ context, location }) => {
+    const state = await context.queryClient.fetchQuery(sessionQuery);
+    if (state.status === 'signed-out') {
+      const search: SignInSearch = { redirect: location.href, ...(state.reason ? { notice: state.reason } : {}) };
+      throw redirect({ to: '/sign-in', search, replace: true });
+    }
+    return { session: state.session };
+  },
+  component: SignedInLayout,
+});
+
+/** Pages for one role only: the others get "not found", as from the server. */
+const onlyFor =
+  (role: Role) =>
+  ({ context }: { context: { session: { user: { role: Role } } } }) => {
+    if (context.session.user.role !== role) throw notFound();
+  };
+
+const profileRoute = createRoute({ getParentRoute: () => signedInRoute, path: '/profile', component: ProfilePage });
+
+const usersRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/admin/users',
+  beforeLoad: onlyFor('admin'),
+  component: UsersPage,
+});
+
+const approvalsRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/approvals',
+  beforeLoad: onlyFor('team_lead'),
+  component: ApprovalsPage,
+});
+
+const routeTree = rootRoute.addChildren([
+  homeRoute,
+  setupRoute,
+  signInRoute,
+  inviteRoute,
+  resetRoute,
+  signedInRoute.addChildren([profileRoute, usersRoute, approvalsRoute]),
+]);
+
+export function createAppRouter(queryClient: QueryClient) {
+  return createRouter({
+    routeTree,
+    context: { queryClient },
+    defaultPreload: 'intent',
+    scrollRestoration: true,
+  });
+}
 
 declare module '@tanstack/react-router' {
   interface Register {
-    router: typeof router;
+    router: ReturnType<typeof createAppRouter>;
   }
 }

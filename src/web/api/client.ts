@@ -8,19 +8,41 @@ import { Problem } from '../../contract/problem.ts';
 export class ApiError extends Error {
   readonly status: number;
   readonly problem: Problem | undefined;
+  /** Seconds from a Retry-After header (429, 503), when the server sent one. */
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(status: number, problem: Problem | undefined, message: string) {
+  constructor(status: number, problem: Problem | undefined, message: string, retryAfterSeconds?: number) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.problem = problem;
+    this.retryAfterSeconds = retryAfterSeconds;
   }
+
+  get code(): string | undefined {
+    return this.problem?.code;
+  }
+}
+
+/** The problem code of an error, if it is an ApiError that carries one. */
+export function problemCode(error: unknown): string | undefined {
+  return error instanceof ApiError ? error.code : undefined;
 }
 
 export interface ApiGetOptions {
   /** Non-2xx statuses whose body is data of the given schema, e.g. 503 from /readyz. */
   readonly dataStatuses?: readonly number[];
   readonly signal?: AbortSignal;
+}
+
+/**
+ * The CSRF token of the current session, sent as X-CSRF-Token with every POST, PUT and DELETE. The session
+ * module sets it whenever it learns the session (GET /api/session, sign-in) and clears it on sign-out.
+ */
+let csrfToken: string | undefined;
+
+export function setCsrfToken(token: string | undefined): void {
+  csrfToken = token;
 }
 
 const isProblemJson = (response: Response) =>
@@ -32,6 +54,22 @@ async function readJson(response: Response): Promise<unknown> {
   } catch {
     return undefined;
   }
+}
+
+function retryAfter(response: Response): number | undefined {
+  const value = response.headers.get('retry-after');
+  return value !== null && /^\d{1,9}$/.test(value.trim()) ? Number(value.trim()) : undefined;
+}
+
+function failure(method: string, path: string, response: Response, body: unknown): ApiError {
+  const problem = isProblemJson(response) ? Problem.safeParse(body) : undefined;
+  const detail = problem?.success ? problem.data : undefined;
+  return new ApiError(
+    response.status,
+    detail,
+    `${method} ${path}: ${response.status} ${detail?.title ?? response.statusText}`,
+    retryAfter(response),
+  );
 }
 
 /** GET a same-origin JSON resource and parse it with a contract schema. */
@@ -54,12 +92,53 @@ export async function apiGet<S extends z.ZodType>(
     if (response.ok)
       throw new ApiError(response.status, undefined, `GET ${path}: response does not match the contract`);
   }
+  throw failure('GET', path, response, body);
+}
 
-  const problem = isProblemJson(response) ? Problem.safeParse(body) : undefined;
-  const detail = problem?.success ? problem.data : undefined;
-  throw new ApiError(
-    response.status,
-    detail,
-    `GET ${path}: ${response.status} ${detail?.title ?? response.statusText}`,
-  );
+type Method = 'POST' | 'PUT' | 'DELETE';
+
+/**
+ * Sends a JSON body (if any) same-origin, with the session's CSRF token when signed in. With a schema the 2xx
+ * body must match it; without one the answer's body is ignored (204).
+ */
+async function send<S extends z.ZodType>(
+  method: Method,
+  path: string,
+  body: unknown,
+  schema: S | undefined,
+): Promise<z.output<S> | undefined> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (csrfToken !== undefined) headers['x-csrf-token'] = csrfToken;
+  const response = await fetch(path, {
+    method,
+    credentials: 'same-origin',
+    headers,
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  const data = response.status === 204 ? undefined : await readJson(response);
+  if (!response.ok) throw failure(method, path, response, data);
+  if (schema === undefined) return undefined;
+  const parsed = schema.safeParse(data);
+  if (parsed.success) return parsed.data;
+  throw new ApiError(response.status, undefined, `${method} ${path}: response does not match the contract`);
+}
+
+/** POST a JSON body; with a schema, returns the parsed answer, without one expects no content. */
+export function apiPost<S extends z.ZodType>(path: string, body: unknown, schema: S): Promise<z.output<S>>;
+export function apiPost(path: string, body?: unknown): Promise<void>;
+export async function apiPost<S extends z.ZodType>(path: string, body?: unknown, schema?: S) {
+  return send('POST', path, body, schema);
+}
+
+/** PUT a JSON body; with a schema, returns the parsed answer, without one expects no content. */
+export function apiPut<S extends z.ZodType>(path: string, body: unknown, schema: S): Promise<z.output<S>>;
+export function apiPut(path: string, body: unknown): Promise<void>;
+export async function apiPut<S extends z.ZodType>(path: string, body: unknown, schema?: S) {
+  return send('PUT', path, body, schema);
+}
+
+/** DELETE a resource; expects no content. */
+export async function apiDelete(path: string): Promise<void> {
+  await send('DELETE', path, undefined, undefined);
 }

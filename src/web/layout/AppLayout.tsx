@@ -1,10 +1,16 @@
 import { Link, Outlet } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
+import { UserMenu } from '../features/session/UserMenu.tsx';
+import { useSession } from '../features/session/useSession.ts';
 import { LanguageSwitch } from './LanguageSwitch.tsx';
+import { useFocusOnNavigation } from './useFocusOnNavigation.ts';
 
 /** The frame of every page: skip link, header with product name, navigation, main content, footer. */
 export function AppLayout() {
   const { t } = useTranslation();
+  const session = useSession();
+  const user = session?.status === 'signed-in' ? session.session.user : undefined;
+  useFocusOnNavigation();
 
   return (
     <div className="app">
@@ -23,7 +29,10 @@ export function AppLayout() {
               <span className="brand__full-name">{t('app.fullName')}</span>
             </span>
           </p>
-          <LanguageSwitch />
+          <div className="site-header__tools">
+            {session?.status === 'signed-in' && <UserMenu session={session.session} />}
+            <LanguageSwitch />
+          </div>
         </div>
         <nav className="site-nav" aria-label={t('nav.label')}>
           <ul className="site-nav__list container">
@@ -32,6 +41,34 @@ export function AppLayout() {
                 {t('nav.overview')}
               </Link>
             </li>
+            {user?.role === 'admin' && (
+              <li>
+                <Link to="/admin/users" className="site-nav__link">
+                  {t('nav.users')}
+                </Link>
+              </li>
+            )}
+            {user?.role === 'team_lead' && (
+              <li>
+                <Link to="/approvals" className="site-nav__link">
+                  {t('nav.approvals')}
+                </Link>
+              </li>
+            )}
+            {user !== undefined && (
+              <li>
+                <Link to="/profile" className="site-nav__link">
+                  {t('nav.profile')}
+                </Link>
+              </li>
+            )}
+            {session?.status === 'signed-out' && (
+              <li>
+                <Link to="/sign-in" className="site-nav__link">
+                  {t('nav.signIn')}
+                </Link>
+              </li>
+            )}
           </ul>
         </nav>
       </header>

@@ -1,16 +1,34 @@
+import { Link } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
+import { useSession } from '../features/session/useSession.ts';
 import { HealthStatus } from '../health/HealthStatus.tsx';
 import { useDocumentTitle } from '../layout/useDocumentTitle.ts';
 
 export function HomePage() {
   const { t } = useTranslation();
   useDocumentTitle(t('home.title'));
+  const session = useSession();
 
   return (
     <>
       <section className="intro" aria-labelledby="home-heading">
-        <h1 id="home-heading">{t('home.heading')}</h1>
+        <h1 id="home-heading" tabIndex={-1}>
+          {t('home.heading')}
+        </h1>
         <p className="intro__text">{t('home.intro')}</p>
+        {session?.status === 'signed-in' && (
+          <p className="intro__text">
+            {t('home.signedIn', {
+              name: session.session.user.displayName,
+              role: t(`roles.${session.session.user.role}`),
+            })}
+          </p>
+        )}
+        {session?.status === 'signed-out' && (
+          <p className="intro__text">
+            {t('home.signedOut')} <Link to="/sign-in">{t('nav.signIn')}</Link>
+          </p>
+        )}
       </section>
       <HealthStatus />
     </>

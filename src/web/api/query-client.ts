@@ -1,0 +1,37 @@
+import { MutationCache, QueryCache, QueryClient } from '@tanstack/react-query';
+import { SESSION_KEY, type SessionState, signedOut } from '../features/session/session-api.ts';
+import { problemCode, setCsrfToken } from './client.ts';
+
+/**
+ * The app's query client. A signed-in request that answers "unauthenticated" or "session_expired" ends the
+ * session in the cache; the signed-in layout then sends the user to the sign-in page with the reason.
+ */
+export function createQueryClient(): QueryClient {
+  let client: QueryClient | undefined;
+  const onError = (error: unknown) => {
+    const code = problemCode(error);
+    if (client === undefined || (code !== 'unauthenticated' && code !== 'session_expired')) return;
+    const current = client.getQueryData<SessionState>(SESSION_KEY);
+    if (current?.status !== 'signed-in') return;
+    setCsrfToken(undefined);
+    client.setQueryData<SessionState>(SESSION_KEY, signedOut(code === 'session_expired' ? 'expired' : null));
+  };
+  client = new QueryClient({
+    queryCache: new QueryCache({ onError }),
+    mutationCache: new MutationCache({ onError }),
+    defaultOptions: {
+      queries: {
+        staleTime: 5_000,
+        refetchOnWindowFocus: true,
+        // An answer of the server (4xx) will not change by asking again; a lost connection might.
+        retry: (failures, error) => failures < 2 && problemCode(error) === undefined,
+      },
+    },
+  });
+  return client;
+}
+
+/** Drops every cached answer except the session: after sign-in and sign-out no other user's data remains. */
+export function forgetUserData(client: QueryClient): void {
+  client.removeQueries({ predicate: (query) => query.queryKey[0] !== SESSION_KEY[0] });
+}

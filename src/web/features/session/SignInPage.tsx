@@ -1,0 +1,55 @@
+import { Link, useRouter } from '@tanstack/react-router';
+import { useTranslation } from 'react-i18next';
+import { useDocumentTitle } from '../../layout/useDocumentTitle.ts';
+import { Alert } from '../../ui/Alert.tsx';
+import { Heading } from '../../ui/Heading.tsx';
+import { landingPath } from './landing.ts';
+import { safeRedirect } from './redirect.ts';
+import { SignInForm } from './SignInForm.tsx';
+import { useSession } from './useSession.ts';
+
+export const SIGN_IN_NOTICES = ['expired', 'signed_out', 'password_changed', 'password_set'] as const;
+export type SignInNotice = (typeof SIGN_IN_NOTICES)[number];
+
+export interface SignInSearch {
+  readonly redirect?: string;
+  readonly notice?: SignInNotice;
+}
+
+export function SignInPage({ search }: { search: SignInSearch }) {
+  const { t } = useTranslation();
+  useDocumentTitle(t('signIn.title'));
+  const router = useRouter();
+  const session = useSession();
+
+  return (
+    <section className="page page--narrow" aria-labelledby="sign-in-heading">
+      <Heading id="sign-in-heading">{t('signIn.heading')}</Heading>
+      {search.notice === 'expired' && (
+        <Alert tone="warning" title={t('signIn.notice.expiredTitle')}>
+          <p>{t('signIn.notice.expired')}</p>
+        </Alert>
+      )}
+      {search.notice !== undefined && search.notice !== 'expired' && (
+        <Alert tone={search.notice === 'password_set' ? 'success' : 'info'}>
+          <p>{t(`signIn.notice.${search.notice}`)}</p>
+        </Alert>
+      )}
+      {session?.status === 'signed-in' ? (
+        <Alert tone="info">
+          <p>{t('signIn.alreadySignedIn', { name: session.session.user.displayName })}</p>
+          <p>
+            <Link to={landingPath(session.session.user.role)}>{t('signIn.continue')}</Link>
+          </p>
+        </Alert>
+      ) : (
+        <SignInForm
+          onSignedIn={(info) => {
+            const target = safeRedirect(search.redirect) ?? landingPath(info.user.role);
+            router.history.push(target);
+          }}
+        />
+      )}
+    </section>
+  );
+}

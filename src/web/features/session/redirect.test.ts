@@ -1,0 +1,23 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { safeRedirect } from './redirect.ts';
+
+test('paths of this app are kept, with their search', () => {
+  assert.equal(safeRedirect('/admin/users'), '/admin/users');
+  assert.equal(safeRedirect('/profile?tab=sessions'), '/profile?tab=sessions');
+});
+
+test('other origins, protocol-relative and backslash tricks, and the sign-in page itself are refused', () => {
+  for (const target of [
+    'https://evil.example',
+    '//evil.example/x',
+    '/\\evil.example',
+    'profile',
+    '/sign-in',
+    '/sign-in?x=1',
+    7,
+    undefined,
+  ]) {
+    assert.equal(safeRedirect(target), undefined, String(target));
+  }
+});

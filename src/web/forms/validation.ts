@@ -1,0 +1,55 @@
+import { DisplayName, Email, PASSWORD_MAX, PASSWORD_MIN } from '../../contract/accounts.ts';
+
+/**
+ * Client-side checks, the same rules as the contract, as i18n keys with their values. The server checks again
+ * (and also refuses common passwords, which only it knows).
+ */
+export type FieldProblem =
+  | { readonly key: 'validation.required' }
+  | { readonly key: 'validation.email' }
+  | { readonly key: 'validation.displayName' }
+  | { readonly key: 'validation.passwordTooShort'; readonly values: { min: number; count: number } }
+  | { readonly key: 'validation.passwordTooLong'; readonly values: { max: number } }
+  | { readonly key: 'validation.passwordMismatch' }
+  | { readonly key: 'validation.sameEmail' }
+  | { readonly key: 'validation.chooseRole' }
+  | { readonly key: 'validation.chooseExpertise' };
+
+export function checkRequired(value: string): FieldProblem | undefined {
+  return value.trim() === '' ? { key: 'validation.required' } : undefined;
+}
+
+export function checkEmail(value: string): FieldProblem | undefined {
+  return checkRequired(value) ?? (Email.safeParse(value).success ? undefined : { key: 'validation.email' });
+}
+
+export function checkDisplayName(value: string): FieldProblem | undefined {
+  return checkRequired(value) ?? (DisplayName.safeParse(value).success ? undefined : { key: 'validation.displayName' });
+}
+
+/** A new password: 15 to 128 characters, nothing else (no composition rules). */
+export function checkNewPassword(value: string): FieldProblem | undefined {
+  if (value === '') return { key: 'validation.required' };
+  if (value.length < PASSWORD_MIN)
+    return { key: 'validation.passwordTooShort', values: { min: PASSWORD_MIN, count: value.length } };
+  if (value.length > PASSWORD_MAX) return { key: 'validation.passwordTooLong', values: { max: PASSWORD_MAX } };
+  return undefined;
+}
+
+export function checkConfirmation(password: string, confirmation: string): FieldProblem | undefined {
+  if (confirmation === '') return { key: 'validation.required' };
+  return password === confirmation ? undefined : { key: 'validation.passwordMismatch' };
+}
+
+/** The problems of a form by field name; a form is valid when it is empty. */
+export type FormProblems<F extends string> = Partial<Record<F, FieldProblem>>;
+
+export function collect<F extends string>(checks: Record<F, FieldProblem | undefined>): FormProblems<F> {
+  const problems: FormProblems<F> = {};
+  for (const [field, problem] of Object.entries(checks) as [F, FieldProblem | undefined][]) {
+    if (problem !== undefined) problems[field] = problem;
+  }
+  return problems;
+}
+
+export const isValid = (problems: FormProblems<string>) => Object.keys(problems).length === 0;

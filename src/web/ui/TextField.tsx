@@ -1,0 +1,64 @@
+import type { Ref } from 'react';
+
+export interface TextFieldProps {
+  readonly id: string;
+  readonly label: string;
+  readonly value: string;
+  readonly onChange: (value: string) => void;
+  readonly type?: 'text' | 'email' | 'password';
+  readonly autoComplete?: string;
+  readonly hint?: string;
+  /** The field's error, announced with the field (aria-describedby) and marked aria-invalid. */
+  readonly error?: string | undefined;
+  readonly required?: boolean;
+  readonly inputRef?: Ref<HTMLInputElement>;
+  readonly maxLength?: number;
+  /** The form's name of the field (for focusing the first invalid one). */
+  readonly name?: string;
+}
+
+/** A labelled input with an optional hint and error, both tied to it by aria-describedby. */
+export function TextField({
+  id,
+  label,
+  value,
+  onChange,
+  type = 'text',
+  hint,
+  error,
+  inputRef,
+  ...rest
+}: TextFieldProps) {
+  const hintId = `${id}-hint`;
+  const errorId = `${id}-error`;
+  const describedBy = [hint ? hintId : undefined, error ? errorId : undefined].filter(Boolean).join(' ');
+  return (
+    <div className={`field${error ? ' field--invalid' : ''}`}>
+      <label className="field__label" htmlFor={id}>
+        {label}
+      </label>
+      {hint && (
+        <p className="field__hint" id={hintId}>
+          {hint}
+        </p>
+      )}
+      {error && (
+        <p className="field__error" id={errorId}>
+          {error}
+        </p>
+      )}
+      <input
+        id={id}
+        ref={inputRef}
+        className="field__input"
+        type={type}
+        value={value}
+        onChange={(event) => onChange(event.target.value)}
+        aria-describedby={describedBy || undefined}
+        aria-invalid={error ? true : undefined}
+        spellCheck={type === 'text' ? undefined : false}
+        {...rest}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,53 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { expect } from '@playwright/test';
+
+/**
+ * The servers a run starts (see playwright.config.ts), each with its own data and secrets directory under the
+ * run's temporary directory, which the config exports as TMA_E2E_TMP to every worker.
+ *  - main: default settings; every spec but the session timeout one runs here.
+ *  - timeout: sessions time out after 4 idle seconds.
+ */
+export const MAIN_PORT = Number(process.env.TMA_E2E_PORT ?? 3917);
+
+export const SERVERS = {
+  main: { port: MAIN_PORT, dir: '.' },
+  timeout: { port: MAIN_PORT + 1, dir: 'timeout', idleSeconds: 4 },
+} as const;
+export type ServerName = keyof typeof SERVERS;
+
+export const baseUrlOf = (server: ServerName) => `http://localhost:${SERVERS[server].port}`;
+
+/** The run's temporary directory, made by the config; every worker inherits its path. */
+export function runDirectory(): string {
+  const dir = process.env.TMA_E2E_TMP;
+  if (dir === undefined) throw new Error('TMA_E2E_TMP is not set: run the e2e tests with npm run test:e2e');
+  return dir;
+}
+
+export const dataDirOf = (server: ServerName, tmp = runDirectory()) => path.join(tmp, SERVERS[server].dir, 'data');
+export const secretsDirOf = (server: ServerName, tmp = runDirectory()) =>
+  path.join(tmp, SERVERS[server].dir, 'secrets');
+
+/**
+ * The setup link the server wrote to <secrets>/setup-link.txt at start (stdout is no terminal under the
+ * runner). Waits briefly: the file is written before the server reports ready, but be patient anyway.
+ */
+export async function readSetupLink(server: ServerName): Promise<string> {
+  const file = path.join(secretsDirOf(server), 'setup-link.txt');
+  let link = '';
+  await expect
+    .poll(
+      () => {
+        try {
+          link = readFileSync(file, 'utf8').trim();
+        } catch {
+          link = '';
+        }
+        return link;
+      },
+      { message: `setup link in ${file}`, timeout: 10_000 },
+    )
+    .toMatch(/\/setup#[A-Za-z0-9_-]{43}$/);
+  return link;
+}
