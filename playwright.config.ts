@@ -112,7 +112,7 @@ export default defineConfig({
   ...(HAVE_CHROMIUM
     ? {
         webServer: [
-          realServer('main'),
+          realServer('main', { TMA_STEP_UP_SECONDS: String(SERVERS.main.stepUpSeconds) }),
           realServer('timeout', { TMA_SESSION_IDLE_SECONDS: String(SERVERS.timeout.idleSeconds) }),
         ],
       }

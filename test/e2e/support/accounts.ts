@@ -1,4 +1,5 @@
 import { type BrowserContext, expect, type Page } from '@playwright/test';
+import { SERVERS } from './servers.ts';
 
 export interface Person {
   readonly email: string;
@@ -42,27 +43,9 @@ export async function sessionCookie(context: BrowserContext) {
 }
 
 /**
- * Makes the next matching request answer 401 step_up_required, as the server does when the password was last
- * confirmed more than 5 minutes ago. Signing in counts as confirming it, so a journey that signs in and acts at
- * once never sees the prompt; this lets it exercise the prompt without waiting. Only that one answer is staged:
- * the password check (POST /api/session/step-up) and the retried request go to the real server.
+ * Lets the password confirmation of the sign-in lapse (the main e2e server keeps it for a few seconds, not five
+ * minutes), so that the next sensitive action meets the real step-up prompt of the real server.
  */
-export async function demandStepUpOnce(page: Page, method: string, path: RegExp): Promise<void> {
-  let staged = false;
-  await page.route(path, async (route) => {
-    if (staged || route.request().method() !== method) return route.fallback();
-    staged = true;
-    await route.fulfill({
-      status: 401,
-      contentType: 'application/problem+json',
-      body: JSON.stringify({
-        type: 'urn:tma:problem:step_up_required',
-        title: 'Unauthorized',
-        status: 401,
-        code: 'step_up_required',
-        detail: 'Please confirm your password to continue.',
-        correlationId: 'e2e-staged-step-up',
-      }),
-    });
-  });
+export async function letStepUpLapse(page: Page): Promise<void> {
+  await page.waitForTimeout(SERVERS.main.stepUpSeconds * 1000 + 500);
 }

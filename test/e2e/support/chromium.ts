@@ -6,7 +6,10 @@ export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const HAVE_CHROMIUM = existsSync(CHROMIUM_PATH);
 export const CHROMIUM_MISSING = 'chromium not installed: apt-get install chromium';
 
-/** Call at the top of every spec file: without the browser its tests are skipped, visibly and with the reason. */
+/**
+ * Call at the top of every spec file: without the browser its tests are skipped, visibly and with the reason
+ * (a developer machine); under CI=true the config refuses to run instead (playwright.config.ts).
+ */
 export function skipWithoutChromium(): void {
   test.skip(!HAVE_CHROMIUM, `${CHROMIUM_MISSING} (looked for ${CHROMIUM_PATH})`);
 }

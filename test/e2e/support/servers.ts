@@ -5,13 +5,14 @@ import { expect } from '@playwright/test';
 /**
  * The servers a run starts (see playwright.config.ts), each with its own data and secrets directory under the
  * run's temporary directory, which the config exports as TMA_E2E_TMP to every worker.
- *  - main: default settings; every spec but the session timeout one runs here.
+ *  - main: a password confirmation (step-up) counts for 3 seconds instead of 5 minutes, so the journey meets the
+ *    real prompt; every spec but the session timeout one runs here.
  *  - timeout: sessions time out after 4 idle seconds.
  */
 export const MAIN_PORT = Number(process.env.TMA_E2E_PORT ?? 3917);
 
 export const SERVERS = {
-  main: { port: MAIN_PORT, dir: '.' },
+  main: { port: MAIN_PORT, dir: '.', stepUpSeconds: 3 },
   timeout: { port: MAIN_PORT + 1, dir: 'timeout', idleSeconds: 4 },
 } as const;
 export type ServerName = keyof typeof SERVERS;
