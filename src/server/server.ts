@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { accountsCleanupJob, scheduleAccountsCleanup } from './access/sessions/sessions.cleanup.ts';
 import { buildApp } from './app.ts';
 import type { Config } from './config.ts';
 import { settingsRepository } from './features/settings/settings.repository.ts';
@@ -41,7 +42,8 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     app = await buildApp({ config, database, log, lifecycle });
     options.beforeListen?.(app);
     await scheduleMaintenance(database.db);
-    worker = new JobWorker(database.db, [jobCleanupJob(database.db)], log);
+    await scheduleAccountsCleanup(database.db);
+    worker = new JobWorker(database.db, [jobCleanupJob(database.db), accountsCleanupJob(database.db)], log);
     worker.start();
     const address = await app.listen({ host: config.host, port: config.port });
     log.info({ instance: instance.value, address, publicUrl: config.publicUrl.origin }, 'TMA is listening');
