@@ -109,6 +109,13 @@ for (const engine of engines()) {
       assert.ok(doc.paths['/readyz'].get.responses['503']);
       assert.equal(doc.paths['/readyz'].get['x-policy'], 'public');
       assert.equal(doc.paths['/metrics'].get['x-policy'], 'metrics');
+      assert.equal(doc.paths['/api/admin/users/{id}/role'].put['x-step-up'], true);
+      const invite = doc.paths['/api/admin/users'].post.requestBody.content['application/json'].schema;
+      assert.equal(
+        invite.$defs[invite.$ref.split('/').pop()].additionalProperties,
+        false,
+        'unknown fields are refused',
+      );
       assert.equal(doc.paths['/*'], undefined, 'the SPA shell is not an API');
     });
   });

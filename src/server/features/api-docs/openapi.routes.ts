@@ -54,6 +54,7 @@ export function buildDocument(specs: readonly AnySpec[], version: string): objec
       summary: spec.summary,
       tags: spec.tags ?? [],
       'x-policy': spec.policy,
+      ...(spec.stepUp ? { 'x-step-up': true } : {}),
       ...(spec.body
         ? {
             requestBody: {
