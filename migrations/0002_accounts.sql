@@ -48,6 +48,8 @@ create table approvals (
   requested_role text check (requested_role in ('reporter', 'threat_manager', 'team_lead', 'expert', 'admin', 'auditor')),
   requested_expertise text,
   requested_by uuid not null references users (id),
+  -- The account as the requester saw it: a decision on a changed account is refused.
+  user_version integer not null,
   created_at timestamptz not null,
   status text not null default 'pending' check (status in ('pending', 'approved', 'rejected', 'superseded')),
   decided_by uuid references users (id),

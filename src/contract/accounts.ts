@@ -205,4 +205,5 @@ export const ACCOUNT_PROBLEMS = [
   'csrf_failed',
   'email_taken',
   'conflict',
+  'approval_stale',
 ] as const;

@@ -8,6 +8,7 @@ const KNOWN_CODES = [
   'weak_password',
   'email_taken',
   'conflict',
+  'approval_stale',
   'csrf_failed',
   'invalid_credentials',
   'account_locked',

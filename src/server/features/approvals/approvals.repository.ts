@@ -10,7 +10,14 @@ export const approvalsRepository = {
   /** One pending request per user: a newer request supersedes the older one. */
   async request(
     db: Kysely<DB>,
-    a: { kind: ApprovalKind; userId: string; role: Role | null; expertise: Expertise | null; requestedBy: string },
+    a: {
+      kind: ApprovalKind;
+      userId: string;
+      userVersion: number;
+      role: Role | null;
+      expertise: Expertise | null;
+      requestedBy: string;
+    },
     now: Date,
   ): Promise<string> {
     await db
@@ -29,6 +36,7 @@ export const approvalsRepository = {
         requested_role: a.role,
         requested_expertise: a.expertise,
         requested_by: a.requestedBy,
+        user_version: a.userVersion,
         created_at: now,
         decided_by: null,
         decided_at: null,
@@ -73,7 +81,7 @@ export const approvalsRepository = {
   lockPending: (db: Kysely<DB>, id: string) =>
     db
       .selectFrom('approvals')
-      .select(['id', 'kind', 'user_id', 'requested_role', 'requested_expertise', 'requested_by'])
+      .select(['id', 'kind', 'user_id', 'user_version', 'requested_role', 'requested_expertise', 'requested_by'])
       .where('id', '=', id)
       .where('status', '=', 'pending')
       .forUpdate()
@@ -82,7 +90,7 @@ export const approvalsRepository = {
   async decide(
     db: Kysely<DB>,
     id: string,
-    status: 'approved' | 'rejected',
+    status: 'approved' | 'rejected' | 'superseded',
     decidedBy: string,
     now: Date,
   ): Promise<void> {

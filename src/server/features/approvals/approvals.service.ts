@@ -1,8 +1,14 @@
-import type { Approval, ApprovalDecision, Expertise, Role } from '../../../contract/accounts.ts';
+import {
+  type Approval,
+  type ApprovalDecision,
+  CONTENT_ROLES,
+  type Expertise,
+  type Role,
+} from '../../../contract/accounts.ts';
 import type { Actor } from '../../access/actor.ts';
 import { sessionsRepository } from '../../access/sessions/sessions.repository.ts';
 import { recordSecurityEvent } from '../../audit/security-events.ts';
-import { NotFoundError } from '../../platform/http/errors.ts';
+import { ConflictError, NotFoundError } from '../../platform/http/errors.ts';
 import { linksRepository } from '../invitations/links.repository.ts';
 import type { AccountsContext, RequestOrigin } from '../session/context.ts';
 import { presentUser } from '../users/users.presenter.ts';
@@ -31,8 +37,10 @@ export async function listApprovals(ctx: AccountsContext): Promise<Approval[]> {
 
 /**
  * The second pair of eyes. The approver must be another person than the requester (also a
- * database constraint). An approved role grant for a user who has never signed in yields their
- * invitation link; an approved reset yields the reset link: either goes to the approver.
+ * database constraint). A decision on an account that changed since the request is refused (the
+ * request is superseded), so the approver always approves what they see. Approving a content role
+ * for someone who has none gives the account a fresh credential whose link goes to the approver:
+ * a password or link the administrator handled while the role was harmless opens nothing.
  */
 export async function decide(
   ctx: AccountsContext,
@@ -42,11 +50,15 @@ export async function decide(
   origin: RequestOrigin,
 ): Promise<ApprovalDecision> {
   const now = ctx.clock.now();
-  return ctx.database.transaction(async (tx) => {
+  const outcome = await ctx.database.transaction(async (tx) => {
     const approval = await approvalsRepository.lockPending(tx, id);
     if (approval === undefined || approval.requested_by === actor.userId) throw new NotFoundError();
-    const user = await usersRepository.findById(tx, approval.user_id);
+    const user = await usersRepository.lockById(tx, approval.user_id);
     if (user === undefined) throw new NotFoundError();
+    if (user.version !== approval.user_version) {
+      await approvalsRepository.decide(tx, id, 'superseded', actor.userId, now);
+      return 'stale' as const;
+    }
     await approvalsRepository.decide(tx, id, approve ? 'approved' : 'rejected', actor.userId, now);
     await recordSecurityEvent(tx, now, {
       action: approve ? 'approval.approved' : 'approval.rejected',
@@ -69,28 +81,37 @@ export async function decide(
       });
       return { user: presentUser(updated), link };
     }
-    const updated = await usersRepository.update(
+    const role = approval.requested_role as Role;
+    const promoted = await usersRepository.update(
       tx,
       user.id,
-      undefined,
-      { role: approval.requested_role as Role, expertise: approval.requested_expertise as Expertise | null },
+      user.version,
+      { role, expertise: approval.requested_expertise as Expertise | null },
       now,
     );
-    await sessionsRepository.endAllOfUser(tx, user.id, 'account_changed', now);
-    // A link the administrator received while the role was harmless must not open the new role.
-    await linksRepository.voidForUser(tx, user.id, now);
     await recordSecurityEvent(tx, now, {
       action: 'user.role_changed',
       outcome: 'allowed',
       actorUserId: actor.userId,
       target: { type: 'user', id: user.id },
       ip: origin.ip,
-      detail: { from: user.role, to: approval.requested_role },
+      detail: { from: user.role, to: role },
     });
-    const link =
-      updated.status === 'invited'
-        ? await linksRepository.create(tx, user.id, 'invite', actor.userId, now, ctx.publicOrigin)
-        : null;
+    if (CONTENT_ROLES.includes(user.role as Role) && user.status !== 'invited') {
+      // Between content roles the credential stays (it was never in an administrator's hands);
+      // the sessions end, so the new role starts with a new session.
+      await sessionsRepository.endAllOfUser(tx, user.id, 'account_changed', now);
+      await linksRepository.voidForUser(tx, user.id, now);
+      return { user: presentUser(promoted), link: null };
+    }
+    const { updated, link } = await applyPasswordReset(tx, ctx, actor, promoted, now);
     return { user: presentUser(updated), link };
   });
+  if (outcome === 'stale') {
+    throw new ConflictError(
+      'The account has changed since this was requested; the administrator needs to ask again.',
+      'approval_stale',
+    );
+  }
+  return outcome;
 }

@@ -43,6 +43,10 @@ export const usersRepository = {
   findById: (db: Kysely<DB>, id: string): Promise<UserRow | undefined> =>
     db.selectFrom('users').select(COLUMNS).where('id', '=', id).executeTakeFirst(),
 
+  /** Reads and locks the row until the transaction ends: decisions about an account are serialised. */
+  lockById: (db: Kysely<DB>, id: string): Promise<UserRow | undefined> =>
+    db.selectFrom('users').select(COLUMNS).where('id', '=', id).forUpdate().executeTakeFirst(),
+
   findByEmail: (db: Kysely<DB>, email: string): Promise<UserRow | undefined> =>
     db.selectFrom('users').select(COLUMNS).where('email', '=', email).executeTakeFirst(),
 

@@ -46,7 +46,11 @@ async function askForApproval(
   origin: RequestOrigin,
   now: Date,
 ): Promise<AdminActionResult> {
-  const id = await approvalsRepository.request(tx, { ...request, userId: user.id, requestedBy: actor.userId }, now);
+  const id = await approvalsRepository.request(
+    tx,
+    { ...request, userId: user.id, userVersion: user.version, requestedBy: actor.userId },
+    now,
+  );
   await recordSecurityEvent(tx, now, {
     action: 'approval.requested',
     outcome: 'allowed',
@@ -103,7 +107,7 @@ export async function inviteUser(
 }
 
 async function target(tx: Tx, actor: Actor, id: string): Promise<UserRow> {
-  const user = await usersRepository.findById(tx, id);
+  const user = await usersRepository.lockById(tx, id);
   if (user === undefined) throw new NotFoundError();
   if (user.id === actor.userId) throw new BadRequestError('Administrators cannot change their own account here.');
   return user;

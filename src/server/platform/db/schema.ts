@@ -78,6 +78,7 @@ export interface ApprovalTable {
   requested_role: string | null;
   requested_expertise: string | null;
   requested_by: string;
+  user_version: number;
   created_at: Date;
   status: Generated<'pending' | 'approved' | 'rejected' | 'superseded'>;
   decided_by: string | null;
