@@ -59,10 +59,11 @@ create table approvals (
 create unique index approvals_one_pending on approvals (user_id) where status = 'pending';
 
 -- Keys are SHA-256 digests of "account:<e-mail>" or "ip:<address>", never the values themselves.
+-- failures counts consecutive attempts without a success; a long quiet period starts afresh.
 create table login_throttle (
   key text primary key,
   failures integer not null,
-  window_started_at timestamptz not null,
+  last_attempt_at timestamptz not null,
   blocked_until timestamptz
 );
 

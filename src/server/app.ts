@@ -62,7 +62,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setErrorHandler(errorHandler(log));
   const clock = deps.clock ?? systemClock;
   // onRequest hooks run in this order: headers, who is asking, CSRF, then the route's policy.
-  installSecurityHeaders(app, config.tls !== undefined);
+  // HSTS whenever users reach TMA over https: served directly, or behind a TLS-terminating proxy.
+  installSecurityHeaders(app, config.tls !== undefined || config.publicUrl.protocol === 'https:');
   installAuthentication(app, database, clock, {
     idleSeconds: config.sessionIdleSeconds,
     absoluteSeconds: config.sessionAbsoluteSeconds,

@@ -288,7 +288,10 @@ test('the administrator locks the threat manager, whose sign-in then says so, an
   const row = page.getByRole('row', { name: new RegExp(MANAGER.name) });
   await expect(row).toContainText('Active');
   await expect(row).not.toContainText('awaiting approval');
+  // Locking and unlocking are grants: the password is asked for again once the confirmation lapsed.
+  await letStepUpLapse(page);
   await row.getByRole('button', { name: `Lock for ${MANAGER.name}` }).click();
+  await confirmStepUp(page, ADMIN.password);
   await expect(page.getByText(`${MANAGER.name}'s account is locked: they can no longer sign in.`)).toBeVisible();
   await expect(row).toContainText('Locked');
 
@@ -298,6 +301,8 @@ test('the administrator locks the threat manager, whose sign-in then says so, an
   await expect(other.getByRole('alert')).toHaveText('This account is locked. Please contact your administrator.');
   await other.context().close();
 
+  await letStepUpLapse(page);
   await row.getByRole('button', { name: `Unlock for ${MANAGER.name}` }).click();
+  await confirmStepUp(page, ADMIN.password);
   await expect(row).toContainText('Active');
 });

@@ -32,7 +32,7 @@ for (const engine of engines()) {
         .values({
           key: 'old',
           failures: 3,
-          window_started_at: new Date(Date.now() - 40 * 86_400_000),
+          last_attempt_at: new Date(Date.now() - 40 * 86_400_000),
           blocked_until: null,
         })
         .execute();

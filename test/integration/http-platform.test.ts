@@ -158,6 +158,20 @@ describe('behind a proxy', () => {
   });
 });
 
+describe('HSTS behind a TLS-terminating proxy', () => {
+  test('an https public URL gets HSTS even though the proxy, not TMA, terminates TLS', async () => {
+    const t = await buildTestApp('pglite', {
+      env: { TMA_PUBLIC_URL: 'https://tma.example.com', TMA_TRUST_PROXY: '10.0.0.0/8' },
+    });
+    try {
+      const res = await t.app.inject({ method: 'GET', url: '/livez' });
+      assert.equal(res.headers['strict-transport-security'], 'max-age=31536000; includeSubDomains');
+    } finally {
+      await t.close();
+    }
+  });
+});
+
 describe('readiness without a database', () => {
   test('/readyz is 503 when the database does not answer; /livez stays ok', async () => {
     const t = await buildTestApp('pglite');

@@ -95,6 +95,38 @@ for (const engine of engines()) {
       clock.advance(20 * 60_000);
     });
 
+    test('parallel guesses cannot slip past the count: each attempt is counted before its password is checked', async () => {
+      const { email } = await createAccount(t, 'threat_manager');
+      const results = await Promise.all(
+        Array.from({ length: 40 }, (_, i) => attempt(email, `parallel wrong guess ${i} xyz`, `10.2.${i}.1`)),
+      );
+      const verified = results.filter((r) => r.statusCode === 401).length;
+      assert.ok(verified <= 6, `${verified} guesses were checked`);
+      assert.equal(results.filter((r) => r.statusCode === 429).length, 40 - verified);
+      clock.advance(20 * 60_000);
+      assert.equal((await attempt(email, PASSWORD, '10.2.99.1')).statusCode, 200);
+    });
+
+    test('consecutive failures keep counting across quiet quarters of an hour; at 100 the account stays blocked until unlocked', async () => {
+      const { id, email } = await createAccount(t, 'threat_manager');
+      for (let i = 0; i < 5; i++) await attempt(email, `slow wrong guess ${i} abc`, `10.3.${i}.1`);
+      clock.advance(16 * 60_000);
+      await attempt(email, 'one more slow wrong guess', '10.3.9.1');
+      assert.equal((await attempt(email, PASSWORD, '10.3.9.2')).statusCode, 429, 'the sixth failure counts');
+
+      await t.database.db.updateTable('login_throttle').set({ failures: 98, blocked_until: null }).execute();
+      clock.advance(60_000);
+      await attempt(email, 'the ninety-ninth wrong guess', '10.3.9.3');
+      clock.advance(16 * 60_000);
+      await attempt(email, 'the hundredth wrong guess', '10.3.9.4');
+      clock.advance(2 * 24 * 3600_000);
+      assert.equal((await attempt(email, PASSWORD, '10.3.9.5')).statusCode, 429, 'blocked for good');
+
+      const admin = await signIn(t, (await createAccount(t, 'admin')).email, PASSWORD, '10.3.9.6');
+      assert.equal((await call(t, admin, 'POST', `/api/admin/users/${id}/unlock`)).statusCode, 200);
+      assert.equal((await attempt(email, PASSWORD, '10.3.9.7')).statusCode, 200, 'an unlock lifts the block');
+    });
+
     test('a hash made with weaker parameters is replaced at sign-in', async () => {
       const { id, email } = await createAccount(t, 'reporter');
       const weak = await hash(PASSWORD, { memoryCost: 4096, timeCost: 1, parallelism: 1 });

@@ -1,58 +1,101 @@
 import { createHash } from 'node:crypto';
+import { isIPv6 } from 'node:net';
 import { type Kysely, sql } from 'kysely';
 import type { DB } from '../platform/db/schema.ts';
 
 /**
- * Sign-in throttling, per account and per client address, in the database so that every
- * instance sees the same counts. A few failures are free; after that each failure doubles the
- * wait, up to 15 minutes. Keys are digests, and the account key is derived from the e-mail as
- * typed, so unknown accounts are throttled exactly like known ones. One account's throttle
- * never touches another's; the address limit is far higher, for one client trying many accounts.
+ * Password attempts are throttled per account and per client address, in the database so that
+ * every instance sees the same counts. Each attempt is counted atomically *before* its password
+ * is checked, so parallel guesses cannot slip through between check and count. A few attempts
+ * are free; after that each one doubles the wait, up to 15 minutes. An account's count runs until
+ * a successful sign-in or a quiet day, and at 100 consecutive failures (NIST SP 800-63B 5.2.2)
+ * the account stays blocked until its password is reset or an administrator unlocks it. Keys are
+ * digests; the account key is derived from the e-mail as typed, so unknown accounts are throttled
+ * exactly like known ones, and one account's throttle never touches another's. The address limit
+ * is far higher (one client trying many accounts); IPv6 clients count per /64, which one
+ * subscriber usually holds whole.
  */
-const WINDOW_MS = 15 * 60_000;
+const POLICY = {
+  account: { free: 5, quietMs: 24 * 3600_000, hardCap: 100 },
+  ip: { free: 30, quietMs: 15 * 60_000, hardCap: Number.POSITIVE_INFINITY },
+} as const;
 const MAX_DELAY_MS = 15 * 60_000;
-const FREE = { account: 5, ip: 30 } as const;
+const FOREVER_MS = 100 * 365 * 24 * 3600_000;
 
-export type ThrottleKind = keyof typeof FREE;
+export type ThrottleKind = keyof typeof POLICY;
 
 export function throttleKey(kind: ThrottleKind, value: string): string {
-  return createHash('sha256')
-    .update(`${kind}:${value.normalize('NFKC').toLowerCase()}`)
-    .digest('hex');
+  const normalized = kind === 'ip' ? ipPrefix(value) : value.normalize('NFKC').trim().toLowerCase();
+  return createHash('sha256').update(`${kind}:${normalized}`).digest('hex');
 }
 
-/** Milliseconds until another attempt is allowed for any of the keys, or 0. */
-export async function retryAfterMs(db: Kysely<DB>, keys: readonly string[], now: Date): Promise<number> {
-  const rows = await db.selectFrom('login_throttle').select('blocked_until').where('key', 'in', keys).execute();
-  const until = Math.max(0, ...rows.map((r) => r.blocked_until?.getTime() ?? 0));
-  return Math.max(0, until - now.getTime());
-}
-
-export async function recordFailure(db: Kysely<DB>, kind: ThrottleKind, key: string, now: Date): Promise<void> {
-  const windowStart = new Date(now.getTime() - WINDOW_MS);
+/**
+ * Counts one attempt. Returns 0 when the caller may check the password now, or how many
+ * milliseconds to wait (the attempt is then not counted).
+ */
+export async function reserveAttempt(db: Kysely<DB>, kind: ThrottleKind, key: string, now: Date): Promise<number> {
+  const p = POLICY[kind];
+  const quietBefore = new Date(now.getTime() - p.quietMs);
+  const next = sql<number>`case when login_throttle.last_attempt_at < ${quietBefore} then 1 else login_throttle.failures + 1 end`;
   const row = await db
     .insertInto('login_throttle')
-    .values({ key, failures: 1, window_started_at: now, blocked_until: null })
+    .values({ key, failures: 1, last_attempt_at: now, blocked_until: blockedUntil(1, kind, now) })
     .onConflict((oc) =>
-      oc.column('key').doUpdateSet({
-        // A failure after a quiet window starts a new count.
-        failures: sql<number>`case when login_throttle.window_started_at < ${windowStart} then 1 else login_throttle.failures + 1 end`,
-        window_started_at: sql<Date>`case when login_throttle.window_started_at < ${windowStart} then ${now} else login_throttle.window_started_at end`,
-      }),
+      oc
+        .column('key')
+        .doUpdateSet({
+          failures: next,
+          last_attempt_at: now,
+          blocked_until: sql<Date | null>`case
+            when ${next} >= ${Number.isFinite(p.hardCap) ? p.hardCap : 2_147_483_647} then ${new Date(now.getTime() + FOREVER_MS)}
+            when ${next} > ${p.free} then ${now}::timestamptz + make_interval(secs => least(power(2, ${next} - ${p.free} - 1), ${MAX_DELAY_MS / 1000}))
+            else null end`,
+        })
+        .where((eb) =>
+          eb.or([eb('login_throttle.blocked_until', 'is', null), eb('login_throttle.blocked_until', '<=', now)]),
+        ),
     )
     .returning('failures')
-    .executeTakeFirstOrThrow();
-  const over = row.failures - FREE[kind];
-  if (over > 0) {
-    const delay = Math.min(1000 * 2 ** (over - 1), MAX_DELAY_MS);
-    await db
-      .updateTable('login_throttle')
-      .set({ blocked_until: new Date(now.getTime() + delay) })
-      .where('key', '=', key)
-      .execute();
-  }
+    .executeTakeFirst();
+  if (row !== undefined) return 0;
+  const blocked = await db
+    .selectFrom('login_throttle')
+    .select('blocked_until')
+    .where('key', '=', key)
+    .executeTakeFirst();
+  return Math.max(1, (blocked?.blocked_until?.getTime() ?? now.getTime()) - now.getTime());
 }
 
-export async function clearFailures(db: Kysely<DB>, key: string): Promise<void> {
+function blockedUntil(failures: number, kind: ThrottleKind, now: Date): Date | null {
+  const over = failures - POLICY[kind].free;
+  return over > 0 ? new Date(now.getTime() + Math.min(1000 * 2 ** (over - 1), MAX_DELAY_MS)) : null;
+}
+
+/** A successful sign-in ends the account's count. */
+export async function clearAttempts(db: Kysely<DB>, key: string): Promise<void> {
   await db.deleteFrom('login_throttle').where('key', '=', key).execute();
+}
+
+/** A success from an address takes back the attempt it reserved there. */
+export async function forgiveAttempt(db: Kysely<DB>, key: string): Promise<void> {
+  await db
+    .updateTable('login_throttle')
+    .set({ failures: sql<number>`greatest(failures - 1, 0)` })
+    .where('key', '=', key)
+    .execute();
+}
+
+/** The /64 network of an IPv6 address (IPv4 and IPv4-mapped addresses stay whole). */
+export function ipPrefix(ip: string): string {
+  if (!isIPv6(ip)) return ip;
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  if (mapped?.[1]) return mapped[1];
+  const [head = '', tail = ''] = ip.toLowerCase().split('::');
+  const left = head ? head.split(':') : [];
+  const right = ip.includes('::') && tail ? tail.split(':') : [];
+  const groups = ip.includes('::') ? [...left, ...Array(8 - left.length - right.length).fill('0'), ...right] : left;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => Number.parseInt(g, 16).toString(16))
+    .join(':')}::/64`;
 }

@@ -25,7 +25,12 @@ export function accountsCleanupJob(db: Kysely<DB>) {
         .deleteFrom('one_time_links')
         .where((eb) => eb.or([eb('used_at', '<', before), eb('expires_at', '<', before)]))
         .execute();
-      await db.deleteFrom('login_throttle').where('window_started_at', '<', before).execute();
+      // A block after 100 failures stays until a reset or an unlock, however old.
+      await db
+        .deleteFrom('login_throttle')
+        .where('last_attempt_at', '<', before)
+        .where((eb) => eb.or([eb('blocked_until', 'is', null), eb('blocked_until', '<', sql<Date>`now()`)]))
+        .execute();
     },
   });
 }

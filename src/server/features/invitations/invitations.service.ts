@@ -2,6 +2,7 @@ import type { InvitationInfo } from '../../../contract/accounts.ts';
 import { hashPassword } from '../../access/passwords/password-hashing.ts';
 import { checkPassword } from '../../access/passwords/password-policy.ts';
 import { sessionsRepository } from '../../access/sessions/sessions.repository.ts';
+import { clearAttempts, throttleKey } from '../../access/throttle.ts';
 import { recordSecurityEvent } from '../../audit/security-events.ts';
 import { GoneError, NotFoundError } from '../../platform/http/errors.ts';
 import type { AccountsContext, RequestOrigin } from '../session/context.ts';
@@ -45,8 +46,14 @@ export async function acceptLink(
   const hash = await hashPassword(password);
   const now = ctx.clock.now();
   await ctx.database.transaction(async (tx) => {
+    // Re-read under a lock: an account locked while this link was open stays locked.
+    const current = await usersRepository.lockById(tx, user.id);
+    if (current === undefined || current.status === 'locked')
+      throw new NotFoundError('This link is not valid, or it has been used already.');
     if (!(await linksRepository.use(tx, link.id, now))) throw new NotFoundError('This link has been used already.');
     await usersRepository.update(tx, user.id, undefined, { password_hash: hash, status: 'active' }, now);
+    // A new password lifts a throttle block on the account (including the one after 100 failures).
+    await clearAttempts(tx, throttleKey('account', user.email ?? ''));
     await sessionsRepository.endAllOfUser(tx, user.id, 'password_changed', now);
     await recordSecurityEvent(tx, now, {
       action: 'link.accepted',

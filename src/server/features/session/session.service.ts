@@ -9,7 +9,7 @@ import {
 import { checkPassword } from '../../access/passwords/password-policy.ts';
 import { sessionsRepository } from '../../access/sessions/sessions.repository.ts';
 import { csrfTokenFor } from '../../access/sessions/tokens.ts';
-import { clearFailures, recordFailure, retryAfterMs, throttleKey } from '../../access/throttle.ts';
+import { clearAttempts, forgiveAttempt, reserveAttempt, throttleKey } from '../../access/throttle.ts';
 import { recordSecurityEvent } from '../../audit/security-events.ts';
 import {
   ForbiddenError,
@@ -48,7 +48,9 @@ export async function signIn(ctx: AccountsContext, email: string, password: stri
   const now = ctx.clock.now();
   const normalized = email.normalize('NFKC').trim().toLowerCase();
   const keys = { account: throttleKey('account', normalized), ip: throttleKey('ip', origin.ip) };
-  const wait = await retryAfterMs(db, [keys.account, keys.ip], now);
+  // Counted before the password is checked: parallel guesses cannot slip between check and count.
+  const wait =
+    (await reserveAttempt(db, 'account', keys.account, now)) || (await reserveAttempt(db, 'ip', keys.ip, now));
   if (wait > 0) throw new TooManyRequestsError(Math.ceil(wait / 1000));
 
   const user = await usersRepository.findByEmail(db, normalized);
@@ -56,8 +58,6 @@ export async function signIn(ctx: AccountsContext, email: string, password: stri
     ? await verifyPassword(user.password_hash, password)
     : await verifyAgainstDummy(password);
   if (!ok || user === undefined) {
-    await recordFailure(db, 'account', keys.account, now);
-    await recordFailure(db, 'ip', keys.ip, now);
     await recordSecurityEvent(db, now, {
       action: 'session.sign_in_failed',
       outcome: 'failed',
@@ -77,7 +77,8 @@ export async function signIn(ctx: AccountsContext, email: string, password: stri
     });
     throw new ForbiddenError('This account is locked. Ask your administrator.', 'account_locked');
   }
-  await clearFailures(db, keys.account);
+  await clearAttempts(db, keys.account);
+  await forgiveAttempt(db, keys.ip);
   const rehash =
     user.password_hash !== null && needsRehash(user.password_hash) ? await hashPassword(password) : undefined;
   return ctx.database.transaction(async (tx) => {
@@ -133,11 +134,13 @@ async function confirmOwnPassword(
 ): Promise<void> {
   const { db } = ctx.database;
   const key = throttleKey('account', actor.email);
-  const wait = await retryAfterMs(db, [key], now);
+  const wait = await reserveAttempt(db, 'account', key, now);
   if (wait > 0) throw new TooManyRequestsError(Math.ceil(wait / 1000));
   const user = await usersRepository.findById(db, actor.userId);
-  if (user?.password_hash && (await verifyPassword(user.password_hash, password))) return;
-  await recordFailure(db, 'account', key, now);
+  if (user?.password_hash && (await verifyPassword(user.password_hash, password))) {
+    await clearAttempts(db, key);
+    return;
+  }
   await recordSecurityEvent(db, now, {
     action: failedAction,
     outcome: 'failed',

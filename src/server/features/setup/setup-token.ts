@@ -47,6 +47,16 @@ export async function prepareSetup(
   }
 }
 
+/** Whether the token is the current, unexpired one (without using it up). */
+export async function setupTokenValid(db: Kysely<DB>, token: string, now: Date): Promise<boolean> {
+  const stored = await settingsRepository.get<StoredToken>(db, KEY);
+  return (
+    stored !== undefined &&
+    Date.parse(stored.value.expiresAt) > now.getTime() &&
+    safeEqual(stored.value.hash, tokenHash(token))
+  );
+}
+
 /** Checks the token and deletes it in the caller's transaction; false for a wrong or expired one. */
 export async function consumeSetupToken(db: Kysely<DB>, token: string, now: Date): Promise<boolean> {
   const stored = await db

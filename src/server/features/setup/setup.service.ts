@@ -8,7 +8,7 @@ import { linksRepository } from '../invitations/links.repository.ts';
 import type { AccountsContext, RequestOrigin } from '../session/context.ts';
 import { weakPasswordError } from '../session/weak-password.ts';
 import { usersRepository } from '../users/users.repository.ts';
-import { consumeSetupToken } from './setup-token.ts';
+import { consumeSetupToken, setupTokenValid } from './setup-token.ts';
 
 export async function setupNeeded(ctx: AccountsContext): Promise<boolean> {
   return (await usersRepository.count(ctx.database.db)) === 0;
@@ -32,13 +32,15 @@ export async function completeSetup(
 ): Promise<SetupResult> {
   if (input.admin.email === input.teamLead.email)
     throw new BadRequestError('The administrator and the team lead need different e-mail addresses.');
+  const now = ctx.clock.now();
+  // Cheap checks first: without a valid token nobody gets the server to hash a password.
+  if (!(await setupTokenValid(ctx.database.db, input.token, now))) throw new NotFoundError();
   const problem = checkPassword(input.admin.password, {
     email: input.admin.email,
     displayName: input.admin.displayName,
   });
   if (problem !== undefined) throw weakPasswordError(problem);
   const hash = await hashPassword(input.admin.password);
-  const now = ctx.clock.now();
   return ctx.database.transaction(async (tx) => {
     if (!(await consumeSetupToken(tx, input.token, now)) || (await usersRepository.count(tx)) > 0)
       throw new NotFoundError();

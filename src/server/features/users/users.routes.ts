@@ -53,6 +53,8 @@ export function userRoutes(app: FastifyInstance, ctx: AccountsContext): void {
       method: 'POST',
       url: `/api/admin/users/:id/${action}`,
       policy: 'users.manage',
+      // Unlocking gives access back, locking can take it from the only approver: both are grants.
+      stepUp: true,
       summary: locked ? 'Lock an account (its sessions end)' : 'Unlock an account',
       tags: ['users'],
       params: byId,

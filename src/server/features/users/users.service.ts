@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type AdminActionResult, CONTENT_ROLES, type Expertise, type Role } from '../../../contract/accounts.ts';
 import type { Actor } from '../../access/actor.ts';
 import { sessionsRepository } from '../../access/sessions/sessions.repository.ts';
+import { clearAttempts, throttleKey } from '../../access/throttle.ts';
 import { recordSecurityEvent } from '../../audit/security-events.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import { BadRequestError, NotFoundError } from '../../platform/http/errors.ts';
@@ -171,6 +172,7 @@ export async function setLocked(
     const status = locked ? 'locked' : user.password_hash ? 'active' : 'invited';
     const updated = await usersRepository.update(tx, id, undefined, { status }, now);
     if (locked) await sessionsRepository.endAllOfUser(tx, id, 'account_changed', now);
+    else await clearAttempts(tx, throttleKey('account', user.email ?? ''));
     await recordSecurityEvent(tx, now, {
       action: locked ? 'user.locked' : 'user.unlocked',
       outcome: 'allowed',

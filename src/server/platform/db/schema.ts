@@ -88,7 +88,7 @@ export interface ApprovalTable {
 export interface LoginThrottleTable {
   key: string;
   failures: number;
-  window_started_at: Date;
+  last_attempt_at: Date;
   blocked_until: Date | null;
 }
 
