@@ -9,7 +9,7 @@ import { migratePostgres } from '../../src/server/platform/db/open.ts';
 import type { DB } from '../../src/server/platform/db/schema.ts';
 import { engines, openTestDatabase, type TestDatabase } from '../support/db.ts';
 import { factories } from '../support/factories.ts';
-import { adminQuery, postgresUrls, uniqueName, withDatabase } from '../support/postgres.ts';
+import { adminQuery, dropDatabase, postgresUrls, uniqueName, withDatabase } from '../support/postgres.ts';
 
 for (const engine of engines()) {
   describe(`database on ${engine}`, () => {
@@ -175,7 +175,7 @@ for (const engine of engines()) {
             readMigrations().map((m) => m.id),
           );
         } finally {
-          await adminQuery(urls.owner, `drop database if exists ${name} with (force)`);
+          await dropDatabase(urls.owner, name);
         }
       });
     }

@@ -1,6 +1,6 @@
 import { openAsBlob } from 'node:fs';
 import { type Database, openEmbedded, openPostgres } from '../../src/server/platform/db/database.ts';
-import { adminQuery, postgresUrls, uniqueName, withDatabase } from './postgres.ts';
+import { adminQuery, dropDatabase, postgresUrls, uniqueName, withDatabase } from './postgres.ts';
 
 export type TestEngine = 'pglite' | 'postgres';
 
@@ -36,7 +36,7 @@ export async function openTestDatabase(engine: TestEngine): Promise<TestDatabase
     urls,
     close: async () => {
       await database.close();
-      await adminQuery(base.owner, `drop database if exists ${name} with (force)`);
+      await dropDatabase(base.owner, name);
     },
   };
 }

@@ -5,7 +5,7 @@ import { pino } from 'pino';
 import { openEmbedded } from '../../src/server/platform/db/database.ts';
 import { migrate, readMigrations } from '../../src/server/platform/db/migrate.ts';
 import { migratePostgres } from '../../src/server/platform/db/open.ts';
-import { adminQuery, postgresUrls, uniqueName, withDatabase } from './postgres.ts';
+import { adminQuery, dropDatabase, postgresUrls, uniqueName, withDatabase } from './postgres.ts';
 
 const CACHE_DIR = path.resolve(import.meta.dirname, '../../.cache/test');
 
@@ -40,5 +40,5 @@ export async function globalSetup(): Promise<void> {
 }
 
 export async function globalTeardown(): Promise<void> {
-  if (pgTemplate !== undefined) await adminQuery(pgTemplate.owner, `drop database if exists ${pgTemplate.name}`);
+  if (pgTemplate !== undefined) await dropDatabase(pgTemplate.owner, pgTemplate.name);
 }

@@ -32,3 +32,20 @@ export async function adminQuery(url: string, text: string): Promise<void> {
 export function uniqueName(prefix: string): string {
   return `${prefix}_${randomBytes(5).toString('hex')}`;
 }
+
+/**
+ * Drops a test database. A backend of the application role may still be exiting after its pool
+ * closed; the owner may not terminate it (it is not a member of that role), so wait for it.
+ */
+export async function dropDatabase(ownerUrl: string, name: string): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await adminQuery(ownerUrl, `drop database if exists ${name} with (force)`);
+      return;
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (attempt >= 50 || (code !== '42501' && code !== '55006')) throw error;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
