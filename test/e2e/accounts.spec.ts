@@ -306,3 +306,45 @@ test('the administrator locks the threat manager, whose sign-in then says so, an
   await confirmStepUp(page, ADMIN.password);
   await expect(row).toContainText('Active');
 });
+
+test('a password reset for a threat manager waits for the team lead, whose link sets a new password', async ({
+  page,
+  browser,
+}) => {
+  const currentPassword = 'a brand new passphrase for tom';
+  const resetPassword = 'tom picks another calm passphrase';
+  await page.goto('/sign-in');
+  await signIn(page, ADMIN);
+  const row = page.getByRole('row', { name: new RegExp(MANAGER.name) });
+  await letStepUpLapse(page);
+  await row.getByRole('button', { name: `Reset password for ${MANAGER.name}` }).click();
+  await confirmStepUp(page, ADMIN.password);
+  await expect(row).toContainText('Reset awaiting approval');
+  // The administrator gets no reset link for an account that can see case content.
+  await expect(page.getByRole('textbox', { name: /Password reset link/ })).toHaveCount(0);
+
+  const lead = await freshPage(browser);
+  await lead.goto('/sign-in');
+  await signIn(lead, LEAD);
+  const request = lead.getByRole('row', { name: new RegExp(MANAGER.name) });
+  await expect(request).toContainText('Password reset');
+  await letStepUpLapse(lead);
+  await request.getByRole('button', { name: /^Approve/ }).click();
+  await confirmStepUp(lead, LEAD.password);
+  await expect(lead.getByText(`Approved: the password of ${MANAGER.name} can be reset.`)).toBeVisible();
+  const link = await shownLink(lead, `Password reset link for ${MANAGER.name}`, 'reset');
+  await lead.context().close();
+
+  const tom = await freshPage(browser);
+  await tom.goto('/sign-in');
+  await signIn(tom, { email: MANAGER.email, password: currentPassword });
+  await expect(tom.getByRole('alert')).toBeVisible();
+  await tom.goto(link);
+  await expect(tom.getByRole('heading', { level: 1 })).toHaveText('Set a new password');
+  await expectNoAxeViolations(tom, 'password reset (en)');
+  await setNewPassword(tom, resetPassword, 'Set password');
+  await expect(tom.getByText('Your password is set. You can sign in now.')).toBeVisible();
+  await signIn(tom, { email: MANAGER.email, password: resetPassword });
+  await expect(tom.getByText(`You are signed in as ${MANAGER.name} (Threat manager).`)).toBeVisible();
+  await tom.context().close();
+});

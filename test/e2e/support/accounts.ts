@@ -17,7 +17,7 @@ export async function signIn(page: Page, person: Pick<Person, 'email' | 'passwor
 
 /** Types a new password twice (English UI) and submits the form with the given button. */
 export async function setNewPassword(page: Page, password: string, submit: string): Promise<void> {
-  await page.getByLabel('New password').fill(password);
+  await page.getByLabel('New password', { exact: true }).fill(password);
   await page.getByLabel('Repeat the password').fill(password);
   await page.getByRole('button', { name: submit }).click();
 }
