@@ -111,11 +111,19 @@ for (const engine of engines()) {
       assert.equal(doc.paths['/metrics'].get['x-policy'], 'metrics');
       assert.equal(doc.paths['/api/admin/users/{id}/role'].put['x-step-up'], true);
       const invite = doc.paths['/api/admin/users'].post.requestBody.content['application/json'].schema;
-      assert.equal(
-        invite.$defs[invite.$ref.split('/').pop()].additionalProperties,
-        false,
-        'unknown fields are refused',
+      assert.equal(invite.$ref, '#/components/schemas/InviteUserRequest');
+      const schemas = doc.components.schemas;
+      assert.equal(schemas.InviteUserRequest.additionalProperties, false, 'unknown fields are refused');
+      assert.deepEqual(
+        schemas.InviteUserRequest.required,
+        ['email', 'displayName', 'role'],
+        'input: defaults optional',
       );
+      assert.equal(schemas.AdminActionResult.properties.user.$ref, '#/components/schemas/User');
+      // Every reference points at a schema that exists.
+      for (const ref of JSON.stringify(doc).match(/#\/components\/schemas\/[A-Za-z]+/g) ?? []) {
+        assert.ok(schemas[ref.split('/').pop() ?? ''], ref);
+      }
       assert.equal(doc.paths['/*'], undefined, 'the SPA shell is not an API');
     });
   });

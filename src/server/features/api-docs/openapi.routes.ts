@@ -31,8 +31,36 @@ export function openApiRoutes(app: FastifyInstance, version: string): void {
   });
 }
 
-function jsonSchema(schema: z.ZodType, io: 'input' | 'output') {
-  return z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' });
+const COMPONENTS = '#/components/schemas/';
+const uri = (id: string) => `${COMPONENTS}${id}`;
+const idOf = (schema: z.ZodType) => z.globalRegistry.get(schema)?.id;
+
+/** A named contract schema becomes a reference to components/schemas; others are inlined. */
+function schemaOf(schema: z.ZodType, io: 'input' | 'output'): object {
+  const id = idOf(schema);
+  if (id !== undefined) return { $ref: uri(id) };
+  const { $schema: _ignored, ...inline } = z.toJSONSchema(schema, { io, unrepresentable: 'any' });
+  return inline;
+}
+
+/**
+ * Every named contract schema once, under components/schemas: request bodies as the client must
+ * send them (input: defaults optional), everything else as the server answers (output).
+ */
+function components(requestIds: ReadonlySet<string>): Record<string, object> {
+  const pick = (io: 'input' | 'output') =>
+    z.toJSONSchema(z.globalRegistry, { io, uri, unrepresentable: 'any' }).schemas as Record<
+      string,
+      Record<string, unknown>
+    >;
+  const output = pick('output');
+  const input = pick('input');
+  const result: Record<string, object> = {};
+  for (const [id, schema] of Object.entries(output)) {
+    const { $schema: _s, $id: _i, ...rest } = (requestIds.has(id) ? input[id] : undefined) ?? schema;
+    result[id] = rest;
+  }
+  return result;
 }
 
 export function buildDocument(specs: readonly AnySpec[], version: string): object {
@@ -43,12 +71,12 @@ export function buildDocument(specs: readonly AnySpec[], version: string): objec
     for (const [status, schema] of Object.entries(spec.responses)) {
       responses[status] =
         schema instanceof z.ZodType
-          ? { description: spec.summary, content: { 'application/json': { schema: jsonSchema(schema, 'output') } } }
+          ? { description: spec.summary, content: { 'application/json': { schema: schemaOf(schema, 'output') } } }
           : schema;
     }
     responses.default = {
       description: 'Problem details (RFC 9457)',
-      content: { 'application/problem+json': { schema: jsonSchema(Problem, 'output') } },
+      content: { 'application/problem+json': { schema: schemaOf(Problem, 'output') } },
     };
     const operation = {
       summary: spec.summary,
@@ -59,7 +87,7 @@ export function buildDocument(specs: readonly AnySpec[], version: string): objec
         ? {
             requestBody: {
               required: true,
-              content: { 'application/json': { schema: jsonSchema(spec.body, 'input') } },
+              content: { 'application/json': { schema: schemaOf(spec.body, 'input') } },
             },
           }
         : {}),
@@ -70,9 +98,13 @@ export function buildDocument(specs: readonly AnySpec[], version: string): objec
     paths[url] = path;
     for (const method of methods) path[String(method).toLowerCase()] = operation;
   }
+  const requestIds = new Set(
+    specs.flatMap((spec) => (spec.body ? [idOf(spec.body)] : [])).filter((id) => id !== undefined),
+  );
   return {
     openapi: '3.1.0',
     info: { title: 'TMA, the Threat Management Assistant', version },
     paths,
+    components: { schemas: components(requestIds) },
   };
 }
