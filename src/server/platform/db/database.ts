@@ -144,8 +144,11 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
     idleTimeoutMillis: 30_000,
     application_name: 'tma',
   });
-  // An idle client whose server connection dies emits here; without a listener the process exits.
+  // An idle client whose server connection dies emits on the pool; a client that is checked out
+  // emits on itself (as well as failing its query). Without a listener either one would be an
+  // uncaught 'error' event and end the process: a database failover must not crash the server.
   pool.on('error', options.onPoolError);
+  pool.on('connect', (client) => client.on('error', options.onPoolError));
   const db = new Kysely<DB>({ dialect: guarded(new PostgresDialect({ pool })) });
   const database = wrap(
     'postgres',
