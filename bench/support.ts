@@ -56,8 +56,27 @@ export async function load(
   seconds: number,
   connections: number,
   headers?: Record<string, string>,
+  rotate?: readonly Record<string, string>[],
 ): Promise<Load> {
-  const result = await autocannon({ url, duration: seconds, connections, ...(headers ? { headers } : {}) });
+  let next = 0;
+  // Each request takes the next header set in turn (e.g. a different session cookie each time).
+  const requests = rotate?.length
+    ? [
+        {
+          setupRequest: (req: autocannon.Request) => ({
+            ...req,
+            headers: { ...req.headers, ...rotate[next++ % rotate.length] },
+          }),
+        },
+      ]
+    : undefined;
+  const result = await autocannon({
+    url,
+    duration: seconds,
+    connections,
+    ...(headers ? { headers } : {}),
+    ...(requests ? { requests } : {}),
+  });
   return {
     rps: result.requests.average,
     p50: result.latency.p50,
@@ -76,6 +95,8 @@ export interface Target {
   readonly label: string;
   readonly url: string;
   readonly headers?: Record<string, string>;
+  /** Header sets used in turn, one per request. */
+  readonly rotate?: readonly Record<string, string>[];
 }
 
 /**
@@ -91,13 +112,13 @@ export async function compare(
   const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
   const seconds = Number(process.env.BENCH_SECONDS ?? 4);
   const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
-  await load(a.url, 1, connections, a.headers);
-  await load(b.url, 1, connections, b.headers); // warm-up: JIT and pools
+  await load(a.url, 1, connections, a.headers, a.rotate);
+  await load(b.url, 1, connections, b.headers, b.rotate); // warm-up: JIT and pools
   const results: { a: Load; b: Load }[] = [];
   for (let i = 0; i < rounds; i++) {
     const [first, second] = i % 2 === 0 ? [a, b] : [b, a];
-    const x = await load(first.url, seconds, connections, first.headers);
-    const y = await load(second.url, seconds, connections, second.headers);
+    const x = await load(first.url, seconds, connections, first.headers, first.rotate);
+    const y = await load(second.url, seconds, connections, second.headers, second.rotate);
     results.push(first === a ? { a: x, b: y } : { a: y, b: x });
   }
   const ratio = median(results.map((r) => r.b.rps / r.a.rps));

@@ -4,6 +4,7 @@ import type { Clock } from '../platform/clock.ts';
 import type { Database } from '../platform/db/database.ts';
 import type { Actor } from './actor.ts';
 import { readSessionCookie } from './sessions/cookie.ts';
+import { coalescedSessionLookup } from './sessions/session-lookup.ts';
 import { sessionsRepository } from './sessions/sessions.repository.ts';
 import { csrfTokenFor } from './sessions/tokens.ts';
 
@@ -34,9 +35,10 @@ export function installAuthentication(
 ): void {
   app.decorateRequest('actor', undefined);
   app.decorateRequest('sessionExpired', false);
+  const lookup = coalescedSessionLookup(database);
   const resolve = async (request: FastifyRequest, token: string): Promise<void> => {
     const now = clock.now();
-    const s = await sessionsRepository.findByToken(database, token);
+    const s = await lookup(token);
     if (s === undefined || s.status !== 'active') return;
     if (s.ended_at !== null) {
       // A session that timed out keeps saying so, whichever request first noticed it.

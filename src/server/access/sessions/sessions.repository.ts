@@ -14,6 +14,7 @@ export type EndReason =
 
 export interface SessionWithUser {
   id: string;
+  token_hash: string;
   user_id: string;
   created_at: Date;
   last_seen_at: Date;
@@ -28,11 +29,11 @@ export interface SessionWithUser {
   expertise: string | null;
 }
 
-const SESSION_BY_TOKEN = `
-  select s.id, s.user_id, s.created_at, s.last_seen_at, s.expires_at, s.step_up_at, s.ended_at, s.end_reason,
+const SESSIONS_BY_TOKEN_HASHES = `
+  select s.id, s.token_hash, s.user_id, s.created_at, s.last_seen_at, s.expires_at, s.step_up_at, s.ended_at, s.end_reason,
          u.role, u.status, u.email, u.display_name, u.expertise
   from sessions s join users u on u.id = s.user_id
-  where s.token_hash = $1`;
+  where s.token_hash = any($1::text[])`;
 
 export const sessionsRepository = {
   async create(db: Kysely<DB>, userId: string, now: Date, absoluteSeconds: number, userAgent: string | undefined) {
@@ -57,10 +58,12 @@ export const sessionsRepository = {
     return { id, token };
   },
 
-  /** The lookup of every signed-in request: a prepared statement (see Database.prepared). */
-  async findByToken(database: Database, token: string): Promise<SessionWithUser | undefined> {
-    const rows = await database.prepared<SessionWithUser>('tma_session_by_token', SESSION_BY_TOKEN, [tokenHash(token)]);
-    return rows[0];
+  /**
+   * The lookup of every signed-in request, for the requests that arrived together (see
+   * session-lookup.ts): a prepared statement (see Database.prepared).
+   */
+  findByTokenHashes(database: Database, hashes: readonly string[]): Promise<SessionWithUser[]> {
+    return database.prepared<SessionWithUser>('tma_sessions_by_token_hashes', SESSIONS_BY_TOKEN_HASHES, [hashes]);
   },
 
   async touch(db: Kysely<DB>, id: string, now: Date): Promise<void> {
