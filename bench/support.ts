@@ -48,7 +48,11 @@ export async function stop(child: ChildProcess): Promise<void> {
 
 export function tempDataDirs(): Record<string, string> {
   const dir = mkdtempSync(path.join(tmpdir(), 'tma-bench-'));
-  return { TMA_DATA_DIR: path.join(dir, 'data'), TMA_SECRETS_DIR: path.join(dir, 'secrets') };
+  return {
+    TMA_DATA_DIR: path.join(dir, 'data'),
+    TMA_SECRETS_DIR: path.join(dir, 'secrets'),
+    TMA_AUDIT_DIR: path.join(dir, 'audit'),
+  };
 }
 
 export async function load(

@@ -4,12 +4,16 @@ import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import { installAuthentication } from './access/authenticate.ts';
 import { installCsrfCheck } from './access/csrf.ts';
+import { type CheckpointSigner, loadSigner } from './audit/checkpoints.ts';
+import { recordAudit } from './audit/record.ts';
 import type { Config } from './config.ts';
 import { openApiRoutes } from './features/api-docs/openapi.routes.ts';
 import { approvalRoutes } from './features/approvals/approvals.routes.ts';
+import { auditRoutes } from './features/audit/audit.routes.ts';
 import { healthRoutes } from './features/health/health.routes.ts';
 import { invitationRoutes } from './features/invitations/invitations.routes.ts';
 import type { AccountsContext } from './features/session/context.ts';
+import { userAgentOf } from './features/session/request-origin.ts';
 import { sessionRoutes } from './features/session/session.routes.ts';
 import { setupRoutes } from './features/setup/setup.routes.ts';
 import { userRoutes } from './features/users/users.routes.ts';
@@ -31,6 +35,8 @@ export interface AppDeps {
   readonly webDir?: string;
   /** Time for sessions, links and throttles; tests move it. */
   readonly clock?: Clock;
+  /** The checkpoint signer (server.ts shares it with the chainer); loaded from config.audit otherwise. */
+  readonly auditSigner?: CheckpointSigner;
 }
 
 export const VERSION: string = (
@@ -69,7 +75,20 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     absoluteSeconds: config.sessionAbsoluteSeconds,
   });
   installCsrfCheck(app, config.publicUrl.origin);
-  installPolicyCheck(app, { metricsToken: config.metricsToken, clock, stepUpMs: config.stepUpSeconds * 1000 });
+  installPolicyCheck(app, {
+    metricsToken: config.metricsToken,
+    clock,
+    stepUpMs: config.stepUpSeconds * 1000,
+    onDenied: (request) =>
+      recordAudit(database.db, clock.now(), {
+        action: 'access.denied',
+        outcome: 'denied',
+        actorUserId: request.actor?.userId,
+        ip: request.ip,
+        userAgent: userAgentOf(request),
+        detail: { method: request.method.slice(0, 10), route: (request.routeOptions.url ?? 'unmatched').slice(0, 200) },
+      }),
+  });
   const metrics = createMetrics(() => database.poolStats());
   // One synchronous hook per request for metrics and the request log: this runs on every request.
   app.addHook('onResponse', (request, reply, done) => {
@@ -108,6 +127,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   invitationRoutes(app, accounts);
   userRoutes(app, accounts);
   approvalRoutes(app, accounts);
+  auditRoutes(app, {
+    database,
+    clock,
+    log,
+    auditDir: config.audit.dir,
+    signer: deps.auditSigner ?? loadSigner(config.audit.signingKeyFile, config.audit.dir),
+  });
   await webRoutes(app, deps.webDir);
   return app;
 }

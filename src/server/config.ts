@@ -27,6 +27,18 @@ export interface Config {
   readonly sessionIdleSeconds: number;
   readonly sessionAbsoluteSeconds: number;
   readonly stepUpSeconds: number;
+  readonly audit: AuditConfig;
+}
+
+export interface AuditConfig {
+  /** Checkpoint file and public key; outside the data directory (a copy of the data must not carry them). */
+  readonly dir: string;
+  /** The Ed25519 key that signs checkpoints: never in the database. */
+  readonly signingKeyFile: string;
+  readonly chainIntervalMs: number;
+  readonly checkpointMinutes: number;
+  /** Delete audit events older than this many days (cut at a checkpoint); undefined: keep all. */
+  readonly retentionDays: number | undefined;
 }
 
 /** false: trust no proxy; a number: that many hops; a list: those addresses or CIDR ranges. */
@@ -82,6 +94,11 @@ const schema = z.object({
   TMA_SESSION_IDLE_SECONDS: int(1, 24 * 3600).default(30 * 60),
   TMA_SESSION_ABSOLUTE_SECONDS: int(60, 7 * 24 * 3600).default(12 * 3600),
   TMA_STEP_UP_SECONDS: int(1, 3600).default(5 * 60),
+  TMA_AUDIT_DIR: z.string().min(1).default('./audit'),
+  TMA_AUDIT_SIGNING_KEY_FILE: z.string().min(1).optional(),
+  TMA_AUDIT_CHAIN_INTERVAL_MS: int(50, 60_000).default(500),
+  TMA_AUDIT_CHECKPOINT_MINUTES: int(1, 24 * 60).default(15),
+  TMA_AUDIT_RETENTION_DAYS: int(1, 36_500).optional(),
 });
 
 /** Reads NAME_FILE into NAME for secret variables; both at once is an error. */
@@ -174,6 +191,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       'TMA_SECRETS_DIR must lie outside TMA_DATA_DIR, so that a copy of the data is not a copy of the keys',
     );
   }
+  const auditDir = path.resolve(cwd, v.TMA_AUDIT_DIR);
+  if (auditDir === dataDir || auditDir.startsWith(dataDir + path.sep)) {
+    problems.push(
+      'TMA_AUDIT_DIR must lie outside TMA_DATA_DIR: its checkpoints are what a tampered or restored database is checked against',
+    );
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -196,5 +219,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     sessionIdleSeconds: v.TMA_SESSION_IDLE_SECONDS,
     sessionAbsoluteSeconds: v.TMA_SESSION_ABSOLUTE_SECONDS,
     stepUpSeconds: v.TMA_STEP_UP_SECONDS,
+    audit: {
+      dir: auditDir,
+      signingKeyFile: path.resolve(cwd, v.TMA_AUDIT_SIGNING_KEY_FILE ?? path.join(secretsDir, 'audit-signing-key.pem')),
+      chainIntervalMs: v.TMA_AUDIT_CHAIN_INTERVAL_MS,
+      checkpointMinutes: v.TMA_AUDIT_CHECKPOINT_MINUTES,
+      retentionDays: v.TMA_AUDIT_RETENTION_DAYS,
+    },
   };
 }

@@ -4,10 +4,14 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { accountsCleanupJob, scheduleAccountsCleanup } from './access/sessions/sessions.cleanup.ts';
 import { buildApp } from './app.ts';
+import { AuditChainer } from './audit/chainer.ts';
+import { loadSigner } from './audit/checkpoints.ts';
+import { auditRetentionJob, scheduleAuditRetention } from './audit/retention.job.ts';
 import type { Config } from './config.ts';
 import { settingsRepository } from './features/settings/settings.repository.ts';
 import { prepareSetup } from './features/setup/setup-token.ts';
 import { usersRepository } from './features/users/users.repository.ts';
+import { systemClock } from './platform/clock.ts';
 import type { Database } from './platform/db/database.ts';
 import { openDatabase } from './platform/db/open.ts';
 import { jobCleanupJob, scheduleMaintenance } from './platform/jobs/maintenance.ts';
@@ -34,21 +38,46 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
   const lifecycle = createLifecycle();
   let app: FastifyInstance | undefined;
   let worker: JobWorker | undefined;
+  let chainer: AuditChainer | undefined;
   try {
     const instance = await settingsRepository.getOrCreate(database.db, 'instance.id', randomUUID());
     if ((await usersRepository.count(database.db)) === 0) {
       await prepareSetup(database.db, new Date(), config.publicUrl.origin, config.secretsDir, log);
     }
-    app = await buildApp({ config, database, log, lifecycle });
+    const auditSigner = loadSigner(config.audit.signingKeyFile, config.audit.dir);
+    app = await buildApp({ config, database, log, lifecycle, auditSigner });
     options.beforeListen?.(app);
     await scheduleMaintenance(database.db);
     await scheduleAccountsCleanup(database.db);
-    worker = new JobWorker(database.db, [jobCleanupJob(database.db), accountsCleanupJob(database.db)], log);
+    const retention = {
+      database,
+      // Only the schema owner may delete audit rows; on the embedded engine there are no roles.
+      ownerUrl: config.databaseUrl === undefined ? undefined : config.migrationDatabaseUrl,
+      signer: auditSigner,
+      auditDir: config.audit.dir,
+      clock: systemClock,
+      log,
+    };
+    await scheduleAuditRetention(database.db, retention, config.audit.retentionDays);
+    worker = new JobWorker(
+      database.db,
+      [jobCleanupJob(database.db), accountsCleanupJob(database.db), auditRetentionJob(retention)],
+      log,
+    );
     worker.start();
+    chainer = new AuditChainer(database, log, {
+      intervalMs: config.audit.chainIntervalMs,
+      checkpointMs: config.audit.checkpointMinutes * 60_000,
+      auditDir: config.audit.dir,
+      signer: auditSigner,
+      clock: systemClock,
+    });
+    chainer.start();
     const address = await app.listen({ host: config.host, port: config.port });
     log.info({ instance: instance.value, address, publicUrl: config.publicUrl.origin }, 'TMA is listening');
     const running = app;
     const jobs = worker;
+    const audit = chainer;
     let closing: Promise<void> | undefined;
     return {
       app: running,
@@ -66,6 +95,9 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
             clearInterval(sweep);
           }
           await jobs.stop();
+          // Chains what the last requests recorded and signs the head, so a stopped server leaves
+          // no unchained tail behind.
+          await audit.stop();
           await database.close();
         })();
         return closing;
@@ -73,6 +105,7 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     };
   } catch (error) {
     await worker?.stop();
+    await chainer?.stop();
     await app?.close();
     await database.close();
     throw error;

@@ -12,6 +12,7 @@ const ALLOWED: Record<Exclude<PolicyName, 'public' | 'metrics'>, readonly Role[]
   'self.manage': ROLES,
   'users.manage': ['admin'],
   'approvals.decide': ['team_lead'],
+  'audit.read': ['auditor'],
 };
 
 /**

@@ -38,7 +38,7 @@ for (const engine of engines()) {
         .execute();
       const events = (
         await db
-          .selectFrom('security_events')
+          .selectFrom('audit_events')
           .select((eb) => eb.fn.countAll<string>().as('n'))
           .executeTakeFirstOrThrow()
       ).n;
@@ -54,7 +54,7 @@ for (const engine of engines()) {
       assert.equal(
         (
           await db
-            .selectFrom('security_events')
+            .selectFrom('audit_events')
             .select((eb) => eb.fn.countAll<string>().as('n'))
             .executeTakeFirstOrThrow()
         ).n,

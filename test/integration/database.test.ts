@@ -1,13 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { Kysely, PostgresDialect, sql } from 'kysely';
-import pg from 'pg';
+import { sql } from 'kysely';
 import { pino } from 'pino';
 import { NestedConnectionError } from '../../src/server/platform/db/connection-guard.ts';
 import { migrate, readMigrations } from '../../src/server/platform/db/migrate.ts';
 import { migratePostgres } from '../../src/server/platform/db/open.ts';
-import type { DB } from '../../src/server/platform/db/schema.ts';
-import { engines, openTestDatabase, type TestDatabase } from '../support/db.ts';
+import { asOwner, engines, openTestDatabase, type TestDatabase } from '../support/db.ts';
 import { factories } from '../support/factories.ts';
 import { adminQuery, dropDatabase, postgresUrls, uniqueName, withDatabase } from '../support/postgres.ts';
 
@@ -146,6 +144,10 @@ for (const engine of engines()) {
       };
       assert.deepEqual([...tables.keys()].sort(), [
         'approvals',
+        'audit_chain',
+        'audit_checkpoints',
+        'audit_cuts',
+        'audit_events',
         'job_schedules',
         'jobs',
         'login_throttle',
@@ -191,18 +193,6 @@ for (const engine of engines()) {
 }
 
 /** On PostgreSQL migrations run as the schema owner, as in production; PGlite has one role. */
-async function asOwner(t: TestDatabase, fn: (db: Kysely<DB>) => Promise<void>): Promise<void> {
-  if (t.urls === undefined) return fn(t.database.db);
-  const db = new Kysely<DB>({
-    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: t.urls.owner, max: 1 }) }),
-  });
-  try {
-    await fn(db);
-  } finally {
-    await db.destroy();
-  }
-}
-
 /** Only when the suite runs with a separate owner and application role (as .ci/run sets up). */
 function separateRoles(): boolean {
   const app = process.env.DATABASE_URL;

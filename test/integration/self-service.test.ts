@@ -123,7 +123,7 @@ for (const engine of engines()) {
       });
       await signIn(t, email);
       const events = await t.database.db
-        .selectFrom('security_events')
+        .selectFrom('audit_events')
         .select(['action', 'outcome'])
         .orderBy('id')
         .execute();

@@ -9,7 +9,11 @@ import { spawnServer } from '../support/process.ts';
 import { missingTool } from '../support/tools.ts';
 
 const tempDir = () => mkdtempSync(path.join(tmpdir(), 'tma-proc-'));
-const dirsIn = (dir: string) => ({ TMA_DATA_DIR: path.join(dir, 'data'), TMA_SECRETS_DIR: path.join(dir, 'secrets') });
+const dirsIn = (dir: string) => ({
+  TMA_DATA_DIR: path.join(dir, 'data'),
+  TMA_SECRETS_DIR: path.join(dir, 'secrets'),
+  TMA_AUDIT_DIR: path.join(dir, 'audit'),
+});
 
 describe('the server process', () => {
   test('starts, refuses a second process on its data directory, stops on SIGTERM, and keeps its data', async () => {
@@ -52,6 +56,7 @@ describe('the server process', () => {
     const p = spawnServer({
       TMA_DATA_DIR: path.join(dir, 'a-file', 'data'),
       TMA_SECRETS_DIR: path.join(dir, 'secrets'),
+      TMA_AUDIT_DIR: path.join(dir, 'audit'),
     });
     assert.equal(await p.exited, 1);
     assert.match(p.stderr(), /tma: cannot start: cannot use .*a-file.*: ENOTDIR; check TMA_DATA_DIR/);

@@ -28,6 +28,7 @@ test('on shutdown an in-flight request completes, while a new one is refused or 
   const config = loadConfig({
     TMA_DATA_DIR: path.join(dir, 'data'),
     TMA_SECRETS_DIR: path.join(dir, 'secrets'),
+    TMA_AUDIT_DIR: path.join(dir, 'audit'),
     TMA_PORT: '0',
   });
   let entered!: () => void;

@@ -34,6 +34,7 @@ export async function buildTestApp(engine: TestEngine, options: TestAppOptions =
     NODE_ENV: 'test',
     TMA_DATA_DIR: path.join(dir, 'data'),
     TMA_SECRETS_DIR: path.join(dir, 'secrets'),
+    TMA_AUDIT_DIR: path.join(dir, 'audit'),
     TMA_PORT: '0',
     ...options.env,
   });

@@ -1,5 +1,8 @@
 import { openAsBlob } from 'node:fs';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
 import { type Database, openEmbedded, openPostgres } from '../../src/server/platform/db/database.ts';
+import type { DB } from '../../src/server/platform/db/schema.ts';
 import { adminQuery, dropDatabase, postgresUrls, uniqueName, withDatabase } from './postgres.ts';
 
 export type TestEngine = 'pglite' | 'postgres';
@@ -39,4 +42,17 @@ export async function openTestDatabase(engine: TestEngine): Promise<TestDatabase
       await dropDatabase(base.owner, name);
     },
   };
+}
+
+/** Runs fn as the schema owner (on the embedded engine, which has no roles, on the database itself). */
+export async function asOwner(t: TestDatabase, fn: (db: Kysely<DB>) => Promise<void>): Promise<void> {
+  if (t.urls === undefined) return fn(t.database.db);
+  const db = new Kysely<DB>({
+    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: t.urls.owner, max: 1 }) }),
+  });
+  try {
+    await fn(db);
+  } finally {
+    await db.destroy();
+  }
 }

@@ -37,6 +37,8 @@ export const policies = {
   'users.manage': role('admin'),
   /** Four-eyes approvals of role grants and password resets: team leads only. */
   'approvals.decide': role('team_lead'),
+  /** The audit trail, its export and verification: auditors only; they see who did what, never case content. */
+  'audit.read': role('auditor'),
 } satisfies Record<string, Policy>;
 
 export type PolicyName = keyof typeof policies;

@@ -7,7 +7,7 @@ import {
 } from '../../../contract/accounts.ts';
 import type { Actor } from '../../access/actor.ts';
 import { sessionsRepository } from '../../access/sessions/sessions.repository.ts';
-import { recordSecurityEvent } from '../../audit/security-events.ts';
+import { recordAudit } from '../../audit/record.ts';
 import { ConflictError, NotFoundError } from '../../platform/http/errors.ts';
 import { linksRepository } from '../invitations/links.repository.ts';
 import type { AccountsContext, RequestOrigin } from '../session/context.ts';
@@ -60,11 +60,11 @@ export async function decide(
       return 'stale' as const;
     }
     await approvalsRepository.decide(tx, id, approve ? 'approved' : 'rejected', actor.userId, now);
-    await recordSecurityEvent(tx, now, {
+    await recordAudit(tx, now, {
       action: approve ? 'approval.approved' : 'approval.rejected',
       outcome: 'allowed',
       actorUserId: actor.userId,
-      target: { type: 'approval', id },
+      object: { type: 'approval', id },
       ip: origin.ip,
       detail: { kind: approval.kind, user: user.id },
     });
@@ -72,11 +72,11 @@ export async function decide(
 
     if (approval.kind === 'reset_password') {
       const { updated, link } = await applyPasswordReset(tx, ctx, actor, user, now);
-      await recordSecurityEvent(tx, now, {
+      await recordAudit(tx, now, {
         action: 'user.password_reset',
         outcome: 'allowed',
         actorUserId: actor.userId,
-        target: { type: 'user', id: user.id },
+        object: { type: 'user', id: user.id },
         ip: origin.ip,
       });
       return { user: presentUser(updated), link };
@@ -89,13 +89,13 @@ export async function decide(
       { role, expertise: approval.requested_expertise as Expertise | null },
       now,
     );
-    await recordSecurityEvent(tx, now, {
+    await recordAudit(tx, now, {
       action: 'user.role_changed',
       outcome: 'allowed',
       actorUserId: actor.userId,
-      target: { type: 'user', id: user.id },
+      object: { type: 'user', id: user.id },
       ip: origin.ip,
-      detail: { from: user.role, to: role },
+      detail: { from: user.role as Role, to: role },
     });
     if (CONTENT_ROLES.includes(user.role as Role) && user.status !== 'invited') {
       // Between content roles the credential stays (it was never in an administrator's hands);

@@ -3,7 +3,7 @@ import { hashPassword } from '../../access/passwords/password-hashing.ts';
 import { checkPassword } from '../../access/passwords/password-policy.ts';
 import { sessionsRepository } from '../../access/sessions/sessions.repository.ts';
 import { clearAttempts, throttleKey } from '../../access/throttle.ts';
-import { recordSecurityEvent } from '../../audit/security-events.ts';
+import { recordAudit } from '../../audit/record.ts';
 import { GoneError, NotFoundError } from '../../platform/http/errors.ts';
 import type { AccountsContext, RequestOrigin } from '../session/context.ts';
 import { weakPasswordError } from '../session/weak-password.ts';
@@ -55,11 +55,11 @@ export async function acceptLink(
     // A new password lifts a throttle block on the account (including the one after 100 failures).
     await clearAttempts(tx, throttleKey('account', user.email ?? ''));
     await sessionsRepository.endAllOfUser(tx, user.id, 'password_changed', now);
-    await recordSecurityEvent(tx, now, {
+    await recordAudit(tx, now, {
       action: 'link.accepted',
       outcome: 'allowed',
       actorUserId: user.id,
-      target: { type: 'user', id: user.id },
+      object: { type: 'user', id: user.id },
       ip: origin.ip,
       detail: { purpose: link.purpose },
     });

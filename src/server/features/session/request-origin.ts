@@ -2,9 +2,13 @@ import type { FastifyRequest } from 'fastify';
 import type { Actor } from '../../access/actor.ts';
 import type { RequestOrigin } from './context.ts';
 
-export function originOf(request: FastifyRequest): RequestOrigin {
+export function userAgentOf(request: FastifyRequest): string | undefined {
   const ua = request.headers['user-agent'];
-  return { ip: request.ip, userAgent: typeof ua === 'string' ? ua : undefined };
+  return typeof ua === 'string' ? ua : undefined;
+}
+
+export function originOf(request: FastifyRequest): RequestOrigin {
+  return { ip: request.ip, userAgent: userAgentOf(request) };
 }
 
 /** For routes whose policy requires a signed-in user: the policy check has run before the handler. */

@@ -10,7 +10,7 @@ import { checkPassword } from '../../access/passwords/password-policy.ts';
 import { sessionsRepository } from '../../access/sessions/sessions.repository.ts';
 import { csrfTokenFor } from '../../access/sessions/tokens.ts';
 import { clearAttempts, forgiveAttempt, reserveAttempt, throttleKey } from '../../access/throttle.ts';
-import { recordSecurityEvent } from '../../audit/security-events.ts';
+import { recordAudit } from '../../audit/record.ts';
 import {
   ForbiddenError,
   NotFoundError,
@@ -58,7 +58,7 @@ export async function signIn(ctx: AccountsContext, email: string, password: stri
     ? await verifyPassword(user.password_hash, password)
     : await verifyAgainstDummy(password);
   if (!ok || user === undefined) {
-    await recordSecurityEvent(db, now, {
+    await recordAudit(db, now, {
       action: 'session.sign_in_failed',
       outcome: 'failed',
       actorUserId: user?.id ?? null,
@@ -68,7 +68,7 @@ export async function signIn(ctx: AccountsContext, email: string, password: stri
     throw invalid();
   }
   if (user.status === 'locked') {
-    await recordSecurityEvent(db, now, {
+    await recordAudit(db, now, {
       action: 'session.sign_in_failed',
       outcome: 'denied',
       actorUserId: user.id,
@@ -85,11 +85,11 @@ export async function signIn(ctx: AccountsContext, email: string, password: stri
     if (rehash !== undefined)
       await tx.updateTable('users').set({ password_hash: rehash }).where('id', '=', user.id).execute();
     const session = await sessionsRepository.create(tx, user.id, now, ctx.sessionAbsoluteSeconds, origin.userAgent);
-    await recordSecurityEvent(tx, now, {
+    await recordAudit(tx, now, {
       action: 'session.signed_in',
       outcome: 'allowed',
       actorUserId: user.id,
-      target: { type: 'session', id: session.id },
+      object: { type: 'session', id: session.id },
       ip: origin.ip,
       userAgent: origin.userAgent,
     });
@@ -113,11 +113,11 @@ export async function signOut(ctx: AccountsContext, actor: Actor, origin: Reques
   const now = ctx.clock.now();
   await ctx.database.transaction(async (tx) => {
     await sessionsRepository.end(tx, actor.sessionId, 'signed_out', now);
-    await recordSecurityEvent(tx, now, {
+    await recordAudit(tx, now, {
       action: 'session.signed_out',
       outcome: 'allowed',
       actorUserId: actor.userId,
-      target: { type: 'session', id: actor.sessionId },
+      object: { type: 'session', id: actor.sessionId },
       ip: origin.ip,
     });
   });
@@ -141,7 +141,7 @@ async function confirmOwnPassword(
     await clearAttempts(db, key);
     return;
   }
-  await recordSecurityEvent(db, now, {
+  await recordAudit(db, now, {
     action: failedAction,
     outcome: 'failed',
     actorUserId: actor.userId,
@@ -161,11 +161,11 @@ export async function stepUp(
   await confirmOwnPassword(ctx, actor, password, 'session.step_up_failed', origin, now);
   await ctx.database.transaction(async (tx) => {
     await sessionsRepository.stepUp(tx, actor.sessionId, now);
-    await recordSecurityEvent(tx, now, {
+    await recordAudit(tx, now, {
       action: 'session.step_up',
       outcome: 'allowed',
       actorUserId: actor.userId,
-      target: { type: 'session', id: actor.sessionId },
+      object: { type: 'session', id: actor.sessionId },
       ip: origin.ip,
     });
   });
@@ -197,11 +197,11 @@ export async function revokeSession(
   const now = ctx.clock.now();
   await ctx.database.transaction(async (tx) => {
     if (!(await sessionsRepository.endForUser(tx, actor.userId, sessionId, 'revoked', now))) throw new NotFoundError();
-    await recordSecurityEvent(tx, now, {
+    await recordAudit(tx, now, {
       action: 'session.revoked',
       outcome: 'allowed',
       actorUserId: actor.userId,
-      target: { type: 'session', id: sessionId },
+      object: { type: 'session', id: sessionId },
       ip: origin.ip,
     });
   });
@@ -223,11 +223,11 @@ export async function changePassword(
   await ctx.database.transaction(async (tx) => {
     await usersRepository.update(tx, actor.userId, undefined, { password_hash: hash }, now);
     await sessionsRepository.endAllOfUser(tx, actor.userId, 'password_changed', now);
-    await recordSecurityEvent(tx, now, {
+    await recordAudit(tx, now, {
       action: 'password.changed',
       outcome: 'allowed',
       actorUserId: actor.userId,
-      target: { type: 'user', id: actor.userId },
+      object: { type: 'user', id: actor.userId },
       ip: origin.ip,
     });
   });

@@ -44,4 +44,19 @@ export const settingsRepository = {
       throw new ConflictError(`The setting ${key} was changed by someone else; reload it and try again.`);
     return { key: row.key, value: row.value as T, version: row.version };
   },
+
+  /** Last writer wins: only for derived records (the last verification result), never for what people edit. */
+  async put<T>(db: Kysely<DB>, key: string, value: T): Promise<void> {
+    await db
+      .insertInto('settings')
+      .values({ key, value: JSON.stringify(value) })
+      .onConflict((oc) =>
+        oc.column('key').doUpdateSet({
+          value: JSON.stringify(value),
+          version: sql<number>`settings.version + 1`,
+          updated_at: sql<Date>`now()`,
+        }),
+      )
+      .execute();
+  },
 };

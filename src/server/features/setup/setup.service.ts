@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { SetupResult } from '../../../contract/accounts.ts';
 import { hashPassword } from '../../access/passwords/password-hashing.ts';
 import { checkPassword } from '../../access/passwords/password-policy.ts';
-import { recordSecurityEvent } from '../../audit/security-events.ts';
+import { recordAudit } from '../../audit/record.ts';
 import { BadRequestError, NotFoundError } from '../../platform/http/errors.ts';
 import { linksRepository } from '../invitations/links.repository.ts';
 import type { AccountsContext, RequestOrigin } from '../session/context.ts';
@@ -62,11 +62,11 @@ export async function completeSetup(
       now,
     );
     const link = await linksRepository.create(tx, lead.id, 'invite', admin.id, now, ctx.publicOrigin);
-    await recordSecurityEvent(tx, now, {
+    await recordAudit(tx, now, {
       action: 'setup.completed',
       outcome: 'allowed',
       actorUserId: admin.id,
-      target: { type: 'user', id: lead.id },
+      object: { type: 'user', id: lead.id },
       ip: origin.ip,
     });
     return { teamLeadInvitation: link };

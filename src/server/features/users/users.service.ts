@@ -3,7 +3,7 @@ import { type AdminActionResult, CONTENT_ROLES, type Expertise, type Role } from
 import type { Actor } from '../../access/actor.ts';
 import { sessionsRepository } from '../../access/sessions/sessions.repository.ts';
 import { clearAttempts, throttleKey } from '../../access/throttle.ts';
-import { recordSecurityEvent } from '../../audit/security-events.ts';
+import { recordAudit } from '../../audit/record.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import { BadRequestError, NotFoundError } from '../../platform/http/errors.ts';
 import { type ApprovalKind, approvalsRepository } from '../approvals/approvals.repository.ts';
@@ -52,11 +52,11 @@ async function askForApproval(
     { ...request, userId: user.id, userVersion: user.version, requestedBy: actor.userId },
     now,
   );
-  await recordSecurityEvent(tx, now, {
+  await recordAudit(tx, now, {
     action: 'approval.requested',
     outcome: 'allowed',
     actorUserId: actor.userId,
-    target: { type: 'approval', id },
+    object: { type: 'approval', id },
     ip: origin.ip,
     detail: { kind: request.kind, role: request.role },
   });
@@ -77,11 +77,11 @@ export async function inviteUser(
       { id: randomUUID(), ...input, status: 'invited', passwordHash: null },
       now,
     );
-    await recordSecurityEvent(tx, now, {
+    await recordAudit(tx, now, {
       action: 'user.invited',
       outcome: 'allowed',
       actorUserId: actor.userId,
-      target: { type: 'user', id: user.id },
+      object: { type: 'user', id: user.id },
       ip: origin.ip,
       detail: { role: input.role },
     });
@@ -96,11 +96,11 @@ export async function inviteUser(
       );
     }
     const link = await linksRepository.create(tx, user.id, 'invite', actor.userId, now, ctx.publicOrigin);
-    await recordSecurityEvent(tx, now, {
+    await recordAudit(tx, now, {
       action: 'link.created',
       outcome: 'allowed',
       actorUserId: actor.userId,
-      target: { type: 'user', id: user.id },
+      object: { type: 'user', id: user.id },
       detail: { purpose: 'invite' },
     });
     return result(user, link, null);
@@ -147,13 +147,13 @@ export async function changeRole(
     );
     // A change of privileges ends the user's sessions: the next sign-in gets a new session id.
     await sessionsRepository.endAllOfUser(tx, id, 'account_changed', now);
-    await recordSecurityEvent(tx, now, {
+    await recordAudit(tx, now, {
       action: 'user.role_changed',
       outcome: 'allowed',
       actorUserId: actor.userId,
-      target: { type: 'user', id },
+      object: { type: 'user', id },
       ip: origin.ip,
-      detail: { from: user.role, to: input.role },
+      detail: { from: user.role as Role, to: input.role },
     });
     return result(updated, null, null);
   });
@@ -173,11 +173,11 @@ export async function setLocked(
     const updated = await usersRepository.update(tx, id, undefined, { status }, now);
     if (locked) await sessionsRepository.endAllOfUser(tx, id, 'account_changed', now);
     else await clearAttempts(tx, throttleKey('account', user.email ?? ''));
-    await recordSecurityEvent(tx, now, {
+    await recordAudit(tx, now, {
       action: locked ? 'user.locked' : 'user.unlocked',
       outcome: 'allowed',
       actorUserId: actor.userId,
-      target: { type: 'user', id },
+      object: { type: 'user', id },
       ip: origin.ip,
     });
     return result(updated, null, null);
@@ -197,11 +197,11 @@ export async function resetPassword(
       return askForApproval(tx, actor, user, { kind: 'reset_password', role: null, expertise: null }, origin, now);
     }
     const { updated, link } = await applyPasswordReset(tx, ctx, actor, user, now);
-    await recordSecurityEvent(tx, now, {
+    await recordAudit(tx, now, {
       action: 'user.password_reset',
       outcome: 'allowed',
       actorUserId: actor.userId,
-      target: { type: 'user', id },
+      object: { type: 'user', id },
       ip: origin.ip,
     });
     return result(updated, link, null);

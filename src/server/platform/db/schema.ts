@@ -15,6 +15,10 @@ export interface DB {
   approvals: ApprovalTable;
   login_throttle: LoginThrottleTable;
   security_events: SecurityEventTable;
+  audit_events: AuditEventTable;
+  audit_chain: AuditChainTable;
+  audit_checkpoints: AuditCheckpointTable;
+  audit_cuts: AuditCutTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -103,6 +107,49 @@ export interface SecurityEventTable {
   ip: string | null;
   user_agent: string | null;
   detail: unknown;
+}
+
+export interface AuditEventTable {
+  /** bigint, as a string */
+  id: Generated<string>;
+  /** xid8, as a string */
+  txid: Generated<string>;
+  at: Date;
+  actor_user_id: string | null;
+  action: string;
+  object_type: string | null;
+  object_id: string | null;
+  case_id: string | null;
+  outcome: 'allowed' | 'denied' | 'failed';
+  ip: string | null;
+  user_agent: string | null;
+  purpose: string | null;
+  detail: ColumnType<Record<string, unknown>, string | undefined, never>;
+  anonymous: Generated<boolean>;
+}
+
+export interface AuditChainTable {
+  seq: string;
+  event_id: string;
+  hash: string;
+  horizon: string;
+}
+
+export interface AuditCheckpointTable {
+  seq: string;
+  hash: string;
+  at: Date;
+  key_id: string;
+  signature: string;
+}
+
+export interface AuditCutTable {
+  seq: string;
+  hash: string;
+  before: Date;
+  at: Date;
+  key_id: string;
+  signature: string;
 }
 
 export interface JobTable {

@@ -102,6 +102,8 @@ export interface PolicySettings {
   readonly clock: Clock;
   /** How long a password confirmation (step-up) counts. */
   readonly stepUpMs: number;
+  /** Records a signed-in user's refused request (the audit event access.denied). */
+  readonly onDenied?: (request: FastifyRequest) => Promise<void>;
 }
 
 export function installPolicyCheck(app: FastifyInstance, settings: PolicySettings): void {
@@ -118,7 +120,19 @@ export function installPolicyCheck(app: FastifyInstance, settings: PolicySetting
   app.addHook('onRequest', (request, _reply, done) => {
     const name = request.routeOptions.config.policy;
     if (!isPolicyName(name)) return done(new NotFoundError());
-    const decide = (allowed: boolean) => done(verdict(request, name, allowed, settings));
+    const decide = (allowed: boolean) => {
+      const error = verdict(request, name, allowed, settings);
+      // A signed-in user refused by a policy is an audit event (SECURITY.md item 40). It is written
+      // on its own, before any transaction of this request could begin, so nothing rolls it back.
+      if (error instanceof NotFoundError && request.actor !== undefined && settings.onDenied !== undefined) {
+        settings.onDenied(request).then(
+          () => done(error),
+          (e: unknown) => done(e as Error),
+        );
+        return;
+      }
+      done(error);
+    };
     const result: boolean | Promise<boolean> = (policies[name] as Policy)({
       request,
       actor: request.actor,

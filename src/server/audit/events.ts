@@ -1,0 +1,94 @@
+import { z } from 'zod';
+
+/**
+ * The closed set of audit actions, each with the schema of its detail payload. Details hold
+ * identifiers and codes only: never passwords, tokens, names or case content. A caller that
+ * passes a detail its action does not declare fails at compile time (the types below) and at run
+ * time (record.ts), so the trail's vocabulary is this file.
+ */
+const none = z.strictObject({});
+const Role = z.enum(['reporter', 'threat_manager', 'team_lead', 'expert', 'admin', 'auditor']);
+const AuditFilterDetail = z.strictObject({
+  actor: z.string().optional(),
+  action: z.string().optional(),
+  objectType: z.string().optional(),
+  objectId: z.string().optional(),
+  caseId: z.string().optional(),
+  outcome: z.string().optional(),
+  from: z.string().optional(),
+  to: z.string().optional(),
+});
+
+export const AUDIT_DETAILS = {
+  'setup.completed': none,
+  'session.signed_in': none,
+  'session.sign_in_failed': z.strictObject({ reason: z.enum(['locked']).optional() }),
+  'session.signed_out': none,
+  'session.revoked': none,
+  'session.step_up': none,
+  'session.step_up_failed': none,
+  'password.changed': none,
+  'password.change_failed': none,
+  'link.created': z.strictObject({ purpose: z.enum(['invite', 'reset']) }),
+  'link.accepted': z.strictObject({ purpose: z.enum(['invite', 'reset']) }),
+  'user.invited': z.strictObject({ role: Role }),
+  'user.role_changed': z.strictObject({ from: Role, to: Role }),
+  'user.locked': none,
+  'user.unlocked': none,
+  'user.password_reset': none,
+  'approval.requested': z.strictObject({ kind: z.enum(['grant_role', 'reset_password']), role: Role.nullable() }),
+  'approval.approved': z.strictObject({ kind: z.enum(['grant_role', 'reset_password']), user: z.uuid() }),
+  'approval.rejected': z.strictObject({ kind: z.enum(['grant_role', 'reset_password']), user: z.uuid() }),
+  /** A signed-in user refused by a route's policy (answered 404). */
+  'access.denied': z.strictObject({ method: z.string().max(10), route: z.string().max(200) }),
+  'audit.viewed': AuditFilterDetail,
+  'audit.exported': AuditFilterDetail.extend({ rows: z.number().int().nonnegative() }),
+  'audit.verified': z.strictObject({ ok: z.boolean(), problems: z.number().int().nonnegative() }),
+  'audit.checkpoint_requested': none,
+  /** Events up to seq (all before `before`) were deleted under the retention rule. */
+  'audit.retention_cut': z.strictObject({ seq: z.string().regex(/^\d{1,19}$/), before: z.iso.datetime() }),
+  /** The anonymous channel (intake issue): a report or message arrived; no trace of the sender. */
+  'anonymous.report_submitted': none,
+  'anonymous.message_sent': none,
+} as const satisfies Record<string, z.ZodType>;
+
+export type AuditAction = keyof typeof AUDIT_DETAILS;
+export const AUDIT_ACTIONS = Object.keys(AUDIT_DETAILS) as AuditAction[];
+
+export type AuditOutcome = 'allowed' | 'denied' | 'failed';
+
+/** What objects an event can be about. */
+export type AuditObjectType = 'user' | 'session' | 'approval' | 'audit' | 'case' | 'report' | 'person' | 'document';
+
+type DetailOf<A extends AuditAction> = z.input<(typeof AUDIT_DETAILS)[A]>;
+
+interface EventBase<A extends AuditAction> {
+  readonly action: A;
+  readonly outcome: AuditOutcome;
+  readonly object?: { readonly type: AuditObjectType; readonly id: string } | undefined;
+  readonly caseId?: string | undefined;
+  /** Why a sensitive read happened (break-glass, exports); required where the action needs it. */
+  readonly purpose?: string | undefined;
+}
+
+/** An event of one action, its detail typed by that action's schema (optional when it takes none). */
+export type AuditEvent<A extends AuditAction = AuditAction> = A extends AuditAction
+  ? EventBase<A> &
+      (Record<never, never> extends DetailOf<A>
+        ? { readonly detail?: DetailOf<A> }
+        : { readonly detail: DetailOf<A> }) & {
+        readonly actorUserId?: string | null | undefined;
+        readonly ip?: string | undefined;
+        readonly userAgent?: string | undefined;
+      }
+  : never;
+
+export type AnonymousAction = Extract<AuditAction, `anonymous.${string}`>;
+
+/** Events of the anonymous channel carry no actor, address or user agent: there is no field for them. */
+export interface AnonymousAuditEvent {
+  readonly action: AnonymousAction;
+  readonly outcome: AuditOutcome;
+  readonly object?: { readonly type: AuditObjectType; readonly id: string } | undefined;
+  readonly caseId?: string | undefined;
+}

@@ -1,0 +1,75 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../platform/db/schema.ts';
+import { type AnonymousAuditEvent, AUDIT_DETAILS, type AuditEvent } from './events.ts';
+
+const MAX_USER_AGENT = 300;
+const MAX_PURPOSE = 2000;
+
+/** A detail that does not match its action's schema is a programming error, never stored. */
+export class AuditEventError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AuditEventError';
+  }
+}
+
+function detailOf(event: { action: keyof typeof AUDIT_DETAILS; detail?: unknown }): string {
+  const parsed = AUDIT_DETAILS[event.action].safeParse(event.detail ?? {});
+  if (!parsed.success) throw new AuditEventError(`audit detail of ${event.action} does not match its schema`);
+  return JSON.stringify(parsed.data);
+}
+
+/**
+ * Records an audit event. Pass the transaction of the change it describes, so the event commits
+ * with it or not at all. For events that must outlive a rollback (failed sign-ins, denials),
+ * call it after the rollback on the database handle: never through a second transaction held
+ * open beside the first (the embedded engine has one connection, and that would deadlock).
+ * The event is chained after commit by the chainer (chainer.ts).
+ */
+export async function recordAudit(executor: Kysely<DB>, at: Date, event: AuditEvent): Promise<void> {
+  await executor
+    .insertInto('audit_events')
+    .values({
+      at,
+      actor_user_id: event.actorUserId ?? null,
+      action: event.action,
+      object_type: event.object?.type ?? null,
+      object_id: event.object?.id ?? null,
+      case_id: event.caseId ?? null,
+      outcome: event.outcome,
+      ip: event.ip ?? null,
+      user_agent: event.userAgent?.slice(0, MAX_USER_AGENT) ?? null,
+      purpose: event.purpose?.slice(0, MAX_PURPOSE) ?? null,
+      detail: detailOf(event),
+    })
+    .execute();
+}
+
+/** Midnight UTC of the day: the anonymous channel keeps no time finer than that. */
+export function dayOf(at: Date): Date {
+  return new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()));
+}
+
+/**
+ * The audit API of the anonymous channel: no actor, no IP address, no user agent, and the time
+ * cut to the day (SECURITY.md item 29). The event type has no field for any of them.
+ */
+export async function recordAnonymousAudit(executor: Kysely<DB>, at: Date, event: AnonymousAuditEvent): Promise<void> {
+  await executor
+    .insertInto('audit_events')
+    .values({
+      at: dayOf(at),
+      actor_user_id: null,
+      action: event.action,
+      object_type: event.object?.type ?? null,
+      object_id: event.object?.id ?? null,
+      case_id: event.caseId ?? null,
+      outcome: event.outcome,
+      ip: null,
+      user_agent: null,
+      purpose: null,
+      detail: detailOf(event),
+      anonymous: true,
+    })
+    .execute();
+}

@@ -1,0 +1,13 @@
+import { BadRequestError } from '../../platform/http/errors.ts';
+import type { AuditCursor } from './audit.repository.ts';
+
+/** An opaque page cursor: base64url of "<epoch ms>.<id>". */
+export function encodeCursor(c: AuditCursor): string {
+  return Buffer.from(`${c.at.getTime()}.${c.id}`).toString('base64url');
+}
+
+export function decodeCursor(s: string): AuditCursor {
+  const m = /^(\d{1,15})\.(\d{1,19})$/.exec(Buffer.from(s, 'base64url').toString('latin1'));
+  if (m === null) throw new BadRequestError('The page cursor is not valid; start again from the first page.');
+  return { at: new Date(Number(m[1])), id: m[2] ?? '0' };
+}

@@ -1,0 +1,383 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { type Kysely, sql } from 'kysely';
+import { GENESIS, linkHash } from '../../src/server/audit/canonical.ts';
+import { chainRepository } from '../../src/server/audit/chain.repository.ts';
+import { chainAll, chainOnce, writeCheckpoint } from '../../src/server/audit/chainer.ts';
+import { CHECKPOINT_FILE, loadSigner, readCheckpointFile } from '../../src/server/audit/checkpoints.ts';
+import { recordAnonymousAudit, recordAudit } from '../../src/server/audit/record.ts';
+import { verifyTrail } from '../../src/server/audit/verify.ts';
+import { openPostgres } from '../../src/server/platform/db/database.ts';
+import type { DB } from '../../src/server/platform/db/schema.ts';
+import { chainEverything } from '../support/audit.ts';
+import { asOwner, engines, openTestDatabase, type TestDatabase } from '../support/db.ts';
+
+const quiet = { info() {} };
+
+async function signIn(db: Kysely<DB>, i: number): Promise<void> {
+  await recordAudit(db, new Date(Date.UTC(2026, 10, 1, 8, 0, i)), {
+    action: 'session.signed_in',
+    outcome: 'allowed',
+    actorUserId: randomUUID(),
+    object: { type: 'session', id: randomUUID() },
+    ip: '192.0.2.7',
+    userAgent: 'Mozilla/5.0 (test)',
+  });
+}
+
+/** Disables the append-only triggers around fn: what someone with the owner's password could do. */
+async function tamper(t: TestDatabase, fn: (db: Kysely<DB>) => Promise<void>): Promise<void> {
+  await asOwner(t, async (db) => {
+    for (const table of ['audit_events', 'audit_chain', 'audit_checkpoints']) {
+      await sql`alter table ${sql.table(table)} disable trigger user`.execute(db);
+    }
+    try {
+      await fn(db);
+    } finally {
+      for (const table of ['audit_events', 'audit_chain', 'audit_checkpoints']) {
+        await sql`alter table ${sql.table(table)} enable trigger user`.execute(db);
+      }
+    }
+  });
+}
+
+for (const engine of engines()) {
+  describe(`audit trail on ${engine}`, () => {
+    let t: TestDatabase;
+    const auditDir = mkdtempSync(path.join(tmpdir(), 'tma-audit-'));
+    const signer = loadSigner(path.join(auditDir, 'key.pem'), auditDir);
+    const verify = () =>
+      verifyTrail(t.database.db, {
+        publicKey: signer.publicKey,
+        externalCheckpoints: readCheckpointFile(path.join(auditDir, CHECKPOINT_FILE)).checkpoints,
+        now: new Date(),
+      });
+    before(async () => {
+      t = await openTestDatabase(engine);
+    });
+    after(() => t.close());
+
+    test('an empty trail verifies, and says there is nothing yet', async () => {
+      const r = await verify();
+      assert.equal(r.ok, true);
+      assert.equal(r.chain.length, 0);
+      assert.equal(r.unchained.count, 0);
+    });
+
+    test('events of a rolled-back transaction are gone with it; unchained events are reported as the tail', async () => {
+      await assert.rejects(
+        t.database.transaction(async (tx) => {
+          await signIn(tx, 0);
+          throw new Error('the change failed');
+        }),
+        /the change failed/,
+      );
+      assert.equal((await t.database.db.selectFrom('audit_events').select('id').execute()).length, 0);
+      for (let i = 1; i <= 5; i++) await signIn(t.database.db, i);
+      const r = await verify();
+      assert.equal(r.ok, true);
+      assert.equal(r.chain.length, 0);
+      assert.equal(r.unchained.count, 5);
+      assert.equal(r.unchained.oldestAt, '2026-11-01T08:00:01.000Z');
+    });
+
+    test('the chainer links events in order; each hash covers the previous one and the canonical event', async () => {
+      await chainEverything(t.database);
+      assert.equal(await chainOnce(t.database), 0);
+      const rows = await t.database.db
+        .selectFrom('audit_chain as c')
+        .innerJoin('audit_events as e', 'e.id', 'c.event_id')
+        .selectAll('e')
+        .select(['c.seq', 'c.hash'])
+        .orderBy('c.seq')
+        .execute();
+      assert.deepEqual(
+        rows.map((r) => r.seq),
+        ['1', '2', '3', '4', '5'],
+      );
+      let previous = GENESIS;
+      for (const r of rows) {
+        previous = linkHash(previous, r, r.seq);
+        assert.equal(r.hash, previous);
+      }
+      const report = await verify();
+      assert.equal(report.ok, true, JSON.stringify(report.problems));
+      assert.equal(report.chain.length, 5);
+      assert.equal(report.chain.headHash, previous);
+    });
+
+    test('checkpoints are signed, stored and written to the file outside the database', async () => {
+      const lines: unknown[] = [];
+      const c = await writeCheckpoint(
+        t.database,
+        signer,
+        auditDir,
+        { info: (o: unknown) => lines.push(o) },
+        new Date(),
+      );
+      assert.equal(c?.seq, '5');
+      assert.equal(lines.length, 1, 'the checkpoint goes to the log stream too');
+      const file = readCheckpointFile(path.join(auditDir, CHECKPOINT_FILE));
+      assert.deepEqual(file.checkpoints, [c]);
+      const again = await writeCheckpoint(t.database, signer, auditDir, quiet, new Date());
+      assert.deepEqual(again, c, 'an unchanged head is not signed twice');
+      const r = await verify();
+      assert.equal(r.ok, true);
+      assert.equal(r.checkpoints.latest?.seq, '5');
+    });
+
+    test('the application cannot update, delete or truncate audit rows', async () => {
+      for (const statement of [
+        sql`update audit_events set action = 'x'`,
+        sql`delete from audit_events`,
+        sql`truncate audit_events`,
+        sql`update audit_chain set hash = 'x'`,
+        sql`delete from audit_chain`,
+        sql`delete from audit_checkpoints`,
+      ]) {
+        await assert.rejects(statement.execute(t.database.db), /permission denied|append-only/);
+      }
+      assert.equal((await verify()).ok, true);
+    });
+
+    test('the anonymous channel stores no address, no user agent, no actor and only the day', async () => {
+      await recordAnonymousAudit(t.database.db, new Date('2026-11-02T17:43:12.345Z'), {
+        action: 'anonymous.report_submitted',
+        outcome: 'allowed',
+        object: { type: 'report', id: randomUUID() },
+      });
+      const row = await t.database.db
+        .selectFrom('audit_events')
+        .selectAll()
+        .where('action', '=', 'anonymous.report_submitted')
+        .executeTakeFirstOrThrow();
+      assert.equal(row.ip, null);
+      assert.equal(row.user_agent, null);
+      assert.equal(row.actor_user_id, null);
+      assert.equal(row.anonymous, true);
+      assert.equal(row.at.toISOString(), '2026-11-02T00:00:00.000Z');
+    });
+
+    test('a detail that does not match its action is refused, not stored', async () => {
+      await assert.rejects(
+        recordAudit(t.database.db, new Date(), {
+          action: 'user.invited',
+          outcome: 'allowed',
+          detail: { role: 'superuser' } as unknown as { role: 'admin' },
+        }),
+        /does not match its schema/,
+      );
+    });
+
+    describe('tampering is named by the verifier', () => {
+      // Each case works on its own copy of a clean chain of 40 events with a checkpoint at 30.
+      let base: TestDatabase;
+      const dirs: string[] = [];
+      async function fresh(): Promise<{ db: TestDatabase; dir: string; run: () => ReturnType<typeof verifyTrail> }> {
+        const db = await openTestDatabase(engine);
+        const dir = mkdtempSync(path.join(tmpdir(), 'tma-audit-'));
+        dirs.push(dir);
+        for (let i = 0; i < 30; i++) await signIn(db.database.db, i);
+        await chainEverything(db.database);
+        await writeCheckpoint(db.database, signer, dir, quiet, new Date());
+        for (let i = 30; i < 40; i++) await signIn(db.database.db, i);
+        await chainEverything(db.database);
+        const run = () =>
+          verifyTrail(db.database.db, {
+            publicKey: signer.publicKey,
+            externalCheckpoints: readCheckpointFile(path.join(dir, CHECKPOINT_FILE)).checkpoints,
+            now: new Date(),
+          });
+        return { db, dir, run };
+      }
+      before(async () => {
+        base = await openTestDatabase(engine);
+      });
+      after(() => base.close());
+
+      const cases: [string, (db: Kysely<DB>) => Promise<void>, string, string | null][] = [
+        [
+          'an edited event',
+          (db) =>
+            sql`update audit_events set ip = '203.0.113.9' where id = (select event_id from audit_chain where seq = 12)`
+              .execute(db)
+              .then(() => {}),
+          'edited',
+          '12',
+        ],
+        [
+          'a deleted event',
+          (db) =>
+            sql`delete from audit_events where id = (select event_id from audit_chain where seq = 7)`
+              .execute(db)
+              .then(() => {}),
+          'missing_event',
+          '7',
+        ],
+        [
+          'a deleted event with its link',
+          async (db) => {
+            await sql`delete from audit_events where id = (select event_id from audit_chain where seq = 20)`.execute(
+              db,
+            );
+            await sql`delete from audit_chain where seq = 20`.execute(db);
+          },
+          'missing_link',
+          '21',
+        ],
+        [
+          'two events swapped',
+          async (db) => {
+            const ids = await sql<{
+              seq: string;
+              event_id: string;
+            }>`select seq, event_id from audit_chain where seq in (33, 34) order by seq`.execute(db);
+            const [a, b] = ids.rows;
+            assert.ok(a && b);
+            await sql`update audit_chain set event_id = -1 where seq = 33`.execute(db);
+            await sql`update audit_chain set event_id = ${a.event_id} where seq = 34`.execute(db);
+            await sql`update audit_chain set event_id = ${b.event_id} where seq = 33`.execute(db);
+          },
+          'reordered',
+          '33',
+        ],
+        [
+          'a truncated tail (events and links after the checkpoint removed, and the checkpoint row too)',
+          async (db) => {
+            await sql`delete from audit_events where id in (select event_id from audit_chain where seq > 25)`.execute(
+              db,
+            );
+            await sql`delete from audit_chain where seq > 25`.execute(db);
+            await sql`delete from audit_checkpoints`.execute(db);
+          },
+          'truncated',
+          '30',
+        ],
+        [
+          'an edited event with the whole chain recomputed after it',
+          async (db) => {
+            await sql`update audit_events set action = 'session.signed_out' where id = (select event_id from audit_chain where seq = 3)`.execute(
+              db,
+            );
+            const rows = await db
+              .selectFrom('audit_chain as c')
+              .innerJoin('audit_events as e', 'e.id', 'c.event_id')
+              .selectAll('e')
+              .select(['c.seq'])
+              .orderBy('c.seq')
+              .execute();
+            let previous = GENESIS;
+            for (const r of rows) {
+              previous = linkHash(previous, r, r.seq);
+              await db.updateTable('audit_chain').set({ hash: previous }).where('seq', '=', r.seq).execute();
+            }
+          },
+          'checkpoint_mismatch',
+          '30',
+        ],
+      ];
+      for (const [name, change, kind, seq] of cases) {
+        test(name, async () => {
+          const { db, run } = await fresh();
+          try {
+            assert.equal((await run()).ok, true);
+            await tamper(db, change);
+            const r = await run();
+            assert.equal(r.ok, false);
+            assert.equal(r.problems[0]?.kind, kind, JSON.stringify(r.problems));
+            assert.equal(r.problems[0]?.seq, seq);
+          } finally {
+            await db.close();
+          }
+        });
+      }
+    });
+
+    if (engine === 'postgres') {
+      test('the chainer waits for transactions still in flight, then chains in transaction order', async () => {
+        const urls = t.urls;
+        assert.ok(urls);
+        await chainAll(t.database);
+        const other = await openPostgres({
+          url: urls.app,
+          poolMax: 2,
+          statementTimeoutMs: 30_000,
+          onPoolError: () => {},
+        });
+        let release: () => void = () => {};
+        try {
+          const before = Number(
+            (
+              await t.database.db
+                .selectFrom('audit_chain')
+                .select((eb) => eb.fn.countAll<string>().as('n'))
+                .executeTakeFirstOrThrow()
+            ).n,
+          );
+          const held = new Promise<void>((r) => {
+            release = r;
+          });
+          let inserted: () => void = () => {};
+          const ready = new Promise<void>((r) => {
+            inserted = r;
+          });
+          // A: records an event, then stays open.
+          const a = other.transaction(async (tx) => {
+            await recordAudit(tx, new Date(), { action: 'session.signed_out', outcome: 'allowed' });
+            inserted();
+            await held;
+          });
+          await Promise.race([ready, a.then(() => assert.fail('A ended before it recorded'))]);
+          // B: a later transaction that commits while A is open.
+          await recordAudit(t.database.db, new Date(), { action: 'session.revoked', outcome: 'allowed' });
+          assert.equal(await chainAll(t.database), 0, 'nothing after A may be chained while A is open');
+          release();
+          await a;
+          await chainEverything(t.database);
+          const tail = await t.database.db
+            .selectFrom('audit_chain as c')
+            .innerJoin('audit_events as e', 'e.id', 'c.event_id')
+            .select(['e.action'])
+            .where(sql<boolean>`c.seq > ${before}`)
+            .orderBy('c.seq')
+            .execute();
+          assert.deepEqual(
+            tail.map((r) => r.action),
+            ['session.signed_out', 'session.revoked'],
+          );
+          assert.equal((await verify()).ok, true);
+        } finally {
+          release();
+          await other.close();
+        }
+      });
+
+      test('two chainers at once: one chains, the other steps aside', async () => {
+        await chainAll(t.database);
+        for (let i = 0; i < 20; i++) await signIn(t.database.db, i);
+        const urls = t.urls;
+        assert.ok(urls);
+        const other = await openPostgres({
+          url: urls.app,
+          poolMax: 2,
+          statementTimeoutMs: 30_000,
+          onPoolError: () => {},
+        });
+        try {
+          const before = await chainRepository.head(t.database.db);
+          await Promise.all([chainAll(t.database), chainAll(other)]);
+          await chainEverything(t.database);
+          const head = await chainRepository.head(t.database.db);
+          assert.equal(Number(head?.seq) - Number(before?.seq), 20);
+          assert.equal((await verify()).ok, true);
+        } finally {
+          await other.close();
+        }
+      });
+    }
+  });
+}
