@@ -3,7 +3,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { defineConfig, type PlaywrightTestConfig } from '@playwright/test';
 import { CHROMIUM_MISSING, CHROMIUM_PATH, HAVE_CHROMIUM } from './test/e2e/support/chromium.ts';
-import { baseUrlOf, dataDirOf, SERVERS, type ServerName, secretsDirOf } from './test/e2e/support/servers.ts';
+import {
+  auditDirOf,
+  baseUrlOf,
+  dataDirOf,
+  SERVERS,
+  type ServerName,
+  secretsDirOf,
+} from './test/e2e/support/servers.ts';
 
 /**
  * Browser end-to-end tests against the REAL server (node src/server/main.ts, built SPA, embedded database
@@ -55,6 +62,7 @@ function realServer(server: ServerName, extraEnv: Record<string, string> = {}): 
       TMA_PORT: String(SERVERS[server].port),
       TMA_DATA_DIR: dataDirOf(server, tmp),
       TMA_SECRETS_DIR: secretsDirOf(server, tmp),
+      TMA_AUDIT_DIR: auditDirOf(server, tmp),
       TMA_PUBLIC_URL: url,
       TMA_LOG_LEVEL: 'warn',
       ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
@@ -108,12 +116,14 @@ export default defineConfig({
     },
   ],
   // Without the browser every test is skipped (or, under CI, the run was refused above): no server is needed.
-  // The second server has short idle sessions, for test/e2e/session-timeout.spec.ts.
+  // The second server has short idle sessions, for test/e2e/session-timeout.spec.ts; the third is the audit
+  // journey's own (test/e2e/audit.spec.ts).
   ...(HAVE_CHROMIUM
     ? {
         webServer: [
           realServer('main', { TMA_STEP_UP_SECONDS: String(SERVERS.main.stepUpSeconds) }),
           realServer('timeout', { TMA_SESSION_IDLE_SECONDS: String(SERVERS.timeout.idleSeconds) }),
+          realServer('auditor', { TMA_STEP_UP_SECONDS: String(SERVERS.auditor.stepUpSeconds) }),
         ],
       }
     : {}),

@@ -25,6 +25,7 @@ const InvitationPage = lazyRouteComponent(() => import('./features/invitations/I
 const ProfilePage = lazyRouteComponent(() => import('./features/profile/ProfilePage.tsx'), 'ProfilePage');
 const UsersPage = lazyRouteComponent(() => import('./features/users/UsersPage.tsx'), 'UsersPage');
 const ApprovalsPage = lazyRouteComponent(() => import('./features/approvals/ApprovalsPage.tsx'), 'ApprovalsPage');
+const AuditPage = lazyRouteComponent(() => import('./features/audit/AuditPage.tsx'), 'AuditPage');
 
 export interface RouterContext {
   readonly queryClient: QueryClient;
@@ -105,13 +106,20 @@ const approvalsRoute = createRoute({
   component: ApprovalsPage,
 });
 
+const auditRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/audit',
+  beforeLoad: onlyFor('auditor'),
+  component: AuditPage,
+});
+
 const routeTree = rootRoute.addChildren([
   homeRoute,
   setupRoute,
   signInRoute,
   inviteRoute,
   resetRoute,
-  signedInRoute.addChildren([profileRoute, usersRoute, approvalsRoute]),
+  signedInRoute.addChildren([profileRoute, usersRoute, approvalsRoute, auditRoute]),
 ]);
 
 export function createAppRouter(queryClient: QueryClient) {

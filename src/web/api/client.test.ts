@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { afterEach, mock, test } from 'node:test';
 import { Readiness } from '../../contract/health.ts';
 import { fetchReadiness } from '../health/readiness.ts';
-import { ApiError, apiGet } from './client.ts';
+import { ApiError, apiDownload, apiGet, attachmentName } from './client.ts';
 
 const problemBody = {
   type: 'about:blank',
@@ -69,4 +69,32 @@ test('/readyz answering 503 with a problem body is still an error', async () => 
   const error = await fetchReadiness().catch((e: unknown) => e);
   assert.ok(error instanceof ApiError);
   assert.equal(error.problem?.code, 'unavailable');
+});
+
+test('a download is a blob with the name the server suggests; a failure is an ApiError before any file', async () => {
+  requests = [];
+  mock.method(globalThis, 'fetch', async (path: string, init?: RequestInit) => {
+    requests.push({ path, init });
+    return new Response('a,b\n1,2\n', {
+      status: 200,
+      headers: { 'content-type': 'text/csv', 'content-disposition': 'attachment; filename="audit-2025.csv"' },
+    });
+  });
+  const download = await apiDownload('/api/x.csv', 'text/csv');
+  assert.equal(await download.blob.text(), 'a,b\n1,2\n');
+  assert.equal(download.filename, 'audit-2025.csv');
+  assert.equal(requests[0]?.init?.credentials, 'same-origin');
+
+  answer(401, { ...problemBody, status: 401, code: 'step_up_required' }, 'application/problem+json');
+  const error = await apiDownload('/api/x.csv', 'text/csv').catch((e: unknown) => e);
+  assert.ok(error instanceof ApiError);
+  assert.equal(error.code, 'step_up_required');
+});
+
+test('only a plain file name is taken from Content-Disposition', () => {
+  assert.equal(attachmentName('attachment; filename="a.csv"'), 'a.csv');
+  assert.equal(attachmentName('attachment; filename=b.csv'), 'b.csv');
+  assert.equal(attachmentName('attachment; filename="../etc/passwd"'), undefined);
+  assert.equal(attachmentName('attachment'), undefined);
+  assert.equal(attachmentName(null), undefined);
 });

@@ -95,6 +95,29 @@ export async function apiGet<S extends z.ZodType>(
   throw failure('GET', path, response, body);
 }
 
+/** A file the server sends as an attachment: its content and the name it suggests. */
+export interface Download {
+  readonly blob: Blob;
+  readonly filename: string | undefined;
+}
+
+/** The file name of a Content-Disposition header (the plain `filename="…"` form the server sends). */
+export function attachmentName(header: string | null): string | undefined {
+  const match = /filename="?([^";]+)"?/i.exec(header ?? '');
+  const name = match?.[1]?.trim();
+  return name === undefined || name === '' || /[\\/]/.test(name) ? undefined : name;
+}
+
+/**
+ * GET a same-origin file (an export) as a Blob. A failure is an ApiError like any other, so that a caller can
+ * meet a step-up demand before the browser is told to save anything.
+ */
+export async function apiDownload(path: string, accept: string): Promise<Download> {
+  const response = await fetch(path, { method: 'GET', credentials: 'same-origin', headers: { accept } });
+  if (!response.ok) throw failure('GET', path, response, await readJson(response));
+  return { blob: await response.blob(), filename: attachmentName(response.headers.get('content-disposition')) };
+}
+
 type Method = 'POST' | 'PUT' | 'DELETE';
 
 /**

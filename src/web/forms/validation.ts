@@ -13,7 +13,10 @@ export type FieldProblem =
   | { readonly key: 'validation.passwordMismatch' }
   | { readonly key: 'validation.sameEmail' }
   | { readonly key: 'validation.chooseRole' }
-  | { readonly key: 'validation.chooseExpertise' };
+  | { readonly key: 'validation.chooseExpertise' }
+  | { readonly key: 'validation.uuid' }
+  | { readonly key: 'validation.dateTime' }
+  | { readonly key: 'validation.timeRange' };
 
 export function checkRequired(value: string): FieldProblem | undefined {
   return value.trim() === '' ? { key: 'validation.required' } : undefined;

@@ -55,6 +55,13 @@ export function AppLayout() {
                 </Link>
               </li>
             )}
+            {user?.role === 'auditor' && (
+              <li>
+                <Link to="/audit" className="site-nav__link">
+                  {t('nav.audit')}
+                </Link>
+              </li>
+            )}
             {user !== undefined && (
               <li>
                 <Link to="/profile" className="site-nav__link">

@@ -5,7 +5,7 @@ export interface TextFieldProps {
   readonly label: string;
   readonly value: string;
   readonly onChange: (value: string) => void;
-  readonly type?: 'text' | 'email' | 'password';
+  readonly type?: 'text' | 'email' | 'password' | 'datetime-local';
   readonly autoComplete?: string;
   readonly hint?: string;
   /** The field's error, announced with the field (aria-describedby) and marked aria-invalid. */

@@ -8,12 +8,15 @@ import { expect } from '@playwright/test';
  *  - main: a password confirmation (step-up) counts for 3 seconds instead of 5 minutes, so the journey meets the
  *    real prompt; every spec but the session timeout one runs here.
  *  - timeout: sessions time out after 4 idle seconds.
+ *  - auditor: like main (short step-up), for test/e2e/audit.spec.ts, which sets up its own accounts (setup runs
+ *    once per server, and the accounts journey on main may run at the same time in another worker).
  */
 export const MAIN_PORT = Number(process.env.TMA_E2E_PORT ?? 3917);
 
 export const SERVERS = {
   main: { port: MAIN_PORT, dir: '.', stepUpSeconds: 3 },
   timeout: { port: MAIN_PORT + 1, dir: 'timeout', idleSeconds: 4 },
+  auditor: { port: MAIN_PORT + 2, dir: 'auditor', stepUpSeconds: 3 },
 } as const;
 export type ServerName = keyof typeof SERVERS;
 
@@ -29,6 +32,7 @@ export function runDirectory(): string {
 export const dataDirOf = (server: ServerName, tmp = runDirectory()) => path.join(tmp, SERVERS[server].dir, 'data');
 export const secretsDirOf = (server: ServerName, tmp = runDirectory()) =>
   path.join(tmp, SERVERS[server].dir, 'secrets');
+export const auditDirOf = (server: ServerName, tmp = runDirectory()) => path.join(tmp, SERVERS[server].dir, 'audit');
 
 /**
  * The setup link the server wrote to <secrets>/setup-link.txt at start (stdout is no terminal under the
