@@ -4,6 +4,7 @@ import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import { installAuthentication } from './access/authenticate.ts';
 import { installCsrfCheck } from './access/csrf.ts';
+import { chainRepository } from './audit/chain.repository.ts';
 import { type CheckpointSigner, loadSigner } from './audit/checkpoints.ts';
 import { recordAudit } from './audit/record.ts';
 import type { Config } from './config.ts';
@@ -89,7 +90,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         detail: { method: request.method.slice(0, 10), route: (request.routeOptions.url ?? 'unmatched').slice(0, 200) },
       }),
   });
-  const metrics = createMetrics(() => database.poolStats());
+  const metrics = createMetrics(
+    () => database.poolStats(),
+    () => chainRepository.tail(database.db),
+  );
   // One synchronous hook per request for metrics and the request log: this runs on every request.
   app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';

@@ -11,7 +11,8 @@ import { chainAll, chainOnce, writeCheckpoint } from '../../src/server/audit/cha
 import { CHECKPOINT_FILE, loadSigner, readCheckpointFile } from '../../src/server/audit/checkpoints.ts';
 import { recordAnonymousAudit, recordAudit } from '../../src/server/audit/record.ts';
 import { verifyTrail } from '../../src/server/audit/verify.ts';
-import { openPostgres } from '../../src/server/platform/db/database.ts';
+import { openEmbedded, openPostgres } from '../../src/server/platform/db/database.ts';
+import { migrate } from '../../src/server/platform/db/migrate.ts';
 import type { DB } from '../../src/server/platform/db/schema.ts';
 import { chainEverything } from '../support/audit.ts';
 import { asOwner, engines, openTestDatabase, type TestDatabase } from '../support/db.ts';
@@ -172,6 +173,42 @@ for (const engine of engines()) {
         /does not match its schema/,
       );
     });
+
+    if (engine === 'pglite') {
+      test('after a restore from an older backup the verifier says what the backup lacks', async () => {
+        const dir = mkdtempSync(path.join(tmpdir(), 'tma-audit-'));
+        const live = await openEmbedded({});
+        try {
+          await migrate(live.db);
+          for (let i = 0; i < 8; i++) await signIn(live.db, i);
+          await chainEverything(live);
+          await writeCheckpoint(live, signer, dir, quiet, new Date());
+          const backup = await live.dump();
+          for (let i = 8; i < 12; i++) await signIn(live.db, i);
+          await chainEverything(live);
+          await writeCheckpoint(live, signer, dir, quiet, new Date());
+          const restored = await openEmbedded({ loadDataDir: backup });
+          try {
+            const r = await verifyTrail(restored.db, {
+              publicKey: signer.publicKey,
+              externalCheckpoints: readCheckpointFile(path.join(dir, CHECKPOINT_FILE)).checkpoints,
+              now: new Date(),
+            });
+            assert.equal(r.ok, false);
+            assert.equal(r.problems[0]?.kind, 'truncated');
+            assert.match(
+              r.problems[0]?.message ?? '',
+              /covers 12 links, but the chain ends at 8: .*restored from an older backup/,
+            );
+            assert.equal(r.chain.length, 8);
+          } finally {
+            await restored.close();
+          }
+        } finally {
+          await live.close();
+        }
+      });
+    }
 
     describe('tampering is named by the verifier', () => {
       // Each case works on its own copy of a clean chain of 40 events with a checkpoint at 30.
@@ -353,6 +390,34 @@ for (const engine of engines()) {
         } finally {
           release();
           await other.close();
+        }
+      });
+
+      test('a transaction left open in another database does not hold the chain back', async () => {
+        const urls = t.urls;
+        assert.ok(urls);
+        const elsewhere = await openTestDatabase('postgres');
+        let release: () => void = () => {};
+        const held = new Promise<void>((r) => {
+          release = r;
+        });
+        let started: () => void = () => {};
+        const ready = new Promise<void>((r) => {
+          started = r;
+        });
+        const open = elsewhere.database.transaction(async (tx) => {
+          await recordAudit(tx, new Date(), { action: 'session.signed_out', outcome: 'allowed' });
+          started();
+          await held;
+        });
+        try {
+          await Promise.race([ready, open.then(() => assert.fail('the other transaction ended early'))]);
+          await recordAudit(t.database.db, new Date(), { action: 'session.revoked', outcome: 'allowed' });
+          await chainEverything(t.database, 5_000);
+        } finally {
+          release();
+          await open;
+          await elsewhere.close();
         }
       });
 

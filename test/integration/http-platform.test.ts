@@ -100,6 +100,7 @@ for (const engine of engines()) {
       assert.match(res.body, /tma_http_request_duration_seconds_bucket/);
       assert.match(res.body, /nodejs_eventloop_lag_seconds/);
       assert.match(res.body, /tma_db_pool_connections\{state="total"\}/);
+      assert.match(res.body, /tma_audit_unchained_events\{measure="oldest_age_seconds"\} \d/);
       assert.doesNotMatch(res.body, /\/cases\/7/, 'raw paths never become labels');
     });
 

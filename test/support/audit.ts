@@ -3,9 +3,8 @@ import { chainAll } from '../../src/server/audit/chainer.ts';
 import type { Database } from '../../src/server/platform/db/database.ts';
 
 /**
- * Chains until nothing is left unchained. The chainer waits for every older transaction in the
- * whole PostgreSQL cluster (xids are cluster-wide), so tests running beside this one in other
- * databases can hold a run back for a moment; a test that needs exact positions waits here.
+ * Chains until nothing is left unchained: a chainer run leaves the events of transactions still
+ * open for the next run, so a test that needs exact positions waits here.
  */
 export async function chainEverything(database: Database, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

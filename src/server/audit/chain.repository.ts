@@ -50,14 +50,29 @@ export const chainRepository = {
       .executeTakeFirst();
   },
 
-  /** The oldest transaction still running anywhere: every smaller id has committed or aborted. */
+  /**
+   * The horizon: every transaction of this database with a smaller id has committed or aborted.
+   * pg_snapshot_xmin alone would be the oldest transaction of the whole server, so an idle
+   * transaction in another database would stop the chain; only transactions of this database can
+   * write audit rows here. The snapshot is taken first and the running transactions read after
+   * it (pg_stat_activity is read once per transaction, on first use): a transaction that got its
+   * id before the snapshot and still runs is seen; one that ended in between has committed rows
+   * that the next statement sees; one that starts later has an id above the snapshot's xmax.
+   */
   async horizon(tx: Kysely<DB>): Promise<string> {
-    const { rows } = await sql<{ xmin: string }>`select pg_snapshot_xmin(pg_current_snapshot())::text as xmin`.execute(
-      tx,
-    );
-    const xmin = rows[0]?.xmin;
-    if (xmin === undefined) throw new Error('no snapshot horizon');
-    return xmin;
+    const snap = (await sql<{ snap: string }>`select pg_current_snapshot()::text as snap`.execute(tx)).rows[0]?.snap;
+    if (snap === undefined) throw new Error('no snapshot');
+    const { rows } = await sql<{ horizon: string }>`
+      select coalesce(min(x::text::numeric)::text, pg_snapshot_xmax(${snap}::pg_snapshot)::text) as horizon
+      from pg_snapshot_xip(${snap}::pg_snapshot) as x
+      where (x::text::numeric % 4294967296) in (
+        select backend_xid::text::numeric from pg_stat_activity
+        where datname = current_database() and backend_xid is not null
+        union all
+        select transaction::text::numeric from pg_prepared_xacts where database = current_database())`.execute(tx);
+    const horizon = rows[0]?.horizon;
+    if (horizon === undefined) throw new Error('no snapshot horizon');
+    return horizon;
   },
 
   /** Unchained events of ended transactions, in chain order (transaction id, then row id). */
@@ -94,7 +109,25 @@ export const chainRepository = {
       .execute();
   },
 
-  /** Events not (yet) in the chain: how many and since when. */
+  /**
+   * The tail the chainer has still to do: unchained events at or above the head's horizon (every
+   * event below it is chained, unless links were deleted, which the verifier's full count finds).
+   * The bound goes as a parameter, so the planner reads only the tail, statistics or not.
+   */
+  async tail(db: Kysely<DB>): Promise<{ count: number; oldest: Date | null }> {
+    const head = await chainRepository.head(db);
+    const row = await db
+      .selectFrom('audit_events as e')
+      .select((eb) => [eb.fn.countAll<string>().as('n'), eb.fn.min('e.at').as('oldest')])
+      .where(sql<boolean>`e.txid >= ${head?.horizon ?? '0'}::xid8`)
+      .where(({ not, exists, selectFrom }) =>
+        not(exists(selectFrom('audit_chain as c').select('c.seq').whereRef('c.event_id', '=', 'e.id'))),
+      )
+      .executeTakeFirstOrThrow();
+    return { count: Number(row.n), oldest: row.oldest === null ? null : new Date(row.oldest as Date) };
+  },
+
+  /** Every event not in the chain, wherever it is: how many and since when (a full scan, for verification). */
   async unchained(db: Kysely<DB>): Promise<{ count: number; oldest: Date | null }> {
     const row = await db
       .selectFrom('audit_events as e')

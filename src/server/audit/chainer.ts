@@ -11,7 +11,7 @@ const BATCH = 2000;
  * Chains audit events after commit. Events are inserted unchained inside the transaction of the
  * change they describe, so writers never wait on each other for the chain. A run of the chainer,
  * in a transaction of its own and under an advisory lock so that only one instance chains at a
- * time, takes the horizon below which every transaction has ended (pg_snapshot_xmin), appends
+ * time, takes the horizon below which every transaction of this database has ended, appends
  * links for the unchained events below it in order of transaction id and row id, and records
  * that horizon: a committed row below it can never appear later, so none is ever skipped.
  * Returns the number of events chained.

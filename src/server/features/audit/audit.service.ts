@@ -197,7 +197,7 @@ export async function status(ctx: AuditContext): Promise<AuditStatus> {
   const db = ctx.database.db;
   const head = await chainRepository.head(db);
   const latest = await checkpointsRepository.latest(db);
-  const unchained = await chainRepository.unchained(db);
+  const unchained = await chainRepository.tail(db);
   const last = await settingsRepository.get(db, LAST_VERIFICATION);
   return {
     chain: { lastSeq: head?.seq ?? null, headHash: head?.hash ?? null },

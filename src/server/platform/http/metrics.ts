@@ -2,7 +2,12 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom
 import type { PoolStats } from '../db/database.ts';
 
 /** Prometheus metrics of one app instance (its own registry, so tests can build many apps). */
-export function createMetrics(poolStats: () => PoolStats) {
+export interface AuditTail {
+  count: number;
+  oldest: Date | null;
+}
+
+export function createMetrics(poolStats: () => PoolStats, auditTail?: () => Promise<AuditTail>) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 20 });
   const requests = new Counter({
@@ -30,6 +35,24 @@ export function createMetrics(poolStats: () => PoolStats) {
       this.set({ state: 'waiting' }, s.waiting);
     },
   });
+  if (auditTail !== undefined) {
+    // Read at scrape time: an alert on the age says the chain has stalled (a stuck transaction, a
+    // failing chainer), which would otherwise go unnoticed until the next verification.
+    new Gauge({
+      name: 'tma_audit_unchained_events',
+      help: 'Audit events not yet chained, and the age in seconds of the oldest of them',
+      labelNames: ['measure'] as const,
+      registers: [registry],
+      async collect() {
+        const tail = await auditTail();
+        this.set({ measure: 'count' }, tail.count);
+        this.set(
+          { measure: 'oldest_age_seconds' },
+          tail.oldest === null ? 0 : (Date.now() - tail.oldest.getTime()) / 1000,
+        );
+      },
+    });
+  }
   return {
     registry,
     /** Route templates only: a raw URL would put ids (and query strings) into metric labels. */
