@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { type Kysely, sql } from 'kysely';
+import { sql } from 'kysely';
 import { GENESIS, linkHash } from '../../src/server/audit/canonical.ts';
 import { chainRepository } from '../../src/server/audit/chain.repository.ts';
 import { chainAll, chainOnce, writeCheckpoint } from '../../src/server/audit/chainer.ts';
@@ -13,38 +13,10 @@ import { recordAnonymousAudit, recordAudit } from '../../src/server/audit/record
 import { verifyTrail } from '../../src/server/audit/verify.ts';
 import { openEmbedded, openPostgres } from '../../src/server/platform/db/database.ts';
 import { migrate } from '../../src/server/platform/db/migrate.ts';
-import type { DB } from '../../src/server/platform/db/schema.ts';
-import { chainEverything } from '../support/audit.ts';
-import { asOwner, engines, openTestDatabase, type TestDatabase } from '../support/db.ts';
+import { chainEverything, recordSignIn, seedCleanChain, TAMPERINGS, tamper } from '../support/audit.ts';
+import { engines, openTestDatabase, type TestDatabase } from '../support/db.ts';
 
 const quiet = { info() {} };
-
-async function signIn(db: Kysely<DB>, i: number): Promise<void> {
-  await recordAudit(db, new Date(Date.UTC(2026, 10, 1, 8, 0, i)), {
-    action: 'session.signed_in',
-    outcome: 'allowed',
-    actorUserId: randomUUID(),
-    object: { type: 'session', id: randomUUID() },
-    ip: '192.0.2.7',
-    userAgent: 'Mozilla/5.0 (test)',
-  });
-}
-
-/** Disables the append-only triggers around fn: what someone with the owner's password could do. */
-async function tamper(t: TestDatabase, fn: (db: Kysely<DB>) => Promise<void>): Promise<void> {
-  await asOwner(t, async (db) => {
-    for (const table of ['audit_events', 'audit_chain', 'audit_checkpoints']) {
-      await sql`alter table ${sql.table(table)} disable trigger user`.execute(db);
-    }
-    try {
-      await fn(db);
-    } finally {
-      for (const table of ['audit_events', 'audit_chain', 'audit_checkpoints']) {
-        await sql`alter table ${sql.table(table)} enable trigger user`.execute(db);
-      }
-    }
-  });
-}
 
 for (const engine of engines()) {
   describe(`audit trail on ${engine}`, () => {
@@ -72,13 +44,13 @@ for (const engine of engines()) {
     test('events of a rolled-back transaction are gone with it; unchained events are reported as the tail', async () => {
       await assert.rejects(
         t.database.transaction(async (tx) => {
-          await signIn(tx, 0);
+          await recordSignIn(tx, 0);
           throw new Error('the change failed');
         }),
         /the change failed/,
       );
       assert.equal((await t.database.db.selectFrom('audit_events').select('id').execute()).length, 0);
-      for (let i = 1; i <= 5; i++) await signIn(t.database.db, i);
+      for (let i = 1; i <= 5; i++) await recordSignIn(t.database.db, i);
       const r = await verify();
       assert.equal(r.ok, true);
       assert.equal(r.chain.length, 0);
@@ -180,11 +152,11 @@ for (const engine of engines()) {
         const live = await openEmbedded({});
         try {
           await migrate(live.db);
-          for (let i = 0; i < 8; i++) await signIn(live.db, i);
+          for (let i = 0; i < 8; i++) await recordSignIn(live.db, i);
           await chainEverything(live);
           await writeCheckpoint(live, signer, dir, quiet, new Date());
           const backup = await live.dump();
-          for (let i = 8; i < 12; i++) await signIn(live.db, i);
+          for (let i = 8; i < 12; i++) await recordSignIn(live.db, i);
           await chainEverything(live);
           await writeCheckpoint(live, signer, dir, quiet, new Date());
           const restored = await openEmbedded({ loadDataDir: backup });
@@ -212,17 +184,10 @@ for (const engine of engines()) {
 
     describe('tampering is named by the verifier', () => {
       // Each case works on its own copy of a clean chain of 40 events with a checkpoint at 30.
-      let base: TestDatabase;
-      const dirs: string[] = [];
       async function fresh(): Promise<{ db: TestDatabase; dir: string; run: () => ReturnType<typeof verifyTrail> }> {
         const db = await openTestDatabase(engine);
         const dir = mkdtempSync(path.join(tmpdir(), 'tma-audit-'));
-        dirs.push(dir);
-        for (let i = 0; i < 30; i++) await signIn(db.database.db, i);
-        await chainEverything(db.database);
-        await writeCheckpoint(db.database, signer, dir, quiet, new Date());
-        for (let i = 30; i < 40; i++) await signIn(db.database.db, i);
-        await chainEverything(db.database);
+        await seedCleanChain(db.database, signer, dir);
         const run = () =>
           verifyTrail(db.database.db, {
             publicKey: signer.publicKey,
@@ -231,93 +196,7 @@ for (const engine of engines()) {
           });
         return { db, dir, run };
       }
-      before(async () => {
-        base = await openTestDatabase(engine);
-      });
-      after(() => base.close());
-
-      const cases: [string, (db: Kysely<DB>) => Promise<void>, string, string | null][] = [
-        [
-          'an edited event',
-          (db) =>
-            sql`update audit_events set ip = '203.0.113.9' where id = (select event_id from audit_chain where seq = 12)`
-              .execute(db)
-              .then(() => {}),
-          'edited',
-          '12',
-        ],
-        [
-          'a deleted event',
-          (db) =>
-            sql`delete from audit_events where id = (select event_id from audit_chain where seq = 7)`
-              .execute(db)
-              .then(() => {}),
-          'missing_event',
-          '7',
-        ],
-        [
-          'a deleted event with its link',
-          async (db) => {
-            await sql`delete from audit_events where id = (select event_id from audit_chain where seq = 20)`.execute(
-              db,
-            );
-            await sql`delete from audit_chain where seq = 20`.execute(db);
-          },
-          'missing_link',
-          '21',
-        ],
-        [
-          'two events swapped',
-          async (db) => {
-            const ids = await sql<{
-              seq: string;
-              event_id: string;
-            }>`select seq, event_id from audit_chain where seq in (33, 34) order by seq`.execute(db);
-            const [a, b] = ids.rows;
-            assert.ok(a && b);
-            await sql`update audit_chain set event_id = -1 where seq = 33`.execute(db);
-            await sql`update audit_chain set event_id = ${a.event_id} where seq = 34`.execute(db);
-            await sql`update audit_chain set event_id = ${b.event_id} where seq = 33`.execute(db);
-          },
-          'reordered',
-          '33',
-        ],
-        [
-          'a truncated tail (events and links after the checkpoint removed, and the checkpoint row too)',
-          async (db) => {
-            await sql`delete from audit_events where id in (select event_id from audit_chain where seq > 25)`.execute(
-              db,
-            );
-            await sql`delete from audit_chain where seq > 25`.execute(db);
-            await sql`delete from audit_checkpoints`.execute(db);
-          },
-          'truncated',
-          '30',
-        ],
-        [
-          'an edited event with the whole chain recomputed after it',
-          async (db) => {
-            await sql`update audit_events set action = 'session.signed_out' where id = (select event_id from audit_chain where seq = 3)`.execute(
-              db,
-            );
-            const rows = await db
-              .selectFrom('audit_chain as c')
-              .innerJoin('audit_events as e', 'e.id', 'c.event_id')
-              .selectAll('e')
-              .select(['c.seq'])
-              .orderBy('c.seq')
-              .execute();
-            let previous = GENESIS;
-            for (const r of rows) {
-              previous = linkHash(previous, r, r.seq);
-              await db.updateTable('audit_chain').set({ hash: previous }).where('seq', '=', r.seq).execute();
-            }
-          },
-          'checkpoint_mismatch',
-          '30',
-        ],
-      ];
-      for (const [name, change, kind, seq] of cases) {
+      for (const [name, change, kind, seq] of TAMPERINGS) {
         test(name, async () => {
           const { db, run } = await fresh();
           try {
@@ -423,7 +302,7 @@ for (const engine of engines()) {
 
       test('two chainers at once: one chains, the other steps aside', async () => {
         await chainAll(t.database);
-        for (let i = 0; i < 20; i++) await signIn(t.database.db, i);
+        for (let i = 0; i < 20; i++) await recordSignIn(t.database.db, i);
         const urls = t.urls;
         assert.ok(urls);
         const other = await openPostgres({

@@ -9,7 +9,7 @@ import { writeCheckpoint } from '../../src/server/audit/chainer.ts';
 import { loadSigner } from '../../src/server/audit/checkpoints.ts';
 import { recordAudit } from '../../src/server/audit/record.ts';
 import { openEmbedded } from '../../src/server/platform/db/database.ts';
-import { chainEverything } from '../support/audit.ts';
+import { chainEverything, seedCleanChain, TAMPERINGS, tamper } from '../support/audit.ts';
 import { asOwner, engines, openTestDatabase } from '../support/db.ts';
 import { spawnServer } from '../support/process.ts';
 
@@ -125,12 +125,47 @@ if (engines().includes('postgres')) {
   });
 }
 
-async function verifyJson(env: Record<string, string>): Promise<{ ok: boolean }> {
+if (engines().includes('postgres')) {
+  describe('npm run audit:verify names each break made as the owner on PostgreSQL', () => {
+    for (const [name, change, kind, seq] of TAMPERINGS) {
+      test(name, async () => {
+        const t = await openTestDatabase('postgres');
+        const urls = t.urls;
+        assert.ok(urls);
+        const dir = mkdtempSync(path.join(tmpdir(), 'tma-verify-'));
+        const auditDir = path.join(dir, 'audit');
+        const signer = loadSigner(path.join(dir, 'secrets', 'audit-signing-key.pem'), auditDir);
+        const env = {
+          DATABASE_URL: urls.app,
+          TMA_DATA_DIR: path.join(dir, 'data'),
+          TMA_SECRETS_DIR: path.join(dir, 'secrets'),
+          TMA_AUDIT_DIR: auditDir,
+        };
+        try {
+          await seedCleanChain(t.database, signer, auditDir);
+          assert.equal((await verifyCli(env)).code, 0);
+          await tamper(t, change);
+          const broken = await verifyCli(env);
+          assert.equal(broken.code, 1, broken.out + broken.err);
+          assert.match(broken.out, new RegExp(`first break: \\[${kind}\\] `), broken.out);
+          const json = await verifyJson(env);
+          assert.deepEqual([json.problems[0]?.kind, json.problems[0]?.seq], [kind, seq]);
+        } finally {
+          await t.close();
+        }
+      });
+    }
+  });
+}
+
+async function verifyJson(
+  env: Record<string, string>,
+): Promise<{ ok: boolean; problems: { kind: string; seq: string | null }[] }> {
   const child = spawn(process.execPath, [CLI, '--json'], { env: { PATH: process.env.PATH ?? '', ...env } });
   let out = '';
   child.stdout.on('data', (c: Buffer) => {
     out += c.toString();
   });
   await new Promise((resolve) => child.on('exit', resolve));
-  return JSON.parse(out) as { ok: boolean };
+  return JSON.parse(out) as { ok: boolean; problems: { kind: string; seq: string | null }[] };
 }
