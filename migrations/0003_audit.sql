@@ -11,7 +11,8 @@
 create table audit_events (
   id bigint generated always as identity primary key,
   txid xid8 not null default pg_current_xact_id(),
-  at timestamptz not null,
+  -- Milliseconds, as the canonical encoding has them: a finer edit would not change the hash.
+  at timestamptz not null check (at = date_trunc('milliseconds', at)),
   actor_user_id uuid,
   action text not null,
   object_type text,
@@ -57,11 +58,38 @@ create table audit_checkpoints (
 create table audit_cuts (
   seq bigint primary key,
   hash text not null,
+  -- The horizon of the link at seq: the chainer goes on from here when no link is left.
+  horizon xid8 not null,
   before timestamptz not null,
   at timestamptz not null,
   key_id text not null,
   signature text not null
 );
+
+-- Nobody chooses an event's txid (the chainer's order) or its id (a chosen id would make a later
+-- real insert fail); nobody appends a link that claims a horizon beyond the present.
+create function audit_event_stamp() returns trigger language plpgsql as $$
+begin
+  new.txid := pg_current_xact_id();
+  if new.id is distinct from currval(pg_get_serial_sequence('audit_events', 'id')) then
+    raise exception 'audit event ids are assigned by the database' using errcode = '42501';
+  end if;
+  return new;
+end
+$$;
+create trigger audit_events_stamp before insert on audit_events
+  for each row execute function audit_event_stamp();
+
+create function audit_link_check() returns trigger language plpgsql as $$
+begin
+  if new.horizon > pg_snapshot_xmax(pg_current_snapshot()) then
+    raise exception 'an audit link cannot claim a horizon beyond the present' using errcode = '42501';
+  end if;
+  return new;
+end
+$$;
+create trigger audit_chain_check before insert on audit_chain
+  for each row execute function audit_link_check();
 
 -- Append-only for everyone, the owner included unless it disables the triggers on purpose; the
 -- application role also lacks the privileges (migrate.ts revokes them). The one exception is a
@@ -109,5 +137,18 @@ create trigger audit_cuts_no_truncate before truncate on audit_cuts
   for each statement execute function audit_append_only();
 
 insert into audit_events (at, actor_user_id, action, object_type, object_id, outcome, ip, user_agent, detail)
-select at, actor_user_id, action, target_type, target_id, outcome, ip, user_agent, coalesce(detail, '{}'::jsonb)
+select date_trunc('milliseconds', at), actor_user_id, action, target_type, target_id, outcome, ip, user_agent,
+       coalesce(detail, '{}'::jsonb)
 from security_events order by id;
+
+-- The previous release keeps writing security_events during a rolling deploy: forward its rows.
+create function security_events_forward() returns trigger language plpgsql as $$
+begin
+  insert into audit_events (at, actor_user_id, action, object_type, object_id, outcome, ip, user_agent, detail)
+  values (date_trunc('milliseconds', new.at), new.actor_user_id, new.action, new.target_type, new.target_id,
+          new.outcome, new.ip, new.user_agent, coalesce(new.detail, '{}'::jsonb));
+  return null;
+end
+$$;
+create trigger security_events_forward after insert on security_events
+  for each row execute function security_events_forward();

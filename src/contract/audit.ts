@@ -88,6 +88,8 @@ export const AuditProblemKind = z.enum([
   'bad_signature',
   'checkpoint_missing',
   'unreadable_checkpoint_file',
+  'orphaned_event',
+  'stalled',
 ]);
 export type AuditProblemKind = z.infer<typeof AuditProblemKind>;
 

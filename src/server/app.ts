@@ -6,7 +6,7 @@ import { installAuthentication } from './access/authenticate.ts';
 import { installCsrfCheck } from './access/csrf.ts';
 import { chainRepository } from './audit/chain.repository.ts';
 import { type CheckpointSigner, loadSigner } from './audit/checkpoints.ts';
-import { recordAudit } from './audit/record.ts';
+import { denialRecorder } from './audit/denials.ts';
 import type { Config } from './config.ts';
 import { openApiRoutes } from './features/api-docs/openapi.routes.ts';
 import { approvalRoutes } from './features/approvals/approvals.routes.ts';
@@ -14,7 +14,6 @@ import { auditRoutes } from './features/audit/audit.routes.ts';
 import { healthRoutes } from './features/health/health.routes.ts';
 import { invitationRoutes } from './features/invitations/invitations.routes.ts';
 import type { AccountsContext } from './features/session/context.ts';
-import { userAgentOf } from './features/session/request-origin.ts';
 import { sessionRoutes } from './features/session/session.routes.ts';
 import { setupRoutes } from './features/setup/setup.routes.ts';
 import { userRoutes } from './features/users/users.routes.ts';
@@ -80,15 +79,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     metricsToken: config.metricsToken,
     clock,
     stepUpMs: config.stepUpSeconds * 1000,
-    onDenied: (request) =>
-      recordAudit(database.db, clock.now(), {
-        action: 'access.denied',
-        outcome: 'denied',
-        actorUserId: request.actor?.userId,
-        ip: request.ip,
-        userAgent: userAgentOf(request),
-        detail: { method: request.method.slice(0, 10), route: (request.routeOptions.url ?? 'unmatched').slice(0, 200) },
-      }),
+    onDenied: denialRecorder(database, clock),
   });
   const metrics = createMetrics(
     () => database.poolStats(),

@@ -2,6 +2,7 @@ import { ConfigError, loadConfig } from './config.ts';
 import { DatabaseUnavailableError } from './platform/db/database.ts';
 import { DataDirLockedError } from './platform/db/lockfile.ts';
 import { MigrationError } from './platform/db/migrate.ts';
+import { AuditProtectionError } from './platform/db/open.ts';
 import { createLogger } from './platform/http/logging.ts';
 import { type RunningServer, startServer } from './server.ts';
 
@@ -11,7 +12,8 @@ function explain(error: unknown): string | undefined {
   if (
     error instanceof DataDirLockedError ||
     error instanceof DatabaseUnavailableError ||
-    error instanceof MigrationError
+    error instanceof MigrationError ||
+    error instanceof AuditProtectionError
   ) {
     return error.message;
   }

@@ -26,7 +26,7 @@ for (const engine of engines()) {
       verifyTrail(t.database.db, {
         publicKey: signer.publicKey,
         externalCheckpoints: readCheckpointFile(path.join(dir, CHECKPOINT_FILE)).checkpoints,
-        externalCuts: readCutFile(dir),
+        externalCuts: readCutFile(dir).cuts,
         now: new Date(),
       });
     const events = async (n: number, at: (i: number) => Date) => {
@@ -130,6 +130,7 @@ for (const engine of engines()) {
             .values({
               seq: head.seq,
               hash: head.hash,
+              horizon: '1',
               before: new Date(),
               at: new Date(),
               key_id: signer.keyId,
@@ -150,6 +151,49 @@ for (const engine of engines()) {
         r.problems.some((p) => p.kind === 'truncated'),
         JSON.stringify(r.problems),
       );
+    });
+  });
+
+  describe(`a retention cut at the head of the chain on ${engine}`, () => {
+    test('the chain goes on after the cut, from its hash, and verifies', async () => {
+      const t = await openTestDatabase(engine);
+      const dir = mkdtempSync(path.join(tmpdir(), 'tma-retention-'));
+      const signer = loadSigner(path.join(dir, 'key.pem'), dir);
+      try {
+        for (let i = 0; i < 5; i++) {
+          await recordAudit(t.database.db, new Date(Date.UTC(2020, 0, 1 + i)), {
+            action: 'session.step_up',
+            outcome: 'allowed',
+          });
+        }
+        await chainEverything(t.database);
+        await writeCheckpoint(t.database, signer, dir, quiet, new Date());
+        let cut: Awaited<ReturnType<typeof cutTrail>>;
+        await asOwner(t, async (owner) => {
+          cut = await cutTrail(owner, signer, dir, quiet, new Date(Date.UTC(2025, 0, 1)), new Date());
+        });
+        assert.equal(cut?.seq, '5');
+        assert.equal((await t.database.db.selectFrom('audit_chain').select('seq').execute()).length, 0);
+        await recordAudit(t.database.db, new Date(), { action: 'session.step_up', outcome: 'allowed' });
+        await chainEverything(t.database);
+        const seqs = await t.database.db.selectFrom('audit_chain').select('seq').orderBy('seq').execute();
+        assert.deepEqual(
+          seqs.map((r) => r.seq),
+          ['6', '7'],
+          'the cut event and the new one follow the cut',
+        );
+        assert.equal((await writeCheckpoint(t.database, signer, dir, quiet, new Date()))?.seq, '7');
+        const r = await verifyTrail(t.database.db, {
+          publicKey: signer.publicKey,
+          externalCheckpoints: readCheckpointFile(path.join(dir, CHECKPOINT_FILE)).checkpoints,
+          externalCuts: readCutFile(dir).cuts,
+          now: new Date(),
+        });
+        assert.equal(r.ok, true, JSON.stringify(r.problems));
+        assert.equal(r.chain.firstSeq, '6');
+      } finally {
+        await t.close();
+      }
     });
   });
 }

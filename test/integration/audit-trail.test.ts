@@ -51,11 +51,21 @@ for (const engine of engines()) {
       );
       assert.equal((await t.database.db.selectFrom('audit_events').select('id').execute()).length, 0);
       for (let i = 1; i <= 5; i++) await recordSignIn(t.database.db, i);
-      const r = await verify();
-      assert.equal(r.ok, true);
-      assert.equal(r.chain.length, 0);
-      assert.equal(r.unchained.count, 5);
-      assert.equal(r.unchained.oldestAt, '2026-11-01T08:00:01.000Z');
+      const soon = await verifyTrail(t.database.db, {
+        publicKey: signer.publicKey,
+        externalCheckpoints: [],
+        now: new Date('2026-11-01T08:01:00Z'),
+      });
+      assert.equal(soon.ok, true, JSON.stringify(soon.problems));
+      assert.equal(soon.chain.length, 0);
+      assert.equal(soon.unchained.count, 5);
+      assert.equal(soon.unchained.oldestAt, '2026-11-01T08:00:01.000Z');
+      // Unprotected for longer than ten minutes: the chain has stalled, and that is a problem.
+      const later = await verify();
+      assert.deepEqual(
+        later.problems.map((p) => p.kind),
+        ['stalled'],
+      );
     });
 
     test('the chainer links events in order; each hash covers the previous one and the canonical event', async () => {
@@ -101,6 +111,71 @@ for (const engine of engines()) {
       const r = await verify();
       assert.equal(r.ok, true);
       assert.equal(r.checkpoints.latest?.seq, '5');
+    });
+
+    test('a forged checkpoint row neither stops real checkpoints nor passes for the latest', async () => {
+      const head = await chainRepository.head(t.database.db);
+      assert.ok(head);
+      await tamper(t, async (db) => {
+        await db
+          .insertInto('audit_checkpoints')
+          .values({ seq: '9000000000000000000', hash: 'f', at: new Date(), key_id: 'k', signature: 'AAAA' })
+          .execute();
+      });
+      await recordSignIn(t.database.db, 50);
+      await chainEverything(t.database);
+      const c = await writeCheckpoint(t.database, signer, auditDir, quiet, new Date());
+      assert.equal(c?.seq, String(Number(head.seq) + 1));
+      const r = await verify();
+      assert.deepEqual(
+        r.problems.map((p) => [p.kind, p.seq]),
+        [['bad_signature', '9000000000000000000']],
+      );
+      await tamper(t, (db) =>
+        db
+          .deleteFrom('audit_checkpoints')
+          .where('seq', '=', '9000000000000000000')
+          .execute()
+          .then(() => {}),
+      );
+      assert.equal((await verify()).ok, true);
+    });
+
+    test('two instances checkpointing at once publish one checkpoint', async () => {
+      await recordSignIn(t.database.db, 51);
+      await chainEverything(t.database);
+      const lines = () => readCheckpointFile(path.join(auditDir, CHECKPOINT_FILE)).checkpoints.length;
+      const before = lines();
+      await Promise.all([
+        writeCheckpoint(t.database, signer, auditDir, quiet, new Date()),
+        writeCheckpoint(t.database, signer, auditDir, quiet, new Date(Date.now() + 1)),
+      ]);
+      assert.equal(lines(), before + 1);
+      assert.equal((await verify()).ok, true);
+    });
+
+    test('an event time finer than milliseconds is refused: the hash could not see an edit there', async () => {
+      await assert.rejects(
+        sql`insert into audit_events (at, action, outcome) values ('2026-11-01T08:00:00.0005Z', 'session.signed_in', 'allowed')`.execute(
+          t.database.db,
+        ),
+        /check constraint/,
+      );
+    });
+
+    test('rows the previous release writes to security_events reach the trail', async () => {
+      await t.database.db
+        .insertInto('security_events')
+        .values({ at: new Date(), action: 'session.sign_in_failed', outcome: 'failed', ip: '192.0.2.1' })
+        .execute();
+      const row = await t.database.db
+        .selectFrom('audit_events')
+        .select(['action', 'ip'])
+        .where('ip', '=', '192.0.2.1')
+        .executeTakeFirstOrThrow();
+      assert.equal(row.action, 'session.sign_in_failed');
+      await chainEverything(t.database);
+      assert.equal((await verify()).ok, true);
     });
 
     test('the application cannot update, delete or truncate audit rows', async () => {

@@ -16,8 +16,11 @@ import { spawnServer } from '../support/process.ts';
 const CLI = path.resolve(import.meta.dirname, '../../src/server/audit/verify-cli.ts');
 
 /** `npm run audit:verify` as an operator runs it: its own process, configured by the environment. */
-function verifyCli(env: Record<string, string>): Promise<{ code: number | null; out: string; err: string }> {
-  const child = spawn(process.execPath, [CLI], { env: { PATH: process.env.PATH ?? '', ...env } });
+function verifyCli(
+  env: Record<string, string>,
+  args: string[] = [],
+): Promise<{ code: number | null; out: string; err: string }> {
+  const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? '', ...env } });
   let out = '';
   let err = '';
   child.stdout.on('data', (c: Buffer) => {
@@ -62,6 +65,12 @@ describe('npm run audit:verify on the embedded engine', () => {
     const intact = await verifyCli(env);
     assert.equal(intact.code, 0, intact.out + intact.err);
     assert.match(intact.out, /^audit trail intact\n {2}chain: 1 links/);
+    // Pinning the audit key: the fingerprint every run prints, and a refusal for any other key.
+    const keyId = /audit key: ([0-9a-f]{16})/.exec(intact.out)?.[1] ?? '';
+    assert.equal((await verifyCli(env, ['--key-id', keyId])).code, 0);
+    const other = await verifyCli(env, ['--key-id', '0123456789abcdef']);
+    assert.equal(other.code, 2);
+    assert.match(other.err, /is [0-9a-f]{16}, not the audit key 0123456789abcdef/);
 
     const database = await openEmbedded({ dataDir: env.TMA_DATA_DIR });
     try {

@@ -62,7 +62,12 @@ export async function tamper(t: TestDatabase, fn: (db: Kysely<DB>) => Promise<vo
 }
 
 /** A change to a clean chain (seedCleanChain), the kind of break the verifier must name first, and where. */
-export type Tampering = readonly [name: string, change: (db: Kysely<DB>) => Promise<void>, kind: string, seq: string];
+export type Tampering = readonly [
+  name: string,
+  change: (db: Kysely<DB>) => Promise<void>,
+  kind: string,
+  seq: string | null,
+];
 
 export const TAMPERINGS: readonly Tampering[] = [
   [
@@ -139,5 +144,38 @@ export const TAMPERINGS: readonly Tampering[] = [
     },
     'checkpoint_mismatch',
     '30',
+  ],
+  [
+    'the first two events swapped',
+    async (db) => {
+      const ids = await sql<{
+        event_id: string;
+      }>`select event_id from audit_chain where seq in (1, 2) order by seq`.execute(db);
+      const [a, b] = ids.rows;
+      assert.ok(a && b);
+      await sql`update audit_chain set event_id = -1 where seq = 1`.execute(db);
+      await sql`update audit_chain set event_id = ${a.event_id} where seq = 2`.execute(db);
+      await sql`update audit_chain set event_id = ${b.event_id} where seq = 1`.execute(db);
+    },
+    'reordered',
+    '1',
+  ],
+  [
+    'a detail given a __proto__ key',
+    (db) =>
+      sql`update audit_events set detail = '{"__proto__": {"note": "exported all cases"}}'::jsonb where id = (select event_id from audit_chain where seq = 9)`
+        .execute(db)
+        .then(() => {}),
+    'edited',
+    '9',
+  ],
+  [
+    'an event slipped in below the horizon, where the chainer never looks',
+    (db) =>
+      sql`insert into audit_events (id, txid, at, action, outcome) overriding system value values (777777, '3', date_trunc('milliseconds', now()), 'session.signed_in', 'allowed')`
+        .execute(db)
+        .then(() => {}),
+    'orphaned_event',
+    null,
   ],
 ];

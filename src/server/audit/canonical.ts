@@ -38,7 +38,8 @@ export interface ChainableEvent {
 function sorted(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sorted);
   if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
+    // No prototype: a key named __proto__ stays an ordinary key and is hashed like any other.
+    const out: Record<string, unknown> = Object.create(null);
     for (const key of Object.keys(value).sort()) out[key] = sorted((value as Record<string, unknown>)[key]);
     return out;
   }

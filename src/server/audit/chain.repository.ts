@@ -41,13 +41,26 @@ export const chainRepository = {
     return rows[0]?.got === true;
   },
 
+  /** The last link; when a retention cut removed every link, the cut (the chain goes on after it). */
   async head(db: Kysely<DB>): Promise<ChainHead | undefined> {
-    return db
+    const link = await db
       .selectFrom('audit_chain')
       .select(['seq', 'hash', 'horizon'])
       .orderBy('seq', 'desc')
       .limit(1)
       .executeTakeFirst();
+    if (link !== undefined) return link;
+    return db
+      .selectFrom('audit_cuts')
+      .select(['seq', 'hash', 'horizon'])
+      .orderBy('seq', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+  },
+
+  /** Serialises chaining, checkpoints and retention cuts: waits for the one in progress. */
+  async lock(tx: Kysely<DB>): Promise<void> {
+    await sql`select pg_advisory_xact_lock(${CHAINER_LOCK_KEY})`.execute(tx);
   },
 
   /**
@@ -125,6 +138,19 @@ export const chainRepository = {
       )
       .executeTakeFirstOrThrow();
     return { count: Number(row.n), oldest: row.oldest === null ? null : new Date(row.oldest as Date) };
+  },
+
+  /** Events below the horizon without a link: impossible unless links were removed or forged. */
+  async orphans(db: Kysely<DB>, horizon: string): Promise<{ count: number; firstId: string | null }> {
+    const row = await db
+      .selectFrom('audit_events as e')
+      .select((eb) => [eb.fn.countAll<string>().as('n'), eb.fn.min('e.id').as('first')])
+      .where(sql<boolean>`e.txid < ${horizon}::xid8`)
+      .where(({ not, exists, selectFrom }) =>
+        not(exists(selectFrom('audit_chain as c').select('c.seq').whereRef('c.event_id', '=', 'e.id'))),
+      )
+      .executeTakeFirstOrThrow();
+    return { count: Number(row.n), firstId: row.first === null ? null : String(row.first) };
   },
 
   /** Every event not in the chain, wherever it is: how many and since when (a full scan, for verification). */

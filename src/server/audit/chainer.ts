@@ -47,7 +47,12 @@ export async function chainAll(database: Database): Promise<number> {
   }
 }
 
-/** Signs the current chain head (if it moved since the last checkpoint) and publishes it. */
+/**
+ * Signs the current chain head (if it moved since the last valid checkpoint) and publishes it.
+ * Under the chainer's lock, so instances (or the timer and an auditor's request) never sign the
+ * same head twice; only a checkpoint that was stored goes to the file and the log. A checkpoint
+ * row without a valid signature (a forged one) is ignored, so it cannot stop real checkpoints.
+ */
 export async function writeCheckpoint(
   database: Database,
   signer: CheckpointSigner,
@@ -55,15 +60,21 @@ export async function writeCheckpoint(
   log: Pick<Logger, 'info'>,
   now: Date,
 ): Promise<Checkpoint | undefined> {
-  const head = await chainRepository.head(database.db);
-  if (head === undefined) return undefined;
-  const last = await checkpointsRepository.latest(database.db);
-  if (last !== undefined && BigInt(last.seq) >= BigInt(head.seq)) return last;
-  const checkpoint = signer.sign({ seq: head.seq, hash: head.hash, at: now.toISOString() });
-  await checkpointsRepository.insert(database.db, checkpoint);
-  appendCheckpointFile(auditDir, checkpoint);
-  // The log stream is the copy that leaves the machine (CloudWatch, Loki): keep the whole checkpoint.
-  log.info({ auditCheckpoint: checkpoint }, 'audit checkpoint');
+  const written = await database.transaction(async (tx) => {
+    await chainRepository.lock(tx);
+    const head = await chainRepository.head(tx);
+    if (head === undefined) return { checkpoint: undefined, fresh: false };
+    const last = await checkpointsRepository.latestValid(tx, signer.publicKey, head.seq);
+    if (last !== undefined && last.seq === head.seq) return { checkpoint: last, fresh: false };
+    const checkpoint = signer.sign({ seq: head.seq, hash: head.hash, at: now.toISOString() });
+    return { checkpoint, fresh: await checkpointsRepository.insert(tx, checkpoint) };
+  });
+  const { checkpoint, fresh } = written;
+  if (checkpoint !== undefined && fresh) {
+    appendCheckpointFile(auditDir, checkpoint);
+    // The log stream is the copy that leaves the machine (CloudWatch, Loki): keep the whole checkpoint.
+    log.info({ auditCheckpoint: checkpoint }, 'audit checkpoint');
+  }
   return checkpoint;
 }
 

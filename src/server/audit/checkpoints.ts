@@ -9,7 +9,7 @@ import {
 } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { DB } from '../platform/db/schema.ts';
 
 /**
@@ -122,16 +122,26 @@ export function readCheckpointFile(file: string): { checkpoints: Checkpoint[]; b
 }
 
 export const checkpointsRepository = {
-  async insert(db: Kysely<DB>, c: Checkpoint): Promise<void> {
-    await db
+  /** False when a checkpoint for that seq was stored already. */
+  async insert(db: Kysely<DB>, c: Checkpoint): Promise<boolean> {
+    const row = await db
       .insertInto('audit_checkpoints')
       .values({ seq: c.seq, hash: c.hash, at: new Date(c.at), key_id: c.keyId, signature: c.signature })
       .onConflict((oc) => oc.column('seq').doNothing())
-      .execute();
+      .returning('seq')
+      .executeTakeFirst();
+    return row !== undefined;
   },
-  async latest(db: Kysely<DB>): Promise<Checkpoint | undefined> {
-    const row = await db.selectFrom('audit_checkpoints').selectAll().orderBy('seq', 'desc').limit(1).executeTakeFirst();
-    return row && fromRow(row);
+  /** The newest checkpoint at or below maxSeq that carries a valid signature of the key. */
+  async latestValid(db: Kysely<DB>, publicKey: KeyObject, maxSeq: string): Promise<Checkpoint | undefined> {
+    const rows = await db
+      .selectFrom('audit_checkpoints')
+      .selectAll()
+      .where(sql<boolean>`seq <= ${maxSeq}::bigint`)
+      .orderBy('seq', 'desc')
+      .limit(20)
+      .execute();
+    return rows.map(fromRow).find((c) => signatureValid(publicKey, c));
   },
   async all(db: Kysely<DB>): Promise<Checkpoint[]> {
     return (await db.selectFrom('audit_checkpoints').selectAll().orderBy('seq').execute()).map(fromRow);

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { type Kysely, sql } from 'kysely';
 import type { Logger } from 'pino';
 import type { DB } from '../platform/db/schema.ts';
-import type { CheckpointSigner } from './checkpoints.ts';
+import { chainRepository } from './chain.repository.ts';
+import { type CheckpointSigner, signatureValid } from './checkpoints.ts';
 import { recordAudit } from './record.ts';
 
 /**
@@ -50,28 +51,48 @@ export async function listCuts(db: Kysely<DB>): Promise<Cut[]> {
   }));
 }
 
-export function readCutFile(auditDir: string): Cut[] {
+/** The cuts of cuts.jsonl; a line that is not a cut is reported by its number, never a crash. */
+export function readCutFile(auditDir: string): { cuts: Cut[]; badLines: number[] } {
   const file = path.join(auditDir, CUT_FILE);
-  if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8')
+  if (!existsSync(file)) return { cuts: [], badLines: [] };
+  const cuts: Cut[] = [];
+  const badLines: number[] = [];
+  readFileSync(file, 'utf8')
     .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l) as Cut);
+    .forEach((line, i) => {
+      if (line.trim() === '') return;
+      try {
+        const c = JSON.parse(line) as Partial<Cut> | null;
+        const fields = [c?.seq, c?.hash, c?.before, c?.at, c?.keyId, c?.signature];
+        if (c !== null && fields.every((f) => typeof f === 'string')) cuts.push(c as Cut);
+        else badLines.push(i + 1);
+      } catch {
+        badLines.push(i + 1);
+      }
+    });
+  return { cuts, badLines };
 }
 
 /**
  * The newest checkpoint at or below which every chained event is older than `before`, after
- * the current start of the chain. Cutting there keeps every newer event and a verifiable chain.
+ * the current start of the chain, with the horizon of its link. Cutting there keeps every newer
+ * event and a verifiable chain.
  */
-async function cutPoint(db: Kysely<DB>, before: Date): Promise<{ seq: string; hash: string } | undefined> {
-  const { rows } = await sql<{ seq: string; hash: string }>`
-    select cp.seq::text as seq, cp.hash
-    from audit_checkpoints cp
+async function cutPoint(db: Kysely<DB>, before: Date) {
+  const { rows } = await sql<{
+    seq: string;
+    hash: string;
+    at: Date;
+    key_id: string;
+    signature: string;
+    horizon: string;
+  }>`
+    select cp.seq::text as seq, cp.hash, cp.at, cp.key_id, cp.signature, c.horizon::text as horizon
+    from audit_checkpoints cp join audit_chain c on c.seq = cp.seq and c.hash = cp.hash
     where cp.seq > coalesce((select max(seq) from audit_cuts), 0)
-      and exists (select 1 from audit_chain c where c.seq = cp.seq and c.hash = cp.hash)
       and not exists (
-        select 1 from audit_chain c join audit_events e on e.id = c.event_id
-        where c.seq <= cp.seq and c.seq > coalesce((select max(seq) from audit_cuts), 0) and e.at >= ${before})
+        select 1 from audit_chain c2 join audit_events e on e.id = c2.event_id
+        where c2.seq <= cp.seq and c2.seq > coalesce((select max(seq) from audit_cuts), 0) and e.at >= ${before})
     order by cp.seq desc
     limit 1`.execute(db);
   return rows[0];
@@ -79,9 +100,11 @@ async function cutPoint(db: Kysely<DB>, before: Date): Promise<{ seq: string; ha
 
 /**
  * Cuts the trail before `before`, as the schema owner (the application role may not delete audit
- * rows). Signs and records the cut, then deletes the events and links up to it and the older
- * checkpoints, all in one transaction, and records the cut as an audit event. Returns the cut, or
- * undefined when no checkpoint lies wholly before `before` (nothing is deleted then).
+ * rows). Under the chainer's lock: signs and records the cut, then deletes the events and links
+ * up to it and the checkpoints before it, all in one transaction, and records the cut as an audit
+ * event. The chainer goes on from the cut when no link is left. Returns the cut, or undefined when
+ * no checkpoint lies wholly before `before` (nothing is deleted then). A checkpoint without a
+ * valid signature is never cut at.
  */
 export async function cutTrail(
   owner: Kysely<DB>,
@@ -92,17 +115,32 @@ export async function cutTrail(
   now: Date,
 ): Promise<Cut | undefined> {
   const cut = await owner.transaction().execute(async (tx) => {
+    await chainRepository.lock(tx);
     const point = await cutPoint(tx, before);
     if (point === undefined) return undefined;
-    const body = { seq: point.seq, hash: point.hash, before: before.toISOString(), at: now.toISOString() };
-    const c: Cut = {
-      ...body,
-      keyId: signer.keyId,
-      signature: signer.signText(cutText(body)),
+    const checkpoint = {
+      seq: point.seq,
+      hash: point.hash,
+      at: point.at.toISOString(),
+      keyId: point.key_id,
+      signature: point.signature,
     };
+    if (!signatureValid(signer.publicKey, checkpoint)) {
+      throw new Error(`the checkpoint at ${point.seq} has no valid signature: no retention cut is made at it`);
+    }
+    const body = { seq: point.seq, hash: point.hash, before: before.toISOString(), at: now.toISOString() };
+    const c: Cut = { ...body, keyId: signer.keyId, signature: signer.signText(cutText(body)) };
     await tx
       .insertInto('audit_cuts')
-      .values({ seq: c.seq, hash: c.hash, before, at: now, key_id: c.keyId, signature: c.signature })
+      .values({
+        seq: c.seq,
+        hash: c.hash,
+        horizon: point.horizon,
+        before,
+        at: now,
+        key_id: c.keyId,
+        signature: c.signature,
+      })
       .execute();
     await sql`select set_config('tma.audit_cut', ${c.seq}, true)`.execute(tx);
     await sql`delete from audit_events where id in (select event_id from audit_chain where seq <= ${c.seq}::bigint)`.execute(

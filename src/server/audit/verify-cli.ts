@@ -5,18 +5,20 @@ import type { AuditVerification } from '../../contract/audit.ts';
 import { ConfigError, loadConfig } from '../config.ts';
 import { type Database, DatabaseUnavailableError, openEmbedded, openPostgres } from '../platform/db/database.ts';
 import { DataDirLockedError } from '../platform/db/lockfile.ts';
-import { CHECKPOINT_FILE, loadPublicKey, PUBLIC_KEY_FILE, readCheckpointFile } from './checkpoints.ts';
+import { CHECKPOINT_FILE, keyIdOf, loadPublicKey, PUBLIC_KEY_FILE, readCheckpointFile } from './checkpoints.ts';
 import { readCutFile } from './retention.ts';
 import { verifyTrail } from './verify.ts';
 
 /**
- * `npm run audit:verify [-- --checkpoints FILE] [--public-key FILE] [--json]`: recomputes the
+ * `npm run audit:verify [-- --checkpoints FILE] [--public-key FILE] [--key-id ID] [--json]`: recomputes the
  * audit chain and checks it against the signed checkpoints (the database's and the checkpoint
  * file's, or a file exported from the log stream). Read-only: it chains nothing. On the embedded
  * engine it takes the data directory's lock, so it refuses while a server runs; auditors verify a
- * running server in the UI or with POST /api/audit/verify. Exit 0: intact; 1: broken; 2: could not run.
+ * running server in the UI or with POST /api/audit/verify. --key-id pins the signing key (its
+ * fingerprint, printed by every run): a public key swapped beside the checkpoints is refused.
+ * Exit 0: intact; 1: broken; 2: could not run.
  */
-const USAGE = 'usage: npm run audit:verify [-- --checkpoints FILE] [--public-key FILE] [--json]';
+const USAGE = 'usage: npm run audit:verify [-- --checkpoints FILE] [--public-key FILE] [--key-id ID] [--json]';
 
 async function open(): Promise<{ database: Database; auditDir: string }> {
   const config = loadConfig();
@@ -60,6 +62,7 @@ async function main(): Promise<number> {
       options: {
         checkpoints: { type: 'string' },
         'public-key': { type: 'string' },
+        'key-id': { type: 'string' },
         json: { type: 'boolean', default: false },
       },
       strict: true,
@@ -72,16 +75,29 @@ async function main(): Promise<number> {
   }
   const { database, auditDir } = await open();
   try {
+    const cuts = readCutFile(auditDir);
     const file = readCheckpointFile(args.values.checkpoints ?? path.join(auditDir, CHECKPOINT_FILE));
     const keyFile = args.values['public-key'] ?? path.join(auditDir, PUBLIC_KEY_FILE);
+    const publicKey = existsSync(keyFile) ? loadPublicKey(keyFile) : undefined;
+    const keyId = publicKey && keyIdOf(publicKey);
+    const pinned = args.values['key-id'];
+    if (pinned !== undefined && pinned !== keyId) {
+      process.stderr.write(`tma: the public key ${keyFile} is ${keyId ?? 'missing'}, not the audit key ${pinned}\n`);
+      return 2;
+    }
     const result = await verifyTrail(database.db, {
-      publicKey: existsSync(keyFile) ? loadPublicKey(keyFile) : undefined,
+      publicKey,
       externalCheckpoints: file.checkpoints,
       unreadableLines: file.badLines,
-      externalCuts: readCutFile(auditDir),
+      externalCuts: cuts.cuts,
+      unreadableCutLines: cuts.badLines,
       now: new Date(),
     });
-    process.stdout.write(args.values.json ? `${JSON.stringify(result, null, 2)}\n` : describe(result));
+    process.stdout.write(
+      args.values.json
+        ? `${JSON.stringify({ ...result, keyId: keyId ?? null }, null, 2)}\n`
+        : `${describe(result)}  audit key: ${keyId ?? `none (no ${keyFile})`}\n`,
+    );
     return result.ok ? 0 : 1;
   } finally {
     await database.close();

@@ -9,6 +9,8 @@ import { type Cut, cutSignatureValid, listCuts } from './retention.ts';
 
 const PAGE = 5000;
 const MAX_LISTED = 100;
+/** Unchained events older than this are a problem: the chain normally follows within seconds. */
+const STALLED_MS = 10 * 60_000;
 /** How far around a broken link to look for where a moved event belongs. */
 const MOVE_WINDOW = 64;
 
@@ -21,6 +23,8 @@ export interface VerifyOptions {
   readonly unreadableLines?: readonly number[];
   /** Retention cuts kept outside the database (cuts.jsonl). */
   readonly externalCuts?: readonly Cut[];
+  /** Line numbers of the cut file that were not cuts. */
+  readonly unreadableCutLines?: readonly number[];
   readonly now: Date;
 }
 
@@ -45,6 +49,14 @@ export async function verifyTrail(db: Kysely<DB>, options: VerifyOptions): Promi
       message: `line ${line} of the checkpoint file is not a checkpoint`,
     });
   }
+  for (const line of options.unreadableCutLines ?? []) {
+    report({
+      kind: 'unreadable_checkpoint_file',
+      seq: null,
+      eventId: null,
+      message: `line ${line} of the retention cut file is not a cut`,
+    });
+  }
 
   // The chain starts after the newest validly signed retention cut, or at 1.
   const anchor = await retentionAnchor(db, options, report);
@@ -59,10 +71,21 @@ export async function verifyTrail(db: Kysely<DB>, options: VerifyOptions): Promi
   let firstSeq: string | null = null;
   let lastSeq: string | null = null;
   let after = '0';
+  let carried: Row[] = [];
+  // The hash before the first row of the window: where the chain starts, then moving along.
+  let windowStart = previous;
   for (;;) {
-    const rows = await chainRepository.page(db, after, PAGE);
-    if (rows.length === 0) break;
+    const fetched = await chainRepository.page(db, after, PAGE);
+    if (fetched.length === 0) break;
+    // The last links of the page before, so a move across a page boundary is still recognised.
+    const rows = [...carried, ...fetched];
+    const first = carried.length;
+    const start = windowStart;
+    carried = rows.slice(-MOVE_WINDOW);
+    const cut = rows.length - carried.length;
+    windowStart = cut === 0 ? windowStart : (rows[cut - 1]?.link_hash ?? windowStart);
     rows.forEach((row, i) => {
+      if (i < first) return;
       const seq = BigInt(row.seq);
       firstSeq ??= row.seq;
       lastSeq = row.seq;
@@ -86,7 +109,7 @@ export async function verifyTrail(db: Kysely<DB>, options: VerifyOptions): Promi
           message: `event ${row.event_id}, chained at ${row.seq}, has been deleted`,
         });
       } else if (linkHash(previous, asEvent(row), row.seq) !== row.link_hash) {
-        const home = movedTo(rows, i);
+        const home = movedTo(rows, i, start);
         report(
           home === undefined
             ? {
@@ -107,8 +130,8 @@ export async function verifyTrail(db: Kysely<DB>, options: VerifyOptions): Promi
       previous = row.link_hash;
       expected = seq + 1n;
     });
-    after = rows.at(-1)?.seq ?? after;
-    if (rows.length < PAGE) break;
+    after = fetched.at(-1)?.seq ?? after;
+    if (fetched.length < PAGE) break;
   }
 
   for (const c of checkpoints) {
@@ -153,6 +176,26 @@ export async function verifyTrail(db: Kysely<DB>, options: VerifyOptions): Promi
   }
 
   const unchained = await chainRepository.unchained(db);
+  const head = await chainRepository.head(db);
+  if (head !== undefined) {
+    const orphans = await chainRepository.orphans(db, head.horizon);
+    if (orphans.count > 0) {
+      report({
+        kind: 'orphaned_event',
+        seq: null,
+        eventId: orphans.firstId,
+        message: `${orphans.count} event(s) of transactions that ended before the chain's horizon have no link (the first: ${orphans.firstId}): links were removed, or a link was forged to skip them`,
+      });
+    }
+  }
+  if (unchained.oldest !== null && options.now.getTime() - unchained.oldest.getTime() > STALLED_MS) {
+    report({
+      kind: 'stalled',
+      seq: null,
+      eventId: null,
+      message: `${unchained.count} event(s) have waited more than ${STALLED_MS / 60_000} minutes to be chained, the oldest since ${unchained.oldest.toISOString()}: the chainer is not running, or a transaction has been left open; until chained they are not protected`,
+    });
+  }
   const latest = checkpoints.at(-1) ?? null;
   return {
     ok: problems.length === 0,
@@ -194,15 +237,16 @@ function asEvent(row: Row): ChainableEvent {
 }
 
 /** Where a mismatching event would fit the stored chain, if it was only moved. */
-function movedTo(rows: readonly Row[], i: number): string | undefined {
+function movedTo(rows: readonly Row[], i: number, start: string): string | undefined {
   const row = rows[i];
   if (row === undefined || row.id === null) return undefined;
   const event = asEvent(row);
-  for (let j = Math.max(1, i - MOVE_WINDOW); j < Math.min(rows.length, i + MOVE_WINDOW); j++) {
-    const before = rows[j - 1];
+  for (let j = Math.max(0, i - MOVE_WINDOW); j < Math.min(rows.length, i + MOVE_WINDOW); j++) {
     const at = rows[j];
+    // The first link of the chain (or of this window) follows the start hash.
+    const before = j === 0 ? start : rows[j - 1]?.link_hash;
     if (j === i || before === undefined || at === undefined) continue;
-    if (linkHash(before.link_hash, event, at.seq) === at.link_hash) return at.seq;
+    if (linkHash(before, event, at.seq) === at.link_hash) return at.seq;
   }
   return undefined;
 }

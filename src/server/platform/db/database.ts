@@ -127,6 +127,9 @@ export async function openEmbedded(options: EmbeddedOptions): Promise<EmbeddedDa
   }
 }
 
+/** TMA's transactions never wait on a person; one idle this long is a bug or a hung peer. */
+const IDLE_IN_TRANSACTION_MS = 60_000;
+
 export interface PostgresOptions {
   url: string;
   poolMax: number;
@@ -140,6 +143,8 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
     connectionString: options.url,
     max: options.poolMax,
     statement_timeout: options.statementTimeoutMs,
+    // A transaction left open would hold back the audit chainer's horizon (and locks): end it.
+    idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_MS,
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,
     application_name: 'tma',

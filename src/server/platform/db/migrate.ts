@@ -105,10 +105,12 @@ async function grantAppRole(db: Kysely<DB>, role: string): Promise<void> {
   await sql`grant select, insert, update, delete on all tables in schema public to ${r}`.execute(db);
   await sql`grant usage, select on all sequences in schema public to ${r}`.execute(db);
   await sql`revoke insert, update, delete on schema_migrations from ${r}`.execute(db);
-  // The audit trail is append-only for the application (SECURITY.md item 41).
+  // The audit trail is append-only for the application (SECURITY.md item 41); retention cuts are
+  // the owner's alone.
   for (const table of APPEND_ONLY_TABLES) {
     await sql`revoke update, delete, truncate on ${sql.table(table)} from ${r}`.execute(db);
   }
+  await sql`revoke insert on audit_cuts from ${r}`.execute(db);
 }
 
 export const APPEND_ONLY_TABLES = ['audit_events', 'audit_chain', 'audit_checkpoints', 'audit_cuts'] as const;

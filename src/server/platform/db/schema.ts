@@ -146,6 +146,7 @@ export interface AuditCheckpointTable {
 export interface AuditCutTable {
   seq: string;
   hash: string;
+  horizon: string;
   before: Date;
   at: Date;
   key_id: string;
