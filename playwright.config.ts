@@ -117,13 +117,14 @@ export default defineConfig({
   ],
   // Without the browser every test is skipped (or, under CI, the run was refused above): no server is needed.
   // The second server has short idle sessions, for test/e2e/session-timeout.spec.ts; the third is the audit
-  // journey's own (test/e2e/audit.spec.ts).
+  // journey's own (test/e2e/audit.spec.ts), the fourth the two-factor journey's (test/e2e/mfa.spec.ts).
   ...(HAVE_CHROMIUM
     ? {
         webServer: [
           realServer('main', { TMA_STEP_UP_SECONDS: String(SERVERS.main.stepUpSeconds) }),
           realServer('timeout', { TMA_SESSION_IDLE_SECONDS: String(SERVERS.timeout.idleSeconds) }),
           realServer('auditor', { TMA_STEP_UP_SECONDS: String(SERVERS.auditor.stepUpSeconds) }),
+          realServer('mfa', { TMA_STEP_UP_SECONDS: String(SERVERS.mfa.stepUpSeconds) }),
         ],
       }
     : {}),

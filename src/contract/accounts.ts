@@ -105,11 +105,21 @@ export const SessionInfo = z
     csrfToken: z.string(),
     idleExpiresAt: z.iso.datetime(),
     absoluteExpiresAt: z.iso.datetime(),
+    /**
+     * The second factor of this session: `challenge` means the password was right and the
+     * authenticator code is still due (the session reaches only POST /api/session/mfa, GET and
+     * DELETE /api/session until then); `done` means it was given; `none` means the account has
+     * no second factor yet.
+     */
+    mfa: z.enum(['challenge', 'done', 'none']),
   })
   .meta({ id: 'SessionInfo' });
 export type SessionInfo = z.infer<typeof SessionInfo>;
 
-export const StepUpRequest = z.strictObject({ password: Password }).meta({ id: 'StepUpRequest' });
+/** Re-authentication for sensitive actions: the password, or a code of the authenticator app. */
+export const StepUpRequest = z
+  .union([z.strictObject({ password: Password }), z.strictObject({ code: z.string().regex(/^\d{6}$/, 'six digits') })])
+  .meta({ id: 'StepUpRequest' });
 
 export const SessionSummary = z
   .strictObject({

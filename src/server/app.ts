@@ -13,6 +13,7 @@ import { approvalRoutes } from './features/approvals/approvals.routes.ts';
 import { auditRoutes } from './features/audit/audit.routes.ts';
 import { healthRoutes } from './features/health/health.routes.ts';
 import { invitationRoutes } from './features/invitations/invitations.routes.ts';
+import { mfaRoutes } from './features/mfa/mfa.routes.ts';
 import type { AccountsContext } from './features/session/context.ts';
 import { sessionRoutes } from './features/session/session.routes.ts';
 import { setupRoutes } from './features/setup/setup.routes.ts';
@@ -119,6 +120,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   };
   setupRoutes(app, accounts, config.secretsDir);
   sessionRoutes(app, accounts);
+  mfaRoutes(app, accounts);
   invitationRoutes(app, accounts);
   userRoutes(app, accounts);
   approvalRoutes(app, accounts);

@@ -8,6 +8,9 @@ import {
   redirect,
 } from '@tanstack/react-router';
 import type { Role } from '../contract/accounts.ts';
+import { SignInCodePage, type SignInCodeSearch } from './features/mfa/SignInCodePage.tsx';
+import { landingPath } from './features/session/landing.ts';
+import { safeRedirect } from './features/session/redirect.ts';
 import { SignedInLayout } from './features/session/SignedInLayout.tsx';
 import { SIGN_IN_NOTICES, type SignInNotice, SignInPage, type SignInSearch } from './features/session/SignInPage.tsx';
 import { sessionQuery } from './features/session/session-api.ts';
@@ -56,6 +59,29 @@ const signInRoute = createRoute({
   },
 });
 
+/** The second step of signing in, only for a session whose code is due: any other goes where it belongs. */
+const signInCodeRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/sign-in/code',
+  validateSearch: (search: Record<string, unknown>): SignInCodeSearch =>
+    typeof search.redirect === 'string' ? { redirect: search.redirect } : {},
+  beforeLoad: async ({ context, search }) => {
+    const state = await context.queryClient.fetchQuery(sessionQuery);
+    if (state.status === 'signed-out') {
+      const next: SignInSearch = {
+        ...(search.redirect !== undefined ? { redirect: search.redirect } : {}),
+        ...(state.reason ? { notice: state.reason } : {}),
+      };
+      throw redirect({ to: '/sign-in', search: next, replace: true });
+    }
+    if (state.status === 'signed-in')
+      throw redirect({ href: safeRedirect(search.redirect) ?? landingPath(state.session.user.role), replace: true });
+  },
+  component: function SignInCodeRoute() {
+    return <SignInCodePage search={signInCodeRoute.useSearch()} />;
+  },
+});
+
 const inviteRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/invite',
@@ -68,7 +94,10 @@ const resetRoute = createRoute({
   component: () => <InvitationPage purpose="reset" />,
 });
 
-/** Every page below needs a session: without one, the sign-in page, which then comes back here. */
+/**
+ * Every page below needs a session: without one, the sign-in page, which then comes back here; with one whose
+ * code is still due, the code page, likewise.
+ */
 const signedInRoute = createRoute({
   getParentRoute: () => rootRoute,
   id: 'signed-in',
@@ -78,6 +107,8 @@ const signedInRoute = createRoute({
       const search: SignInSearch = { redirect: location.href, ...(state.reason ? { notice: state.reason } : {}) };
       throw redirect({ to: '/sign-in', search, replace: true });
     }
+    if (state.status === 'challenge')
+      throw redirect({ to: '/sign-in/code', search: { redirect: location.href }, replace: true });
     return { session: state.session };
   },
   component: SignedInLayout,
@@ -117,6 +148,7 @@ const routeTree = rootRoute.addChildren([
   homeRoute,
   setupRoute,
   signInRoute,
+  signInCodeRoute,
   inviteRoute,
   resetRoute,
   signedInRoute.addChildren([profileRoute, usersRoute, approvalsRoute, auditRoute]),

@@ -10,6 +10,9 @@ import { buildTestApp, type TestApp } from '../support/app.ts';
 /** Who each policy lets in. A new policy must be added here, or this test fails. */
 const ALLOWED: Record<Exclude<PolicyName, 'public' | 'metrics'>, readonly Role[]> = {
   'self.manage': ROLES,
+  'session.current': ROLES,
+  // Only a session whose second factor is due; these sessions have none.
+  'session.mfa': [],
   'users.manage': ['admin'],
   'approvals.decide': ['team_lead'],
   'audit.read': ['auditor'],

@@ -140,6 +140,7 @@ for (const engine of engines()) {
           'user_agent',
           'ended_at',
           'end_reason',
+          'mfa_at',
         ],
       };
       assert.deepEqual([...tables.keys()].sort(), [
@@ -151,6 +152,8 @@ for (const engine of engines()) {
         'job_schedules',
         'jobs',
         'login_throttle',
+        'mfa_recovery_codes',
+        'mfa_totp',
         'one_time_links',
         'schema_migrations',
         'security_events',

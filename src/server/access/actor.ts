@@ -12,6 +12,11 @@ export interface Actor {
   readonly stepUpAt: Date | null;
   readonly idleExpiresAt: Date;
   readonly absoluteExpiresAt: Date;
+  /**
+   * The second factor: `challenge` until the code is given (the session is confined to the MFA
+   * endpoints), `done` once given in this session, `none` for an account without one.
+   */
+  readonly mfa: 'challenge' | 'done' | 'none';
 }
 
 declare module 'fastify' {

@@ -68,6 +68,7 @@ export function installAuthentication(
       stepUpAt: s.step_up_at,
       idleExpiresAt: new Date(Math.min(lastSeen.getTime() + settings.idleSeconds * 1000, s.expires_at.getTime())),
       absoluteExpiresAt: s.expires_at,
+      mfa: s.mfa_at !== null ? 'done' : s.has_totp ? 'challenge' : 'none',
     };
     request.actor = actor;
   };

@@ -33,6 +33,10 @@ export const policies = {
   metrics: ({ request, metricsToken }) => metricsToken !== undefined && bearerMatches(request, metricsToken),
   /** The signed-in user's own session, password and session list. */
   'self.manage': signedIn,
+  /** The current session itself (read it, sign out): reachable even before the second factor is given. */
+  'session.current': signedIn,
+  /** The second step of a sign-in: only for a session whose second factor is due. */
+  'session.mfa': ({ actor }) => actor?.mfa === 'challenge',
   /** User administration: administrators only. They run the system but see no case content. */
   'users.manage': role('admin'),
   /** Four-eyes approvals of role grants and password resets: team leads only. */
@@ -42,6 +46,12 @@ export const policies = {
 } satisfies Record<string, Policy>;
 
 export type PolicyName = keyof typeof policies;
+
+/**
+ * Policies a session whose second factor is still due may pass (a "confined session"); every other
+ * route answers it 401 mfa_required.
+ */
+export const MFA_CHALLENGE_POLICIES: ReadonlySet<PolicyName> = new Set(['session.current', 'session.mfa']);
 
 /** Policies that anyone may pass without signing in; every other one answers 401 to anonymous callers. */
 export const ANONYMOUS_POLICIES: ReadonlySet<PolicyName> = new Set(['public', 'metrics']);

@@ -17,6 +17,8 @@ import type { DB } from '../platform/db/schema.ts';
  */
 const POLICY = {
   account: { free: 5, quietMs: 24 * 3600_000, hardCap: 100 },
+  /** Codes of the second factor, per user: a kind of its own, so no e-mail typed at sign-in can name it. */
+  mfa: { free: 5, quietMs: 24 * 3600_000, hardCap: 100 },
   ip: { free: 30, quietMs: 15 * 60_000, hardCap: Number.POSITIVE_INFINITY },
 } as const;
 const MAX_DELAY_MS = 15 * 60_000;

@@ -21,13 +21,20 @@ const AuditFilterDetail = z.strictObject({
 
 export const AUDIT_DETAILS = {
   'setup.completed': none,
-  'session.signed_in': none,
+  /** The password was right; `secondFactor: 'due'` means the code of the authenticator app is still to come. */
+  'session.signed_in': z.strictObject({ secondFactor: z.enum(['due', 'none']).optional() }),
   'session.sign_in_failed': z.strictObject({ reason: z.enum(['locked']).optional() }),
   'session.signed_out': none,
   'session.revoked': none,
-  'session.step_up': none,
-  'session.step_up_failed': none,
+  'session.step_up': z.strictObject({ method: z.enum(['password', 'totp']).optional() }),
+  'session.step_up_failed': z.strictObject({ method: z.enum(['password', 'totp', 'recovery_code']).optional() }),
   'password.changed': none,
+  'mfa.totp_enrolment_started': none,
+  'mfa.totp_enrolment_failed': none,
+  'mfa.totp_enrolled': none,
+  'mfa.recovery_codes_created': none,
+  'mfa.challenge_passed': z.strictObject({ method: z.enum(['totp', 'recovery_code']) }),
+  'mfa.challenge_failed': z.strictObject({ method: z.enum(['totp', 'recovery_code']) }),
   'password.change_failed': none,
   'link.created': z.strictObject({ purpose: z.enum(['invite', 'reset']) }),
   'link.accepted': z.strictObject({ purpose: z.enum(['invite', 'reset']) }),

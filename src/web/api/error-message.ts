@@ -16,6 +16,8 @@ const KNOWN_CODES = [
   'unauthenticated',
   'session_expired',
   'validation_failed',
+  'invalid_code',
+  'mfa_required',
 ] as const;
 type KnownCode = (typeof KNOWN_CODES)[number];
 

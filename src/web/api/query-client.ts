@@ -4,17 +4,27 @@ import { problemCode, setCsrfToken } from './client.ts';
 
 /**
  * The app's query client. A signed-in request that answers "unauthenticated" or "session_expired" ends the
- * session in the cache; the signed-in layout then sends the user to the sign-in page with the reason.
+ * session in the cache; the signed-in layout then sends the user to the sign-in page with the reason. One that
+ * answers "mfa_required" (the browser's session is now one still waiting for its code, e.g. after a sign-in in
+ * another tab) turns the session into a challenge: the layout sends the user to the code page.
  */
 export function createQueryClient(): QueryClient {
   let client: QueryClient | undefined;
   const onError = (error: unknown) => {
     const code = problemCode(error);
-    if (client === undefined || (code !== 'unauthenticated' && code !== 'session_expired')) return;
+    if (client === undefined) return;
     const current = client.getQueryData<SessionState>(SESSION_KEY);
-    if (current?.status !== 'signed-in') return;
-    setCsrfToken(undefined);
-    client.setQueryData<SessionState>(SESSION_KEY, signedOut(code === 'session_expired' ? 'expired' : null));
+    if (current === undefined || current.status === 'signed-out') return;
+    if (code === 'unauthenticated' || code === 'session_expired') {
+      setCsrfToken(undefined);
+      client.setQueryData<SessionState>(SESSION_KEY, signedOut(code === 'session_expired' ? 'expired' : null));
+    } else if (code === 'mfa_required' && current.status === 'signed-in') {
+      const challenge: SessionState = { status: 'challenge', session: { ...current.session, mfa: 'challenge' } };
+      client.setQueryData<SessionState>(SESSION_KEY, challenge);
+      forgetUserData(client);
+      // The cookie may now belong to another sign-in: ask the server whose session it is.
+      void client.invalidateQueries({ queryKey: SESSION_KEY });
+    }
   };
   client = new QueryClient({
     queryCache: new QueryCache({ onError }),

@@ -1,6 +1,17 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { checkConfirmation, checkDisplayName, checkEmail, checkNewPassword, collect, isValid } from './validation.ts';
+import {
+  checkConfirmation,
+  checkDisplayName,
+  checkEmail,
+  checkNewPassword,
+  checkRecoveryCode,
+  checkTotpCode,
+  collect,
+  isValid,
+  normaliseRecoveryCode,
+  normaliseTotpCode,
+} from './validation.ts';
 
 test('e-mail addresses: required, and well-formed', () => {
   assert.deepEqual(checkEmail('  '), { key: 'validation.required' });
@@ -33,4 +44,21 @@ test('collect keeps only the fields with a problem', () => {
   assert.deepEqual(Object.keys(problems), ['email']);
   assert.equal(isValid(problems), false);
   assert.equal(isValid(collect({ name: undefined })), true);
+});
+
+test('codes of the authenticator app: six digits, spaces ignored', () => {
+  assert.deepEqual(checkTotpCode(' '), { key: 'validation.required' });
+  assert.deepEqual(checkTotpCode('12345'), { key: 'validation.totpCode' });
+  assert.deepEqual(checkTotpCode('12345a'), { key: 'validation.totpCode' });
+  assert.equal(checkTotpCode('123 456'), undefined);
+  assert.equal(normaliseTotpCode(' 123 456 '), '123456');
+});
+
+test('recovery codes: ten letters and digits, with or without the dash, in any case', () => {
+  assert.deepEqual(checkRecoveryCode(''), { key: 'validation.required' });
+  assert.deepEqual(checkRecoveryCode('k3m9q-7xw2'), { key: 'validation.recoveryCode' });
+  assert.deepEqual(checkRecoveryCode('k3m9q_7xw2p'), { key: 'validation.recoveryCode' });
+  assert.equal(checkRecoveryCode(' K3M9Q-7XW2P '), undefined);
+  assert.equal(normaliseRecoveryCode(' K3M9Q-7XW2P '), 'k3m9q-7xw2p');
+  assert.equal(normaliseRecoveryCode('k3m9q7xw2p'), 'k3m9q7xw2p');
 });

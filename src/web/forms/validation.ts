@@ -1,4 +1,5 @@
 import { DisplayName, Email, PASSWORD_MAX, PASSWORD_MIN } from '../../contract/accounts.ts';
+import { RecoveryCode, TotpCode } from '../../contract/mfa.ts';
 
 /**
  * Client-side checks, the same rules as the contract, as i18n keys with their values. The server checks again
@@ -16,7 +17,9 @@ export type FieldProblem =
   | { readonly key: 'validation.chooseExpertise' }
   | { readonly key: 'validation.uuid' }
   | { readonly key: 'validation.dateTime' }
-  | { readonly key: 'validation.timeRange' };
+  | { readonly key: 'validation.timeRange' }
+  | { readonly key: 'validation.totpCode' }
+  | { readonly key: 'validation.recoveryCode' };
 
 export function checkRequired(value: string): FieldProblem | undefined {
   return value.trim() === '' ? { key: 'validation.required' } : undefined;
@@ -42,6 +45,29 @@ export function checkNewPassword(value: string): FieldProblem | undefined {
 export function checkConfirmation(password: string, confirmation: string): FieldProblem | undefined {
   if (confirmation === '') return { key: 'validation.required' };
   return password === confirmation ? undefined : { key: 'validation.passwordMismatch' };
+}
+
+/** A code of the authenticator app as typed: spaces (the apps show "123 456") do not count. */
+export const normaliseTotpCode = (value: string) => value.replace(/\s+/g, '');
+
+export function checkTotpCode(value: string): FieldProblem | undefined {
+  return (
+    checkRequired(value) ??
+    (TotpCode.safeParse(normaliseTotpCode(value)).success ? undefined : { key: 'validation.totpCode' })
+  );
+}
+
+/** A recovery code as the server takes it (lower case, without the spaces around it), or undefined if none. */
+export function normaliseRecoveryCode(value: string): string | undefined {
+  const parsed = RecoveryCode.safeParse(value);
+  return parsed.success ? parsed.data : undefined;
+}
+
+export function checkRecoveryCode(value: string): FieldProblem | undefined {
+  return (
+    checkRequired(value) ??
+    (normaliseRecoveryCode(value) === undefined ? { key: 'validation.recoveryCode' } : undefined)
+  );
 }
 
 /** The problems of a form by field name; a form is valid when it is empty. */

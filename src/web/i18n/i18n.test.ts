@@ -7,7 +7,15 @@ import en from './en.json' with { type: 'json' };
  * Values that are rightly the same in both languages: names, language names in their own language, and words
  * German has borrowed unchanged.
  */
-const SAME_IN_BOTH = new Set(['TMA', 'Threat Management Assistant', 'Deutsch', 'English', 'Name', 'Compliance']);
+const SAME_IN_BOTH = new Set([
+  'TMA',
+  'Threat Management Assistant',
+  'Deutsch',
+  'English',
+  'Name',
+  'Compliance',
+  'Status',
+]);
 
 type Tree = { readonly [key: string]: unknown };
 

@@ -76,6 +76,13 @@ export function AppLayout() {
                 </Link>
               </li>
             )}
+            {session?.status === 'challenge' && (
+              <li>
+                <Link to="/sign-in/code" className="site-nav__link">
+                  {t('nav.signIn')}
+                </Link>
+              </li>
+            )}
           </ul>
         </nav>
       </header>

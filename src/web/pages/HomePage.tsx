@@ -24,6 +24,11 @@ export function HomePage() {
             })}
           </p>
         )}
+        {session?.status === 'challenge' && (
+          <p className="intro__text">
+            {t('home.codeDue')} <Link to="/sign-in/code">{t('signIn.toCode')}</Link>
+          </p>
+        )}
         {session?.status === 'signed-out' && (
           <p className="intro__text">
             {t('home.signedOut')} <Link to="/sign-in">{t('nav.signIn')}</Link>

@@ -3,8 +3,21 @@ import { useTranslation } from 'react-i18next';
 
 type CopyState = 'idle' | 'copied' | 'failed';
 
-/** Copies a text to the clipboard and says (politely, to screen readers too) whether that worked. */
-export function CopyButton({ text, label }: { text: string; label: string }) {
+/**
+ * Copies a text to the clipboard and says (politely, to screen readers too) whether that worked. The messages
+ * speak of a link unless others are given.
+ */
+export function CopyButton({
+  text,
+  label,
+  copiedText,
+  failedText,
+}: {
+  text: string;
+  label: string;
+  copiedText?: string;
+  failedText?: string;
+}) {
   const { t } = useTranslation();
   const [state, setState] = useState<CopyState>('idle');
   useEffect(() => {
@@ -28,7 +41,11 @@ export function CopyButton({ text, label }: { text: string; label: string }) {
         {label}
       </button>
       <span className="copy__status" role="status">
-        {state === 'copied' ? t('oneTimeLink.copied') : state === 'failed' ? t('oneTimeLink.copyFailed') : ''}
+        {state === 'copied'
+          ? (copiedText ?? t('oneTimeLink.copied'))
+          : state === 'failed'
+            ? (failedText ?? t('oneTimeLink.copyFailed'))
+            : ''}
       </span>
     </span>
   );

@@ -15,6 +15,9 @@ export interface TextFieldProps {
   readonly maxLength?: number;
   /** The form's name of the field (for focusing the first invalid one). */
   readonly name?: string;
+  /** The on-screen keyboard to offer, e.g. digits only for a code. */
+  readonly inputMode?: 'text' | 'numeric';
+  readonly autoCapitalize?: 'none' | 'off';
 }
 
 /** A labelled input with an optional hint and error, both tied to it by aria-describedby. */

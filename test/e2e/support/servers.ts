@@ -10,6 +10,8 @@ import { expect } from '@playwright/test';
  *  - timeout: sessions time out after 4 idle seconds.
  *  - auditor: like main (short step-up), for test/e2e/audit.spec.ts, which sets up its own accounts (setup runs
  *    once per server, and the accounts journey on main may run at the same time in another worker).
+ *  - mfa: like main (short step-up), for test/e2e/mfa.spec.ts: its administrator sets up two-factor
+ *    authentication, which no other journey's accounts may meet.
  */
 export const MAIN_PORT = Number(process.env.TMA_E2E_PORT ?? 3917);
 
@@ -17,6 +19,7 @@ export const SERVERS = {
   main: { port: MAIN_PORT, dir: '.', stepUpSeconds: 3 },
   timeout: { port: MAIN_PORT + 1, dir: 'timeout', idleSeconds: 4 },
   auditor: { port: MAIN_PORT + 2, dir: 'auditor', stepUpSeconds: 3 },
+  mfa: { port: MAIN_PORT + 3, dir: 'mfa', stepUpSeconds: 3 },
 } as const;
 export type ServerName = keyof typeof SERVERS;
 

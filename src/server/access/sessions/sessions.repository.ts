@@ -6,6 +6,7 @@ import { newToken, tokenHash } from './tokens.ts';
 
 export type EndReason =
   | 'signed_out'
+  | 'mfa_completed'
   | 'revoked'
   | 'idle_timeout'
   | 'absolute_timeout'
@@ -27,12 +28,16 @@ export interface SessionWithUser {
   email: string | null;
   display_name: string | null;
   expertise: string | null;
+  mfa_at: Date | null;
+  has_totp: boolean;
 }
 
 const SESSIONS_BY_TOKEN_HASHES = `
   select s.id, s.token_hash, s.user_id, s.created_at, s.last_seen_at, s.expires_at, s.step_up_at, s.ended_at, s.end_reason,
-         u.role, u.status, u.email, u.display_name, u.expertise
+         u.role, u.status, u.email, u.display_name, u.expertise,
+         s.mfa_at, (t.confirmed_at is not null) as has_totp
   from sessions s join users u on u.id = s.user_id
+  left join mfa_totp t on t.user_id = s.user_id
   where s.token_hash = any($1::text[])`;
 
 export const sessionsRepository = {
@@ -63,7 +68,7 @@ export const sessionsRepository = {
    * session-lookup.ts): a prepared statement (see Database.prepared).
    */
   findByTokenHashes(database: Database, hashes: readonly string[]): Promise<SessionWithUser[]> {
-    return database.prepared<SessionWithUser>('tma_sessions_by_token_hashes', SESSIONS_BY_TOKEN_HASHES, [hashes]);
+    return database.prepared<SessionWithUser>('tma_sessions_by_token_hashes_v2', SESSIONS_BY_TOKEN_HASHES, [hashes]);
   },
 
   async touch(db: Kysely<DB>, id: string, now: Date): Promise<void> {
@@ -73,6 +78,11 @@ export const sessionsRepository = {
       .where('id', '=', id)
       .where('ended_at', 'is', null)
       .execute();
+  },
+
+  /** The second factor was given in this session. */
+  async completeMfa(db: Kysely<DB>, id: string, now: Date): Promise<void> {
+    await db.updateTable('sessions').set({ mfa_at: now, step_up_at: now }).where('id', '=', id).execute();
   },
 
   async stepUp(db: Kysely<DB>, id: string, now: Date): Promise<void> {

@@ -54,6 +54,7 @@ export async function acceptLink(
     await usersRepository.update(tx, user.id, undefined, { password_hash: hash, status: 'active' }, now);
     // A new password lifts a throttle block on the account (including the one after 100 failures).
     await clearAttempts(tx, throttleKey('account', user.email ?? ''));
+    await clearAttempts(tx, throttleKey('mfa', user.id));
     await sessionsRepository.endAllOfUser(tx, user.id, 'password_changed', now);
     await recordAudit(tx, now, {
       action: 'link.accepted',

@@ -41,7 +41,7 @@ export function sessionRoutes(app: FastifyInstance, ctx: AccountsContext): void 
   defineRoute(app, {
     method: 'GET',
     url: '/api/session',
-    policy: 'self.manage',
+    policy: 'session.current',
     summary: 'The current session and its CSRF token',
     tags: ['session'],
     responses: { 200: SessionInfo },
@@ -51,7 +51,7 @@ export function sessionRoutes(app: FastifyInstance, ctx: AccountsContext): void 
   defineRoute(app, {
     method: 'DELETE',
     url: '/api/session',
-    policy: 'self.manage',
+    policy: 'session.current',
     summary: 'Sign out: the session ends on the server and the browser clears its data',
     tags: ['session'],
     responses: { 204: { description: 'signed out' } },
@@ -67,12 +67,12 @@ export function sessionRoutes(app: FastifyInstance, ctx: AccountsContext): void 
     method: 'POST',
     url: '/api/session/step-up',
     policy: 'self.manage',
-    summary: 'Confirm the password for sensitive actions (valid for 5 minutes)',
+    summary: 'Confirm the password, or a code of the authenticator app, for sensitive actions (valid for 5 minutes)',
     tags: ['session'],
     body: StepUpRequest,
     responses: { 204: { description: 'confirmed' } },
     handler: async ({ body }, request, reply) => {
-      await stepUp(ctx, actorOf(request), body.password, originOf(request));
+      await stepUp(ctx, actorOf(request), body, originOf(request));
       return reply.code(204).send();
     },
   });

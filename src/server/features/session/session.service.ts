@@ -1,5 +1,6 @@
 import type { SessionInfo } from '../../../contract/accounts.ts';
 import type { Actor } from '../../access/actor.ts';
+import { mfaRepository } from '../../access/mfa/mfa.repository.ts';
 import {
   hashPassword,
   needsRehash,
@@ -17,6 +18,7 @@ import {
   TooManyRequestsError,
   UnauthenticatedError,
 } from '../../platform/http/errors.ts';
+import { checkSecondFactor } from '../mfa/mfa.service.ts';
 import { usersRepository } from '../users/users.repository.ts';
 import type { AccountsContext, RequestOrigin } from './context.ts';
 import { weakPasswordError } from './weak-password.ts';
@@ -35,6 +37,7 @@ export function sessionInfo(actor: Actor): SessionInfo {
     csrfToken: actor.csrfToken,
     idleExpiresAt: actor.idleExpiresAt.toISOString(),
     absoluteExpiresAt: actor.absoluteExpiresAt.toISOString(),
+    mfa: actor.mfa,
   };
 }
 
@@ -81,6 +84,7 @@ export async function signIn(ctx: AccountsContext, email: string, password: stri
   await forgiveAttempt(db, keys.ip);
   const rehash =
     user.password_hash !== null && needsRehash(user.password_hash) ? await hashPassword(password) : undefined;
+  const hasTotp = (await mfaRepository.totp(db, user.id))?.confirmed_at != null;
   return ctx.database.transaction(async (tx) => {
     if (rehash !== undefined)
       await tx.updateTable('users').set({ password_hash: rehash }).where('id', '=', user.id).execute();
@@ -92,6 +96,7 @@ export async function signIn(ctx: AccountsContext, email: string, password: stri
       object: { type: 'session', id: session.id },
       ip: origin.ip,
       userAgent: origin.userAgent,
+      detail: { secondFactor: hasTotp ? 'due' : 'none' },
     });
     const info: SessionInfo = {
       user: {
@@ -104,6 +109,8 @@ export async function signIn(ctx: AccountsContext, email: string, password: stri
       csrfToken: csrfTokenFor(session.token),
       idleExpiresAt: new Date(now.getTime() + ctx.sessionIdleSeconds * 1000).toISOString(),
       absoluteExpiresAt: new Date(now.getTime() + ctx.sessionAbsoluteSeconds * 1000).toISOString(),
+      // With an authenticator app the session waits for its code (see features/mfa).
+      mfa: hasTotp ? 'challenge' : 'none',
     };
     return { token: session.token, info };
   });
@@ -150,15 +157,19 @@ async function confirmOwnPassword(
   throw new UnauthenticatedError('The password is wrong.', 'invalid_credentials');
 }
 
-/** Re-authentication for sensitive actions: the password again, valid for TMA_STEP_UP_SECONDS (5 minutes). */
+/**
+ * Re-authentication for sensitive actions, valid for TMA_STEP_UP_SECONDS (5 minutes): the
+ * password again, or a code of the authenticator app (once per time step).
+ */
 export async function stepUp(
   ctx: AccountsContext,
   actor: Actor,
-  password: string,
+  proof: { password: string } | { code: string },
   origin: RequestOrigin,
 ): Promise<void> {
   const now = ctx.clock.now();
-  await confirmOwnPassword(ctx, actor, password, 'session.step_up_failed', origin, now);
+  if ('password' in proof) await confirmOwnPassword(ctx, actor, proof.password, 'session.step_up_failed', origin, now);
+  else await checkSecondFactor(ctx, actor.userId, { code: proof.code }, origin, 'session.step_up_failed');
   await ctx.database.transaction(async (tx) => {
     await sessionsRepository.stepUp(tx, actor.sessionId, now);
     await recordAudit(tx, now, {
@@ -167,6 +178,7 @@ export async function stepUp(
       actorUserId: actor.userId,
       object: { type: 'session', id: actor.sessionId },
       ip: origin.ip,
+      detail: { method: 'password' in proof ? 'password' : 'totp' },
     });
   });
 }

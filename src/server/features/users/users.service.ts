@@ -172,7 +172,10 @@ export async function setLocked(
     const status = locked ? 'locked' : user.password_hash ? 'active' : 'invited';
     const updated = await usersRepository.update(tx, id, undefined, { status }, now);
     if (locked) await sessionsRepository.endAllOfUser(tx, id, 'account_changed', now);
-    else await clearAttempts(tx, throttleKey('account', user.email ?? ''));
+    else {
+      await clearAttempts(tx, throttleKey('account', user.email ?? ''));
+      await clearAttempts(tx, throttleKey('mfa', user.id));
+    }
     await recordAudit(tx, now, {
       action: locked ? 'user.locked' : 'user.unlocked',
       outcome: 'allowed',

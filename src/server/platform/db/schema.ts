@@ -19,6 +19,8 @@ export interface DB {
   audit_chain: AuditChainTable;
   audit_checkpoints: AuditCheckpointTable;
   audit_cuts: AuditCutTable;
+  mfa_totp: MfaTotpTable;
+  mfa_recovery_codes: MfaRecoveryCodeTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -62,6 +64,7 @@ export interface SessionTable {
   user_agent: string | null;
   ended_at: Date | null;
   end_reason: string | null;
+  mfa_at: Generated<Date | null>;
 }
 
 export interface OneTimeLinkTable {
@@ -107,6 +110,24 @@ export interface SecurityEventTable {
   ip: string | null;
   user_agent: string | null;
   detail: unknown;
+}
+
+export interface MfaTotpTable {
+  user_id: string;
+  secret: string | null;
+  confirmed_at: Date | null;
+  /** bigint, as a string */
+  last_step: string | null;
+  pending_secret: string | null;
+  pending_expires_at: Date | null;
+}
+
+export interface MfaRecoveryCodeTable {
+  id: string;
+  user_id: string;
+  code_hash: string;
+  created_at: Date;
+  used_at: Date | null;
 }
 
 export interface AuditEventTable {

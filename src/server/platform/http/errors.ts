@@ -37,7 +37,13 @@ export class BadRequestError extends AppError {
 /** 401 with a code saying what to do: sign in, sign in again after a timeout, or re-enter the password. */
 export class UnauthenticatedError extends AppError {
   readonly status = 401;
-  readonly code: 'unauthenticated' | 'session_expired' | 'step_up_required' | 'invalid_credentials';
+  readonly code:
+    | 'unauthenticated'
+    | 'session_expired'
+    | 'step_up_required'
+    | 'invalid_credentials'
+    | 'invalid_code'
+    | 'mfa_required';
   constructor(detail?: string, code: UnauthenticatedError['code'] = 'unauthenticated') {
     super(detail);
     this.code = code;

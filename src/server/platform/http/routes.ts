@@ -1,6 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
 import type { z } from 'zod';
-import { ANONYMOUS_POLICIES, isPolicyName, type Policy, type PolicyName, policies } from '../../access/policies.ts';
+import {
+  ANONYMOUS_POLICIES,
+  isPolicyName,
+  MFA_CHALLENGE_POLICIES,
+  type Policy,
+  type PolicyName,
+  policies,
+} from '../../access/policies.ts';
 import type { Clock } from '../clock.ts';
 import { NotFoundError, UnauthenticatedError, ValidationError } from './errors.ts';
 
@@ -120,6 +127,10 @@ export function installPolicyCheck(app: FastifyInstance, settings: PolicySetting
   app.addHook('onRequest', (request, _reply, done) => {
     const name = request.routeOptions.config.policy;
     if (!isPolicyName(name)) return done(new NotFoundError());
+    // A session whose second factor is due learns nothing from any other route's policy.
+    if (request.actor?.mfa === 'challenge' && !MFA_CHALLENGE_POLICIES.has(name) && !ANONYMOUS_POLICIES.has(name)) {
+      return done(new UnauthenticatedError('Enter the code of your authenticator app first.', 'mfa_required'));
+    }
     const decide = (allowed: boolean) => {
       const error = verdict(request, name, allowed, settings);
       // A signed-in user refused by a policy is an audit event (SECURITY.md item 40). It is written

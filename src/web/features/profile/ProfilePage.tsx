@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { useDocumentTitle } from '../../layout/useDocumentTitle.ts';
 import { Heading } from '../../ui/Heading.tsx';
+import { TwoFactorSection } from '../mfa/TwoFactorSection.tsx';
 import { useSignedInSession } from '../session/useSession.ts';
 import { ChangePasswordForm } from './ChangePasswordForm.tsx';
 import { MySessions } from './MySessions.tsx';
@@ -34,6 +35,7 @@ export function ProfilePage() {
         </dl>
       </section>
       <ChangePasswordForm email={user.email} />
+      <TwoFactorSection />
       <MySessions />
     </section>
   );

@@ -21,6 +21,7 @@ export function SignInPage({ search }: { search: SignInSearch }) {
   useDocumentTitle(t('signIn.title'));
   const router = useRouter();
   const session = useSession();
+  const redirect = safeRedirect(search.redirect);
 
   return (
     <section className="page page--narrow" aria-labelledby="sign-in-heading">
@@ -35,18 +36,33 @@ export function SignInPage({ search }: { search: SignInSearch }) {
           <p>{t(`signIn.notice.${search.notice}`)}</p>
         </Alert>
       )}
-      {session?.status === 'signed-in' ? (
+      {session?.status === 'signed-in' && (
         <Alert tone="info">
           <p>{t('signIn.alreadySignedIn', { name: session.session.user.displayName })}</p>
           <p>
             <Link to={landingPath(session.session.user.role)}>{t('signIn.continue')}</Link>
           </p>
         </Alert>
-      ) : (
+      )}
+      {session?.status === 'challenge' && (
+        <Alert tone="info">
+          <p>{t('signIn.codeDue', { name: session.session.user.displayName })}</p>
+          <p>
+            <Link to="/sign-in/code" search={redirect === undefined ? {} : { redirect }}>
+              {t('signIn.toCode')}
+            </Link>
+          </p>
+        </Alert>
+      )}
+      {(session === undefined || session.status === 'signed-out') && (
         <SignInForm
           onSignedIn={(info) => {
-            const target = safeRedirect(search.redirect) ?? landingPath(info.user.role);
-            router.history.push(target);
+            // With a second factor, the code page comes first; it goes on to the page asked for.
+            if (info.mfa === 'challenge') {
+              void router.navigate({ to: '/sign-in/code', search: redirect === undefined ? {} : { redirect } });
+              return;
+            }
+            router.history.push(redirect ?? landingPath(info.user.role));
           }}
         />
       )}

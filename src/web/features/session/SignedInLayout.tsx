@@ -7,12 +7,14 @@ import { useSession } from './useSession.ts';
 /**
  * The frame of every page that needs a session. The route's beforeLoad already checked the session; this
  * handles its end while a page is open (a request answered "session expired", or the user signed out): back
- * to the sign-in page, with the reason and, unless the user left on purpose, the way back here.
+ * to the sign-in page, with the reason and, unless the user left on purpose, the way back here. A request
+ * answered "code required" (the browser's session now waits for its second factor) leads to the code page.
  */
 export function SignedInLayout() {
   const session = useSession();
   const router = useRouter();
   const ended = session?.status === 'signed-out' ? session : undefined;
+  const challenged = session?.status === 'challenge';
 
   // Once per end of a session (the state object changes only then): a navigation on every render would start
   // over with each location change it causes itself.
@@ -26,7 +28,12 @@ export function SignedInLayout() {
     void router.navigate({ to: '/sign-in', search, replace: true });
   }, [ended, router]);
 
-  if (ended !== undefined) return null;
+  useEffect(() => {
+    if (!challenged) return;
+    void router.navigate({ to: '/sign-in/code', search: { redirect: router.state.location.href }, replace: true });
+  }, [challenged, router]);
+
+  if (ended !== undefined || challenged) return null;
   return (
     <StepUpProvider>
       <Outlet />

@@ -1,7 +1,20 @@
+import { useQuery } from '@tanstack/react-query';
 import { createContext, type ReactNode, useCallback, useContext, useRef, useState } from 'react';
 import { problemCode } from '../../api/client.ts';
 import { StepUpCancelledError } from '../../api/error-message.ts';
+import { mfaStatusQuery } from '../mfa/mfa-api.ts';
 import { StepUpDialog } from './StepUpDialog.tsx';
+import { useSession } from './useSession.ts';
+
+/**
+ * Whether the user has an authenticator app: a session that gave its code has one; otherwise the status the
+ * profile page fetched says so (if it did; no request of its own).
+ */
+function useHasAuthenticator(): boolean {
+  const session = useSession();
+  const status = useQuery({ ...mfaStatusQuery, enabled: false }).data;
+  return (session?.status === 'signed-in' && session.session.mfa === 'done') || status?.totp.enrolled === true;
+}
 
 /** Runs a sensitive request; if the server asks for the password again, asks for it and retries once. */
 export type WithStepUp = <T>(request: () => Promise<T>) => Promise<T>;
@@ -11,6 +24,7 @@ const StepUpContext = createContext<WithStepUp | null>(null);
 export function StepUpProvider({ children }: { children: ReactNode }) {
   const [asking, setAsking] = useState(false);
   const pending = useRef<((confirmed: boolean) => void) | null>(null);
+  const codeAvailable = useHasAuthenticator();
 
   const withStepUp = useCallback<WithStepUp>(async (request) => {
     try {
@@ -36,7 +50,12 @@ export function StepUpProvider({ children }: { children: ReactNode }) {
   return (
     <StepUpContext value={withStepUp}>
       {children}
-      <StepUpDialog open={asking} onConfirmed={() => finish(true)} onCancel={() => finish(false)} />
+      <StepUpDialog
+        open={asking}
+        codeAvailable={codeAvailable}
+        onConfirmed={() => finish(true)}
+        onCancel={() => finish(false)}
+      />
     </StepUpContext>
   );
 }

@@ -1,31 +1,42 @@
 import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useFieldText } from '../../forms/useFieldText.ts';
+import { checkRequired, checkTotpCode, type FieldProblem, normaliseTotpCode } from '../../forms/validation.ts';
 import { ErrorAlert } from '../../ui/ErrorAlert.tsx';
 import { TextField } from '../../ui/TextField.tsx';
 import { stepUp } from './session-api.ts';
 
+type Method = 'password' | 'code';
+
 /**
- * A modal asking for the password before a sensitive action. The native <dialog> keeps focus inside, closes
- * on Escape (= cancel) and gives focus back to where it was.
+ * A modal asking for the password before a sensitive action, or, for a user with an authenticator app, one of
+ * its codes instead. The native <dialog> keeps focus inside, closes on Escape (= cancel) and gives focus back
+ * to where it was.
  */
 export function StepUpDialog({
   open,
+  codeAvailable,
   onConfirmed,
   onCancel,
 }: {
   open: boolean;
+  /** The user has an authenticator app: offer its code as an alternative to the password. */
+  codeAvailable: boolean;
   onConfirmed: () => void;
   onCancel: () => void;
 }) {
   const { t } = useTranslation();
+  const text = useFieldText();
   const dialogRef = useRef<HTMLDialogElement>(null);
-  const [password, setPassword] = useState('');
-  const [empty, setEmpty] = useState(false);
+  const inputRef = useRef<HTMLInputElement>(null);
+  const [method, setMethod] = useState<Method>('password');
+  const [value, setValue] = useState('');
+  const [problem, setProblem] = useState<FieldProblem | undefined>();
   const mutation = useMutation({
     mutationFn: stepUp,
     onSuccess: () => onConfirmed(),
-    onError: () => setPassword(''),
+    onError: () => setValue(''),
   });
   const { reset } = mutation;
 
@@ -33,8 +44,9 @@ export function StepUpDialog({
     const dialog = dialogRef.current;
     if (dialog === null) return;
     if (open && !dialog.open) {
-      setPassword('');
-      setEmpty(false);
+      setMethod('password');
+      setValue('');
+      setProblem(undefined);
       reset();
       dialog.showModal();
     } else if (!open && dialog.open) {
@@ -42,12 +54,24 @@ export function StepUpDialog({
     }
   }, [open, reset]);
 
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    setEmpty(password === '');
-    if (password !== '') mutation.mutate(password);
+  const switchMethod = () => {
+    setMethod((current) => (current === 'password' ? 'code' : 'password'));
+    setValue('');
+    setProblem(undefined);
+    reset();
+    // The new field takes the focus once rendered.
+    window.setTimeout(() => inputRef.current?.focus(), 0);
   };
 
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const found = method === 'password' ? (value === '' ? checkRequired(value) : undefined) : checkTotpCode(value);
+    setProblem(found);
+    if (found !== undefined) inputRef.current?.focus();
+    else mutation.mutate(method === 'password' ? { password: value } : { code: normaliseTotpCode(value) });
+  };
+
+  const wrong = method === 'password' ? t('stepUp.wrongPassword') : t('stepUp.wrongCode');
   return (
     <dialog
       ref={dialogRef}
@@ -60,21 +84,46 @@ export function StepUpDialog({
       }}
     >
       <form className="form" onSubmit={submit} noValidate>
-        <h2 id="step-up-heading">{t('stepUp.heading')}</h2>
-        <p id="step-up-intro">{t('stepUp.intro')}</p>
-        <ErrorAlert error={mutation.error} messages={{ invalid_credentials: t('stepUp.wrongPassword') }} />
-        {open && (
+        <h2 id="step-up-heading">{method === 'password' ? t('stepUp.heading') : t('stepUp.headingCode')}</h2>
+        <p id="step-up-intro">{method === 'password' ? t('stepUp.intro') : t('stepUp.introCode')}</p>
+        <ErrorAlert error={mutation.error} messages={{ invalid_credentials: wrong, invalid_code: wrong }} />
+        {open && method === 'password' && (
           <TextField
+            key="password"
             id="step-up-password"
             name="password"
             type="password"
             autoComplete="current-password"
+            inputRef={inputRef}
             label={t('password.password')}
-            value={password}
-            onChange={setPassword}
-            error={empty ? t('validation.required') : undefined}
+            value={value}
+            onChange={setValue}
+            error={text(problem)}
             required
           />
+        )}
+        {open && method === 'code' && (
+          <TextField
+            key="code"
+            id="step-up-code"
+            name="code"
+            autoComplete="one-time-code"
+            inputMode="numeric"
+            maxLength={12}
+            inputRef={inputRef}
+            label={t('stepUp.code')}
+            value={value}
+            onChange={setValue}
+            error={text(problem)}
+            required
+          />
+        )}
+        {codeAvailable && (
+          <p className="form__note">
+            <button type="button" className="button button--secondary button--small" onClick={switchMethod}>
+              {method === 'password' ? t('stepUp.useCode') : t('stepUp.usePassword')}
+            </button>
+          </p>
         )}
         <div className="form__actions">
           <button type="submit" className="button" disabled={mutation.isPending}>

@@ -1,28 +1,11 @@
-import { useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { SessionInfo } from '../../../contract/accounts.ts';
-import { ApiError } from '../../api/client.ts';
-import { isLanguage, saveLanguage } from '../../i18n/languages.ts';
-import { signOut } from './session-api.ts';
-import { useSetSession } from './useSession.ts';
+import { useSignOut } from './useSignOut.ts';
 
 /** Who is signed in (name and role) and the sign-out button, in the header. */
 export function UserMenu({ session }: { session: SessionInfo }) {
-  const { t, i18n } = useTranslation();
-  const setSession = useSetSession();
-  const done = () => {
-    // The server's Clear-Site-Data also empties localStorage: keep the language the user chose.
-    if (isLanguage(i18n.resolvedLanguage)) saveLanguage(i18n.resolvedLanguage);
-    setSession.signedOut('signed_out');
-  };
-  const mutation = useMutation({
-    mutationFn: signOut,
-    onSuccess: done,
-    // A session the server no longer knows is signed out as well; any other failure leaves it open.
-    onError: (error) => {
-      if (error instanceof ApiError && error.status === 401) done();
-    },
-  });
+  const { t } = useTranslation();
+  const mutation = useSignOut();
   const { user } = session;
 
   return (

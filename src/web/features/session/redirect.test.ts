@@ -5,6 +5,7 @@ import { safeRedirect } from './redirect.ts';
 test('paths of this app are kept, with their search', () => {
   assert.equal(safeRedirect('/admin/users'), '/admin/users');
   assert.equal(safeRedirect('/profile?tab=sessions'), '/profile?tab=sessions');
+  assert.equal(safeRedirect('/sign-inside'), '/sign-inside');
 });
 
 test('other origins, protocol-relative and backslash tricks, and the sign-in page itself are refused', () => {
@@ -15,6 +16,9 @@ test('other origins, protocol-relative and backslash tricks, and the sign-in pag
     'profile',
     '/sign-in',
     '/sign-in?x=1',
+    '/sign-in#x',
+    '/sign-in/code',
+    '/sign-in/code?redirect=%2Fprofile',
     7,
     undefined,
   ]) {

@@ -5,17 +5,23 @@ import { ApiError, apiDelete, apiGet, apiPost, setCsrfToken } from '../../api/cl
 /** Why the user is signed out, when the app knows it: shown as a notice on the sign-in page. */
 export type SignedOutReason = 'expired' | 'signed_out' | 'password_changed';
 
+/**
+ * `challenge`: the password was right, the code of the authenticator app is still due. Such a session reaches
+ * nothing but the code page (and signing out) until then.
+ */
 export type SessionState =
   | { readonly status: 'signed-in'; readonly session: SessionInfo }
+  | { readonly status: 'challenge'; readonly session: SessionInfo }
   | { readonly status: 'signed-out'; readonly reason: SignedOutReason | null };
 
 export const SESSION_KEY = ['session'] as const;
 
 export const signedOut = (reason: SignedOutReason | null): SessionState => ({ status: 'signed-out', reason });
 
+/** The state of a session the server described; its CSRF token is used from now on (it changes after the code). */
 export function signedIn(session: SessionInfo): SessionState {
   setCsrfToken(session.csrfToken);
-  return { status: 'signed-in', session };
+  return { status: session.mfa === 'challenge' ? 'challenge' : 'signed-in', session };
 }
 
 /** GET /api/session: a 401 is an answer (signed out, perhaps because the session timed out), not a failure. */
@@ -47,6 +53,9 @@ export async function signOut(): Promise<void> {
   setCsrfToken(undefined);
 }
 
-export function stepUp(password: string): Promise<void> {
-  return apiPost('/api/session/step-up', { password });
+/** Confirms the user again for a sensitive action: with the password, or a code of the authenticator app. */
+export type StepUpProof = { readonly password: string } | { readonly code: string };
+
+export function stepUp(proof: StepUpProof): Promise<void> {
+  return apiPost('/api/session/step-up', proof);
 }

@@ -1,0 +1,96 @@
+import { randomUUID } from 'node:crypto';
+import { type Kysely, sql } from 'kysely';
+import type { DB } from '../../platform/db/schema.ts';
+import { recoveryCodeHash } from './recovery-codes.ts';
+
+/** Only ever the signed-in user's own factors: every function takes the actor's user id. */
+export const mfaRepository = {
+  /** Serialises changes of one user's factors (recovery codes replaced at once would both stay). */
+  async lockUser(tx: Kysely<DB>, userId: string): Promise<void> {
+    await tx.selectFrom('mfa_totp').select('user_id').where('user_id', '=', userId).forUpdate().execute();
+  },
+
+  totp(db: Kysely<DB>, userId: string) {
+    return db.selectFrom('mfa_totp').selectAll().where('user_id', '=', userId).executeTakeFirst();
+  },
+
+  /** Starts (or restarts) an enrolment; a confirmed secret stays in force until the new one is confirmed. */
+  async startEnrolment(db: Kysely<DB>, userId: string, secret: string, expiresAt: Date): Promise<void> {
+    await db
+      .insertInto('mfa_totp')
+      .values({ user_id: userId, pending_secret: secret, pending_expires_at: expiresAt })
+      .onConflict((oc) => oc.column('user_id').doUpdateSet({ pending_secret: secret, pending_expires_at: expiresAt }))
+      .execute();
+  },
+
+  /**
+   * Makes the pending secret the user's, if it is still the one the code was checked against
+   * (a second enrolment racing this one replaced it otherwise), with the code's step as used.
+   */
+  async confirmEnrolment(db: Kysely<DB>, userId: string, secret: string, step: number, now: Date): Promise<boolean> {
+    const r = await db
+      .updateTable('mfa_totp')
+      .set({
+        secret,
+        confirmed_at: now,
+        last_step: String(step),
+        pending_secret: null,
+        pending_expires_at: null,
+      })
+      .where('user_id', '=', userId)
+      .where('pending_secret', '=', secret)
+      .where('pending_expires_at', '>', now)
+      .executeTakeFirst();
+    return r.numUpdatedRows > 0n;
+  },
+
+  /** Records the step of an accepted code, atomically: false when it (or a later one) was used already. */
+  async spendStep(db: Kysely<DB>, userId: string, step: number): Promise<boolean> {
+    const r = await db
+      .updateTable('mfa_totp')
+      .set({ last_step: String(step) })
+      .where('user_id', '=', userId)
+      .where('secret', 'is not', null)
+      .where((eb) => eb.or([eb('last_step', 'is', null), eb('last_step', '<', String(step))]))
+      .executeTakeFirst();
+    return r.numUpdatedRows > 0n;
+  },
+
+  /** Replaces every recovery code of the user with new ones (their digests). */
+  async replaceRecoveryCodes(db: Kysely<DB>, userId: string, codes: readonly string[], now: Date): Promise<void> {
+    await db.deleteFrom('mfa_recovery_codes').where('user_id', '=', userId).execute();
+    await db
+      .insertInto('mfa_recovery_codes')
+      .values(
+        codes.map((c) => ({
+          id: randomUUID(),
+          user_id: userId,
+          code_hash: recoveryCodeHash(userId, c),
+          created_at: now,
+        })),
+      )
+      .execute();
+  },
+
+  /** Spends a recovery code, atomically: false when it is unknown or was used. */
+  async spendRecoveryCode(db: Kysely<DB>, userId: string, code: string, now: Date): Promise<boolean> {
+    const r = await db
+      .updateTable('mfa_recovery_codes')
+      .set({ used_at: now })
+      .where('user_id', '=', userId)
+      .where('code_hash', '=', recoveryCodeHash(userId, code))
+      .where('used_at', 'is', null)
+      .executeTakeFirst();
+    return r.numUpdatedRows > 0n;
+  },
+
+  async recoveryCodesLeft(db: Kysely<DB>, userId: string): Promise<number> {
+    const row = await db
+      .selectFrom('mfa_recovery_codes')
+      .select(sql<string>`count(*)`.as('n'))
+      .where('user_id', '=', userId)
+      .where('used_at', 'is', null)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  },
+};

@@ -1,0 +1,219 @@
+import type { SessionInfo } from '../../../contract/accounts.ts';
+import type { MfaChallengeRequest, MfaStatus, RecoveryCodes, TotpEnrolment } from '../../../contract/mfa.ts';
+import type { Actor } from '../../access/actor.ts';
+import { mfaRepository } from '../../access/mfa/mfa.repository.ts';
+import { newRecoveryCodes } from '../../access/mfa/recovery-codes.ts';
+import { newTotpSecret, totpStep, totpUri } from '../../access/mfa/totp.ts';
+import { sessionsRepository } from '../../access/sessions/sessions.repository.ts';
+import { csrfTokenFor } from '../../access/sessions/tokens.ts';
+import { clearAttempts, reserveAttempt, throttleKey } from '../../access/throttle.ts';
+import { recordAudit } from '../../audit/record.ts';
+import { ConflictError, TooManyRequestsError, UnauthenticatedError } from '../../platform/http/errors.ts';
+import type { AccountsContext, RequestOrigin } from '../session/context.ts';
+
+/** How long a started enrolment waits for its first code. */
+const ENROLMENT_MINUTES = 10;
+
+/** An event of the user about their own account. */
+function aboutSelf(userId: string, origin: RequestOrigin) {
+  return {
+    actorUserId: userId,
+    object: { type: 'user' as const, id: userId },
+    ip: origin.ip,
+    userAgent: origin.userAgent,
+  };
+}
+
+const wrongCode = () => new UnauthenticatedError('The code is wrong or was used already.', 'invalid_code');
+
+/**
+ * Checks a second factor of the user: a TOTP code (once per time step) or a recovery code (once
+ * ever). Throttled per user like a password; a failure is recorded.
+ */
+export async function checkSecondFactor(
+  ctx: AccountsContext,
+  userId: string,
+  factor: MfaChallengeRequest,
+  origin: RequestOrigin,
+  failedAction: 'mfa.challenge_failed' | 'session.step_up_failed',
+): Promise<'totp' | 'recovery_code'> {
+  const { db } = ctx.database;
+  const now = ctx.clock.now();
+  const key = throttleKey('mfa', userId);
+  const wait = await reserveAttempt(db, 'mfa', key, now);
+  if (wait > 0) throw new TooManyRequestsError(Math.ceil(wait / 1000));
+  const method = 'code' in factor ? 'totp' : 'recovery_code';
+  let ok = false;
+  if ('code' in factor) {
+    const totp = await mfaRepository.totp(db, userId);
+    const step = totp?.secret ? totpStep(totp.secret, factor.code, now) : undefined;
+    ok = step !== undefined && (await mfaRepository.spendStep(db, userId, step));
+  } else if (method === 'recovery_code' && (await mfaRepository.totp(db, userId))?.confirmed_at) {
+    ok = await mfaRepository.spendRecoveryCode(db, userId, factor.recoveryCode, now);
+  }
+  if (!ok) {
+    await recordAudit(db, now, {
+      action: failedAction,
+      outcome: 'failed',
+      actorUserId: userId,
+      ip: origin.ip,
+      userAgent: origin.userAgent,
+      detail: { method },
+    });
+    throw wrongCode();
+  }
+  await clearAttempts(db, key);
+  return method;
+}
+
+/**
+ * The second step of a sign-in. The session that gave its password is ended and a new one, with
+ * the second factor done, takes its place: a new id at the change of privilege.
+ */
+export async function completeChallenge(
+  ctx: AccountsContext,
+  actor: Actor,
+  factor: MfaChallengeRequest,
+  origin: RequestOrigin,
+): Promise<{ token: string; info: SessionInfo }> {
+  const method = await checkSecondFactor(ctx, actor.userId, factor, origin, 'mfa.challenge_failed');
+  const now = ctx.clock.now();
+  return ctx.database.transaction(async (tx) => {
+    // Only once per waiting session, and only while it lives: a password change or a lock in the
+    // meantime ended it, and two codes sent at once must not open two sessions.
+    if (!(await sessionsRepository.end(tx, actor.sessionId, 'mfa_completed', now))) {
+      throw new UnauthenticatedError('Please sign in again.');
+    }
+    const session = await sessionsRepository.create(
+      tx,
+      actor.userId,
+      now,
+      ctx.sessionAbsoluteSeconds,
+      origin.userAgent,
+    );
+    await sessionsRepository.completeMfa(tx, session.id, now);
+    await recordAudit(tx, now, {
+      action: 'mfa.challenge_passed',
+      outcome: 'allowed',
+      actorUserId: actor.userId,
+      object: { type: 'session', id: session.id },
+      ip: origin.ip,
+      userAgent: origin.userAgent,
+      detail: { method },
+    });
+    const info: SessionInfo = {
+      user: {
+        id: actor.userId,
+        email: actor.email,
+        displayName: actor.displayName,
+        role: actor.role,
+        expertise: actor.expertise as SessionInfo['user']['expertise'],
+      },
+      csrfToken: csrfTokenFor(session.token),
+      idleExpiresAt: new Date(now.getTime() + ctx.sessionIdleSeconds * 1000).toISOString(),
+      absoluteExpiresAt: new Date(now.getTime() + ctx.sessionAbsoluteSeconds * 1000).toISOString(),
+      mfa: 'done',
+    };
+    return { token: session.token, info };
+  });
+}
+
+export async function mfaStatus(ctx: AccountsContext, actor: Actor): Promise<MfaStatus> {
+  const totp = await mfaRepository.totp(ctx.database.db, actor.userId);
+  return {
+    totp: { enrolled: totp?.confirmed_at != null, enrolledAt: totp?.confirmed_at?.toISOString() ?? null },
+    recoveryCodesLeft: await mfaRepository.recoveryCodesLeft(ctx.database.db, actor.userId),
+  };
+}
+
+/** Starts an enrolment of the actor's own authenticator app (never anyone else's). */
+export async function startTotpEnrolment(
+  ctx: AccountsContext,
+  actor: Actor,
+  origin: RequestOrigin,
+): Promise<TotpEnrolment> {
+  const now = ctx.clock.now();
+  const secret = newTotpSecret();
+  const expiresAt = new Date(now.getTime() + ENROLMENT_MINUTES * 60_000);
+  await ctx.database.transaction(async (tx) => {
+    await mfaRepository.startEnrolment(tx, actor.userId, secret, expiresAt);
+    await recordAudit(tx, now, {
+      action: 'mfa.totp_enrolment_started',
+      outcome: 'allowed',
+      ...aboutSelf(actor.userId, origin),
+    });
+  });
+  return { secret, uri: totpUri(secret, actor.email), expiresAt: expiresAt.toISOString() };
+}
+
+/**
+ * Confirms the enrolment with a first code; the app's secret replaces any earlier one, ten new
+ * recovery codes replace any earlier ones, and this session counts as having given its second factor.
+ */
+export async function confirmTotpEnrolment(
+  ctx: AccountsContext,
+  actor: Actor,
+  code: string,
+  origin: RequestOrigin,
+): Promise<RecoveryCodes> {
+  const { db } = ctx.database;
+  const now = ctx.clock.now();
+  const key = throttleKey('mfa', actor.userId);
+  const wait = await reserveAttempt(db, 'mfa', key, now);
+  if (wait > 0) throw new TooManyRequestsError(Math.ceil(wait / 1000));
+  const pending = await mfaRepository.totp(db, actor.userId);
+  if (pending?.pending_secret == null || pending.pending_expires_at == null || pending.pending_expires_at <= now) {
+    throw new ConflictError('Start the set-up again: it was not started, or it expired.', 'enrolment_expired');
+  }
+  const secret = pending.pending_secret;
+  const step = totpStep(secret, code, now);
+  if (step === undefined) {
+    await recordAudit(db, now, {
+      action: 'mfa.totp_enrolment_failed',
+      outcome: 'failed',
+      actorUserId: actor.userId,
+      ip: origin.ip,
+      userAgent: origin.userAgent,
+    });
+    throw wrongCode();
+  }
+  await clearAttempts(db, key);
+  const recoveryCodes = newRecoveryCodes();
+  await ctx.database.transaction(async (tx) => {
+    await mfaRepository.lockUser(tx, actor.userId);
+    if (!(await mfaRepository.confirmEnrolment(tx, actor.userId, secret, step, now))) {
+      throw new ConflictError('Another set-up was started meanwhile; finish that one instead.', 'enrolment_replaced');
+    }
+    await mfaRepository.replaceRecoveryCodes(tx, actor.userId, recoveryCodes, now);
+    await sessionsRepository.completeMfa(tx, actor.sessionId, now);
+    await recordAudit(tx, now, {
+      action: 'mfa.totp_enrolled',
+      outcome: 'allowed',
+      ...aboutSelf(actor.userId, origin),
+    });
+  });
+  return { recoveryCodes };
+}
+
+/** Ten new recovery codes; the old ones stop working. */
+export async function regenerateRecoveryCodes(
+  ctx: AccountsContext,
+  actor: Actor,
+  origin: RequestOrigin,
+): Promise<RecoveryCodes> {
+  const now = ctx.clock.now();
+  const recoveryCodes = newRecoveryCodes();
+  await ctx.database.transaction(async (tx) => {
+    await mfaRepository.lockUser(tx, actor.userId);
+    if ((await mfaRepository.totp(tx, actor.userId))?.confirmed_at == null) {
+      throw new ConflictError('Set up an authenticator app first.', 'mfa_not_enrolled');
+    }
+    await mfaRepository.replaceRecoveryCodes(tx, actor.userId, recoveryCodes, now);
+    await recordAudit(tx, now, {
+      action: 'mfa.recovery_codes_created',
+      outcome: 'allowed',
+      ...aboutSelf(actor.userId, origin),
+    });
+  });
+  return { recoveryCodes };
+}

@@ -1,0 +1,25 @@
+import { useMutation } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { ApiError } from '../../api/client.ts';
+import { isLanguage, saveLanguage } from '../../i18n/languages.ts';
+import { signOut } from './session-api.ts';
+import { useSetSession } from './useSession.ts';
+
+/** Signing out: afterwards the session is gone from the cache, and the pages send the user to the sign-in page. */
+export function useSignOut() {
+  const { i18n } = useTranslation();
+  const setSession = useSetSession();
+  const done = () => {
+    // The server's Clear-Site-Data also empties localStorage: keep the language the user chose.
+    if (isLanguage(i18n.resolvedLanguage)) saveLanguage(i18n.resolvedLanguage);
+    setSession.signedOut('signed_out');
+  };
+  return useMutation({
+    mutationFn: signOut,
+    onSuccess: done,
+    // A session the server no longer knows is signed out as well; any other failure leaves it open.
+    onError: (error) => {
+      if (error instanceof ApiError && error.status === 401) done();
+    },
+  });
+}
