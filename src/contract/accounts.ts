@@ -108,10 +108,12 @@ export const SessionInfo = z
     /**
      * The second factor of this session: `challenge` means the password was right and the
      * authenticator code is still due (the session reaches only POST /api/session/mfa, GET and
-     * DELETE /api/session until then); `done` means it was given; `none` means the account has
-     * no second factor yet.
+     * DELETE /api/session until then); `enrol` means the role requires a second factor and the
+     * account has none (the session reaches only the set-up: /api/mfa, /api/mfa/totp,
+     * /api/mfa/totp/confirm, step-up, GET and DELETE /api/session); `done` means it was given;
+     * `none` means the account has none and needs none (reporters).
      */
-    mfa: z.enum(['challenge', 'done', 'none']),
+    mfa: z.enum(['challenge', 'enrol', 'done', 'none']),
   })
   .meta({ id: 'SessionInfo' });
 export type SessionInfo = z.infer<typeof SessionInfo>;

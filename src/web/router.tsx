@@ -9,11 +9,13 @@ import {
 } from '@tanstack/react-router';
 import type { Role } from '../contract/accounts.ts';
 import { SignInCodePage, type SignInCodeSearch } from './features/mfa/SignInCodePage.tsx';
+import { SignInSetUpPage, type SignInSetUpSearch } from './features/mfa/SignInSetUpPage.tsx';
 import { landingPath } from './features/session/landing.ts';
 import { safeRedirect } from './features/session/redirect.ts';
 import { SignedInLayout } from './features/session/SignedInLayout.tsx';
 import { SIGN_IN_NOTICES, type SignInNotice, SignInPage, type SignInSearch } from './features/session/SignInPage.tsx';
 import { sessionQuery } from './features/session/session-api.ts';
+import { CONFINED_PAGES } from './features/session/useConfinedSession.ts';
 import { AppLayout } from './layout/AppLayout.tsx';
 import { ErrorPage } from './pages/ErrorPage.tsx';
 import { HomePage } from './pages/HomePage.tsx';
@@ -59,13 +61,16 @@ const signInRoute = createRoute({
   },
 });
 
-/** The second step of signing in, only for a session whose code is due: any other goes where it belongs. */
-const signInCodeRoute = createRoute({
-  getParentRoute: () => rootRoute,
-  path: '/sign-in/code',
-  validateSearch: (search: Record<string, unknown>): SignInCodeSearch =>
-    typeof search.redirect === 'string' ? { redirect: search.redirect } : {},
-  beforeLoad: async ({ context, search }) => {
+const redirectSearch = (search: Record<string, unknown>): SignInCodeSearch & SignInSetUpSearch =>
+  typeof search.redirect === 'string' ? { redirect: search.redirect } : {};
+
+/**
+ * Only the session a confined page serves may stay on it (the code page: code due; the set-up page: two-factor
+ * authentication required and missing); any other goes where it belongs.
+ */
+const confinedTo =
+  (serves: keyof typeof CONFINED_PAGES) =>
+  async ({ context, search }: { context: RouterContext; search: SignInCodeSearch }) => {
     const state = await context.queryClient.fetchQuery(sessionQuery);
     if (state.status === 'signed-out') {
       const next: SignInSearch = {
@@ -76,9 +81,33 @@ const signInCodeRoute = createRoute({
     }
     if (state.status === 'signed-in')
       throw redirect({ href: safeRedirect(search.redirect) ?? landingPath(state.session.user.role), replace: true });
-  },
+    if (state.status !== serves)
+      throw redirect({
+        to: CONFINED_PAGES[state.status],
+        search: search.redirect !== undefined ? { redirect: search.redirect } : {},
+        replace: true,
+      });
+  };
+
+/** The second step of signing in, only for a session whose code is due. */
+const signInCodeRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/sign-in/code',
+  validateSearch: redirectSearch,
+  beforeLoad: confinedTo('challenge'),
   component: function SignInCodeRoute() {
     return <SignInCodePage search={signInCodeRoute.useSearch()} />;
+  },
+});
+
+/** The required set-up of two-factor authentication at sign-in, only for a session that lacks it. */
+const signInSetUpRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/sign-in/set-up',
+  validateSearch: redirectSearch,
+  beforeLoad: confinedTo('enrol'),
+  component: function SignInSetUpRoute() {
+    return <SignInSetUpPage search={signInSetUpRoute.useSearch()} />;
   },
 });
 
@@ -96,7 +125,8 @@ const resetRoute = createRoute({
 
 /**
  * Every page below needs a session: without one, the sign-in page, which then comes back here; with one whose
- * code is still due, the code page, likewise.
+ * code is still due, the code page, likewise; with one that must set up two-factor authentication first, the
+ * set-up page, likewise.
  */
 const signedInRoute = createRoute({
   getParentRoute: () => rootRoute,
@@ -107,8 +137,8 @@ const signedInRoute = createRoute({
       const search: SignInSearch = { redirect: location.href, ...(state.reason ? { notice: state.reason } : {}) };
       throw redirect({ to: '/sign-in', search, replace: true });
     }
-    if (state.status === 'challenge')
-      throw redirect({ to: '/sign-in/code', search: { redirect: location.href }, replace: true });
+    if (state.status === 'challenge' || state.status === 'enrol')
+      throw redirect({ to: CONFINED_PAGES[state.status], search: { redirect: location.href }, replace: true });
     return { session: state.session };
   },
   component: SignedInLayout,
@@ -149,6 +179,7 @@ const routeTree = rootRoute.addChildren([
   setupRoute,
   signInRoute,
   signInCodeRoute,
+  signInSetUpRoute,
   inviteRoute,
   resetRoute,
   signedInRoute.addChildren([profileRoute, usersRoute, approvalsRoute, auditRoute]),

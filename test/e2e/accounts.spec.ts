@@ -1,5 +1,7 @@
 import { type Browser, expect, type Page, test } from '@playwright/test';
 import {
+  answerCodePage,
+  completeMfaSetUp,
   confirmStepUp,
   letStepUpLapse,
   type Person,
@@ -7,6 +9,7 @@ import {
   setNewPassword,
   shownLink,
   signIn,
+  signInWithCode,
 } from './support/accounts.ts';
 import { switchLanguage } from './support/app.ts';
 import { expectNoAxeViolations } from './support/axe.ts';
@@ -18,7 +21,8 @@ skipWithoutChromium();
 /**
  * The accounts journey, one step per test, in order, against the main server: setup → the first team lead's
  * invitation → the administrator invites a threat manager → a team lead approves → the threat manager starts.
- * Each person uses a browser context of their own, as they would their own computer.
+ * Each person uses a browser context of their own, as they would their own computer. Every role here requires
+ * two-factor authentication: each person sets up the app at their first sign-in, and enters a code at later ones.
  */
 test.describe.configure({ mode: 'serial' });
 test.use({ locale: 'en-GB' });
@@ -152,6 +156,7 @@ test('the administrator signs in, sees the team lead active, and invites a threa
   await expect(page.getByRole('alert')).toBeFocused();
 
   await signIn(page, ADMIN);
+  await completeMfaSetUp(page, ADMIN);
   await expect(page).toHaveURL('/admin/users');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Users');
   const banner = page.getByRole('banner');
@@ -204,6 +209,7 @@ test('the administrator signs in, sees the team lead active, and invites a threa
 test('the team lead signs in, approves with the password, and gets the threat manager’s link', async ({ page }) => {
   await page.goto('/sign-in');
   await signIn(page, LEAD);
+  await completeMfaSetUp(page, LEAD);
   await expect(page).toHaveURL('/approvals');
   await expect(page.getByRole('banner')).toContainText('Team lead');
   const row = page.getByRole('row', { name: new RegExp(MANAGER.name) });
@@ -237,6 +243,7 @@ test('the threat manager sets a password in a fresh browser, signs in, and sees 
   await expect(page.getByText('Your password is set. You can sign in now.')).toBeVisible();
 
   await signIn(page, MANAGER);
+  await completeMfaSetUp(page, MANAGER);
   await expect(page).toHaveURL('/');
   await expect(page.getByText(`You are signed in as ${MANAGER.name} (Threat manager).`)).toBeVisible();
   const nav = page.getByRole('navigation', { name: 'Main navigation' });
@@ -260,7 +267,7 @@ test('the threat manager sets a password in a fresh browser, signs in, and sees 
 test('the threat manager changes the password: every session ends, and the new one works', async ({ page }) => {
   const newPassword = 'a brand new passphrase for tom';
   await page.goto('/profile');
-  await signIn(page, MANAGER);
+  await signInWithCode(page, MANAGER);
   await expect(page).toHaveURL('/profile');
 
   await page.getByLabel('Current password').fill('not my current password');
@@ -275,7 +282,7 @@ test('the threat manager changes the password: every session ends, and the new o
   await expect(page.getByText(/Your password has been changed and all your sessions have ended/)).toBeVisible();
   expect((await page.request.get('/api/session')).status()).toBe(401);
 
-  await signIn(page, { email: MANAGER.email, password: newPassword });
+  await signInWithCode(page, MANAGER, newPassword);
   await expect(page.getByText(`You are signed in as ${MANAGER.name} (Threat manager).`)).toBeVisible();
 });
 
@@ -284,7 +291,7 @@ test('the administrator locks the threat manager, whose sign-in then says so, an
   browser,
 }) => {
   await page.goto('/sign-in');
-  await signIn(page, ADMIN);
+  await signInWithCode(page, ADMIN);
   const row = page.getByRole('row', { name: new RegExp(MANAGER.name) });
   await expect(row).toContainText('Active');
   await expect(row).not.toContainText('awaiting approval');
@@ -314,7 +321,7 @@ test('a password reset for a threat manager waits for the team lead, whose link 
   const currentPassword = 'a brand new passphrase for tom';
   const resetPassword = 'tom picks another calm passphrase';
   await page.goto('/sign-in');
-  await signIn(page, ADMIN);
+  await signInWithCode(page, ADMIN);
   const row = page.getByRole('row', { name: new RegExp(MANAGER.name) });
   await letStepUpLapse(page);
   await row.getByRole('button', { name: `Reset password for ${MANAGER.name}` }).click();
@@ -325,7 +332,7 @@ test('a password reset for a threat manager waits for the team lead, whose link 
 
   const lead = await freshPage(browser);
   await lead.goto('/sign-in');
-  await signIn(lead, LEAD);
+  await signInWithCode(lead, LEAD);
   const request = lead.getByRole('row', { name: new RegExp(MANAGER.name) });
   await expect(request).toContainText('Password reset');
   await letStepUpLapse(lead);
@@ -345,6 +352,7 @@ test('a password reset for a threat manager waits for the team lead, whose link 
   await setNewPassword(tom, resetPassword, 'Set password');
   await expect(tom.getByText('Your password is set. You can sign in now.')).toBeVisible();
   await signIn(tom, { email: MANAGER.email, password: resetPassword });
+  await answerCodePage(tom, MANAGER);
   await expect(tom.getByText(`You are signed in as ${MANAGER.name} (Threat manager).`)).toBeVisible();
   await tom.context().close();
 });

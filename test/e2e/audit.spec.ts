@@ -1,6 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import { type Browser, expect, type Page, test } from '@playwright/test';
-import { confirmStepUp, letStepUpLapse, type Person, setNewPassword, shownLink, signIn } from './support/accounts.ts';
+import {
+  completeMfaSetUp,
+  confirmStepUp,
+  letStepUpLapse,
+  type Person,
+  setNewPassword,
+  shownLink,
+  signIn,
+  signInWithCode,
+} from './support/accounts.ts';
 import { switchLanguage } from './support/app.ts';
 import { expectNoAxeViolations } from './support/axe.ts';
 import { skipWithoutChromium } from './support/chromium.ts';
@@ -11,7 +20,8 @@ skipWithoutChromium();
 /**
  * The auditor's journey, one step per test, in order, against a server of its own (setup runs once per server):
  * setup → the administrator, after one wrong password, invites an auditor, and finds no audit trail for
- * themselves → the auditor starts, reads the trail, filters it, verifies the hash chain and exports it.
+ * themselves → the auditor starts, reads the trail, filters it, verifies the hash chain and exports it. Both
+ * roles require two-factor authentication: set up at the first sign-in, a code at later ones.
  */
 test.describe.configure({ mode: 'serial' });
 const baseURL = baseUrlOf('auditor');
@@ -53,6 +63,7 @@ test('setup, then the administrator signs in after one wrong password and invite
   await signIn(page, { email: ADMIN.email, password: 'certainly not the password' });
   await expect(page.getByRole('alert')).toHaveText('The e-mail address or the password is wrong.');
   await signIn(page, ADMIN);
+  await completeMfaSetUp(page, ADMIN);
   await expect(page).toHaveURL('/admin/users');
 
   // An auditor sees no case content: no approval needed, the administrator gets the link at once.
@@ -89,6 +100,7 @@ test('the auditor sets a password, signs in and reads the trail: sign-ins, and t
 
   // An auditor starts at the trail, the one page only they have.
   await signIn(page, AUDITOR);
+  await completeMfaSetUp(page, AUDITOR);
   await expect(page).toHaveURL('/audit');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Audit trail');
   await expect(page).toHaveTitle('Audit trail · TMA');
@@ -114,7 +126,7 @@ test('the auditor sets a password, signs in and reads the trail: sign-ins, and t
 
 test('the auditor filters by action and by time, and the filter resets', async ({ page }) => {
   await page.goto('/audit');
-  await signIn(page, AUDITOR);
+  await signInWithCode(page, AUDITOR);
   await expect(page).toHaveURL('/audit');
   const table = page.getByRole('table', { name: /Audit events/ });
   const rows = table.locator('tbody tr');
@@ -169,7 +181,7 @@ test('the auditor verifies the hash chain and exports the trail as CSV, with the
     });
   });
   await page.goto('/audit');
-  await signIn(page, AUDITOR);
+  await signInWithCode(page, AUDITOR);
   await expect(page).toHaveURL('/audit');
   const integrity = page.getByRole('region', { name: 'Integrity of the hash chain' });
   const verify = integrity.getByRole('button', { name: 'Verify now' });

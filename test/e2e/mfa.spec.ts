@@ -1,19 +1,33 @@
-import { expect, type Page, test } from '@playwright/test';
-import { generateSync } from 'otplib';
-import { confirmStepUp, letStepUpLapse, type Person, signIn } from './support/accounts.ts';
+import { expect, test } from '@playwright/test';
+import {
+  answerCodePage,
+  completeMfaSetUp,
+  confirmAppSetUp,
+  confirmStepUp,
+  expectOnCodePage,
+  expectOnSetUpPage,
+  freshCode,
+  letStepUpLapse,
+  type Person,
+  signIn,
+  startAppSetUp,
+  wrongCode,
+} from './support/accounts.ts';
 import { switchLanguage } from './support/app.ts';
 import { expectNoAxeViolations } from './support/axe.ts';
 import { skipWithoutChromium } from './support/chromium.ts';
-import { baseUrlOf, readSetupLink } from './support/servers.ts';
+import { baseUrlOf, readSetupLink, SERVERS } from './support/servers.ts';
 
 skipWithoutChromium();
 
 /**
  * Two-factor authentication with an authenticator app, one step per test, in order, against a server of its
- * own: the administrator (signed in with the password alone) sets up the app from the profile and keeps a
- * recovery code → signing in now asks for a code: a wrong one is refused, the right one signs in, and a code of
- * the app confirms a sensitive action → a recovery code signs in once, and never again. The test computes the
- * app's codes itself from the key the page shows.
+ * own. Every role but reporter requires it: the administrator's first sign-in leads to the set-up page, which
+ * sets up the app and hands out the recovery codes → signing in now asks for a code: a wrong one is refused, the
+ * right one signs in, and a code of the app confirms a sensitive action (new recovery codes, from the profile) →
+ * a recovery code signs in once, and never again → the profile replaces the app → the team lead, signed in but
+ * without an app yet, reaches nothing but the set-up page. The test computes the app's codes itself from the key
+ * the page shows (test/e2e/support/accounts.ts).
  */
 test.describe.configure({ mode: 'serial' });
 const baseURL = baseUrlOf('mfa');
@@ -24,43 +38,16 @@ const ADMIN: Person = {
   name: 'Mia Admin',
   password: 'two factors keep the door firmly shut',
 };
-
-/**
- * Handed on from step to step: the app's key, the last 30-second step whose code the server took (it takes
- * each step once, and only later ones), and recovery codes as the user would keep them.
- */
-const kept: { secret?: string; lastStep: number; recoveryCode?: string; replacedRecoveryCode?: string } = {
-  lastStep: 0,
+const LEAD: Person = {
+  email: 'tia.lead@example.org',
+  name: 'Tia Lead',
+  password: 'tia leads with a second factor soon',
 };
 
-const PERIOD_SECONDS = 30;
-const currentStep = () => Math.floor(Date.now() / 1000 / PERIOD_SECONDS);
+/** Handed on from step to step: recovery codes as the user would keep them, and the team lead's invitation. */
+const kept: { recoveryCode?: string; replacedRecoveryCode?: string; leadInvitation?: string } = {};
 
-/**
- * A code of the app the server has not taken yet: the current step's, or if that one was used, the next step's
- * (the server takes a code one step early); if that was used too, waits until it may be given.
- */
-async function freshCode(page: Page): Promise<string> {
-  const secret = kept.secret;
-  if (secret === undefined) throw new Error('needs the key from the set-up');
-  const step = Math.max(currentStep(), kept.lastStep + 1);
-  while (step > currentStep() + 1) await page.waitForTimeout(500);
-  kept.lastStep = step;
-  return generateSync({ secret, epoch: step * PERIOD_SECONDS });
-}
-
-/** A code that is certainly none of the app's codes now: the current one with its last digit changed. */
-function wrongCode(): string {
-  const right = generateSync({ secret: kept.secret ?? '', epoch: currentStep() * PERIOD_SECONDS });
-  return `${right.slice(0, 5)}${(Number(right.slice(5)) + 5) % 10}`;
-}
-
-async function expectOnCodePage(page: Page): Promise<void> {
-  await expect(page).toHaveURL(/\/sign-in\/code(\?|$)/);
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Confirm your sign-in');
-}
-
-test('setup, then the administrator signs in with the password and sets up an authenticator app', async ({
+test('the administrator’s first sign-in requires setting up an authenticator app, then goes on', async ({
   page,
   context,
 }) => {
@@ -71,76 +58,98 @@ test('setup, then the administrator signs in with the password and sets up an au
     data: {
       token,
       admin: { email: ADMIN.email, displayName: ADMIN.name, password: ADMIN.password },
-      teamLead: { email: 'tia.lead@example.org', displayName: 'Tia Lead' },
+      teamLead: { email: LEAD.email, displayName: LEAD.name },
     },
   });
   expect(setup.status()).toBe(201);
+  kept.leadInvitation = (await setup.json()).teamLeadInvitation.url;
 
-  // Without a second factor, the password alone signs in, as before.
-  await page.goto('/sign-in');
+  // The password alone is not enough for an administrator: the set-up page comes first.
+  await page.goto('/admin/users');
   await signIn(page, ADMIN);
-  await expect(page).toHaveURL('/admin/users');
-  await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Profile' }).click();
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Your profile');
-  const section = page.getByRole('region', { name: 'Two-factor authentication' });
-  await expect(section.getByText('Off', { exact: true })).toBeVisible();
-  await expect(section.getByText('None set up: signing in needs your password only.')).toBeVisible();
-  await expectNoAxeViolations(page, 'profile, two-factor off (en)');
+  const signedInAt = Date.now();
+  await expectOnSetUpPage(page);
+  await expect(page).toHaveTitle('Two-factor set-up · TMA');
+  expect(new URL(page.url()).searchParams.get('redirect')).toBe('/admin/users');
+  await expect(page.getByText('Your role (Administrator) requires two-factor authentication')).toBeVisible();
+  await expect(page.getByRole('banner')).not.toContainText(ADMIN.name);
+
+  // Until it is set up, the session reaches nothing else, and pages lead back to the set-up page.
+  for (const path of ['/api/admin/users', '/api/me/sessions']) {
+    const confined = await page.request.get(path);
+    expect(confined.status(), path).toBe(401);
+    expect((await confined.json()).code, path).toBe('mfa_enrolment_required');
+  }
+  await page.goto('/profile');
+  await expectOnSetUpPage(page);
+  expect(new URL(page.url()).searchParams.get('redirect')).toBe('/profile');
+  await page.goto('/sign-in/code');
+  await expectOnSetUpPage(page);
+  await page.goto('/sign-in/set-up?redirect=%2Fprofile');
+  await expectNoAxeViolations(page, 'set-up page (en)');
   await switchLanguage(page, 'Deutsch');
-  const abschnitt = page.getByRole('region', { name: 'Zwei-Faktor-Authentifizierung' });
-  await expect(abschnitt.getByRole('button', { name: 'Authenticator-App einrichten' })).toBeVisible();
-  await expectNoAxeViolations(page, 'profile, two-factor off (de)');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Zwei-Faktor-Authentifizierung einrichten');
+  await expect(page.getByRole('button', { name: 'Authenticator-App jetzt einrichten' })).toBeVisible();
+  await expectNoAxeViolations(page, 'set-up page (de)');
   await switchLanguage(page, 'English');
 
-  // Setting up is protected: the password is asked for again once the confirmation of the sign-in lapsed.
-  await letStepUpLapse(page);
-  await section.getByRole('button', { name: 'Set up an authenticator app' }).click();
+  // Starting is protected: once the confirmation of the sign-in lapsed, the password is asked for again (no
+  // app to offer a code from yet).
+  await page.waitForTimeout(Math.max(0, signedInAt + SERVERS.mfa.stepUpSeconds * 1000 + 500 - Date.now()));
+  const region = page.getByRole('region', { name: 'Two-factor authentication' });
+  await region.getByRole('button', { name: 'Set up the authenticator app' }).click();
+  const prompt = page.getByRole('dialog', { name: 'Confirm with your password' });
+  await expect(prompt).toBeVisible();
+  await expect(prompt.getByRole('button', { name: 'Use a code from your authenticator app' })).toHaveCount(0);
   await confirmStepUp(page, ADMIN.password);
-  await expect(section.getByRole('heading', { name: 'Set up an authenticator app' })).toBeFocused();
-  const qr = section.getByRole('img', { name: 'QR code for TMA, to scan with your authenticator app' });
-  await expect(qr).toBeVisible();
-  await expect(qr).toHaveAttribute('src', /^data:image\/png;base64,/);
-  const shownKey = await section.getByLabel('Key for typing in').inputValue();
+  await expect(region.getByRole('heading', { name: 'Set up an authenticator app' })).toBeFocused();
+  const shownKey = await region.getByLabel('Key for typing in').inputValue();
   expect(shownKey).toMatch(/^[A-Z2-7]{4}( [A-Z2-7]{1,4})+$/);
-  kept.secret = shownKey.replaceAll(' ', '');
-  await expect(section.getByRole('link', { name: 'Open in an authenticator app on this device' })).toHaveAttribute(
+  ADMIN.secret = shownKey.replaceAll(' ', '');
+  const qr = region.getByRole('img', { name: 'QR code for TMA, to scan with your authenticator app' });
+  await expect(qr).toHaveAttribute('src', /^data:image\/png;base64,/);
+  await expect(region.getByRole('link', { name: 'Open in an authenticator app on this device' })).toHaveAttribute(
     'href',
-    new RegExp(`^otpauth://totp/.*secret=${kept.secret}`),
+    new RegExp(`^otpauth://totp/.*secret=${ADMIN.secret}`),
   );
-  await expectNoAxeViolations(page, 'profile, setting up the app (en)');
+  await expectNoAxeViolations(page, 'set-up page, setting up the app (en)');
 
-  // An empty code is refused at the field; the app's current code switches two-factor authentication on.
-  const confirm = section.getByRole('button', { name: 'Confirm and switch on' });
+  // An empty code is refused at the field, a wrong one by the server; the app's current code switches it on.
+  const confirm = region.getByRole('button', { name: 'Confirm and switch on' });
   await confirm.click();
-  await expect(section.getByLabel('Six-digit code')).toBeFocused();
-  await expect(section.getByText('Please fill in this field.')).toBeVisible();
-  await section.getByLabel('Six-digit code').fill(await freshCode(page));
+  await expect(region.getByLabel('Six-digit code')).toBeFocused();
+  await expect(region.getByText('Please fill in this field.')).toBeVisible();
+  await region.getByLabel('Six-digit code').fill(wrongCode(ADMIN));
   await confirm.click();
-  await expect(section.getByRole('status').filter({ hasText: 'Two-factor authentication is on.' })).toBeFocused();
+  await expect(region.getByRole('alert')).toContainText('The code is wrong.');
+  const codes = await confirmAppSetUp(page, ADMIN);
+  await expect(region.getByRole('status').filter({ hasText: 'Two-factor authentication is on.' })).toBeFocused();
 
-  // Ten recovery codes, shown once, to copy and keep.
-  const list = section.getByRole('list', { name: 'Your recovery codes' });
-  await expect(list.getByRole('listitem')).toHaveCount(10);
-  const codes = (await list.getByRole('listitem').allTextContents()).map((code) => code.trim());
+  // Ten recovery codes, shown once, to copy and keep; the page waits until the user has saved them.
   for (const code of codes) expect(code).toMatch(/^[a-z0-9]{5}-?[a-z0-9]{5}$/);
   expect(new Set(codes).size).toBe(10);
   kept.recoveryCode = codes[3];
-  await expect(section.getByText('These codes are shown only now: you will not see them again.')).toBeVisible();
-  await section.getByRole('button', { name: 'Copy the codes' }).click();
-  await expect(section.getByText('Recovery codes copied to the clipboard.')).toBeVisible();
+  await expect(region.getByText('These codes are shown only now: you will not see them again.')).toBeVisible();
+  await region.getByRole('button', { name: 'Copy the codes' }).click();
+  await expect(region.getByText('Recovery codes copied to the clipboard.')).toBeVisible();
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(codes.join('\n'));
-  await expectNoAxeViolations(page, 'profile, recovery codes (en)');
+  await expectNoAxeViolations(page, 'set-up page, recovery codes (en)');
   await switchLanguage(page, 'Deutsch');
   await expect(page.getByRole('heading', { name: 'Ihre Wiederherstellungscodes' })).toBeVisible();
-  await expectNoAxeViolations(page, 'profile, recovery codes (de)');
+  await expectNoAxeViolations(page, 'set-up page, recovery codes (de)');
   await switchLanguage(page, 'English');
+  await expectOnSetUpPage(page);
 
-  await section.getByRole('button', { name: 'I have saved the codes' }).click();
-  await expect(section.getByRole('heading', { name: 'Two-factor authentication' })).toBeFocused();
-  await expect(list).toHaveCount(0);
+  // Saved: on to the page asked for, now signed in with both factors.
+  await region.getByRole('button', { name: 'I have saved the codes' }).click();
+  await expect(page).toHaveURL('/profile');
+  await expect(page.getByRole('banner')).toContainText(ADMIN.name);
+  const section = page.getByRole('region', { name: 'Two-factor authentication' });
   await expect(section.getByText('On', { exact: true })).toBeVisible();
   await expect(section.getByText(/^Set up on /)).toBeVisible();
   await expect(section.getByText('10 unused codes left')).toBeVisible();
+  await expect(section.getByText('Your role requires two-factor authentication, so it stays on.')).toBeVisible();
+  expect((await page.request.get('/api/me/sessions')).status()).toBe(200);
   await expectNoAxeViolations(page, 'profile, two-factor on (en)');
   await switchLanguage(page, 'Deutsch');
   await expect(page.getByText('Noch 10 unbenutzte Codes')).toBeVisible();
@@ -151,7 +160,6 @@ test('signing in now asks for a code: a wrong one is refused, the right one sign
   page,
 }) => {
   test.setTimeout(90_000);
-  expect(kept.secret, 'needs the key from the set-up').toBeDefined();
   await page.goto('/profile');
   await signIn(page, ADMIN);
   await expectOnCodePage(page);
@@ -167,6 +175,8 @@ test('signing in now asks for a code: a wrong one is refused, the right one sign
   expect((await confined.json()).code).toBe('mfa_required');
   await page.goto('/admin/users');
   await expectOnCodePage(page);
+  await page.goto('/sign-in/set-up');
+  await expectOnCodePage(page);
   await expectNoAxeViolations(page, 'code page (en)');
   await switchLanguage(page, 'Deutsch');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Anmeldung bestätigen');
@@ -177,7 +187,7 @@ test('signing in now asks for a code: a wrong one is refused, the right one sign
   await page.getByRole('button', { name: 'Continue' }).click();
   await expect(field).toBeFocused();
   await expect(page.getByText('Please fill in this field.')).toBeVisible();
-  await field.fill(wrongCode());
+  await field.fill(wrongCode(ADMIN));
   await page.getByRole('button', { name: 'Continue' }).click();
   await expect(page.getByRole('alert')).toHaveText(
     'The code is wrong or was used already. Please wait for the next code and try again.',
@@ -185,8 +195,7 @@ test('signing in now asks for a code: a wrong one is refused, the right one sign
   await expect(page.getByRole('alert')).toBeFocused();
   await expectNoAxeViolations(page, 'code page with an error (en)');
 
-  await field.fill(await freshCode(page));
-  await page.getByRole('button', { name: 'Continue' }).click();
+  await answerCodePage(page, ADMIN, { totp: true });
   await expect(page).toHaveURL('/admin/users');
   await expect(page.getByRole('banner')).toContainText(ADMIN.name);
 
@@ -202,7 +211,7 @@ test('signing in now asks for a code: a wrong one is refused, the right one sign
   const dialog = page.getByRole('dialog', { name: 'Confirm with your authenticator app' });
   await expect(dialog.getByLabel('Six-digit code')).toBeFocused();
   await expectNoAxeViolations(page, 'step-up with a code (en)');
-  await dialog.getByLabel('Six-digit code').fill(await freshCode(page));
+  await dialog.getByLabel('Six-digit code').fill(await freshCode(page, ADMIN));
   await dialog.getByRole('button', { name: 'Confirm' }).click();
   await expect(dialog).toBeHidden();
   await expect(section.getByText('You have new recovery codes. The old ones no longer work.')).toBeVisible();
@@ -212,6 +221,7 @@ test('signing in now asks for a code: a wrong one is refused, the right one sign
   expect(codes).not.toContain(kept.recoveryCode);
   kept.replacedRecoveryCode = kept.recoveryCode;
   kept.recoveryCode = codes[7];
+  ADMIN.recoveryCodes = codes.filter((code) => code !== kept.recoveryCode);
   await section.getByRole('button', { name: 'I have saved the codes' }).click();
   await expect(section.getByText('10 unused codes left')).toBeVisible();
 
@@ -260,6 +270,9 @@ test('a recovery code signs in once instead of the app; replaced and used ones a
   await expect(
     page.getByRole('region', { name: 'Two-factor authentication' }).getByText('9 unused codes left'),
   ).toBeVisible();
+  // So is the set-up page: this account has its app.
+  await page.goto('/sign-in/set-up');
+  await expect(page).toHaveURL('/admin/users');
   await page.getByRole('banner').getByRole('button', { name: 'Sign out' }).click();
   await expect(page).toHaveURL(/\/sign-in\?notice=signed_out$/);
 
@@ -278,4 +291,73 @@ test('a recovery code signs in once instead of the app; replaced and used ones a
   expect((await page.request.get('/api/session')).status()).toBe(401);
   await page.goto('/sign-in/code');
   await expect(page).toHaveURL('/sign-in');
+});
+
+test('the profile replaces the authenticator app: the new one signs in, the old one no longer', async ({ page }) => {
+  const oldApp: Person = { ...ADMIN };
+  await page.goto('/profile');
+  await signIn(page, ADMIN);
+  await answerCodePage(page, ADMIN);
+  await expect(page).toHaveURL('/profile');
+
+  const section = await startAppSetUp(page, ADMIN, 'Set up a new authenticator app');
+  expect(ADMIN.secret).not.toBe(oldApp.secret);
+  await expect(section.getByRole('button', { name: 'Cancel' })).toBeVisible();
+  await confirmAppSetUp(page, ADMIN);
+  await section.getByRole('button', { name: 'I have saved the codes' }).click();
+  await expect(section.getByRole('heading', { name: 'Two-factor authentication' })).toBeFocused();
+  await expect(section.getByText('10 unused codes left')).toBeVisible();
+  await page.getByRole('banner').getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL(/\/sign-in\?notice=signed_out$/);
+
+  await signIn(page, ADMIN);
+  await expectOnCodePage(page);
+  await page.getByLabel('Six-digit code').fill(wrongCode(oldApp));
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.getByRole('alert')).toContainText('The code is wrong');
+  await answerCodePage(page, ADMIN, { totp: true });
+  await expect(page).toHaveURL('/admin/users');
+});
+
+test('a team lead signed in without an app reaches nothing but the set-up page, and may sign out', async ({ page }) => {
+  const link = kept.leadInvitation;
+  expect(link, 'needs the invitation from setup').toBeDefined();
+  const accepted = await page.request.post('/api/invitations/accept', {
+    headers: { origin: baseURL },
+    data: { token: new URL(link ?? '').hash.slice(1), password: LEAD.password },
+  });
+  expect(accepted.ok()).toBe(true);
+
+  await page.goto('/approvals');
+  await signIn(page, LEAD);
+  await expectOnSetUpPage(page);
+  await expect(page.getByText('Your role (Team lead) requires two-factor authentication')).toBeVisible();
+  const nav = page.getByRole('navigation', { name: 'Main navigation' });
+  await expect(nav.getByRole('link', { name: 'Approvals' })).toHaveCount(0);
+  await expect(nav.getByRole('link', { name: 'Profile' })).toHaveCount(0);
+
+  // Neither content nor the profile: the server refuses, and the pages lead back here.
+  for (const path of ['/api/me/sessions', '/api/approvals', '/api/admin/users']) {
+    const refused = await page.request.get(path);
+    expect(refused.status(), path).toBe(401);
+    expect((await refused.json()).code, path).toBe('mfa_enrolment_required');
+  }
+  for (const path of ['/profile', '/approvals', '/admin/users']) {
+    await page.goto(path);
+    await expectOnSetUpPage(page);
+    expect(new URL(page.url()).searchParams.get('redirect')).toBe(path);
+  }
+  // The sign-in page and the start page say what is still due.
+  await page.goto('/');
+  await page.getByRole('main').getByRole('link', { name: 'Set up two-factor authentication' }).click();
+  await expectOnSetUpPage(page);
+
+  // Not now: signing out ends the half-done session; the next sign-in asks again.
+  await page.getByRole('main').getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL(/\/sign-in\?notice=signed_out$/);
+  expect((await page.request.get('/api/session')).status()).toBe(401);
+  await signIn(page, LEAD);
+  await completeMfaSetUp(page, LEAD);
+  await expect(page).toHaveURL('/approvals');
+  await expect(page.getByRole('banner')).toContainText(LEAD.name);
 });

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { type Person, sessionCookie, signIn } from './support/accounts.ts';
+import { completeMfaSetUp, type Person, sessionCookie, signIn, signInWithCode } from './support/accounts.ts';
 import { expectNoAxeViolations } from './support/axe.ts';
 import { skipWithoutChromium } from './support/chromium.ts';
 import { baseUrlOf, readSetupLink, SERVERS } from './support/servers.ts';
@@ -32,8 +32,10 @@ test('an idle session times out with a clear message; signing out ends the sessi
   });
   expect(setup.status()).toBe(201);
 
+  // The administrator's role requires two-factor authentication: set up at this first sign-in.
   await page.goto('/sign-in');
   await signIn(page, ADMIN);
+  await completeMfaSetUp(page, ADMIN);
   await expect(page).toHaveURL('/admin/users');
 
   // The session cookie: host-only, HTTPS only, invisible to scripts, never sent from other sites.
@@ -54,7 +56,7 @@ test('an idle session times out with a clear message; signing out ends the sessi
   // gone, while still on the users page) or was going.
   const back = new URL(page.url()).searchParams.get('redirect');
   expect(['/profile', '/admin/users']).toContain(back);
-  await signIn(page, ADMIN);
+  await signInWithCode(page, ADMIN);
   await expect(page).toHaveURL(back ?? '');
   const before = await sessionCookie(context);
   expect(before).toBeDefined();

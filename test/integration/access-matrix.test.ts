@@ -11,6 +11,7 @@ import { buildTestApp, type TestApp } from '../support/app.ts';
 const ALLOWED: Record<Exclude<PolicyName, 'public' | 'metrics'>, readonly Role[]> = {
   'self.manage': ROLES,
   'session.current': ROLES,
+  'mfa.enrol': ROLES,
   // Only a session whose second factor is due; these sessions have none.
   'session.mfa': [],
   'users.manage': ['admin'],

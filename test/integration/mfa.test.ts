@@ -46,9 +46,37 @@ for (const engine of engines()) {
     });
     after(() => t.close());
 
+    test('every role but reporter must set up a second factor: until then only the set-up is reachable', async () => {
+      const reporter = await createAccount(t, 'reporter');
+      const r = await t.app.inject({
+        method: 'POST',
+        url: '/api/session',
+        headers: { origin: ORIGIN },
+        payload: { email: reporter.email, password: PASSWORD },
+      });
+      assert.equal(r.json().mfa, 'none');
+      const rb = { cookie: sessionCookie(r), csrf: r.json().csrfToken };
+      assert.equal((await call(t, rb, 'GET', '/api/me/sessions')).statusCode, 200, 'a reporter is not confined');
+
+      const b = await passwordSignIn();
+      assert.equal(b.mfa, 'enrol');
+      for (const [method, url] of [
+        ['GET', '/api/me/sessions'],
+        ['POST', '/api/me/password'],
+        ['POST', '/api/mfa/recovery-codes'],
+        ['POST', '/api/session/mfa'],
+      ] as const) {
+        const res = await call(t, b, method, url, method === 'POST' ? {} : undefined);
+        assert.equal(res.statusCode, 401, `${method} ${url}`);
+        assert.equal(res.json().code, 'mfa_enrolment_required', `${method} ${url}`);
+      }
+      assert.equal((await call(t, b, 'GET', '/api/mfa')).statusCode, 200);
+      assert.equal((await call(t, b, 'GET', '/api/session')).json().mfa, 'enrol');
+    });
+
     test('enrolment: a 160-bit secret, confirmed by a first code, answers ten recovery codes once', async () => {
       const b = await passwordSignIn();
-      assert.equal(b.mfa, 'none');
+      assert.equal(b.mfa, 'enrol');
       const started = await call(t, b, 'POST', '/api/mfa/totp');
       assert.equal(started.statusCode, 201, started.body);
       secret = started.json().secret;

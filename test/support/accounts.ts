@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import type { Role } from '../../src/contract/accounts.ts';
 import { hashPassword } from '../../src/server/access/passwords/password-hashing.ts';
+import { tokenHash } from '../../src/server/access/sessions/tokens.ts';
 import type { TestApp } from './app.ts';
 
 export const ORIGIN = 'http://localhost:3000';
@@ -44,6 +45,11 @@ export function sessionCookie(res: LightMyRequestResponse): string | undefined {
   return value?.match(/^__Host-tma=([^;]*)/)?.[1] || undefined;
 }
 
+/**
+ * Signs in with the password and, for tests that are not about the second factor, marks the
+ * session as having given it (test/integration/mfa.test.ts goes through the real challenge and
+ * enrolment). Every role but reporter would otherwise be confined to setting one up.
+ */
 export async function signIn(t: TestApp, email: string, password = PASSWORD, ip = '127.0.0.1'): Promise<Browser> {
   const res = await t.app.inject({
     method: 'POST',
@@ -53,7 +59,15 @@ export async function signIn(t: TestApp, email: string, password = PASSWORD, ip 
     payload: { email, password },
   });
   assert.equal(res.statusCode, 200, res.body);
-  return { cookie: sessionCookie(res), csrf: res.json().csrfToken };
+  const cookie = sessionCookie(res);
+  if (cookie !== undefined && res.json().mfa !== 'none') {
+    await t.database.db
+      .updateTable('sessions')
+      .set({ mfa_at: new Date() })
+      .where('token_hash', '=', tokenHash(cookie))
+      .execute();
+  }
+  return { cookie, csrf: res.json().csrfToken };
 }
 
 /** A request as the browser would send it: the session cookie, our Origin and the CSRF token. */

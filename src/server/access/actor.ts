@@ -13,10 +13,11 @@ export interface Actor {
   readonly idleExpiresAt: Date;
   readonly absoluteExpiresAt: Date;
   /**
-   * The second factor: `challenge` until the code is given (the session is confined to the MFA
-   * endpoints), `done` once given in this session, `none` for an account without one.
+   * The second factor: `challenge` until the code is given, `enrol` while an account whose role
+   * requires one has none (both confine the session to the MFA endpoints), `done` once given in
+   * this session, `none` for an account without one whose role does not require it (reporters).
    */
-  readonly mfa: 'challenge' | 'done' | 'none';
+  readonly mfa: 'challenge' | 'enrol' | 'done' | 'none';
 }
 
 declare module 'fastify' {

@@ -3,6 +3,7 @@ import type { Role } from '../../contract/accounts.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Database } from '../platform/db/database.ts';
 import type { Actor } from './actor.ts';
+import { mfaState } from './mfa/mandate.ts';
 import { readSessionCookie } from './sessions/cookie.ts';
 import { coalescedSessionLookup } from './sessions/session-lookup.ts';
 import { sessionsRepository } from './sessions/sessions.repository.ts';
@@ -68,7 +69,7 @@ export function installAuthentication(
       stepUpAt: s.step_up_at,
       idleExpiresAt: new Date(Math.min(lastSeen.getTime() + settings.idleSeconds * 1000, s.expires_at.getTime())),
       absoluteExpiresAt: s.expires_at,
-      mfa: s.mfa_at !== null ? 'done' : s.has_totp ? 'challenge' : 'none',
+      mfa: mfaState(s.role as Role, s.has_totp, s.mfa_at),
     };
     request.actor = actor;
   };

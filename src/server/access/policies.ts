@@ -37,6 +37,8 @@ export const policies = {
   'session.current': signedIn,
   /** The second step of a sign-in: only for a session whose second factor is due. */
   'session.mfa': ({ actor }) => actor?.mfa === 'challenge',
+  /** Setting up one's own second factor (and confirming the password for it), also while it is required and missing. */
+  'mfa.enrol': ({ actor }) => actor !== undefined && actor.mfa !== 'challenge',
   /** User administration: administrators only. They run the system but see no case content. */
   'users.manage': role('admin'),
   /** Four-eyes approvals of role grants and password resets: team leads only. */
@@ -52,6 +54,9 @@ export type PolicyName = keyof typeof policies;
  * route answers it 401 mfa_required.
  */
 export const MFA_CHALLENGE_POLICIES: ReadonlySet<PolicyName> = new Set(['session.current', 'session.mfa']);
+
+/** Policies a session that must still set up its second factor may pass; every other route answers 401 mfa_enrolment_required. */
+export const MFA_ENROL_POLICIES: ReadonlySet<PolicyName> = new Set(['session.current', 'mfa.enrol']);
 
 /** Policies that anyone may pass without signing in; every other one answers 401 to anonymous callers. */
 export const ANONYMOUS_POLICIES: ReadonlySet<PolicyName> = new Set(['public', 'metrics']);

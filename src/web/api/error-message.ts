@@ -18,6 +18,7 @@ const KNOWN_CODES = [
   'validation_failed',
   'invalid_code',
   'mfa_required',
+  'mfa_enrolment_required',
 ] as const;
 type KnownCode = (typeof KNOWN_CODES)[number];
 

@@ -6,7 +6,9 @@ import { problemCode, setCsrfToken } from './client.ts';
  * The app's query client. A signed-in request that answers "unauthenticated" or "session_expired" ends the
  * session in the cache; the signed-in layout then sends the user to the sign-in page with the reason. One that
  * answers "mfa_required" (the browser's session is now one still waiting for its code, e.g. after a sign-in in
- * another tab) turns the session into a challenge: the layout sends the user to the code page.
+ * another tab) turns the session into a challenge: the layout sends the user to the code page. One that answers
+ * "mfa_enrolment_required" (the role requires two-factor authentication, which the account lacks) likewise leads
+ * to the set-up page.
  */
 export function createQueryClient(): QueryClient {
   let client: QueryClient | undefined;
@@ -18,9 +20,10 @@ export function createQueryClient(): QueryClient {
     if (code === 'unauthenticated' || code === 'session_expired') {
       setCsrfToken(undefined);
       client.setQueryData<SessionState>(SESSION_KEY, signedOut(code === 'session_expired' ? 'expired' : null));
-    } else if (code === 'mfa_required' && current.status === 'signed-in') {
-      const challenge: SessionState = { status: 'challenge', session: { ...current.session, mfa: 'challenge' } };
-      client.setQueryData<SessionState>(SESSION_KEY, challenge);
+    } else if ((code === 'mfa_required' || code === 'mfa_enrolment_required') && current.status === 'signed-in') {
+      const status = code === 'mfa_required' ? 'challenge' : 'enrol';
+      const confined: SessionState = { status, session: { ...current.session, mfa: status } };
+      client.setQueryData<SessionState>(SESSION_KEY, confined);
       forgetUserData(client);
       // The cookie may now belong to another sign-in: ask the server whose session it is.
       void client.invalidateQueries({ queryKey: SESSION_KEY });

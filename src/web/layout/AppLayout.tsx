@@ -1,6 +1,7 @@
 import { Link, Outlet } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import { UserMenu } from '../features/session/UserMenu.tsx';
+import { CONFINED_PAGES } from '../features/session/useConfinedSession.ts';
 import { useSession } from '../features/session/useSession.ts';
 import { LanguageSwitch } from './LanguageSwitch.tsx';
 import { useFocusOnNavigation } from './useFocusOnNavigation.ts';
@@ -76,9 +77,9 @@ export function AppLayout() {
                 </Link>
               </li>
             )}
-            {session?.status === 'challenge' && (
+            {(session?.status === 'challenge' || session?.status === 'enrol') && (
               <li>
-                <Link to="/sign-in/code" className="site-nav__link">
+                <Link to={CONFINED_PAGES[session.status]} className="site-nav__link">
                   {t('nav.signIn')}
                 </Link>
               </li>

@@ -29,6 +29,11 @@ export function HomePage() {
             {t('home.codeDue')} <Link to="/sign-in/code">{t('signIn.toCode')}</Link>
           </p>
         )}
+        {session?.status === 'enrol' && (
+          <p className="intro__text">
+            {t('home.setUpDue')} <Link to="/sign-in/set-up">{t('signIn.toSetUp')}</Link>
+          </p>
+        )}
         {session?.status === 'signed-out' && (
           <p className="intro__text">
             {t('home.signedOut')} <Link to="/sign-in">{t('nav.signIn')}</Link>

@@ -40,7 +40,7 @@ export function mfaRoutes(app: FastifyInstance, ctx: AccountsContext): void {
   defineRoute(app, {
     method: 'GET',
     url: '/api/mfa',
-    policy: 'self.manage',
+    policy: 'mfa.enrol',
     summary: 'My second factors: the authenticator app and the recovery codes left',
     tags: ['mfa'],
     responses: { 200: MfaStatus },
@@ -50,7 +50,7 @@ export function mfaRoutes(app: FastifyInstance, ctx: AccountsContext): void {
   defineRoute(app, {
     method: 'POST',
     url: '/api/mfa/totp',
-    policy: 'self.manage',
+    policy: 'mfa.enrol',
     stepUp: true,
     summary: 'Start setting up an authenticator app (replaces the current one once confirmed)',
     tags: ['mfa'],
@@ -62,7 +62,7 @@ export function mfaRoutes(app: FastifyInstance, ctx: AccountsContext): void {
   defineRoute(app, {
     method: 'POST',
     url: '/api/mfa/totp/confirm',
-    policy: 'self.manage',
+    policy: 'mfa.enrol',
     summary: 'Finish setting up the authenticator app with its first code; answers ten recovery codes, shown once',
     tags: ['mfa'],
     body: TotpConfirmRequest,

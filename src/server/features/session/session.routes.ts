@@ -66,7 +66,7 @@ export function sessionRoutes(app: FastifyInstance, ctx: AccountsContext): void 
   defineRoute(app, {
     method: 'POST',
     url: '/api/session/step-up',
-    policy: 'self.manage',
+    policy: 'mfa.enrol',
     summary: 'Confirm the password, or a code of the authenticator app, for sensitive actions (valid for 5 minutes)',
     tags: ['session'],
     body: StepUpRequest,

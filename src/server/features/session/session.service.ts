@@ -1,5 +1,6 @@
-import type { SessionInfo } from '../../../contract/accounts.ts';
+import type { Role, SessionInfo } from '../../../contract/accounts.ts';
 import type { Actor } from '../../access/actor.ts';
+import { mfaState } from '../../access/mfa/mandate.ts';
 import { mfaRepository } from '../../access/mfa/mfa.repository.ts';
 import {
   hashPassword,
@@ -110,7 +111,7 @@ export async function signIn(ctx: AccountsContext, email: string, password: stri
       idleExpiresAt: new Date(now.getTime() + ctx.sessionIdleSeconds * 1000).toISOString(),
       absoluteExpiresAt: new Date(now.getTime() + ctx.sessionAbsoluteSeconds * 1000).toISOString(),
       // With an authenticator app the session waits for its code (see features/mfa).
-      mfa: hasTotp ? 'challenge' : 'none',
+      mfa: mfaState(user.role as Role, hasTotp, null),
     };
     return { token: session.token, info };
   });

@@ -43,7 +43,8 @@ export class UnauthenticatedError extends AppError {
     | 'step_up_required'
     | 'invalid_credentials'
     | 'invalid_code'
-    | 'mfa_required';
+    | 'mfa_required'
+    | 'mfa_enrolment_required';
   constructor(detail?: string, code: UnauthenticatedError['code'] = 'unauthenticated') {
     super(detail);
     this.code = code;

@@ -4,6 +4,7 @@ import {
   ANONYMOUS_POLICIES,
   isPolicyName,
   MFA_CHALLENGE_POLICIES,
+  MFA_ENROL_POLICIES,
   type Policy,
   type PolicyName,
   policies,
@@ -127,9 +128,14 @@ export function installPolicyCheck(app: FastifyInstance, settings: PolicySetting
   app.addHook('onRequest', (request, _reply, done) => {
     const name = request.routeOptions.config.policy;
     if (!isPolicyName(name)) return done(new NotFoundError());
-    // A session whose second factor is due learns nothing from any other route's policy.
-    if (request.actor?.mfa === 'challenge' && !MFA_CHALLENGE_POLICIES.has(name) && !ANONYMOUS_POLICIES.has(name)) {
+    // A confined session (second factor due, or required and not set up) learns nothing from any
+    // other route's policy.
+    const mfa = request.actor?.mfa;
+    if (mfa === 'challenge' && !MFA_CHALLENGE_POLICIES.has(name) && !ANONYMOUS_POLICIES.has(name)) {
       return done(new UnauthenticatedError('Enter the code of your authenticator app first.', 'mfa_required'));
+    }
+    if (mfa === 'enrol' && !MFA_ENROL_POLICIES.has(name) && !ANONYMOUS_POLICIES.has(name)) {
+      return done(new UnauthenticatedError('Set up two-factor authentication first.', 'mfa_enrolment_required'));
     }
     const decide = (allowed: boolean) => {
       const error = verdict(request, name, allowed, settings);

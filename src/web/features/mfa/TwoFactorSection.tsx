@@ -5,6 +5,7 @@ import type { TotpEnrolment } from '../../../contract/mfa.ts';
 import { ErrorAlert } from '../../ui/ErrorAlert.tsx';
 import { useStepUp } from '../session/StepUp.tsx';
 import { SESSION_KEY } from '../session/session-api.ts';
+import { useSession } from '../session/useSession.ts';
 import { MfaStatusFacts } from './MfaStatusFacts.tsx';
 import { mfaStatusQuery, renewRecoveryCodes, startTotpEnrolment } from './mfa-api.ts';
 import { RecoveryCodesView } from './RecoveryCodesView.tsx';
@@ -24,6 +25,10 @@ export function TwoFactorSection() {
   const client = useQueryClient();
   const withStepUp = useStepUp();
   const status = useQuery(mfaStatusQuery);
+  // Every role but reporter must keep a second factor (the server sends the others to set one up first). Read
+  // without insisting on a signed-in session: a failed request may just have turned it into a confined one.
+  const session = useSession();
+  const required = session !== undefined && session.status !== 'signed-out' && session.session.user.role !== 'reporter';
   const headingRef = useRef<HTMLHeadingElement>(null);
   const returned = useRef(false);
   const [view, setView] = useState<View>({ kind: 'status' });
@@ -82,6 +87,7 @@ export function TwoFactorSection() {
           )}
           {status.isSuccess && status.data.totp.enrolled && (
             <>
+              {required && <p>{t('profile.mfa.required')}</p>}
               <p className="mfa-note">
                 <span id="mfa-renew-hint">{t('profile.mfa.renewHint')}</span>{' '}
                 <span id="mfa-replace-hint">{t('profile.mfa.replaceHint')}</span>

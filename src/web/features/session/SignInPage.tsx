@@ -6,6 +6,7 @@ import { Heading } from '../../ui/Heading.tsx';
 import { landingPath } from './landing.ts';
 import { safeRedirect } from './redirect.ts';
 import { SignInForm } from './SignInForm.tsx';
+import { CONFINED_PAGES } from './useConfinedSession.ts';
 import { useSession } from './useSession.ts';
 
 export const SIGN_IN_NOTICES = ['expired', 'signed_out', 'password_changed', 'password_set'] as const;
@@ -54,12 +55,24 @@ export function SignInPage({ search }: { search: SignInSearch }) {
           </p>
         </Alert>
       )}
+      {session?.status === 'enrol' && (
+        <Alert tone="info">
+          <p>{t('signIn.setUpDue', { name: session.session.user.displayName })}</p>
+          <p>
+            <Link to="/sign-in/set-up" search={redirect === undefined ? {} : { redirect }}>
+              {t('signIn.toSetUp')}
+            </Link>
+          </p>
+        </Alert>
+      )}
       {(session === undefined || session.status === 'signed-out') && (
         <SignInForm
           onSignedIn={(info) => {
-            // With a second factor, the code page comes first; it goes on to the page asked for.
-            if (info.mfa === 'challenge') {
-              void router.navigate({ to: '/sign-in/code', search: redirect === undefined ? {} : { redirect } });
+            // With a second factor, the code page comes first; without one the role requires, the set-up page.
+            // Either goes on to the page asked for.
+            if (info.mfa === 'challenge' || info.mfa === 'enrol') {
+              const search = redirect === undefined ? {} : { redirect };
+              void router.navigate({ to: CONFINED_PAGES[info.mfa], search });
               return;
             }
             router.history.push(redirect ?? landingPath(info.user.role));

@@ -19,6 +19,8 @@ test('other origins, protocol-relative and backslash tricks, and the sign-in pag
     '/sign-in#x',
     '/sign-in/code',
     '/sign-in/code?redirect=%2Fprofile',
+    '/sign-in/set-up',
+    '/sign-in/set-up?redirect=%2Fadmin%2Fusers',
     7,
     undefined,
   ]) {

@@ -7,11 +7,14 @@ export type SignedOutReason = 'expired' | 'signed_out' | 'password_changed';
 
 /**
  * `challenge`: the password was right, the code of the authenticator app is still due. Such a session reaches
- * nothing but the code page (and signing out) until then.
+ * nothing but the code page (and signing out) until then. `enrol`: the password was right, and the user's role
+ * requires two-factor authentication, which the account does not have yet: such a session reaches nothing but
+ * the set-up page (and signing out) until it is set up.
  */
 export type SessionState =
   | { readonly status: 'signed-in'; readonly session: SessionInfo }
   | { readonly status: 'challenge'; readonly session: SessionInfo }
+  | { readonly status: 'enrol'; readonly session: SessionInfo }
   | { readonly status: 'signed-out'; readonly reason: SignedOutReason | null };
 
 export const SESSION_KEY = ['session'] as const;
@@ -21,7 +24,8 @@ export const signedOut = (reason: SignedOutReason | null): SessionState => ({ st
 /** The state of a session the server described; its CSRF token is used from now on (it changes after the code). */
 export function signedIn(session: SessionInfo): SessionState {
   setCsrfToken(session.csrfToken);
-  return { status: session.mfa === 'challenge' ? 'challenge' : 'signed-in', session };
+  if (session.mfa === 'challenge' || session.mfa === 'enrol') return { status: session.mfa, session };
+  return { status: 'signed-in', session };
 }
 
 /** GET /api/session: a 401 is an answer (signed out, perhaps because the session timed out), not a failure. */
