@@ -45,6 +45,8 @@ export const DisplayName = z
   .refine((s) => !/\p{Cc}/u.test(s), 'must not contain control characters');
 
 export const Uuid = z.uuid();
+/** What a team lead approves: a role that sees case content, a password reset, a new two-factor set-up. */
+export const ApprovalKind = z.enum(['grant_role', 'reset_password', 'reset_mfa']);
 export const Token = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'not a valid link');
 
 /** A one-time link for setting a password (invitation or reset), to hand over to its user. */
@@ -63,7 +65,7 @@ export const User = z
     createdAt: z.iso.datetime(),
     activatedAt: z.iso.datetime().nullable(),
     /** A role change or password reset waiting for a team lead's approval. */
-    pendingApproval: z.strictObject({ id: Uuid, kind: z.enum(['grant_role', 'reset_password']) }).nullable(),
+    pendingApproval: z.strictObject({ id: Uuid, kind: ApprovalKind }).nullable(),
   })
   .meta({ id: 'User' });
 export type User = z.infer<typeof User>;
@@ -186,7 +188,7 @@ export type AdminActionResult = z.infer<typeof AdminActionResult>;
 export const Approval = z
   .strictObject({
     id: Uuid,
-    kind: z.enum(['grant_role', 'reset_password']),
+    kind: ApprovalKind,
     user: z.strictObject({ id: Uuid, email: z.string(), displayName: z.string(), role: Role, status: UserStatus }),
     requestedRole: Role.nullable(),
     requestedExpertise: Expertise.nullable(),

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { type Browser, expect, type Locator, type Page, test } from '@playwright/test';
 import {
   answerCodePage,
   completeMfaSetUp,
@@ -9,7 +9,9 @@ import {
   freshCode,
   letStepUpLapse,
   type Person,
+  shownLink,
   signIn,
+  signInWithCode,
   startAppSetUp,
   wrongCode,
 } from './support/accounts.ts';
@@ -26,7 +28,9 @@ skipWithoutChromium();
  * sets up the app and hands out the recovery codes → signing in now asks for a code: a wrong one is refused, the
  * right one signs in, and a code of the app confirms a sensitive action (new recovery codes, from the profile) →
  * a recovery code signs in once, and never again → the profile replaces the app → the team lead, signed in but
- * without an app yet, reaches nothing but the set-up page. The test computes the app's codes itself from the key
+ * without an app yet, reaches nothing but the set-up page → the administrator requires a new set-up of an
+ * auditor's app, which the team lead approves: the auditor's sessions end and their next sign-in leads to the
+ * set-up page again. The test computes the app's codes itself from the key
  * the page shows (test/e2e/support/accounts.ts).
  */
 test.describe.configure({ mode: 'serial' });
@@ -42,6 +46,12 @@ const LEAD: Person = {
   email: 'tia.lead@example.org',
   name: 'Tia Lead',
   password: 'tia leads with a second factor soon',
+};
+
+const AUDITOR: Person = {
+  email: 'ada.audit@example.org',
+  name: 'Ada Auditor',
+  password: 'ada lost her phone on the ferry',
 };
 
 /** Handed on from step to step: recovery codes as the user would keep them, and the team lead's invitation. */
@@ -360,4 +370,114 @@ test('a team lead signed in without an app reaches nothing but the set-up page, 
   await completeMfaSetUp(page, LEAD);
   await expect(page).toHaveURL('/approvals');
   await expect(page.getByRole('banner')).toContainText(LEAD.name);
+});
+
+async function freshPage(browser: Browser): Promise<Page> {
+  const context = await browser.newContext({ locale: 'en-GB', baseURL });
+  return context.newPage();
+}
+
+/** Answers the password prompt if the action asks for it (a sign-in confirms it for a few seconds only here). */
+async function confirmIfAsked(page: Page, password: string, outcome: Locator): Promise<void> {
+  const prompt = page.getByRole('dialog', { name: 'Confirm with your password' });
+  await expect(prompt.or(outcome).first()).toBeVisible();
+  if (await prompt.isVisible()) await confirmStepUp(page, password);
+  await expect(outcome).toBeVisible();
+}
+
+test('a new two-factor set-up for an auditor waits for the team lead; approved, the next sign-in sets up anew', async ({
+  page,
+  browser,
+}) => {
+  test.setTimeout(60_000);
+  await page.goto('/admin/users');
+  await signInWithCode(page, ADMIN);
+  await expect(page).toHaveURL('/admin/users');
+
+  // An auditor, invited at once (no case content), with no app yet: there is nothing to reset.
+  const invite = page.getByRole('region', { name: 'Invite a user' });
+  await invite.getByLabel('E-mail address').fill(AUDITOR.email);
+  await invite.getByLabel('Name').fill(AUDITOR.name);
+  await invite.getByLabel('Role').selectOption('auditor');
+  await invite.getByRole('button', { name: 'Invite' }).click();
+  await confirmIfAsked(page, ADMIN.password, page.getByText(`${AUDITOR.name} has been invited as Auditor.`));
+  const link = await shownLink(page, `Invitation link for ${AUDITOR.name}`, 'invite');
+  const row = page.getByRole('row', { name: new RegExp(AUDITOR.name) });
+  const resetMfa = row.getByRole('button', { name: `Reset two-factor for ${AUDITOR.name}` });
+  await resetMfa.click();
+  const refused = row.getByRole('alert');
+  await confirmIfAsked(page, ADMIN.password, refused);
+  await expect(refused).toHaveText('This user has not set up two-factor authentication.');
+  await expectNoAxeViolations(page, 'users, two-factor reset refused (en)');
+
+  // The auditor sets a password and an app, and stays signed in in a browser of their own.
+  const auditor = await freshPage(browser);
+  const accepted = await auditor.request.post('/api/invitations/accept', {
+    headers: { origin: baseURL },
+    data: { token: new URL(link).hash.slice(1), password: AUDITOR.password },
+  });
+  expect(accepted.ok()).toBe(true);
+  await auditor.goto('/audit');
+  await signIn(auditor, AUDITOR);
+  await completeMfaSetUp(auditor, AUDITOR);
+  await expect(auditor).toHaveURL('/audit');
+  const firstSecret = AUDITOR.secret;
+
+  // Their phone is lost: the administrator asks for a new set-up, which waits for a team lead.
+  await resetMfa.click();
+  await confirmIfAsked(
+    page,
+    ADMIN.password,
+    page.getByText(`The two-factor reset for ${AUDITOR.name} awaits a team lead's approval.`),
+  );
+  await expect(page.getByText(/all their sessions end, and they set up a new app at their next sign-in/)).toBeVisible();
+  await expect(row).toContainText('Two-factor reset awaiting approval');
+  await expect(resetMfa).toBeDisabled();
+  await expect(row.getByRole('button', { name: `Reset password for ${AUDITOR.name}` })).toBeDisabled();
+  await expectNoAxeViolations(page, 'users, two-factor reset awaiting approval (en)');
+  await switchLanguage(page, 'Deutsch');
+  await expect(row).toContainText('Neue Zwei-Faktor-Einrichtung wartet auf Freigabe');
+  await expect(row.getByRole('button', { name: `Zwei-Faktor zurücksetzen für ${AUDITOR.name}` })).toBeDisabled();
+  await expectNoAxeViolations(page, 'users, two-factor reset awaiting approval (de)');
+  await switchLanguage(page, 'English');
+  expect((await auditor.request.get('/api/session')).status()).toBe(200);
+  await page.getByRole('banner').getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL(/\/sign-in\?notice=signed_out$/);
+
+  // The team lead sees what is asked, and by whom, and approves.
+  await page.goto('/approvals');
+  await signInWithCode(page, LEAD);
+  await expect(page).toHaveURL('/approvals');
+  const request = page.getByRole('row', { name: new RegExp(AUDITOR.name) });
+  await expect(request).toContainText('Two-factor reset');
+  await expect(request).toContainText(ADMIN.name);
+  await expectNoAxeViolations(page, 'approvals, two-factor reset (en)');
+  await switchLanguage(page, 'Deutsch');
+  await expect(request).toContainText('Zwei-Faktor zurücksetzen');
+  await expectNoAxeViolations(page, 'approvals, two-factor reset (de)');
+  await switchLanguage(page, 'English');
+  await request.getByRole('button', { name: `Approve the request for ${AUDITOR.name}` }).click();
+  await confirmIfAsked(
+    page,
+    LEAD.password,
+    page.getByText(`Approved: ${AUDITOR.name} sets up two-factor authentication again at the next sign-in.`),
+  );
+  await expect(page.getByRole('textbox', { name: /link/ })).toHaveCount(0);
+  await expect(page.getByText('Nothing is waiting for approval.')).toBeVisible();
+  await expectNoAxeViolations(page, 'approvals after approving a two-factor reset (en)');
+
+  // The auditor's session has ended; the password leads to the set-up page, not to a code for the old app.
+  expect((await auditor.request.get('/api/session')).status()).toBe(401);
+  await auditor.goto('/audit');
+  await signIn(auditor, AUDITOR);
+  await completeMfaSetUp(auditor, AUDITOR);
+  expect(AUDITOR.secret).not.toBe(firstSecret);
+  await expect(auditor).toHaveURL('/audit');
+  const reset = auditor
+    .getByRole('table', { name: /Audit events/ })
+    .getByRole('row')
+    .filter({ hasText: 'mfa.reset' });
+  await expect(reset).toHaveCount(1);
+  await expect(reset).toContainText('Two-factor authentication reset');
+  await auditor.context().close();
 });

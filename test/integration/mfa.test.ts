@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { generateSync } from 'otplib';
-import { type Browser, call, createAccount, ORIGIN, PASSWORD, sessionCookie } from '../support/accounts.ts';
+import { type Browser, call, createAccount, ORIGIN, PASSWORD, sessionCookie, signIn } from '../support/accounts.ts';
 import { buildTestApp, type TestApp } from '../support/app.ts';
 import { engines } from '../support/db.ts';
 
@@ -260,6 +260,37 @@ for (const engine of engines()) {
       }
       const b = await passwordSignIn();
       assert.equal((await challenge(b, { code: codeAt(secret) })).res.statusCode, 200);
+    });
+
+    test('an administrator can only require a new set-up, and only with a team lead’s approval', async () => {
+      const target = await t.database.db
+        .selectFrom('users')
+        .select('id')
+        .where('email', '=', email)
+        .executeTakeFirstOrThrow();
+      const admin = await signIn(t, (await createAccount(t, 'admin')).email);
+      const lead = await signIn(t, (await createAccount(t, 'team_lead')).email);
+      const without = await createAccount(t, 'auditor');
+      const none = await call(t, admin, 'POST', `/api/admin/users/${without.id}/mfa-reset`);
+      assert.equal(none.statusCode, 409);
+      assert.equal(none.json().code, 'mfa_not_enrolled');
+      assert.equal((await call(t, lead, 'POST', `/api/admin/users/${target.id}/mfa-reset`)).statusCode, 404);
+
+      offsetMs += 30_000;
+      const victim = await passwordSignIn();
+      const { next } = await challenge(victim, { code: codeAt(secret) });
+      const requested = await call(t, admin, 'POST', `/api/admin/users/${target.id}/mfa-reset`);
+      assert.equal(requested.statusCode, 200, requested.body);
+      const approvalId = requested.json().approvalId as string;
+      assert.equal((await call(t, next, 'GET', '/api/mfa')).json().totp.enrolled, true, 'nothing changes yet');
+      assert.equal((await call(t, admin, 'POST', `/api/approvals/${approvalId}/approve`)).statusCode, 404);
+      assert.equal((await call(t, lead, 'POST', `/api/approvals/${approvalId}/approve`)).statusCode, 200);
+      assert.equal((await call(t, next, 'GET', '/api/mfa')).statusCode, 401, 'every session of the user ended');
+      const again = await passwordSignIn();
+      assert.equal(again.mfa, 'enrol', 'the next sign-in sets up anew');
+      assert.equal(await events('mfa.reset'), 1);
+      secret = (await call(t, again, 'POST', '/api/mfa/totp')).json().secret;
+      assert.equal((await call(t, again, 'POST', '/api/mfa/totp/confirm', { code: codeAt(secret) })).statusCode, 200);
     });
 
     test('wrong codes are throttled per user', async () => {

@@ -33,6 +33,8 @@ export const AUDIT_DETAILS = {
   'mfa.totp_enrolment_failed': none,
   'mfa.totp_enrolled': none,
   'mfa.recovery_codes_created': none,
+  /** An approved request: the user's app and recovery codes are gone; they set up anew at the next sign-in. */
+  'mfa.reset': none,
   'mfa.challenge_passed': z.strictObject({ method: z.enum(['totp', 'recovery_code']) }),
   'mfa.challenge_failed': z.strictObject({ method: z.enum(['totp', 'recovery_code']) }),
   'password.change_failed': none,
@@ -43,9 +45,12 @@ export const AUDIT_DETAILS = {
   'user.locked': none,
   'user.unlocked': none,
   'user.password_reset': none,
-  'approval.requested': z.strictObject({ kind: z.enum(['grant_role', 'reset_password']), role: Role.nullable() }),
-  'approval.approved': z.strictObject({ kind: z.enum(['grant_role', 'reset_password']), user: z.uuid() }),
-  'approval.rejected': z.strictObject({ kind: z.enum(['grant_role', 'reset_password']), user: z.uuid() }),
+  'approval.requested': z.strictObject({
+    kind: z.enum(['grant_role', 'reset_password', 'reset_mfa']),
+    role: Role.nullable(),
+  }),
+  'approval.approved': z.strictObject({ kind: z.enum(['grant_role', 'reset_password', 'reset_mfa']), user: z.uuid() }),
+  'approval.rejected': z.strictObject({ kind: z.enum(['grant_role', 'reset_password', 'reset_mfa']), user: z.uuid() }),
   /** A signed-in user refused by a route's policy (answered 404). */
   'access.denied': z.strictObject({ method: z.string().max(10), route: z.string().max(200) }),
   'audit.viewed': AuditFilterDetail,

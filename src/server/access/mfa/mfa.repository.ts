@@ -56,6 +56,12 @@ export const mfaRepository = {
     return r.numUpdatedRows > 0n;
   },
 
+  /** Removes the user's app and recovery codes (an approved reset): they set up anew at the next sign-in. */
+  async removeAll(db: Kysely<DB>, userId: string): Promise<void> {
+    await db.deleteFrom('mfa_recovery_codes').where('user_id', '=', userId).execute();
+    await db.deleteFrom('mfa_totp').where('user_id', '=', userId).execute();
+  },
+
   /** Replaces every recovery code of the user with new ones (their digests). */
   async replaceRecoveryCodes(db: Kysely<DB>, userId: string, codes: readonly string[], now: Date): Promise<void> {
     await db.deleteFrom('mfa_recovery_codes').where('user_id', '=', userId).execute();

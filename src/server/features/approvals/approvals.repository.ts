@@ -4,7 +4,7 @@ import type { Expertise, Role } from '../../../contract/accounts.ts';
 import type { DB } from '../../platform/db/schema.ts';
 import type { PendingApproval } from '../users/users.presenter.ts';
 
-export type ApprovalKind = 'grant_role' | 'reset_password';
+export type ApprovalKind = 'grant_role' | 'reset_password' | 'reset_mfa';
 
 export const approvalsRepository = {
   /** One pending request per user: a newer request supersedes the older one. */

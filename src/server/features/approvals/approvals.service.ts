@@ -6,6 +6,7 @@ import {
   type Role,
 } from '../../../contract/accounts.ts';
 import type { Actor } from '../../access/actor.ts';
+import { mfaRepository } from '../../access/mfa/mfa.repository.ts';
 import { sessionsRepository } from '../../access/sessions/sessions.repository.ts';
 import { recordAudit } from '../../audit/record.ts';
 import { ConflictError, NotFoundError } from '../../platform/http/errors.ts';
@@ -70,6 +71,18 @@ export async function decide(
     });
     if (!approve) return { user: presentUser(user), link: null };
 
+    if (approval.kind === 'reset_mfa') {
+      await mfaRepository.removeAll(tx, user.id);
+      await sessionsRepository.endAllOfUser(tx, user.id, 'account_changed', now);
+      await recordAudit(tx, now, {
+        action: 'mfa.reset',
+        outcome: 'allowed',
+        actorUserId: actor.userId,
+        object: { type: 'user', id: user.id },
+        ip: origin.ip,
+      });
+      return { user: presentUser(user), link: null };
+    }
     if (approval.kind === 'reset_password') {
       const { updated, link } = await applyPasswordReset(tx, ctx, actor, user, now);
       await recordAudit(tx, now, {

@@ -3,7 +3,7 @@ import type { UserRow } from './users.repository.ts';
 
 export interface PendingApproval {
   id: string;
-  kind: 'grant_role' | 'reset_password';
+  kind: 'grant_role' | 'reset_password' | 'reset_mfa';
 }
 
 /** The only way a user leaves the server: never the row itself (it holds the password hash). */

@@ -4,7 +4,7 @@ import { AdminActionResult, ChangeRoleRequest, InviteUserRequest, UserList, Uuid
 import { defineRoute } from '../../platform/http/routes.ts';
 import type { AccountsContext } from '../session/context.ts';
 import { actorOf, originOf } from '../session/request-origin.ts';
-import { changeRole, inviteUser, listUsers, resetPassword, setLocked } from './users.service.ts';
+import { changeRole, inviteUser, listUsers, requireMfaReset, resetPassword, setLocked } from './users.service.ts';
 
 const byId = z.strictObject({ id: Uuid });
 
@@ -73,5 +73,17 @@ export function userRoutes(app: FastifyInstance, ctx: AccountsContext): void {
     params: byId,
     responses: { 200: AdminActionResult },
     handler: ({ params }, request) => resetPassword(ctx, actorOf(request), params.id, originOf(request)),
+  });
+
+  defineRoute(app, {
+    method: 'POST',
+    url: '/api/admin/users/:id/mfa-reset',
+    policy: 'users.manage',
+    stepUp: true,
+    summary: 'Require a new two-factor set-up (a lost phone): always waits for a team lead’s approval',
+    tags: ['users', 'mfa'],
+    params: byId,
+    responses: { 200: AdminActionResult },
+    handler: ({ params }, request) => requireMfaReset(ctx, actorOf(request), params.id, originOf(request)),
   });
 }

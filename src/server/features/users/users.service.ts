@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { type AdminActionResult, CONTENT_ROLES, type Expertise, type Role } from '../../../contract/accounts.ts';
 import type { Actor } from '../../access/actor.ts';
+import { mfaRepository } from '../../access/mfa/mfa.repository.ts';
 import { sessionsRepository } from '../../access/sessions/sessions.repository.ts';
 import { clearAttempts, throttleKey } from '../../access/throttle.ts';
 import { recordAudit } from '../../audit/record.ts';
 import type { Tx } from '../../platform/db/database.ts';
-import { BadRequestError, NotFoundError } from '../../platform/http/errors.ts';
+import { BadRequestError, ConflictError, NotFoundError } from '../../platform/http/errors.ts';
 import { type ApprovalKind, approvalsRepository } from '../approvals/approvals.repository.ts';
 import { linksRepository } from '../invitations/links.repository.ts';
 import type { AccountsContext, RequestOrigin } from '../session/context.ts';
@@ -208,6 +209,27 @@ export async function resetPassword(
       ip: origin.ip,
     });
     return result(updated, link, null);
+  });
+}
+
+/**
+ * An administrator requires a user to set up their second factor again (a lost phone and lost
+ * recovery codes). Always a request for a team lead's approval: removing someone's second factor
+ * is half of taking their account over.
+ */
+export async function requireMfaReset(
+  ctx: AccountsContext,
+  actor: Actor,
+  id: string,
+  origin: RequestOrigin,
+): Promise<AdminActionResult> {
+  const now = ctx.clock.now();
+  return ctx.database.transaction(async (tx) => {
+    const user = await target(tx, actor, id);
+    if ((await mfaRepository.totp(tx, user.id))?.confirmed_at == null) {
+      throw new ConflictError('This user has not set up two-factor authentication.', 'mfa_not_enrolled');
+    }
+    return askForApproval(tx, actor, user, { kind: 'reset_mfa', role: null, expertise: null }, origin, now);
   });
 }
 

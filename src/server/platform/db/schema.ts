@@ -80,7 +80,7 @@ export interface OneTimeLinkTable {
 
 export interface ApprovalTable {
   id: string;
-  kind: 'grant_role' | 'reset_password';
+  kind: 'grant_role' | 'reset_password' | 'reset_mfa';
   user_id: string;
   requested_role: string | null;
   requested_expertise: string | null;

@@ -28,11 +28,11 @@ export function ApprovalsTable({
   });
 
   const what = (approval: Approval) =>
-    approval.kind === 'reset_password'
-      ? t('approvals.kind.reset_password')
-      : t('approvals.kind.grant_role', {
+    approval.kind === 'grant_role'
+      ? t('approvals.kind.grant_role', {
           role: approval.requestedRole === null ? '' : roleName(approval.requestedRole, approval.requestedExpertise),
-        });
+        })
+      : t(`approvals.kind.${approval.kind}`);
 
   return (
     <>

@@ -5,13 +5,13 @@ import { OneTimeLinkBox } from '../../ui/OneTimeLinkBox.tsx';
 import { useRoleName } from './options.ts';
 
 export type DoneAction = {
-  readonly action: 'invite' | 'role' | 'lock' | 'unlock' | 'password-reset';
+  readonly action: 'invite' | 'role' | 'lock' | 'unlock' | 'password-reset' | 'mfa-reset';
   readonly result: AdminActionResult;
 };
 
 /**
  * What an administrative action did, focused when it appears: done (with the one-time link to hand over, if
- * any), or waiting for a team lead, who will then get the link.
+ * any), or waiting for a team lead, who will then get the link (or, for a new two-factor set-up, approve it).
  */
 export function ActionResultNotice({ done, onDismiss }: { done: DoneAction; onDismiss: () => void }) {
   const { t } = useTranslation();
@@ -26,7 +26,9 @@ export function ActionResultNotice({ done, onDismiss }: { done: DoneAction; onDi
   return (
     <Alert tone={pending ? 'info' : 'success'} focus focusKey={done}>
       <p>{message}</p>
-      {pending && <p>{t('users.result.pendingExplained')}</p>}
+      {pending && (
+        <p>{t(done.action === 'mfa-reset' ? 'users.result.pendingExplainedMfa' : 'users.result.pendingExplained')}</p>
+      )}
       {link !== null && (
         <OneTimeLinkBox
           link={link}

@@ -1,12 +1,18 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { User } from '../../../contract/accounts.ts';
+import { problemCode } from '../../api/client.ts';
 import { describeError, StepUpCancelledError } from '../../api/error-message.ts';
 import { useStepUp } from '../session/StepUp.tsx';
 import type { DoneAction } from './ActionResultNotice.tsx';
 import { type UserAction, userAction, usersQuery } from './users-api.ts';
 
-const DONE_ACTION = { lock: 'lock', unlock: 'unlock', 'password-reset': 'password-reset' } as const;
+const DONE_ACTION = {
+  lock: 'lock',
+  unlock: 'unlock',
+  'password-reset': 'password-reset',
+  'mfa-reset': 'mfa-reset',
+} as const;
 
 /** The buttons of one user's row; each names its user for screen readers, whose lists lose the row context. */
 export function UserActions({
@@ -29,9 +35,12 @@ export function UserActions({
   const who = <span className="visually-hidden"> {t('users.actions.forUser', { name: user.displayName })}</span>;
   const pending = user.pendingApproval !== null;
   const error =
-    mutation.error !== null && !(mutation.error instanceof StepUpCancelledError)
-      ? describeError(t, mutation.error).message
-      : undefined;
+    mutation.error === null || mutation.error instanceof StepUpCancelledError
+      ? undefined
+      : // Said of this row's user: elsewhere the code means one's own account.
+        problemCode(mutation.error) === 'mfa_not_enrolled'
+        ? t('users.actions.mfaNotEnrolled')
+        : describeError(t, mutation.error).message;
 
   return (
     <div className="row-actions">
@@ -67,6 +76,15 @@ export function UserActions({
         disabled={mutation.isPending || pending}
       >
         {t('users.actions.resetPassword')}
+        {who}
+      </button>
+      <button
+        type="button"
+        className="button button--secondary button--small"
+        onClick={() => mutation.mutate('mfa-reset')}
+        disabled={mutation.isPending || pending}
+      >
+        {t('users.actions.resetMfa')}
         {who}
       </button>
       {error && (

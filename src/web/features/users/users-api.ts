@@ -22,7 +22,7 @@ export function changeRole(id: string, request: ChangeRoleRequest): Promise<Admi
   return apiPut(userPath(id, 'role'), request, AdminActionResult);
 }
 
-export type UserAction = 'lock' | 'unlock' | 'password-reset';
+export type UserAction = 'lock' | 'unlock' | 'password-reset' | 'mfa-reset';
 
 export function userAction(id: string, action: UserAction): Promise<AdminActionResult> {
   return apiPost(userPath(id, action), undefined, AdminActionResult);
