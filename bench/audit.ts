@@ -15,7 +15,7 @@ import { systemClock } from '../src/server/platform/clock.ts';
 import { type Database, openEmbedded, openPostgres } from '../src/server/platform/db/database.ts';
 import { migrate } from '../src/server/platform/db/migrate.ts';
 import type { DB } from '../src/server/platform/db/schema.ts';
-import { median } from './support.ts';
+import { type Load as CommonLoad, median, percentile } from './support.ts';
 
 /**
  * The cost of the audit trail on the write path: concurrent writers, each committing one
@@ -86,19 +86,10 @@ const log = pino(
   pino.destination(2),
 );
 
-interface Load {
+/** One load of the writers: the common measures, and how many rows they committed. */
+interface Load extends CommonLoad {
   rows: number;
-  rps: number;
-  p50: number;
-  p99: number;
-  errors: number;
 }
-
-const percentile = (xs: readonly number[], p: number): number => {
-  if (xs.length === 0) return 0;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))] ?? 0;
-};
 
 /** writers async loops, each committing one transaction after another until the time is up. */
 async function drive(label: string, secs: number, once: () => Promise<void>): Promise<Load> {

@@ -89,6 +89,13 @@ export async function load(
   };
 }
 
+/** The p-quantile (0..1) by the nearest-rank method; 0 for no values. */
+export const percentile = (xs: readonly number[], p: number): number => {
+  if (xs.length === 0) return 0;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))] ?? 0;
+};
+
 export const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);

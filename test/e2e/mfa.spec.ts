@@ -32,6 +32,9 @@ skipWithoutChromium();
  * auditor's app, which the team lead approves: the auditor's sessions end and their next sign-in leads to the
  * set-up page again. The test computes the app's codes itself from the key
  * the page shows (test/e2e/support/accounts.ts).
+ *
+ * One file on purpose, although long: the steps are one journey on one server, whose first run (setup) happens
+ * once, and each step needs the people and app keys the steps before it made.
  */
 test.describe.configure({ mode: 'serial' });
 const baseURL = baseUrlOf('mfa');
