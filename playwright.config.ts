@@ -11,6 +11,7 @@ import {
   type ServerName,
   secretsDirOf,
 } from './test/e2e/support/servers.ts';
+import { IDP, ssoServerEnv } from './test/e2e/support/sso.ts';
 
 /**
  * Browser end-to-end tests against the REAL server (node src/server/main.ts, built SPA, embedded database
@@ -77,6 +78,26 @@ function realServer(server: ServerName, extraEnv: Record<string, string> = {}): 
   };
 }
 
+/**
+ * The identity provider of the single-sign-on journey: a real oidc-provider over HTTPS (test/e2e/support/
+ * idp-server.ts). It writes its CA where the TMA server 'sso' reads it at its first sign-in through it.
+ */
+function testIdp(caFile: string): WebServer {
+  return {
+    command: `"${process.execPath}" test/e2e/support/idp-server.ts`,
+    env: { TMA_E2E_SSO_RP: baseUrlOf('sso'), TMA_E2E_SSO_CA_FILE: caFile },
+    url: `${IDP.issuer}/.well-known/openid-configuration`,
+    // Only the readiness probe: TMA itself verifies the provider against its CA.
+    ignoreHTTPSErrors: true,
+    timeout: 60_000,
+    reuseExistingServer: false,
+    stdout: 'pipe',
+    stderr: 'pipe',
+    gracefulShutdown: { signal: 'SIGTERM', timeout: 5_000 },
+  };
+}
+const idpCaFile = path.join(runDirectory(), 'test-idp-ca.pem');
+
 export default defineConfig({
   testDir: 'test/e2e',
   testMatch: '**/*.spec.ts',
@@ -84,7 +105,8 @@ export default defineConfig({
   workers: 2,
   retries: 0,
   forbidOnly: process.env.CI === 'true',
-  timeout: 30_000,
+  // Journeys of several sign-ins with two-factor set-ups, on a 2-core machine that also runs six servers.
+  timeout: 60_000,
   expect: { timeout: 10_000 },
   reporter: [['list'], ['./test/e2e/support/summary-reporter.ts']],
   globalSetup: './test/e2e/support/global-setup.ts',
@@ -117,7 +139,9 @@ export default defineConfig({
   ],
   // Without the browser every test is skipped (or, under CI, the run was refused above): no server is needed.
   // The second server has short idle sessions, for test/e2e/session-timeout.spec.ts; the third is the audit
-  // journey's own (test/e2e/audit.spec.ts), the fourth the two-factor journey's (test/e2e/mfa.spec.ts).
+  // journey's own (test/e2e/audit.spec.ts), the fourth the two-factor journey's (test/e2e/mfa.spec.ts), the
+  // fifth the passkey journey's (test/e2e/passkeys.spec.ts), the last the single-sign-on journey's
+  // (test/e2e/sso.spec.ts), after its identity provider.
   ...(HAVE_CHROMIUM
     ? {
         webServer: [
@@ -125,6 +149,9 @@ export default defineConfig({
           realServer('timeout', { TMA_SESSION_IDLE_SECONDS: String(SERVERS.timeout.idleSeconds) }),
           realServer('auditor', { TMA_STEP_UP_SECONDS: String(SERVERS.auditor.stepUpSeconds) }),
           realServer('mfa', { TMA_STEP_UP_SECONDS: String(SERVERS.mfa.stepUpSeconds) }),
+          realServer('passkeys', { TMA_STEP_UP_SECONDS: String(SERVERS.passkeys.stepUpSeconds) }),
+          testIdp(idpCaFile),
+          realServer('sso', { TMA_STEP_UP_SECONDS: String(SERVERS.sso.stepUpSeconds), ...ssoServerEnv(idpCaFile) }),
         ],
       }
     : {}),

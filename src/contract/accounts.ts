@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PasskeyAuthenticationResponse } from './mfa.ts';
 
 /** Roles of TMA users. See docs/accounts.md for what each may do. */
 export const ROLES = ['reporter', 'threat_manager', 'team_lead', 'expert', 'admin', 'auditor'] as const;
@@ -120,10 +121,15 @@ export const SessionInfo = z
   .meta({ id: 'SessionInfo' });
 export type SessionInfo = z.infer<typeof SessionInfo>;
 
-/** Re-authentication for sensitive actions: the password, or a code of the authenticator app. */
+/** Re-authentication for sensitive actions: the password, a code of the authenticator app, or a passkey. */
 export const StepUpRequest = z
-  .union([z.strictObject({ password: Password }), z.strictObject({ code: z.string().regex(/^\d{6}$/, 'six digits') })])
+  .union([
+    z.strictObject({ password: Password }),
+    z.strictObject({ code: z.string().regex(/^\d{6}$/, 'six digits') }),
+    z.strictObject({ passkey: PasskeyAuthenticationResponse }),
+  ])
   .meta({ id: 'StepUpRequest' });
+export type StepUpRequest = z.infer<typeof StepUpRequest>;
 
 export const SessionSummary = z
   .strictObject({

@@ -4,6 +4,7 @@ import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import { installAuthentication } from './access/authenticate.ts';
 import { installCsrfCheck } from './access/csrf.ts';
+import { RelyingParty } from './access/sso/relying-party.ts';
 import { chainRepository } from './audit/chain.repository.ts';
 import { type CheckpointSigner, loadSigner } from './audit/checkpoints.ts';
 import { denialRecorder } from './audit/denials.ts';
@@ -14,9 +15,11 @@ import { auditRoutes } from './features/audit/audit.routes.ts';
 import { healthRoutes } from './features/health/health.routes.ts';
 import { invitationRoutes } from './features/invitations/invitations.routes.ts';
 import { mfaRoutes } from './features/mfa/mfa.routes.ts';
+import { passkeyRoutes } from './features/mfa/passkeys.routes.ts';
 import type { AccountsContext } from './features/session/context.ts';
 import { sessionRoutes } from './features/session/session.routes.ts';
 import { setupRoutes } from './features/setup/setup.routes.ts';
+import { ssoRoutes, ssoStatusRoute } from './features/sso/sso.routes.ts';
 import { userRoutes } from './features/users/users.routes.ts';
 import { webRoutes } from './features/web/web.routes.ts';
 import { type Clock, systemClock } from './platform/clock.ts';
@@ -117,10 +120,22 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     publicOrigin: config.publicUrl.origin,
     sessionIdleSeconds: config.sessionIdleSeconds,
     sessionAbsoluteSeconds: config.sessionAbsoluteSeconds,
+    ssoOnlyWhenLinked: config.oidc?.roleClaim !== undefined,
   };
+  const rp =
+    config.oidc === undefined
+      ? undefined
+      : new RelyingParty(config.oidc, {
+          redirectUri: `${config.publicUrl.origin}/api/sso/callback`,
+          postLogoutRedirectUri: `${config.publicUrl.origin}/sign-in`,
+        });
+  const sso = rp === undefined ? undefined : { ...accounts, rp };
   setupRoutes(app, accounts, config.secretsDir);
-  sessionRoutes(app, accounts);
+  sessionRoutes(app, accounts, rp === undefined ? undefined : () => rp.endSessionUrl());
+  ssoStatusRoute(app, config.oidc, sso);
+  if (sso !== undefined) ssoRoutes(app, sso);
   mfaRoutes(app, accounts);
+  passkeyRoutes(app, accounts);
   invitationRoutes(app, accounts);
   userRoutes(app, accounts);
   approvalRoutes(app, accounts);

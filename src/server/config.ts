@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
+import { type Role, Role as RoleSchema } from '../contract/accounts.ts';
 
 /**
  * The one typed configuration of the server. Every variable is prefixed TMA_ except the
@@ -28,6 +29,28 @@ export interface Config {
   readonly sessionAbsoluteSeconds: number;
   readonly stepUpSeconds: number;
   readonly audit: AuditConfig;
+  /** Single sign-on with OpenID Connect; undefined: off. */
+  readonly oidc: OidcConfig | undefined;
+}
+
+export interface OidcConfig {
+  /** https only: openid-client refuses plain-http issuers, and there is no switch. */
+  readonly issuer: URL;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  /** PEM certificates the provider's TLS certificate must chain to, instead of the public roots. */
+  readonly caFile: string | undefined;
+  /** The sign-in button's words, e.g. "Contoso account". */
+  readonly label: string;
+  readonly scopes: string;
+  /** The claim that lists a user's entitlements (e.g. groups), and which of its values mean which role. */
+  readonly roleClaim: string | undefined;
+  readonly roleMap: ReadonlyMap<string, Role>;
+  /** Create an account (a reporter) at the first sign-in of an unknown subject. */
+  readonly jitReporters: boolean;
+  /** acr or amr values that count as multi-factor authentication at the provider. */
+  readonly mfaAcrValues: readonly string[];
+  readonly mfaAmrValues: readonly string[];
 }
 
 export interface AuditConfig {
@@ -54,7 +77,12 @@ export class ConfigError extends Error {
 }
 
 /** Variables that hold secrets: accepted as NAME or NAME_FILE, never echoed in errors. */
-const SECRET_VARS = ['DATABASE_URL', 'TMA_MIGRATION_DATABASE_URL', 'TMA_METRICS_TOKEN'] as const;
+const SECRET_VARS = [
+  'DATABASE_URL',
+  'TMA_MIGRATION_DATABASE_URL',
+  'TMA_METRICS_TOKEN',
+  'TMA_OIDC_CLIENT_SECRET',
+] as const;
 
 const int = (min: number, max: number) =>
   z
@@ -99,6 +127,23 @@ const schema = z.object({
   TMA_AUDIT_CHAIN_INTERVAL_MS: int(50, 60_000).default(500),
   TMA_AUDIT_CHECKPOINT_MINUTES: int(1, 24 * 60).default(15),
   TMA_AUDIT_RETENTION_DAYS: int(1, 36_500).optional(),
+  TMA_OIDC_ISSUER: z.url({ protocol: /^https$/, error: 'must be an https URL' }).optional(),
+  TMA_OIDC_CLIENT_ID: z.string().min(1).optional(),
+  TMA_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  TMA_OIDC_CA_FILE: z.string().min(1).optional(),
+  TMA_OIDC_LABEL: z.string().min(1).max(60).default('Single sign-on'),
+  TMA_OIDC_SCOPES: z
+    .string()
+    .regex(/^openid( [\x21\x23-\x5b\x5d-\x7e]+)*$/, 'must start with openid')
+    .default('openid email profile'),
+  TMA_OIDC_ROLE_CLAIM: z
+    .string()
+    .regex(/^[A-Za-z0-9_:.\-/]{1,100}$/, 'must be a claim name')
+    .optional(),
+  TMA_OIDC_ROLE_MAP: z.string().optional(),
+  TMA_OIDC_JIT_PROVISIONING: z.enum(['off', 'reporter']).default('off'),
+  TMA_OIDC_MFA_ACR_VALUES: z.string().optional(),
+  TMA_OIDC_MFA_AMR_VALUES: z.string().optional(),
 });
 
 /** Reads NAME_FILE into NAME for secret variables; both at once is an error. */
@@ -197,6 +242,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       'TMA_AUDIT_DIR must lie outside TMA_DATA_DIR: its checkpoints are what a tampered or restored database is checked against',
     );
   }
+  const oidc = oidcConfig(v, cwd, problems);
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -226,5 +272,45 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       checkpointMinutes: v.TMA_AUDIT_CHECKPOINT_MINUTES,
       retentionDays: v.TMA_AUDIT_RETENTION_DAYS,
     },
+    oidc,
+  };
+}
+
+const list = (raw: string | undefined) =>
+  (raw ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+function oidcConfig(v: z.infer<typeof schema>, cwd: string, problems: string[]): OidcConfig | undefined {
+  const required = [v.TMA_OIDC_ISSUER, v.TMA_OIDC_CLIENT_ID, v.TMA_OIDC_CLIENT_SECRET];
+  if (required.every((x) => x === undefined)) return undefined;
+  if (v.TMA_OIDC_ISSUER === undefined || v.TMA_OIDC_CLIENT_ID === undefined || v.TMA_OIDC_CLIENT_SECRET === undefined) {
+    problems.push('TMA_OIDC_ISSUER, TMA_OIDC_CLIENT_ID and TMA_OIDC_CLIENT_SECRET must be set together');
+    return undefined;
+  }
+  const roleMap = new Map<string, Role>();
+  for (const entry of list(v.TMA_OIDC_ROLE_MAP)) {
+    const [value, role, ...rest] = entry.split('=').map((s) => s.trim());
+    const parsed = RoleSchema.safeParse(role);
+    if (!value || !parsed.success || rest.length > 0) {
+      problems.push(`TMA_OIDC_ROLE_MAP: "${entry}" is not claim-value=role (roles: ${RoleSchema.options.join(', ')})`);
+    } else roleMap.set(value, parsed.data);
+  }
+  if (roleMap.size > 0 && v.TMA_OIDC_ROLE_CLAIM === undefined) {
+    problems.push('TMA_OIDC_ROLE_MAP is set but TMA_OIDC_ROLE_CLAIM is not');
+  }
+  return {
+    issuer: new URL(v.TMA_OIDC_ISSUER),
+    clientId: v.TMA_OIDC_CLIENT_ID,
+    clientSecret: v.TMA_OIDC_CLIENT_SECRET,
+    caFile: v.TMA_OIDC_CA_FILE === undefined ? undefined : path.resolve(cwd, v.TMA_OIDC_CA_FILE),
+    label: v.TMA_OIDC_LABEL,
+    scopes: v.TMA_OIDC_SCOPES,
+    roleClaim: v.TMA_OIDC_ROLE_CLAIM,
+    roleMap,
+    jitReporters: v.TMA_OIDC_JIT_PROVISIONING === 'reporter',
+    mfaAcrValues: list(v.TMA_OIDC_MFA_ACR_VALUES),
+    mfaAmrValues: list(v.TMA_OIDC_MFA_AMR_VALUES),
   };
 }

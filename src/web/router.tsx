@@ -16,6 +16,7 @@ import { SignedInLayout } from './features/session/SignedInLayout.tsx';
 import { SIGN_IN_NOTICES, type SignInNotice, SignInPage, type SignInSearch } from './features/session/SignInPage.tsx';
 import { sessionQuery } from './features/session/session-api.ts';
 import { CONFINED_PAGES } from './features/session/useConfinedSession.ts';
+import { isSsoErrorReason, SsoErrorPage, type SsoErrorSearch } from './features/sso/SsoErrorPage.tsx';
 import { AppLayout } from './layout/AppLayout.tsx';
 import { ErrorPage } from './pages/ErrorPage.tsx';
 import { HomePage } from './pages/HomePage.tsx';
@@ -111,6 +112,17 @@ const signInSetUpRoute = createRoute({
   },
 });
 
+/** Where a single sign-on that did not work lands (the server sends the browser here with the reason). */
+const ssoErrorRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/sign-in/sso-error',
+  validateSearch: (search: Record<string, unknown>): SsoErrorSearch =>
+    isSsoErrorReason(search.reason) ? { reason: search.reason } : {},
+  component: function SsoErrorRoute() {
+    return <SsoErrorPage search={ssoErrorRoute.useSearch()} />;
+  },
+});
+
 const inviteRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/invite',
@@ -180,6 +192,7 @@ const routeTree = rootRoute.addChildren([
   signInRoute,
   signInCodeRoute,
   signInSetUpRoute,
+  ssoErrorRoute,
   inviteRoute,
   resetRoute,
   signedInRoute.addChildren([profileRoute, usersRoute, approvalsRoute, auditRoute]),

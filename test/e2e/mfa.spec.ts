@@ -1,8 +1,9 @@
-import { type Browser, expect, type Locator, type Page, test } from '@playwright/test';
+import { type Browser, expect, type Page, test } from '@playwright/test';
 import {
   answerCodePage,
   completeMfaSetUp,
   confirmAppSetUp,
+  confirmIfAsked,
   confirmStepUp,
   expectOnCodePage,
   expectOnSetUpPage,
@@ -378,14 +379,6 @@ test('a team lead signed in without an app reaches nothing but the set-up page, 
 async function freshPage(browser: Browser): Promise<Page> {
   const context = await browser.newContext({ locale: 'en-GB', baseURL });
   return context.newPage();
-}
-
-/** Answers the password prompt if the action asks for it (a sign-in confirms it for a few seconds only here). */
-async function confirmIfAsked(page: Page, password: string, outcome: Locator): Promise<void> {
-  const prompt = page.getByRole('dialog', { name: 'Confirm with your password' });
-  await expect(prompt.or(outcome).first()).toBeVisible();
-  if (await prompt.isVisible()) await confirmStepUp(page, password);
-  await expect(outcome).toBeVisible();
 }
 
 test('a new two-factor set-up for an auditor waits for the team lead; approved, the next sign-in sets up anew', async ({

@@ -141,6 +141,7 @@ for (const engine of engines()) {
           'ended_at',
           'end_reason',
           'mfa_at',
+          'sso_issuer',
         ],
       };
       assert.deepEqual([...tables.keys()].sort(), [
@@ -152,6 +153,7 @@ for (const engine of engines()) {
         'job_schedules',
         'jobs',
         'login_throttle',
+        'mfa_passkeys',
         'mfa_recovery_codes',
         'mfa_totp',
         'one_time_links',
@@ -159,7 +161,10 @@ for (const engine of engines()) {
         'security_events',
         'sessions',
         'settings',
+        'sso_flows',
+        'user_identities',
         'users',
+        'webauthn_challenges',
       ]);
       for (const [table, columns] of Object.entries(expected)) assert.deepEqual(tables.get(table), columns, table);
     });

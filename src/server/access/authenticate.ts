@@ -69,7 +69,7 @@ export function installAuthentication(
       stepUpAt: s.step_up_at,
       idleExpiresAt: new Date(Math.min(lastSeen.getTime() + settings.idleSeconds * 1000, s.expires_at.getTime())),
       absoluteExpiresAt: s.expires_at,
-      mfa: mfaState(s.role as Role, s.has_totp, s.mfa_at),
+      mfa: mfaState(s.role as Role, s.has_second_factor, s.mfa_at),
     };
     request.actor = actor;
   };

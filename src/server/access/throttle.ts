@@ -20,6 +20,12 @@ const POLICY = {
   /** Codes of the second factor, per user: a kind of its own, so no e-mail typed at sign-in can name it. */
   mfa: { free: 5, quietMs: 24 * 3600_000, hardCap: 100 },
   ip: { free: 30, quietMs: 15 * 60_000, hardCap: Number.POSITIVE_INFINITY },
+  /**
+   * Passkey and single-sign-on ceremonies per client address: anyone may start one, and each start stores a
+   * challenge or a flow and each refused answer an audit event. A bucket of its own, so that abandoned
+   * ceremonies behind a company's NAT never block password sign-ins.
+   */
+  ceremony: { free: 60, quietMs: 15 * 60_000, hardCap: Number.POSITIVE_INFINITY },
 } as const;
 const MAX_DELAY_MS = 15 * 60_000;
 const FOREVER_MS = 100 * 365 * 24 * 3600_000;
@@ -27,7 +33,8 @@ const FOREVER_MS = 100 * 365 * 24 * 3600_000;
 export type ThrottleKind = keyof typeof POLICY;
 
 export function throttleKey(kind: ThrottleKind, value: string): string {
-  const normalized = kind === 'ip' ? ipPrefix(value) : value.normalize('NFKC').trim().toLowerCase();
+  const normalized =
+    kind === 'ip' || kind === 'ceremony' ? ipPrefix(value) : value.normalize('NFKC').trim().toLowerCase();
   return createHash('sha256').update(`${kind}:${normalized}`).digest('hex');
 }
 

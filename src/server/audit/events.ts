@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SSO_ERROR_REASONS } from '../../contract/sso.ts';
 
 /**
  * The closed set of audit actions, each with the schema of its detail payload. Details hold
@@ -8,6 +9,13 @@ import { z } from 'zod';
  */
 const none = z.strictObject({});
 const Role = z.enum(['reporter', 'threat_manager', 'team_lead', 'expert', 'admin', 'auditor']);
+const SecondFactorMethod = z.enum(['totp', 'passkey', 'recovery_code']);
+/** Why a passkey's answer was refused (webauthn.ts). */
+const PasskeyFailure = z.enum(['challenge', 'unknown_credential', 'other_user', 'verification', 'counter']);
+/** Why a single sign-on was refused (access/sso/relying-party.ts). */
+const SsoReason = z.enum(SSO_ERROR_REASONS);
+/** Which identity at which provider: identifiers, as the provider assigns them (never a name or an address). */
+const SsoIdentity = z.strictObject({ issuer: z.string().max(500), subject: z.string().max(255) });
 const AuditFilterDetail = z.strictObject({
   actor: z.string().optional(),
   action: z.string().optional(),
@@ -22,21 +30,47 @@ const AuditFilterDetail = z.strictObject({
 export const AUDIT_DETAILS = {
   'setup.completed': none,
   /** The password was right; `secondFactor: 'due'` means the code of the authenticator app is still to come. */
-  'session.signed_in': z.strictObject({ secondFactor: z.enum(['due', 'none']).optional() }),
-  'session.sign_in_failed': z.strictObject({ reason: z.enum(['locked']).optional() }),
+  'session.signed_in': z.strictObject({
+    /** `idp`: the identity provider asserted multi-factor authentication (single sign-on). */
+    secondFactor: z.enum(['due', 'none', 'idp']).optional(),
+    /** Without a password: a passkey (which counts as both factors) or single sign-on. */
+    method: z.enum(['passkey', 'sso']).optional(),
+  }),
+  'session.sign_in_failed': z.strictObject({
+    /** `sso_required`: a linked account whose role the provider must confirm tried the password or a passkey. */
+    reason: z.enum(['locked', 'sso_required']).optional(),
+    method: z.enum(['passkey', 'sso']).optional(),
+    passkey: PasskeyFailure.optional(),
+    sso: SsoReason.optional(),
+  }),
   'session.signed_out': none,
   'session.revoked': none,
-  'session.step_up': z.strictObject({ method: z.enum(['password', 'totp']).optional() }),
-  'session.step_up_failed': z.strictObject({ method: z.enum(['password', 'totp', 'recovery_code']).optional() }),
+  'session.step_up': z.strictObject({
+    method: z.enum(['password', 'totp', 'passkey', 'recovery_code', 'sso']).optional(),
+  }),
+  'session.step_up_failed': z.strictObject({
+    method: z.enum(['password', 'totp', 'passkey', 'recovery_code', 'sso']).optional(),
+    reason: PasskeyFailure.optional(),
+    sso: SsoReason.optional(),
+  }),
   'password.changed': none,
   'mfa.totp_enrolment_started': none,
   'mfa.totp_enrolment_failed': none,
   'mfa.totp_enrolled': none,
   'mfa.recovery_codes_created': none,
+  /** A TMA account bound to an identity at the provider (issuer and subject), or released from it. */
+  'sso.linked': SsoIdentity,
+  'sso.link_failed': z.strictObject({ reason: SsoReason }),
+  'sso.unlinked': SsoIdentity,
+  /** An account made at the first single sign-on of an unknown person (a reporter; TMA_OIDC_JIT_PROVISIONING). */
+  'user.provisioned': z.strictObject({ via: z.enum(['sso']), role: Role }),
+  'mfa.passkey_registered': z.strictObject({ passkey: z.uuid(), synced: z.boolean() }),
+  'mfa.passkey_registration_failed': z.strictObject({ reason: PasskeyFailure }),
+  'mfa.passkey_removed': z.strictObject({ passkey: z.uuid() }),
   /** An approved request: the user's app and recovery codes are gone; they set up anew at the next sign-in. */
   'mfa.reset': none,
-  'mfa.challenge_passed': z.strictObject({ method: z.enum(['totp', 'recovery_code']) }),
-  'mfa.challenge_failed': z.strictObject({ method: z.enum(['totp', 'recovery_code']) }),
+  'mfa.challenge_passed': z.strictObject({ method: SecondFactorMethod }),
+  'mfa.challenge_failed': z.strictObject({ method: SecondFactorMethod, reason: PasskeyFailure.optional() }),
   'password.change_failed': none,
   'link.created': z.strictObject({ purpose: z.enum(['invite', 'reset']) }),
   'link.accepted': z.strictObject({ purpose: z.enum(['invite', 'reset']) }),
@@ -72,7 +106,7 @@ export type AuditOutcome = 'allowed' | 'denied' | 'failed';
 /** What objects an event can be about. */
 export type AuditObjectType = 'user' | 'session' | 'approval' | 'audit' | 'case' | 'report' | 'person' | 'document';
 
-type DetailOf<A extends AuditAction> = z.input<(typeof AUDIT_DETAILS)[A]>;
+export type DetailOf<A extends AuditAction> = z.input<(typeof AUDIT_DETAILS)[A]>;
 
 interface EventBase<A extends AuditAction> {
   readonly action: A;

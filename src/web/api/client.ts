@@ -141,7 +141,8 @@ async function send<S extends z.ZodType>(
   });
   const data = response.status === 204 ? undefined : await readJson(response);
   if (!response.ok) throw failure(method, path, response, data);
-  if (schema === undefined) return undefined;
+  // A DELETE may answer with content (sign-out after single sign-on) or without.
+  if (schema === undefined || (method === 'DELETE' && response.status === 204)) return undefined;
   const parsed = schema.safeParse(data);
   if (parsed.success) return parsed.data;
   throw new ApiError(response.status, undefined, `${method} ${path}: response does not match the contract`);
@@ -161,7 +162,9 @@ export async function apiPut<S extends z.ZodType>(path: string, body: unknown, s
   return send('PUT', path, body, schema);
 }
 
-/** DELETE a resource; expects no content. */
-export async function apiDelete(path: string): Promise<void> {
-  await send('DELETE', path, undefined, undefined);
+/** DELETE a resource; without a schema expects no content, with one returns the parsed answer (or undefined on 204). */
+export function apiDelete<S extends z.ZodType>(path: string, schema: S): Promise<z.output<S> | undefined>;
+export function apiDelete(path: string): Promise<void>;
+export async function apiDelete<S extends z.ZodType>(path: string, schema?: S) {
+  return send('DELETE', path, undefined, schema);
 }

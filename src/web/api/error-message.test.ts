@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { TFunction } from 'i18next';
+import { PasskeyCeremonyError } from '../features/mfa/passkey-error.ts';
 import { ApiError } from './client.ts';
 import { describeError, tooManyAttempts } from './error-message.ts';
 
@@ -44,4 +45,13 @@ test('too many attempts says how long to wait, in seconds up to 90, then in whol
   assert.equal(tooManyAttempts(t, 900), 'errors.tooManyAttemptsMinutes {"count":15}');
   const error = new ApiError(429, problem(429, 'too_many_attempts'), 'x', 120);
   assert.equal(describeError(t, error).message, 'errors.tooManyAttemptsMinutes {"count":2}');
+});
+
+test('a failed passkey ceremony in the browser is told by its reason, without a reference', () => {
+  for (const reason of ['cancelled', 'exists', 'unsupported', 'failed'] as const) {
+    assert.deepEqual(describeError(t, new PasskeyCeremonyError(reason, new Error('raw'))), {
+      message: `errors.passkey.${reason}`,
+      reference: undefined,
+    });
+  }
 });

@@ -1,4 +1,5 @@
 import type { TFunction } from 'i18next';
+import { PasskeyCeremonyError } from '../features/mfa/passkey-error.ts';
 import { ApiError } from './client.ts';
 
 /** The problem codes the UI explains in words; any other failure gets the generic message. */
@@ -19,6 +20,11 @@ const KNOWN_CODES = [
   'invalid_code',
   'mfa_required',
   'mfa_enrolment_required',
+  'invalid_passkey',
+  'passkey_exists',
+  'last_second_factor',
+  'sso_required',
+  'no_passkey',
 ] as const;
 type KnownCode = (typeof KNOWN_CODES)[number];
 
@@ -41,6 +47,9 @@ export interface ErrorText {
 
 /** A failure in words, in the user's language. */
 export function describeError(t: TFunction, error: unknown): ErrorText {
+  // The browser's part of a passkey ceremony: what the user can do about it, never the raw DOMException.
+  if (error instanceof PasskeyCeremonyError)
+    return { message: t(`errors.passkey.${error.reason}`), reference: undefined };
   if (!(error instanceof ApiError)) {
     // fetch rejects with a TypeError when the server cannot be reached at all.
     return { message: t(error instanceof TypeError ? 'errors.network' : 'errors.generic'), reference: undefined };

@@ -15,6 +15,7 @@ const SAME_IN_BOTH = new Set([
   'Name',
   'Compliance',
   'Status',
+  'Passkeys',
 ]);
 
 type Tree = { readonly [key: string]: unknown };

@@ -1,4 +1,4 @@
-import { type BrowserContext, expect, type Page } from '@playwright/test';
+import { type BrowserContext, expect, type Locator, type Page } from '@playwright/test';
 import { generateSync } from 'otplib';
 import { SERVERS } from './servers.ts';
 
@@ -34,6 +34,17 @@ export async function confirmStepUp(page: Page, password: string): Promise<void>
   await dialog.getByLabel('Password', { exact: true }).fill(password);
   await dialog.getByRole('button', { name: 'Confirm' }).click();
   await expect(dialog).toBeHidden();
+}
+
+/**
+ * Answers the password prompt if the action asks for it (a sign-in confirms it for a few seconds only on the e2e
+ * servers), then waits for the action's outcome.
+ */
+export async function confirmIfAsked(page: Page, password: string, outcome: Locator): Promise<void> {
+  const prompt = page.getByRole('dialog', { name: 'Confirm with your password' });
+  await expect(prompt.or(outcome).first()).toBeVisible();
+  if (await prompt.isVisible()) await confirmStepUp(page, password);
+  await expect(outcome).toBeVisible();
 }
 
 /** The one-time link shown in the read-only field with the given label, checked to be a link of that kind. */

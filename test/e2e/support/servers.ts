@@ -12,6 +12,11 @@ import { expect } from '@playwright/test';
  *    once per server, and the accounts journey on main may run at the same time in another worker).
  *  - mfa: like main (short step-up), for test/e2e/mfa.spec.ts: its administrator sets up two-factor
  *    authentication, which no other journey's accounts may meet.
+ *  - passkeys: like main (short step-up), for test/e2e/passkeys.spec.ts: its threat manager signs in with
+ *    passkeys held by Chromium's virtual authenticators (WebAuthn accepts http://localhost as a secure context;
+ *    the relying party id is "localhost").
+ *  - sso: like main (short step-up), for test/e2e/sso.spec.ts, with single sign-on through the test identity
+ *    provider that the run starts beside it (test/e2e/support/idp-server.ts).
  */
 export const MAIN_PORT = Number(process.env.TMA_E2E_PORT ?? 3917);
 
@@ -20,6 +25,8 @@ export const SERVERS = {
   timeout: { port: MAIN_PORT + 1, dir: 'timeout', idleSeconds: 4 },
   auditor: { port: MAIN_PORT + 2, dir: 'auditor', stepUpSeconds: 3 },
   mfa: { port: MAIN_PORT + 3, dir: 'mfa', stepUpSeconds: 3 },
+  passkeys: { port: MAIN_PORT + 4, dir: 'passkeys', stepUpSeconds: 3 },
+  sso: { port: MAIN_PORT + 5, dir: 'sso', stepUpSeconds: 3 },
 } as const;
 export type ServerName = keyof typeof SERVERS;
 

@@ -9,8 +9,12 @@ export function mfaRequired(role: Role): boolean {
 }
 
 /** Where a session stands with its second factor (see Actor.mfa). */
-export function mfaState(role: Role, hasTotp: boolean, mfaAt: Date | null): 'challenge' | 'enrol' | 'done' | 'none' {
+export function mfaState(
+  role: Role,
+  hasSecondFactor: boolean,
+  mfaAt: Date | null,
+): 'challenge' | 'enrol' | 'done' | 'none' {
   if (mfaAt !== null) return 'done';
-  if (hasTotp) return 'challenge';
+  if (hasSecondFactor) return 'challenge';
   return mfaRequired(role) ? 'enrol' : 'none';
 }

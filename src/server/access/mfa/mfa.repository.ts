@@ -5,9 +5,12 @@ import { recoveryCodeHash } from './recovery-codes.ts';
 
 /** Only ever the signed-in user's own factors: every function takes the actor's user id. */
 export const mfaRepository = {
-  /** Serialises changes of one user's factors (recovery codes replaced at once would both stay). */
+  /**
+   * Serialises changes of one user's factors (recovery codes replaced at once would both stay; two passkeys
+   * removed at once could leave none): the user's row, which exists whatever factors there are.
+   */
   async lockUser(tx: Kysely<DB>, userId: string): Promise<void> {
-    await tx.selectFrom('mfa_totp').select('user_id').where('user_id', '=', userId).forUpdate().execute();
+    await tx.selectFrom('users').select('id').where('id', '=', userId).forUpdate().execute();
   },
 
   totp(db: Kysely<DB>, userId: string) {
@@ -56,9 +59,31 @@ export const mfaRepository = {
     return r.numUpdatedRows > 0n;
   },
 
-  /** Removes the user's app and recovery codes (an approved reset): they set up anew at the next sign-in. */
+  /** An authenticator app or a passkey: the factors a recovery code stands in for. */
+  async hasSecondFactor(db: Kysely<DB>, userId: string): Promise<boolean> {
+    const row = await db
+      .selectNoFrom((eb) => [
+        eb
+          .or([
+            eb.exists(
+              eb
+                .selectFrom('mfa_totp')
+                .select('user_id')
+                .where('user_id', '=', userId)
+                .where('confirmed_at', 'is not', null),
+            ),
+            eb.exists(eb.selectFrom('mfa_passkeys').select('user_id').where('user_id', '=', userId)),
+          ])
+          .as('yes'),
+      ])
+      .executeTakeFirstOrThrow();
+    return row.yes === true;
+  },
+
+  /** Removes the user's app, passkeys and recovery codes (an approved reset): they set up anew at the next sign-in. */
   async removeAll(db: Kysely<DB>, userId: string): Promise<void> {
     await db.deleteFrom('mfa_recovery_codes').where('user_id', '=', userId).execute();
+    await db.deleteFrom('mfa_passkeys').where('user_id', '=', userId).execute();
     await db.deleteFrom('mfa_totp').where('user_id', '=', userId).execute();
   },
 

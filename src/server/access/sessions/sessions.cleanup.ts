@@ -21,6 +21,9 @@ export function accountsCleanupJob(db: Kysely<DB>) {
         .deleteFrom('sessions')
         .where((eb) => eb.or([eb('ended_at', '<', before), eb('expires_at', '<', before)]))
         .execute();
+      // Ceremonies and single-sign-on flows nobody finished: useless once expired.
+      await db.deleteFrom('webauthn_challenges').where('expires_at', '<', sql<Date>`now()`).execute();
+      await db.deleteFrom('sso_flows').where('expires_at', '<', sql<Date>`now()`).execute();
       await db
         .deleteFrom('one_time_links')
         .where((eb) => eb.or([eb('used_at', '<', before), eb('expires_at', '<', before)]))

@@ -29,19 +29,29 @@ export interface SessionWithUser {
   display_name: string | null;
   expertise: string | null;
   mfa_at: Date | null;
-  has_totp: boolean;
+  /** An authenticator app or a passkey. */
+  has_second_factor: boolean;
 }
 
 const SESSIONS_BY_TOKEN_HASHES = `
   select s.id, s.token_hash, s.user_id, s.created_at, s.last_seen_at, s.expires_at, s.step_up_at, s.ended_at, s.end_reason,
          u.role, u.status, u.email, u.display_name, u.expertise,
-         s.mfa_at, (t.confirmed_at is not null) as has_totp
+         s.mfa_at,
+         (exists (select 1 from mfa_totp t where t.user_id = s.user_id and t.confirmed_at is not null)
+          or exists (select 1 from mfa_passkeys p where p.user_id = s.user_id)) as has_second_factor
   from sessions s join users u on u.id = s.user_id
-  left join mfa_totp t on t.user_id = s.user_id
   where s.token_hash = any($1::text[])`;
 
 export const sessionsRepository = {
-  async create(db: Kysely<DB>, userId: string, now: Date, absoluteSeconds: number, userAgent: string | undefined) {
+  /** `freshProof: false`: the sign-in proved nothing just now (single sign-on riding on an older session at the provider). */
+  async create(
+    db: Kysely<DB>,
+    userId: string,
+    now: Date,
+    absoluteSeconds: number,
+    userAgent: string | undefined,
+    freshProof = true,
+  ) {
     const token = newToken();
     const id = randomUUID();
     await db
@@ -53,8 +63,8 @@ export const sessionsRepository = {
         created_at: now,
         last_seen_at: now,
         expires_at: new Date(now.getTime() + absoluteSeconds * 1000),
-        // Signing in with the password is a fresh authentication.
-        step_up_at: now,
+        // Signing in with the password (or a passkey) is a fresh authentication: it counts as a step-up.
+        step_up_at: freshProof ? now : null,
         user_agent: userAgent?.slice(0, 300) ?? null,
         ended_at: null,
         end_reason: null,
@@ -68,7 +78,7 @@ export const sessionsRepository = {
    * session-lookup.ts): a prepared statement (see Database.prepared).
    */
   findByTokenHashes(database: Database, hashes: readonly string[]): Promise<SessionWithUser[]> {
-    return database.prepared<SessionWithUser>('tma_sessions_by_token_hashes_v2', SESSIONS_BY_TOKEN_HASHES, [hashes]);
+    return database.prepared<SessionWithUser>('tma_sessions_by_token_hashes_v3', SESSIONS_BY_TOKEN_HASHES, [hashes]);
   },
 
   async touch(db: Kysely<DB>, id: string, now: Date): Promise<void> {
@@ -81,8 +91,13 @@ export const sessionsRepository = {
   },
 
   /** The second factor was given in this session. */
-  async completeMfa(db: Kysely<DB>, id: string, now: Date): Promise<void> {
-    await db.updateTable('sessions').set({ mfa_at: now, step_up_at: now }).where('id', '=', id).execute();
+  /** The second factor given; it counts as a step-up unless it was asserted by a provider's older session. */
+  async completeMfa(db: Kysely<DB>, id: string, now: Date, freshProof = true): Promise<void> {
+    await db
+      .updateTable('sessions')
+      .set(freshProof ? { mfa_at: now, step_up_at: now } : { mfa_at: now })
+      .where('id', '=', id)
+      .execute();
   },
 
   async stepUp(db: Kysely<DB>, id: string, now: Date): Promise<void> {

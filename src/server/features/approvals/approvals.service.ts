@@ -8,6 +8,7 @@ import {
 import type { Actor } from '../../access/actor.ts';
 import { mfaRepository } from '../../access/mfa/mfa.repository.ts';
 import { sessionsRepository } from '../../access/sessions/sessions.repository.ts';
+import { ssoRepository } from '../../access/sso/sso.repository.ts';
 import { recordAudit } from '../../audit/record.ts';
 import { ConflictError, NotFoundError } from '../../platform/http/errors.ts';
 import { linksRepository } from '../invitations/links.repository.ts';
@@ -73,6 +74,9 @@ export async function decide(
 
     if (approval.kind === 'reset_mfa') {
       await mfaRepository.removeAll(tx, user.id);
+      // A link to single sign-on goes too: if someone else's identity was linked in a takeover, it must not outlast
+      // the reset. (A single-sign-on-only account without a password must then be invited anew.)
+      await ssoRepository.unbind(tx, user.id);
       await sessionsRepository.endAllOfUser(tx, user.id, 'account_changed', now);
       await recordAudit(tx, now, {
         action: 'mfa.reset',

@@ -2,14 +2,17 @@ import type { SessionInfo } from '../../../contract/accounts.ts';
 import type { MfaChallengeRequest, MfaStatus, RecoveryCodes, TotpEnrolment } from '../../../contract/mfa.ts';
 import type { Actor } from '../../access/actor.ts';
 import { mfaRepository } from '../../access/mfa/mfa.repository.ts';
+import { passkeysRepository } from '../../access/mfa/passkeys.repository.ts';
 import { newRecoveryCodes } from '../../access/mfa/recovery-codes.ts';
 import { newTotpSecret, totpStep, totpUri } from '../../access/mfa/totp.ts';
+import { PasskeyError, type PasskeyFailure, relyingPartyOf, verifyAuthentication } from '../../access/mfa/webauthn.ts';
 import { sessionsRepository } from '../../access/sessions/sessions.repository.ts';
-import { csrfTokenFor } from '../../access/sessions/tokens.ts';
 import { clearAttempts, reserveAttempt, throttleKey } from '../../access/throttle.ts';
 import { recordAudit } from '../../audit/record.ts';
 import { ConflictError, TooManyRequestsError, UnauthenticatedError } from '../../platform/http/errors.ts';
 import type { AccountsContext, RequestOrigin } from '../session/context.ts';
+import { issuedSessionInfo } from '../session/issued-session.ts';
+import { passkeySummary } from './passkey-summary.ts';
 
 /** How long a started enrolment waits for its first code. */
 const ENROLMENT_MINUTES = 10;
@@ -25,30 +28,47 @@ function aboutSelf(userId: string, origin: RequestOrigin) {
 }
 
 const wrongCode = () => new UnauthenticatedError('The code is wrong or was used already.', 'invalid_code');
+/** One answer for every refused passkey: which check failed is for the audit trail, not for the client. */
+export const passkeyRefused = () =>
+  new UnauthenticatedError('The passkey was not accepted. Please try again.', 'invalid_passkey');
+
+export type SecondFactorMethod = 'totp' | 'passkey' | 'recovery_code';
 
 /**
- * Checks a second factor of the user: a TOTP code (once per time step) or a recovery code (once
- * ever). Throttled per user like a password; a failure is recorded.
+ * Checks a second factor of the signed-in user: a TOTP code (once per time step), a passkey (an
+ * answer to a challenge this session asked for) or a recovery code (once ever). Throttled per user
+ * like a password; a failure is recorded with its reason.
  */
 export async function checkSecondFactor(
   ctx: AccountsContext,
-  userId: string,
+  actor: Pick<Actor, 'userId' | 'sessionId'>,
   factor: MfaChallengeRequest,
   origin: RequestOrigin,
   failedAction: 'mfa.challenge_failed' | 'session.step_up_failed',
-): Promise<'totp' | 'recovery_code'> {
+): Promise<SecondFactorMethod> {
   const { db } = ctx.database;
+  const { userId } = actor;
   const now = ctx.clock.now();
   const key = throttleKey('mfa', userId);
   const wait = await reserveAttempt(db, 'mfa', key, now);
   if (wait > 0) throw new TooManyRequestsError(Math.ceil(wait / 1000));
-  const method = 'code' in factor ? 'totp' : 'recovery_code';
+  const method: SecondFactorMethod = 'code' in factor ? 'totp' : 'passkey' in factor ? 'passkey' : 'recovery_code';
   let ok = false;
+  let reason: PasskeyFailure | undefined;
   if ('code' in factor) {
     const totp = await mfaRepository.totp(db, userId);
     const step = totp?.secret ? totpStep(totp.secret, factor.code, now) : undefined;
     ok = step !== undefined && (await mfaRepository.spendStep(db, userId, step));
-  } else if (method === 'recovery_code' && (await mfaRepository.totp(db, userId))?.confirmed_at) {
+  } else if ('passkey' in factor) {
+    const session = { id: actor.sessionId, userId };
+    try {
+      await verifyAuthentication(db, relyingPartyOf(ctx.publicOrigin), factor.passkey, 'verify', session, now);
+      ok = true;
+    } catch (e) {
+      if (!(e instanceof PasskeyError)) throw e;
+      reason = e.reason;
+    }
+  } else if (await mfaRepository.hasSecondFactor(db, userId)) {
     ok = await mfaRepository.spendRecoveryCode(db, userId, factor.recoveryCode, now);
   }
   if (!ok) {
@@ -58,9 +78,9 @@ export async function checkSecondFactor(
       actorUserId: userId,
       ip: origin.ip,
       userAgent: origin.userAgent,
-      detail: { method },
+      detail: { method, ...(reason !== undefined ? { reason } : {}) },
     });
-    throw wrongCode();
+    throw method === 'passkey' ? passkeyRefused() : wrongCode();
   }
   await clearAttempts(db, key);
   return method;
@@ -76,7 +96,7 @@ export async function completeChallenge(
   factor: MfaChallengeRequest,
   origin: RequestOrigin,
 ): Promise<{ token: string; info: SessionInfo }> {
-  const method = await checkSecondFactor(ctx, actor.userId, factor, origin, 'mfa.challenge_failed');
+  const method = await checkSecondFactor(ctx, actor, factor, origin, 'mfa.challenge_failed');
   const now = ctx.clock.now();
   return ctx.database.transaction(async (tx) => {
     // Only once per waiting session, and only while it lives: a password change or a lock in the
@@ -101,27 +121,17 @@ export async function completeChallenge(
       userAgent: origin.userAgent,
       detail: { method },
     });
-    const info: SessionInfo = {
-      user: {
-        id: actor.userId,
-        email: actor.email,
-        displayName: actor.displayName,
-        role: actor.role,
-        expertise: actor.expertise as SessionInfo['user']['expertise'],
-      },
-      csrfToken: csrfTokenFor(session.token),
-      idleExpiresAt: new Date(now.getTime() + ctx.sessionIdleSeconds * 1000).toISOString(),
-      absoluteExpiresAt: new Date(now.getTime() + ctx.sessionAbsoluteSeconds * 1000).toISOString(),
-      mfa: 'done',
-    };
+    const info = issuedSessionInfo(ctx, { ...actor, id: actor.userId }, session.token, now, 'done');
     return { token: session.token, info };
   });
 }
 
 export async function mfaStatus(ctx: AccountsContext, actor: Actor): Promise<MfaStatus> {
   const totp = await mfaRepository.totp(ctx.database.db, actor.userId);
+  const passkeys = await passkeysRepository.listOfUser(ctx.database.db, actor.userId);
   return {
     totp: { enrolled: totp?.confirmed_at != null, enrolledAt: totp?.confirmed_at?.toISOString() ?? null },
+    passkeys: passkeys.map(passkeySummary),
     recoveryCodesLeft: await mfaRepository.recoveryCodesLeft(ctx.database.db, actor.userId),
   };
 }
@@ -205,8 +215,8 @@ export async function regenerateRecoveryCodes(
   const recoveryCodes = newRecoveryCodes();
   await ctx.database.transaction(async (tx) => {
     await mfaRepository.lockUser(tx, actor.userId);
-    if ((await mfaRepository.totp(tx, actor.userId))?.confirmed_at == null) {
-      throw new ConflictError('Set up an authenticator app first.', 'mfa_not_enrolled');
+    if (!(await mfaRepository.hasSecondFactor(tx, actor.userId))) {
+      throw new ConflictError('Set up an authenticator app or a passkey first.', 'mfa_not_enrolled');
     }
     await mfaRepository.replaceRecoveryCodes(tx, actor.userId, recoveryCodes, now);
     await recordAudit(tx, now, {

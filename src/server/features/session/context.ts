@@ -8,6 +8,11 @@ export interface AccountsContext {
   readonly publicOrigin: string;
   readonly sessionIdleSeconds: number;
   readonly sessionAbsoluteSeconds: number;
+  /**
+   * Single sign-on with a role claim configured: an account linked to the provider, in any role but reporter,
+   * signs in only through it, so that the provider's word on the role is asked at every sign-in.
+   */
+  readonly ssoOnlyWhenLinked: boolean;
 }
 
 /** Where a request came from, for throttling and security events. */

@@ -8,6 +8,7 @@ import {
   StepUpRequest,
   Uuid,
 } from '../../../contract/accounts.ts';
+import { SignOutResult } from '../../../contract/sso.ts';
 import { clearSessionCookie, setSessionCookie } from '../../access/sessions/cookie.ts';
 import { defineRoute } from '../../platform/http/routes.ts';
 import type { AccountsContext } from './context.ts';
@@ -22,7 +23,12 @@ import {
   stepUp,
 } from './session.service.ts';
 
-export function sessionRoutes(app: FastifyInstance, ctx: AccountsContext): void {
+/** `endSessionUrl`: RP-initiated logout at the identity provider, when single sign-on is configured. */
+export function sessionRoutes(
+  app: FastifyInstance,
+  ctx: AccountsContext,
+  endSessionUrl?: () => Promise<string | undefined>,
+): void {
   defineRoute(app, {
     method: 'POST',
     url: '/api/session',
@@ -52,14 +58,16 @@ export function sessionRoutes(app: FastifyInstance, ctx: AccountsContext): void 
     method: 'DELETE',
     url: '/api/session',
     policy: 'session.current',
-    summary: 'Sign out: the session ends on the server and the browser clears its data',
+    summary:
+      'Sign out: the session ends on the server and the browser clears its data; after single sign-on, the address that ends the session at the provider too',
     tags: ['session'],
-    responses: { 204: { description: 'signed out' } },
+    responses: { 204: { description: 'signed out' }, 200: SignOutResult },
     handler: async (_input, request, reply) => {
-      await signOut(ctx, actorOf(request), originOf(request));
+      const viaSso = await signOut(ctx, actorOf(request), originOf(request));
       clearSessionCookie(reply);
       reply.header('clear-site-data', '"cache", "cookies", "storage"');
-      return reply.code(204).send();
+      const logoutUrl = viaSso && endSessionUrl !== undefined ? await endSessionUrl() : undefined;
+      return logoutUrl === undefined ? reply.code(204).send() : { logoutUrl };
     },
   });
 

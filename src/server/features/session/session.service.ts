@@ -1,4 +1,4 @@
-import type { Role, SessionInfo } from '../../../contract/accounts.ts';
+import type { Role, SessionInfo, StepUpRequest } from '../../../contract/accounts.ts';
 import type { Actor } from '../../access/actor.ts';
 import { mfaState } from '../../access/mfa/mandate.ts';
 import { mfaRepository } from '../../access/mfa/mfa.repository.ts';
@@ -10,7 +10,7 @@ import {
 } from '../../access/passwords/password-hashing.ts';
 import { checkPassword } from '../../access/passwords/password-policy.ts';
 import { sessionsRepository } from '../../access/sessions/sessions.repository.ts';
-import { csrfTokenFor } from '../../access/sessions/tokens.ts';
+import { ssoRepository } from '../../access/sso/sso.repository.ts';
 import { clearAttempts, forgiveAttempt, reserveAttempt, throttleKey } from '../../access/throttle.ts';
 import { recordAudit } from '../../audit/record.ts';
 import {
@@ -22,6 +22,7 @@ import {
 import { checkSecondFactor } from '../mfa/mfa.service.ts';
 import { usersRepository } from '../users/users.repository.ts';
 import type { AccountsContext, RequestOrigin } from './context.ts';
+import { issuedSessionInfo, openSession, refuseIfSsoOnly, toSessionUser } from './issued-session.ts';
 import { weakPasswordError } from './weak-password.ts';
 
 const invalid = () => new UnauthenticatedError('The e-mail address or the password is wrong.', 'invalid_credentials');
@@ -83,43 +84,27 @@ export async function signIn(ctx: AccountsContext, email: string, password: stri
   }
   await clearAttempts(db, keys.account);
   await forgiveAttempt(db, keys.ip);
+  await refuseIfSsoOnly(ctx, user, 'password', origin, now);
   const rehash =
     user.password_hash !== null && needsRehash(user.password_hash) ? await hashPassword(password) : undefined;
-  const hasTotp = (await mfaRepository.totp(db, user.id))?.confirmed_at != null;
+  const hasSecondFactor = await mfaRepository.hasSecondFactor(db, user.id);
   return ctx.database.transaction(async (tx) => {
     if (rehash !== undefined)
       await tx.updateTable('users').set({ password_hash: rehash }).where('id', '=', user.id).execute();
-    const session = await sessionsRepository.create(tx, user.id, now, ctx.sessionAbsoluteSeconds, origin.userAgent);
-    await recordAudit(tx, now, {
-      action: 'session.signed_in',
-      outcome: 'allowed',
-      actorUserId: user.id,
-      object: { type: 'session', id: session.id },
-      ip: origin.ip,
-      userAgent: origin.userAgent,
-      detail: { secondFactor: hasTotp ? 'due' : 'none' },
-    });
-    const info: SessionInfo = {
-      user: {
-        id: user.id,
-        email: user.email ?? '',
-        displayName: user.display_name ?? '',
-        role: user.role as SessionInfo['user']['role'],
-        expertise: user.expertise as SessionInfo['user']['expertise'],
-      },
-      csrfToken: csrfTokenFor(session.token),
-      idleExpiresAt: new Date(now.getTime() + ctx.sessionIdleSeconds * 1000).toISOString(),
-      absoluteExpiresAt: new Date(now.getTime() + ctx.sessionAbsoluteSeconds * 1000).toISOString(),
-      // With an authenticator app the session waits for its code (see features/mfa).
-      mfa: mfaState(user.role as Role, hasTotp, null),
-    };
+    const detail = { secondFactor: hasSecondFactor ? ('due' as const) : ('none' as const) };
+    const session = await openSession(tx, ctx, user.id, origin, now, { mfaDone: false, freshProof: true, detail });
+    // With a second factor the session waits for it (see features/mfa).
+    const mfa = mfaState(user.role as Role, hasSecondFactor, null);
+    const info = issuedSessionInfo(ctx, toSessionUser(user), session.token, now, mfa);
     return { token: session.token, info };
   });
 }
 
-export async function signOut(ctx: AccountsContext, actor: Actor, origin: RequestOrigin): Promise<void> {
+/** Ends the session; answers whether it came through single sign-on (then the provider's session may end too). */
+export async function signOut(ctx: AccountsContext, actor: Actor, origin: RequestOrigin): Promise<boolean> {
   const now = ctx.clock.now();
-  await ctx.database.transaction(async (tx) => {
+  return ctx.database.transaction(async (tx) => {
+    const viaSso = (await ssoRepository.sessionIssuer(tx, actor.sessionId)) !== null;
     await sessionsRepository.end(tx, actor.sessionId, 'signed_out', now);
     await recordAudit(tx, now, {
       action: 'session.signed_out',
@@ -128,6 +113,7 @@ export async function signOut(ctx: AccountsContext, actor: Actor, origin: Reques
       object: { type: 'session', id: actor.sessionId },
       ip: origin.ip,
     });
+    return viaSso;
   });
 }
 
@@ -160,17 +146,18 @@ async function confirmOwnPassword(
 
 /**
  * Re-authentication for sensitive actions, valid for TMA_STEP_UP_SECONDS (5 minutes): the
- * password again, or a code of the authenticator app (once per time step).
+ * password again, a code of the authenticator app (once per time step), or a passkey.
  */
 export async function stepUp(
   ctx: AccountsContext,
   actor: Actor,
-  proof: { password: string } | { code: string },
+  proof: StepUpRequest,
   origin: RequestOrigin,
 ): Promise<void> {
   const now = ctx.clock.now();
+  const method =
+    'password' in proof ? 'password' : await checkSecondFactor(ctx, actor, proof, origin, 'session.step_up_failed');
   if ('password' in proof) await confirmOwnPassword(ctx, actor, proof.password, 'session.step_up_failed', origin, now);
-  else await checkSecondFactor(ctx, actor.userId, { code: proof.code }, origin, 'session.step_up_failed');
   await ctx.database.transaction(async (tx) => {
     await sessionsRepository.stepUp(tx, actor.sessionId, now);
     await recordAudit(tx, now, {
@@ -179,7 +166,7 @@ export async function stepUp(
       actorUserId: actor.userId,
       object: { type: 'session', id: actor.sessionId },
       ip: origin.ip,
-      detail: { method: 'password' in proof ? 'password' : 'totp' },
+      detail: { method },
     });
   });
 }

@@ -3,6 +3,7 @@ import { type AdminActionResult, CONTENT_ROLES, type Expertise, type Role } from
 import type { Actor } from '../../access/actor.ts';
 import { mfaRepository } from '../../access/mfa/mfa.repository.ts';
 import { sessionsRepository } from '../../access/sessions/sessions.repository.ts';
+import { ssoRepository } from '../../access/sso/sso.repository.ts';
 import { clearAttempts, throttleKey } from '../../access/throttle.ts';
 import { recordAudit } from '../../audit/record.ts';
 import type { Tx } from '../../platform/db/database.ts';
@@ -170,7 +171,9 @@ export async function setLocked(
   const now = ctx.clock.now();
   return ctx.database.transaction(async (tx) => {
     const user = await target(tx, actor, id);
-    const status = locked ? 'locked' : user.password_hash ? 'active' : 'invited';
+    // Unlocked, an account that can sign in (a password, or a link to single sign-on) is active again.
+    const canSignIn = user.password_hash !== null || (await ssoRepository.identityOfUser(tx, user.id)) !== undefined;
+    const status = locked ? 'locked' : canSignIn ? 'active' : 'invited';
     const updated = await usersRepository.update(tx, id, undefined, { status }, now);
     if (locked) await sessionsRepository.endAllOfUser(tx, id, 'account_changed', now);
     else {
@@ -226,7 +229,7 @@ export async function requireMfaReset(
   const now = ctx.clock.now();
   return ctx.database.transaction(async (tx) => {
     const user = await target(tx, actor, id);
-    if ((await mfaRepository.totp(tx, user.id))?.confirmed_at == null) {
+    if (!(await mfaRepository.hasSecondFactor(tx, user.id))) {
       throw new ConflictError('This user has not set up two-factor authentication.', 'mfa_not_enrolled');
     }
     return askForApproval(tx, actor, user, { kind: 'reset_mfa', role: null, expertise: null }, origin, now);

@@ -21,6 +21,10 @@ export interface DB {
   audit_cuts: AuditCutTable;
   mfa_totp: MfaTotpTable;
   mfa_recovery_codes: MfaRecoveryCodeTable;
+  mfa_passkeys: MfaPasskeyTable;
+  webauthn_challenges: WebauthnChallengeTable;
+  user_identities: UserIdentityTable;
+  sso_flows: SsoFlowTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -65,6 +69,7 @@ export interface SessionTable {
   ended_at: Date | null;
   end_reason: string | null;
   mfa_at: Generated<Date | null>;
+  sso_issuer: Generated<string | null>;
 }
 
 export interface OneTimeLinkTable {
@@ -128,6 +133,48 @@ export interface MfaRecoveryCodeTable {
   code_hash: string;
   created_at: Date;
   used_at: Date | null;
+}
+
+export interface MfaPasskeyTable {
+  id: string;
+  user_id: string;
+  /** base64url */
+  credential_id: string;
+  public_key: Uint8Array;
+  /** bigint, as a string */
+  counter: ColumnType<string, string | undefined, string>;
+  transports: ColumnType<string[], string[] | undefined, string[]>;
+  name: string;
+  backed_up: boolean;
+  created_at: Date;
+  last_used_at: Date | null;
+}
+
+export interface WebauthnChallengeTable {
+  challenge: string;
+  purpose: 'register' | 'verify' | 'sign_in';
+  session_id: string | null;
+  expires_at: Date;
+}
+
+export interface UserIdentityTable {
+  issuer: string;
+  subject: string;
+  user_id: string;
+  created_at: Date;
+  last_used_at: Date | null;
+}
+
+export interface SsoFlowTable {
+  state: string;
+  browser_hash: string;
+  nonce: string;
+  code_verifier: string;
+  purpose: 'sign_in' | 'link' | 'step_up';
+  session_id: string | null;
+  return_to: string | null;
+  created_at: Date;
+  expires_at: Date;
 }
 
 export interface AuditEventTable {

@@ -43,6 +43,7 @@ export class UnauthenticatedError extends AppError {
     | 'step_up_required'
     | 'invalid_credentials'
     | 'invalid_code'
+    | 'invalid_passkey'
     | 'mfa_required'
     | 'mfa_enrolment_required';
   constructor(detail?: string, code: UnauthenticatedError['code'] = 'unauthenticated') {

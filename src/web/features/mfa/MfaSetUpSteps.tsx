@@ -2,22 +2,25 @@ import { useMutation } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SessionInfo } from '../../../contract/accounts.ts';
-import type { TotpEnrolment } from '../../../contract/mfa.ts';
-import { ErrorAlert } from '../../ui/ErrorAlert.tsx';
+import type { PasskeyRegistered, TotpEnrolment } from '../../../contract/mfa.ts';
 import { useStepUp } from '../session/StepUp.tsx';
+import { MfaSetUpChoice } from './MfaSetUpChoice.tsx';
 import { startTotpEnrolment } from './mfa-api.ts';
+import { PasskeyEnrolmentForm } from './PasskeyEnrolmentForm.tsx';
 import { RecoveryCodesView } from './RecoveryCodesView.tsx';
 import { TotpEnrolmentForm } from './TotpEnrolmentForm.tsx';
 
 type View =
   | { readonly kind: 'intro' }
   | { readonly kind: 'enrolling'; readonly enrolment: TotpEnrolment }
-  | { readonly kind: 'codes'; readonly codes: readonly string[] };
+  | { readonly kind: 'passkey' }
+  | { readonly kind: 'codes'; readonly codes: readonly string[]; readonly reason: 'enrolled' | 'passkey' };
 
 /**
- * The required set-up of two-factor authentication at sign-in: why it is needed, then the same steps as on the
- * profile (app, QR code or key, first code), then the recovery codes, shown once. `onEnrolled` tells that the
- * codes are shown (the session now counts as signed in), `onDone` that the user saved them.
+ * The required set-up of two-factor authentication at sign-in: why it is needed and a choice of two ways, then
+ * the same steps as on the profile (an app: QR code or key, first code; a passkey: a name, the browser's prompt),
+ * then the recovery codes, shown once. `onEnrolled` tells that the codes are shown (the session now counts as
+ * signed in), `onDone` that the user saved them.
  */
 export function MfaSetUpSteps({
   user,
@@ -49,9 +52,16 @@ export function MfaSetUpSteps({
     setView({ kind: 'intro' });
   };
 
-  const enrolled = (codes: readonly string[]) => {
-    setView({ kind: 'codes', codes });
+  const enrolled = (codes: readonly string[], reason: 'enrolled' | 'passkey' = 'enrolled') => {
+    setView({ kind: 'codes', codes, reason });
     onEnrolled();
+  };
+
+  const passkeyRegistered = ({ recoveryCodes }: PasskeyRegistered) => {
+    if (recoveryCodes !== null) return enrolled(recoveryCodes, 'passkey');
+    // No codes: the account had a second factor already (set up meanwhile elsewhere), so there is nothing to save.
+    onEnrolled();
+    onDone();
   };
 
   return (
@@ -60,21 +70,19 @@ export function MfaSetUpSteps({
         {t('profile.mfa.heading')}
       </h2>
       {view.kind === 'intro' && (
-        <>
-          <p>{t('signInSetUp.why', { name: user.displayName, role: t(`roles.${user.role}`) })}</p>
-          <p>{t('signInSetUp.need')}</p>
-          <ErrorAlert error={start.error} />
-          <p>
-            <button type="button" className="button" onClick={() => start.mutate()} disabled={start.isPending}>
-              {start.isPending ? t('common.working') : t('signInSetUp.start')}
-            </button>
-          </p>
-        </>
+        <MfaSetUpChoice
+          user={user}
+          error={start.error}
+          appPending={start.isPending}
+          onApp={() => start.mutate()}
+          onPasskey={() => setView({ kind: 'passkey' })}
+        />
       )}
       {view.kind === 'enrolling' && (
-        <TotpEnrolmentForm enrolment={view.enrolment} onEnrolled={enrolled} onCancel={cancel} />
+        <TotpEnrolmentForm enrolment={view.enrolment} onEnrolled={(codes) => enrolled(codes)} onCancel={cancel} />
       )}
-      {view.kind === 'codes' && <RecoveryCodesView codes={view.codes} reason="enrolled" onDone={onDone} />}
+      {view.kind === 'passkey' && <PasskeyEnrolmentForm onRegistered={passkeyRegistered} onCancel={cancel} />}
+      {view.kind === 'codes' && <RecoveryCodesView codes={view.codes} reason={view.reason} onDone={onDone} />}
     </section>
   );
 }

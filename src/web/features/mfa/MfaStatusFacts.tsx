@@ -6,12 +6,16 @@ import { useDateTime } from '../../ui/useDateTime.ts';
 /** Below this many recovery codes, the user is asked to make new ones. */
 const FEW_CODES_LEFT = 3;
 
-/** Whether two-factor authentication is on, since when, and how many recovery codes are left. */
+/**
+ * Whether two-factor authentication is on (an app or a passkey), since when the app is set up, and how many
+ * recovery codes are left. The passkeys have a list of their own.
+ */
 export function MfaStatusFacts({ status }: { status: MfaStatus }) {
   const { t } = useTranslation();
   const dateTime = useDateTime();
   const { enrolled, enrolledAt } = status.totp;
   const left = status.recoveryCodesLeft;
+  const on = enrolled || status.passkeys.length > 0;
 
   return (
     <>
@@ -19,7 +23,7 @@ export function MfaStatusFacts({ status }: { status: MfaStatus }) {
         <div>
           <dt>{t('profile.mfa.status')}</dt>
           <dd>
-            {enrolled ? (
+            {on ? (
               <span className="badge badge--ok">{t('profile.mfa.on')}</span>
             ) : (
               <span className="badge badge--neutral">{t('profile.mfa.off')}</span>
@@ -33,17 +37,19 @@ export function MfaStatusFacts({ status }: { status: MfaStatus }) {
               ? t('profile.mfa.appSince', { time: dateTime(enrolledAt) })
               : enrolled
                 ? t('profile.mfa.appSet')
-                : t('profile.mfa.appNone')}
+                : on
+                  ? t('profile.mfa.appNoneButPasskeys')
+                  : t('profile.mfa.appNone')}
           </dd>
         </div>
-        {enrolled && (
+        {on && (
           <div>
             <dt>{t('profile.mfa.recoveryCodes')}</dt>
             <dd>{t('profile.mfa.recoveryCodesLeft', { count: left })}</dd>
           </div>
         )}
       </dl>
-      {enrolled && left < FEW_CODES_LEFT && (
+      {on && left < FEW_CODES_LEFT && (
         <Alert tone="warning">
           <p>{t('profile.mfa.fewCodesLeft', { count: left })}</p>
         </Alert>

@@ -4,6 +4,7 @@ import { Heading } from '../../ui/Heading.tsx';
 import { SignOutCard } from '../session/SignOutCard.tsx';
 import { useConfinedSession } from '../session/useConfinedSession.ts';
 import { SignInCodeForm } from './SignInCodeForm.tsx';
+import { SignInPasskeyOption } from './SignInPasskeyOption.tsx';
 
 export interface SignInCodeSearch {
   readonly redirect?: string;
@@ -11,7 +12,7 @@ export interface SignInCodeSearch {
 
 /**
  * The code page, for a session whose password was right and whose second factor is still due (the route lets
- * no other session in). Once the code is accepted, on to the page asked for; if the session ends (signed out,
+ * no other session in): a code of the app, a recovery code, or a passkey. Once one is accepted, on to the page asked for; if the session ends (signed out,
  * timed out), back to the sign-in page.
  */
 export function SignInCodePage({ search }: { search: SignInCodeSearch }) {
@@ -24,6 +25,7 @@ export function SignInCodePage({ search }: { search: SignInCodeSearch }) {
     <section className="page page--narrow" aria-labelledby="sign-in-code-heading">
       <Heading id="sign-in-code-heading">{t('signInCode.heading')}</Heading>
       <SignInCodeForm name={session.session.user.displayName} />
+      <SignInPasskeyOption />
       <SignOutCard text={t('signInCode.notYou')} />
     </section>
   );

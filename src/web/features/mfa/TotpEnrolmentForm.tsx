@@ -1,4 +1,4 @@
-import { useMutation } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TotpEnrolment } from '../../../contract/mfa.ts';
@@ -8,7 +8,7 @@ import { ErrorAlert } from '../../ui/ErrorAlert.tsx';
 import { TextField } from '../../ui/TextField.tsx';
 import { useDateTime } from '../../ui/useDateTime.ts';
 import { useStepUp } from '../session/StepUp.tsx';
-import { confirmTotpEnrolment } from './mfa-api.ts';
+import { confirmTotpEnrolment, mfaStatusQuery } from './mfa-api.ts';
 import { QrCodeImage } from './QrCodeImage.tsx';
 import { SecretKeyBox } from './SecretKeyBox.tsx';
 
@@ -29,13 +29,18 @@ export function TotpEnrolmentForm({
   const text = useFieldText();
   const dateTime = useDateTime();
   const withStepUp = useStepUp();
+  const client = useQueryClient();
   const headingRef = useRef<HTMLHeadingElement>(null);
   const inputRef = useRef<HTMLInputElement>(null);
   const [code, setCode] = useState('');
   const [problem, setProblem] = useState<FieldProblem | undefined>();
   const mutation = useMutation({
     mutationFn: (value: string) => withStepUp(() => confirmTotpEnrolment(value)),
-    onSuccess: ({ recoveryCodes }) => onEnrolled(recoveryCodes),
+    onSuccess: ({ recoveryCodes }) => {
+      // The status may have been fetched before (the step-up prompt asks it which factors to offer).
+      void client.invalidateQueries({ queryKey: mfaStatusQuery.queryKey });
+      onEnrolled(recoveryCodes);
+    },
     onError: () => setCode(''),
   });
 

@@ -3,6 +3,7 @@ import { useDocumentTitle } from '../../layout/useDocumentTitle.ts';
 import { Heading } from '../../ui/Heading.tsx';
 import { TwoFactorSection } from '../mfa/TwoFactorSection.tsx';
 import { useSignedInSession } from '../session/useSession.ts';
+import { SsoProfileSection } from '../sso/SsoProfileSection.tsx';
 import { ChangePasswordForm } from './ChangePasswordForm.tsx';
 import { MySessions } from './MySessions.tsx';
 
@@ -36,6 +37,7 @@ export function ProfilePage() {
       </section>
       <ChangePasswordForm email={user.email} />
       <TwoFactorSection />
+      <SsoProfileSection />
       <MySessions />
     </section>
   );

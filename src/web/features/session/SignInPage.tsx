@@ -1,9 +1,12 @@
 import { Link, useRouter } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
+import type { SessionInfo } from '../../../contract/accounts.ts';
 import { useDocumentTitle } from '../../layout/useDocumentTitle.ts';
 import { Alert } from '../../ui/Alert.tsx';
 import { Heading } from '../../ui/Heading.tsx';
+import { SsoSignIn } from '../sso/SsoSignIn.tsx';
 import { landingPath } from './landing.ts';
+import { PasskeySignIn } from './PasskeySignIn.tsx';
 import { safeRedirect } from './redirect.ts';
 import { SignInForm } from './SignInForm.tsx';
 import { CONFINED_PAGES } from './useConfinedSession.ts';
@@ -23,6 +26,17 @@ export function SignInPage({ search }: { search: SignInSearch }) {
   const router = useRouter();
   const session = useSession();
   const redirect = safeRedirect(search.redirect);
+
+  const onSignedIn = (info: SessionInfo) => {
+    // With a second factor, the code page comes first; without one the role requires, the set-up page. Either
+    // goes on to the page asked for. (A passkey alone is both factors: on at once.)
+    if (info.mfa === 'challenge' || info.mfa === 'enrol') {
+      const next = redirect === undefined ? {} : { redirect };
+      void router.navigate({ to: CONFINED_PAGES[info.mfa], search: next });
+      return;
+    }
+    router.history.push(redirect ?? landingPath(info.user.role));
+  };
 
   return (
     <section className="page page--narrow" aria-labelledby="sign-in-heading">
@@ -66,18 +80,11 @@ export function SignInPage({ search }: { search: SignInSearch }) {
         </Alert>
       )}
       {(session === undefined || session.status === 'signed-out') && (
-        <SignInForm
-          onSignedIn={(info) => {
-            // With a second factor, the code page comes first; without one the role requires, the set-up page.
-            // Either goes on to the page asked for.
-            if (info.mfa === 'challenge' || info.mfa === 'enrol') {
-              const search = redirect === undefined ? {} : { redirect };
-              void router.navigate({ to: CONFINED_PAGES[info.mfa], search });
-              return;
-            }
-            router.history.push(redirect ?? landingPath(info.user.role));
-          }}
-        />
+        <>
+          <SignInForm onSignedIn={onSignedIn} />
+          <PasskeySignIn onSignedIn={onSignedIn} />
+          <SsoSignIn />
+        </>
       )}
     </section>
   );

@@ -3,17 +3,25 @@ import { createContext, type ReactNode, useCallback, useContext, useRef, useStat
 import { problemCode } from '../../api/client.ts';
 import { StepUpCancelledError } from '../../api/error-message.ts';
 import { mfaStatusQuery } from '../mfa/mfa-api.ts';
-import { StepUpDialog } from './StepUpDialog.tsx';
+import { ssoStatusQuery } from '../sso/sso-api.ts';
+import { type StepUpAlternatives, StepUpDialog } from './StepUpDialog.tsx';
 import { useSession } from './useSession.ts';
 
+const PASSWORD_ONLY: StepUpAlternatives = { code: false, passkey: false, sso: null };
+
 /**
- * Whether the user has an authenticator app: a session that gave its code has one; otherwise the status the
- * profile page fetched says so (if it did; no request of its own).
+ * The user's second factors, to offer besides the password: asked for when the prompt opens (the profile page
+ * usually has them already). Until the answer, the password alone: a session that gave its second factor no
+ * longer tells which one it has (an app, passkeys, or both).
  */
-function useHasAuthenticator(): boolean {
+function useStepUpAlternatives(asking: boolean): StepUpAlternatives {
   const session = useSession();
-  const status = useQuery({ ...mfaStatusQuery, enabled: false }).data;
-  return (session?.status === 'signed-in' && session.session.mfa === 'done') || status?.totp.enrolled === true;
+  const mayAsk = session?.status === 'signed-in' || session?.status === 'enrol';
+  const status = useQuery({ ...mfaStatusQuery, enabled: asking && mayAsk }).data;
+  const sso = useQuery({ ...ssoStatusQuery, enabled: asking && mayAsk }).data;
+  const provider = sso?.linked === true ? sso.label : null;
+  if (status === undefined) return { ...PASSWORD_ONLY, sso: provider };
+  return { code: status.totp.enrolled, passkey: status.passkeys.length > 0, sso: provider };
 }
 
 /** Runs a sensitive request; if the server asks for the password again, asks for it and retries once. */
@@ -24,7 +32,7 @@ const StepUpContext = createContext<WithStepUp | null>(null);
 export function StepUpProvider({ children }: { children: ReactNode }) {
   const [asking, setAsking] = useState(false);
   const pending = useRef<((confirmed: boolean) => void) | null>(null);
-  const codeAvailable = useHasAuthenticator();
+  const alternatives = useStepUpAlternatives(asking);
 
   const withStepUp = useCallback<WithStepUp>(async (request) => {
     try {
@@ -52,7 +60,7 @@ export function StepUpProvider({ children }: { children: ReactNode }) {
       {children}
       <StepUpDialog
         open={asking}
-        codeAvailable={codeAvailable}
+        alternatives={alternatives}
         onConfirmed={() => finish(true)}
         onCancel={() => finish(false)}
       />

@@ -5,24 +5,34 @@ import { useFieldText } from '../../forms/useFieldText.ts';
 import { checkRequired, checkTotpCode, type FieldProblem, normaliseTotpCode } from '../../forms/validation.ts';
 import { ErrorAlert } from '../../ui/ErrorAlert.tsx';
 import { TextField } from '../../ui/TextField.tsx';
-import { stepUp } from './session-api.ts';
+import { startSsoStepUp } from '../sso/sso-api.ts';
+import { type StepUpProof, stepUp, stepUpWithPasskey } from './session-api.ts';
 
 type Method = 'password' | 'code';
 
+/** The user's second factors, offered as alternatives to the password. */
+export interface StepUpAlternatives {
+  /** An authenticator app: its code may stand in for the password. */
+  readonly code: boolean;
+  /** One or more passkeys: the browser's prompt may stand in for the password. */
+  readonly passkey: boolean;
+  /** Linked to single sign-on: the provider's name, where a fresh sign-in there may stand in for the password. */
+  readonly sso: string | null;
+}
+
 /**
  * A modal asking for the password before a sensitive action, or, for a user with an authenticator app, one of
- * its codes instead. The native <dialog> keeps focus inside, closes on Escape (= cancel) and gives focus back
- * to where it was.
+ * its codes instead, or, for a user with passkeys, one of them (no field: the browser asks). The native <dialog>
+ * keeps focus inside, closes on Escape (= cancel) and gives focus back to where it was.
  */
 export function StepUpDialog({
   open,
-  codeAvailable,
+  alternatives,
   onConfirmed,
   onCancel,
 }: {
   open: boolean;
-  /** The user has an authenticator app: offer its code as an alternative to the password. */
-  codeAvailable: boolean;
+  alternatives: StepUpAlternatives;
   onConfirmed: () => void;
   onCancel: () => void;
 }) {
@@ -33,8 +43,10 @@ export function StepUpDialog({
   const [method, setMethod] = useState<Method>('password');
   const [value, setValue] = useState('');
   const [problem, setProblem] = useState<FieldProblem | undefined>();
+  // Leaves the page for the provider, which sends the browser back here; the action is then done again.
+  const atProvider = useMutation({ mutationFn: startSsoStepUp });
   const mutation = useMutation({
-    mutationFn: stepUp,
+    mutationFn: (proof: StepUpProof | 'passkey') => (proof === 'passkey' ? stepUpWithPasskey() : stepUp(proof)),
     onSuccess: () => onConfirmed(),
     onError: () => setValue(''),
   });
@@ -72,6 +84,7 @@ export function StepUpDialog({
   };
 
   const wrong = method === 'password' ? t('stepUp.wrongPassword') : t('stepUp.wrongCode');
+  const messages = { invalid_credentials: wrong, invalid_code: wrong, invalid_passkey: t('stepUp.wrongPasskey') };
   return (
     <dialog
       ref={dialogRef}
@@ -86,7 +99,7 @@ export function StepUpDialog({
       <form className="form" onSubmit={submit} noValidate>
         <h2 id="step-up-heading">{method === 'password' ? t('stepUp.heading') : t('stepUp.headingCode')}</h2>
         <p id="step-up-intro">{method === 'password' ? t('stepUp.intro') : t('stepUp.introCode')}</p>
-        <ErrorAlert error={mutation.error} messages={{ invalid_credentials: wrong, invalid_code: wrong }} />
+        <ErrorAlert error={mutation.error ?? atProvider.error} messages={messages} />
         {open && method === 'password' && (
           <TextField
             key="password"
@@ -118,11 +131,34 @@ export function StepUpDialog({
             required
           />
         )}
-        {codeAvailable && (
-          <p className="form__note">
-            <button type="button" className="button button--secondary button--small" onClick={switchMethod}>
-              {method === 'password' ? t('stepUp.useCode') : t('stepUp.usePassword')}
-            </button>
+        {(alternatives.code || alternatives.passkey || alternatives.sso !== null) && (
+          <p className="form__note form__actions">
+            {alternatives.sso !== null && (
+              <button
+                type="button"
+                className="button button--secondary button--small"
+                title={t('sso.stepUpHint', { provider: alternatives.sso })}
+                onClick={() => atProvider.mutate()}
+                disabled={atProvider.isPending}
+              >
+                {t('sso.stepUp', { provider: alternatives.sso })}
+              </button>
+            )}
+            {alternatives.passkey && (
+              <button
+                type="button"
+                className="button button--secondary button--small"
+                onClick={() => mutation.mutate('passkey')}
+                disabled={mutation.isPending}
+              >
+                {mutation.isPending && mutation.variables === 'passkey' ? t('common.working') : t('stepUp.usePasskey')}
+              </button>
+            )}
+            {alternatives.code && (
+              <button type="button" className="button button--secondary button--small" onClick={switchMethod}>
+                {method === 'password' ? t('stepUp.useCode') : t('stepUp.usePassword')}
+              </button>
+            )}
           </p>
         )}
         <div className="form__actions">

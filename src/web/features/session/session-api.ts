@@ -1,6 +1,9 @@
 import { queryOptions } from '@tanstack/react-query';
 import { SessionInfo, type SignInRequest } from '../../../contract/accounts.ts';
+import { type PasskeyAuthenticationResponse, PasskeyOptions } from '../../../contract/mfa.ts';
+import { SignOutResult } from '../../../contract/sso.ts';
 import { ApiError, apiDelete, apiGet, apiPost, setCsrfToken } from '../../api/client.ts';
+import { signWithPasskey } from '../mfa/passkey-ceremony.ts';
 
 /** Why the user is signed out, when the app knows it: shown as a notice on the sign-in page. */
 export type SignedOutReason = 'expired' | 'signed_out' | 'password_changed';
@@ -52,14 +55,42 @@ export function signIn(request: SignInRequest): Promise<SessionInfo> {
   return apiPost('/api/session', request, SessionInfo);
 }
 
-export async function signOut(): Promise<void> {
-  await apiDelete('/api/session');
+/**
+ * Ends the session; after a single sign-on, answers the provider's address that ends the session there too
+ * (RP-initiated logout), for the browser to go on to.
+ */
+export async function signOut(): Promise<string | undefined> {
+  const answer = await apiDelete('/api/session', SignOutResult);
   setCsrfToken(undefined);
+  return answer?.logoutUrl;
 }
 
-/** Confirms the user again for a sensitive action: with the password, or a code of the authenticator app. */
-export type StepUpProof = { readonly password: string } | { readonly code: string };
+/**
+ * A sign-in with a passkey alone (it is both factors): a challenge open to any passkey, the browser's ceremony
+ * (the user picks the account by picking the passkey), then the finished session, which sets the cookie.
+ */
+export async function signInWithPasskey(): Promise<SessionInfo> {
+  const options = await apiPost('/api/session/passkey/options', undefined, PasskeyOptions);
+  const response = await signWithPasskey(options);
+  return apiPost('/api/session/passkey', { response }, SessionInfo);
+}
+
+/** A challenge for one of the signed-in user's passkeys: the second step of a sign-in, or a step-up. */
+export function passkeyChallenge(): Promise<PasskeyOptions> {
+  return apiPost('/api/session/passkey-challenge', undefined, PasskeyOptions);
+}
+
+/** Confirms the user again for a sensitive action: the password, a code of the authenticator app, or a passkey. */
+export type StepUpProof =
+  | { readonly password: string }
+  | { readonly code: string }
+  | { readonly passkey: PasskeyAuthenticationResponse };
 
 export function stepUp(proof: StepUpProof): Promise<void> {
   return apiPost('/api/session/step-up', proof);
+}
+
+/** A step-up with one of the user's passkeys: the session's challenge, signed in the browser. */
+export async function stepUpWithPasskey(): Promise<void> {
+  await stepUp({ passkey: await signWithPasskey(await passkeyChallenge()) });
 }

@@ -16,7 +16,11 @@ export function useSignOut() {
   };
   return useMutation({
     mutationFn: signOut,
-    onSuccess: done,
+    onSuccess: (logoutUrl) => {
+      done();
+      // Signed in through the company's provider: end the session there as well; it sends the browser back.
+      if (logoutUrl !== undefined) window.location.assign(logoutUrl);
+    },
     // A session the server no longer knows is signed out as well; any other failure leaves it open.
     onError: (error) => {
       if (error instanceof ApiError && error.status === 401) done();
