@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { inspect } from 'node:util';
+import { encodeContext, KeyProviderError } from './key-provider.ts';
+import { LocalKeyProvider } from './local-key-provider.ts';
+
+const secretsDir = () => path.join(mkdtempSync(path.join(tmpdir(), 'tma-keys-')), 'secrets');
+const caseContext = () => ({ purpose: 'case', case: randomUUID() });
+
+async function refused(promise: Promise<unknown>, problem: string): Promise<void> {
+  await assert.rejects(promise, (e: unknown) => {
+    assert.ok(e instanceof KeyProviderError, String(e));
+    assert.equal(e.problem, problem);
+    return true;
+  });
+}
+
+test('the first start creates a master key file readable by its owner only; a data key unwraps with its context', async () => {
+  const dir = secretsDir();
+  const provider = LocalKeyProvider.open(dir);
+  assert.equal(statSync(path.join(dir, 'master-keys.json')).mode & 0o777, 0o600);
+  assert.equal(provider.currentVersion, 1);
+  const context = caseContext();
+  const { key, wrapped, masterVersion } = await provider.generateDataKey(context);
+  assert.equal(key.length, 32);
+  assert.equal(masterVersion, 1);
+  assert.ok(!wrapped.includes(key), 'the wrapped key does not contain the key');
+  assert.deepEqual(await provider.unwrap(wrapped, { case: context.case, purpose: 'case' }), key, 'order of entries');
+  assert.deepEqual(await LocalKeyProvider.open(dir).unwrap(wrapped, context), key, 'after a restart');
+  const masterKey: string = JSON.parse(readFileSync(path.join(dir, 'master-keys.json'), 'utf8')).versions[0].key;
+  const printed = `${JSON.stringify(provider)} ${inspect(provider, { showHidden: true })}`;
+  assert.ok(!printed.includes(masterKey) && !printed.includes(Buffer.from(masterKey, 'base64').toString('hex')));
+});
+
+test('another context, a flipped bit or another master key: refused, typed', async () => {
+  const provider = LocalKeyProvider.open(secretsDir());
+  const context = caseContext();
+  const { wrapped } = await provider.generateDataKey(context);
+  await refused(provider.unwrap(wrapped, caseContext()), 'tampered');
+  await refused(provider.unwrap(wrapped, { ...context, extra: '' }), 'tampered');
+  for (let byte = 4; byte < wrapped.length; byte++) {
+    const copy = Buffer.from(wrapped);
+    copy[byte] = (copy[byte] ?? 0) ^ 0x01;
+    await refused(provider.unwrap(copy, context), 'tampered');
+  }
+  await refused(provider.unwrap(wrapped.subarray(1), context), 'malformed');
+  await refused(LocalKeyProvider.open(secretsDir()).unwrap(wrapped, context), 'tampered');
+  const otherVersion = Buffer.from(wrapped);
+  otherVersion.writeUInt32BE(7);
+  await refused(provider.unwrap(otherVersion, context), 'unknown_master_version');
+});
+
+test('rotation adds a version that wraps from then on; a destroyed version leaves its keys unreadable', async () => {
+  const dir = secretsDir();
+  const provider = LocalKeyProvider.open(dir);
+  const context = caseContext();
+  const old = await provider.generateDataKey(context);
+  assert.equal(provider.addVersion(), 2);
+  const fresh = await provider.generateDataKey(context);
+  assert.equal(LocalKeyProvider.versionOf(fresh.wrapped), 2);
+  assert.deepEqual(await provider.unwrap(old.wrapped, context), old.key, 'old keys still unwrap');
+  const rewrapped = provider.wrap(await provider.unwrap(old.wrapped, context), context);
+  assert.equal(LocalKeyProvider.versionOf(rewrapped), 2);
+
+  assert.throws(() => provider.destroyVersion(2), /current/);
+  provider.destroyVersion(1);
+  assert.deepEqual(provider.versions, [2]);
+  await refused(provider.unwrap(old.wrapped, context), 'unknown_master_version');
+  await refused(LocalKeyProvider.open(dir).unwrap(old.wrapped, context), 'unknown_master_version');
+  assert.deepEqual(await LocalKeyProvider.open(dir).unwrap(rewrapped, context), old.key, 're-wrapped keys live on');
+  assert.equal(statSync(path.join(dir, 'master-keys.json')).mode & 0o777, 0o600);
+});
+
+test('a master key file others may read, or one that is not ours, is refused with a clear message', () => {
+  const dir = secretsDir();
+  LocalKeyProvider.open(dir);
+  const file = path.join(dir, 'master-keys.json');
+  chmodSync(file, 0o644);
+  assert.throws(() => LocalKeyProvider.open(dir), /chmod 600/);
+  chmodSync(file, 0o600);
+  writeFileSync(file, '{"format":1,"versions":[{"version":1,"key":"c2hvcnQ=","createdAt":"2026-11-29T00:00:00Z"}]}');
+  assert.throws(() => LocalKeyProvider.open(dir), /not a master key file/);
+});
+
+test('contexts encode without ambiguity', () => {
+  assert.notDeepEqual(encodeContext({ ab: 'c' }), encodeContext({ a: 'bc' }));
+  assert.deepEqual(encodeContext({ a: '1', b: '2' }), encodeContext({ b: '2', a: '1' }));
+});

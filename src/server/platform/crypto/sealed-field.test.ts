@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { test } from 'node:test';
+import {
+  type DataKey,
+  type FieldContext,
+  openField,
+  openFieldText,
+  SEALED_VERSION,
+  SealedFieldError,
+  sealedKeyId,
+  sealField,
+} from './sealed-field.ts';
+
+const newKey = (): DataKey => ({ id: randomUUID(), key: randomBytes(32) });
+const here: FieldContext = { table: 'persons', column: 'name', rowId: randomUUID() };
+const SECRET = 'Max Mustermann, Abteilung Lager';
+
+function refused(run: () => unknown, problem: string): void {
+  assert.throws(run, (e: unknown) => {
+    assert.ok(e instanceof SealedFieldError, String(e));
+    assert.equal(e.problem, problem);
+    assert.ok(!e.message.includes('Mustermann'), 'the error says nothing of the value');
+    return true;
+  });
+}
+
+test('a sealed value opens with its key in its place, and shows nothing of the plaintext', () => {
+  const key = newKey();
+  const sealed = sealField(key, SECRET, here);
+  assert.equal(sealed[0], SEALED_VERSION);
+  assert.equal(sealedKeyId(sealed), key.id);
+  assert.equal(sealed.length, 1 + 16 + 12 + Buffer.byteLength(SECRET) + 16);
+  assert.ok(!sealed.includes(Buffer.from('Mustermann')));
+  assert.equal(openFieldText(key, sealed, here), SECRET);
+  assert.equal(openFieldText(key, sealField(key, '', here), here), '', 'the empty string too');
+  assert.notDeepEqual(sealField(key, SECRET, here), sealed, 'a fresh nonce every time');
+});
+
+test('every flipped bit is refused as tampered (or as another version or key, for the header)', () => {
+  const key = newKey();
+  const sealed = sealField(key, SECRET, here);
+  for (let byte = 0; byte < sealed.length; byte++) {
+    for (const bit of [0x01, 0x80]) {
+      const copy = Buffer.from(sealed);
+      copy[byte] = (copy[byte] ?? 0) ^ bit;
+      const problem = byte === 0 ? 'unsupported_version' : byte <= 16 ? 'wrong_key' : 'tampered';
+      refused(() => openField(key, copy, here), problem);
+    }
+  }
+});
+
+test('a truncated or extended value is refused', () => {
+  const key = newKey();
+  const sealed = sealField(key, SECRET, here);
+  for (const length of [0, 1, 17, 29, 44, sealed.length - 1]) {
+    refused(() => openField(key, sealed.subarray(0, length), here), length < 45 ? 'malformed' : 'tampered');
+  }
+  refused(() => openField(key, Buffer.concat([sealed, Buffer.from([0])]), here), 'tampered');
+});
+
+test('a value copied to another row, column or table, or opened with another key, is refused', () => {
+  const key = newKey();
+  const sealed = sealField(key, SECRET, here);
+  refused(() => openField(key, sealed, { ...here, rowId: randomUUID() }), 'tampered');
+  refused(() => openField(key, sealed, { ...here, column: 'role' }), 'tampered');
+  refused(() => openField(key, sealed, { ...here, table: 'reports' }), 'tampered');
+  // The length prefixes keep ("ab", "c") and ("a", "bc") apart.
+  const split = sealField(key, SECRET, { table: 'ab', column: 'c', rowId: 'x' });
+  refused(() => openField(key, split, { table: 'a', column: 'bc', rowId: 'x' }), 'tampered');
+  refused(() => openField(newKey(), sealed, here), 'wrong_key');
+  // A key that claims the right id but is other bytes.
+  refused(() => openField({ id: key.id, key: randomBytes(32) }, sealed, here), 'tampered');
+});
+
+test('only 32-byte keys with UUID ids are accepted', () => {
+  assert.throws(() => sealField({ id: randomUUID(), key: randomBytes(16) }, SECRET, here), TypeError);
+  assert.throws(() => sealField({ id: 'system', key: randomBytes(32) }, SECRET, here), TypeError);
+});

@@ -1,0 +1,127 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+
+/**
+ * Sealed fields: one column value encrypted with AES-256-GCM under a data key (docs/security.md).
+ *
+ *   offset  size  what
+ *   0       1     format version (1)
+ *   1       16    key id: the data key's UUID
+ *   17      12    nonce: random, never reused with one key (2^32 seals per key stay far below the
+ *                 collision bound of random 96-bit nonces)
+ *   29      n     ciphertext
+ *   29+n    16    tag
+ *
+ * The additional authenticated data binds the header (version, key id, nonce) and where the value
+ * lives: table, column and row id, each length-prefixed so that no two contexts share an
+ * encoding. A flipped bit, a truncation, a wrong key, or a value copied to another row, column or
+ * table fails with a SealedFieldError, and no plaintext is released. Not detected by the format:
+ * a cell set back to an older value of the same cell (the audit trail records every change).
+ */
+export const SEALED_VERSION = 1;
+const KEY_ID_BYTES = 16;
+const NONCE_BYTES = 12;
+const TAG_BYTES = 16;
+const HEADER_BYTES = 1 + KEY_ID_BYTES + NONCE_BYTES;
+
+/** Where a sealed value lives; sealing and opening must name the same place. */
+export interface FieldContext {
+  readonly table: string;
+  readonly column: string;
+  readonly rowId: string;
+}
+
+/** A data key in the clear: only in memory, never logged (see toJSON), never in an error. */
+export interface DataKey {
+  readonly id: string;
+  readonly key: Buffer;
+}
+
+export type SealedFieldProblem = 'malformed' | 'unsupported_version' | 'wrong_key' | 'tampered';
+
+/** Why a sealed value could not be opened; says nothing of the value or the key. */
+export class SealedFieldError extends Error {
+  readonly problem: SealedFieldProblem;
+  constructor(problem: SealedFieldProblem, context?: FieldContext) {
+    const where = context === undefined ? '' : ` (${context.table}.${context.column})`;
+    super(`sealed field cannot be opened: ${problem}${where}`);
+    this.name = 'SealedFieldError';
+    this.problem = problem;
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+function keyIdBytes(id: string): Buffer {
+  if (!UUID.test(id)) throw new TypeError('a data key id is a lower-case UUID');
+  return Buffer.from(id.replaceAll('-', ''), 'hex');
+}
+
+function keyIdOf(bytes: Uint8Array): string {
+  const hex = Buffer.from(bytes).toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+function lengthPrefixed(parts: readonly Uint8Array[]): Buffer {
+  const chunks: Buffer[] = [];
+  for (const part of parts) {
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(part.length);
+    chunks.push(length, Buffer.from(part));
+  }
+  return Buffer.concat(chunks);
+}
+
+function aadOf(header: Uint8Array, context: FieldContext): Buffer {
+  return lengthPrefixed([
+    header,
+    Buffer.from(context.table, 'utf8'),
+    Buffer.from(context.column, 'utf8'),
+    Buffer.from(context.rowId, 'utf8'),
+  ]);
+}
+
+function checkKey(key: DataKey): void {
+  if (key.key.length !== 32) throw new TypeError('a data key is 32 bytes (AES-256)');
+}
+
+export function sealField(key: DataKey, plaintext: Uint8Array | string, context: FieldContext): Buffer {
+  checkKey(key);
+  const header = Buffer.concat([Buffer.from([SEALED_VERSION]), keyIdBytes(key.id), randomBytes(NONCE_BYTES)]);
+  const cipher = createCipheriv('aes-256-gcm', key.key, header.subarray(1 + KEY_ID_BYTES), {
+    authTagLength: TAG_BYTES,
+  });
+  cipher.setAAD(aadOf(header, context));
+  const data = typeof plaintext === 'string' ? Buffer.from(plaintext, 'utf8') : plaintext;
+  return Buffer.concat([header, cipher.update(data), cipher.final(), cipher.getAuthTag()]);
+}
+
+/** The id of the data key a sealed value needs, to fetch that key before opening. */
+export function sealedKeyId(sealed: Uint8Array, context?: FieldContext): string {
+  if (sealed.length < HEADER_BYTES + TAG_BYTES) throw new SealedFieldError('malformed', context);
+  if (sealed[0] !== SEALED_VERSION) throw new SealedFieldError('unsupported_version', context);
+  return keyIdOf(sealed.subarray(1, 1 + KEY_ID_BYTES));
+}
+
+/** Opens a sealed value with its data key; all or nothing. */
+export function openField(key: DataKey, sealed: Uint8Array, context: FieldContext): Buffer {
+  checkKey(key);
+  if (sealedKeyId(sealed, context) !== key.id) throw new SealedFieldError('wrong_key', context);
+  const header = sealed.subarray(0, HEADER_BYTES);
+  const decipher = createDecipheriv('aes-256-gcm', key.key, header.subarray(1 + KEY_ID_BYTES), {
+    authTagLength: TAG_BYTES,
+  });
+  decipher.setAAD(aadOf(header, context));
+  decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
+  const body = decipher.update(sealed.subarray(HEADER_BYTES, sealed.length - TAG_BYTES));
+  try {
+    return Buffer.concat([body, decipher.final()]);
+  } catch {
+    // The bytes deciphered so far are dropped unread: nothing of a tampered value leaves this function.
+    body.fill(0);
+    throw new SealedFieldError('tampered', context);
+  }
+}
+
+export function openFieldText(key: DataKey, sealed: Uint8Array, context: FieldContext): string {
+  return openField(key, sealed, context).toString('utf8');
+}
