@@ -23,6 +23,8 @@ import { ssoRoutes, ssoStatusRoute } from './features/sso/sso.routes.ts';
 import { userRoutes } from './features/users/users.routes.ts';
 import { webRoutes } from './features/web/web.routes.ts';
 import { type Clock, systemClock } from './platform/clock.ts';
+import { KeyRing } from './platform/crypto/key-ring.ts';
+import { LocalKeyProvider } from './platform/crypto/local-key-provider.ts';
 import type { Database } from './platform/db/database.ts';
 import { createMetrics } from './platform/http/metrics.ts';
 import { errorHandler } from './platform/http/problem.ts';
@@ -41,6 +43,8 @@ export interface AppDeps {
   readonly clock?: Clock;
   /** The checkpoint signer (server.ts shares it with the chainer); loaded from config.audit otherwise. */
   readonly auditSigner?: CheckpointSigner;
+  /** The data keys (server.ts shares them with the jobs); the local key provider of the secrets directory otherwise. */
+  readonly keys?: KeyRing;
 }
 
 export const VERSION: string = (
@@ -117,6 +121,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const accounts: AccountsContext = {
     database,
     clock,
+    keys: deps.keys ?? new KeyRing(LocalKeyProvider.open(config.secretsDir), database.db),
     publicOrigin: config.publicUrl.origin,
     sessionIdleSeconds: config.sessionIdleSeconds,
     sessionAbsoluteSeconds: config.sessionAbsoluteSeconds,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { scheduleLegacySealing, sealLegacyTotpJob } from './access/mfa/seal-legacy.job.ts';
 import { accountsCleanupJob, scheduleAccountsCleanup } from './access/sessions/sessions.cleanup.ts';
 import { buildApp } from './app.ts';
 import { AuditChainer } from './audit/chainer.ts';
@@ -12,6 +13,8 @@ import { settingsRepository } from './features/settings/settings.repository.ts';
 import { prepareSetup } from './features/setup/setup-token.ts';
 import { usersRepository } from './features/users/users.repository.ts';
 import { systemClock } from './platform/clock.ts';
+import { KeyRing } from './platform/crypto/key-ring.ts';
+import { LocalKeyProvider } from './platform/crypto/local-key-provider.ts';
 import type { Database } from './platform/db/database.ts';
 import { openDatabase } from './platform/db/open.ts';
 import { jobCleanupJob, scheduleMaintenance } from './platform/jobs/maintenance.ts';
@@ -45,10 +48,12 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
       await prepareSetup(database.db, new Date(), config.publicUrl.origin, config.secretsDir, log);
     }
     const auditSigner = loadSigner(config.audit.signingKeyFile, config.audit.dir);
-    app = await buildApp({ config, database, log, lifecycle, auditSigner });
+    const keys = new KeyRing(LocalKeyProvider.open(config.secretsDir), database.db);
+    app = await buildApp({ config, database, log, lifecycle, auditSigner, keys });
     options.beforeListen?.(app);
     await scheduleMaintenance(database.db);
     await scheduleAccountsCleanup(database.db);
+    await scheduleLegacySealing(database.db, keys);
     const retention = {
       database,
       // Only the schema owner may delete audit rows; on the embedded engine there are no roles.
@@ -61,7 +66,12 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     await scheduleAuditRetention(database.db, retention, config.audit.retentionDays);
     worker = new JobWorker(
       database.db,
-      [jobCleanupJob(database.db), accountsCleanupJob(database.db), auditRetentionJob(retention)],
+      [
+        jobCleanupJob(database.db),
+        accountsCleanupJob(database.db),
+        auditRetentionJob(retention),
+        sealLegacyTotpJob(database.db, keys),
+      ],
       log,
     );
     worker.start();

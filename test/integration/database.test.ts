@@ -150,6 +150,7 @@ for (const engine of engines()) {
         'audit_checkpoints',
         'audit_cuts',
         'audit_events',
+        'data_keys',
         'job_schedules',
         'jobs',
         'login_throttle',

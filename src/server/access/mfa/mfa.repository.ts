@@ -17,31 +17,42 @@ export const mfaRepository = {
     return db.selectFrom('mfa_totp').selectAll().where('user_id', '=', userId).executeTakeFirst();
   },
 
-  /** Starts (or restarts) an enrolment; a confirmed secret stays in force until the new one is confirmed. */
-  async startEnrolment(db: Kysely<DB>, userId: string, secret: string, expiresAt: Date): Promise<void> {
+  /** Starts (or restarts) an enrolment with its sealed secret; a confirmed secret stays in force until the new one is confirmed. */
+  async startEnrolment(db: Kysely<DB>, userId: string, pendingSealed: Buffer, expiresAt: Date): Promise<void> {
+    const pending = { pending_secret: null, pending_secret_sealed: pendingSealed, pending_expires_at: expiresAt };
     await db
       .insertInto('mfa_totp')
-      .values({ user_id: userId, pending_secret: secret, pending_expires_at: expiresAt })
-      .onConflict((oc) => oc.column('user_id').doUpdateSet({ pending_secret: secret, pending_expires_at: expiresAt }))
+      .values({ user_id: userId, ...pending })
+      .onConflict((oc) => oc.column('user_id').doUpdateSet(pending))
       .execute();
   },
 
   /**
-   * Makes the pending secret the user's, if it is still the one the code was checked against
-   * (a second enrolment racing this one replaced it otherwise), with the code's step as used.
+   * Makes the pending secret the user's (sealed anew for its column), if the pending one is still the
+   * one the code was checked against (a second enrolment racing this one replaced it otherwise), with
+   * the code's step as used.
    */
-  async confirmEnrolment(db: Kysely<DB>, userId: string, secret: string, step: number, now: Date): Promise<boolean> {
+  async confirmEnrolment(
+    db: Kysely<DB>,
+    userId: string,
+    pendingSealed: Uint8Array,
+    secretSealed: Buffer,
+    step: number,
+    now: Date,
+  ): Promise<boolean> {
     const r = await db
       .updateTable('mfa_totp')
       .set({
-        secret,
+        secret: null,
+        secret_sealed: secretSealed,
         confirmed_at: now,
         last_step: String(step),
         pending_secret: null,
+        pending_secret_sealed: null,
         pending_expires_at: null,
       })
       .where('user_id', '=', userId)
-      .where('pending_secret', '=', secret)
+      .where('pending_secret_sealed', '=', pendingSealed)
       .where('pending_expires_at', '>', now)
       .executeTakeFirst();
     return r.numUpdatedRows > 0n;
@@ -53,7 +64,7 @@ export const mfaRepository = {
       .updateTable('mfa_totp')
       .set({ last_step: String(step) })
       .where('user_id', '=', userId)
-      .where('secret', 'is not', null)
+      .where('confirmed_at', 'is not', null)
       .where((eb) => eb.or([eb('last_step', 'is', null), eb('last_step', '<', String(step))]))
       .executeTakeFirst();
     return r.numUpdatedRows > 0n;

@@ -5,6 +5,7 @@ import { mfaRepository } from '../../access/mfa/mfa.repository.ts';
 import { passkeysRepository } from '../../access/mfa/passkeys.repository.ts';
 import { newRecoveryCodes } from '../../access/mfa/recovery-codes.ts';
 import { newTotpSecret, totpStep, totpUri } from '../../access/mfa/totp.ts';
+import { openTotpSecret, sealTotpSecret } from '../../access/mfa/totp-secrets.ts';
 import { PasskeyError, type PasskeyFailure, relyingPartyOf, verifyAuthentication } from '../../access/mfa/webauthn.ts';
 import { sessionsRepository } from '../../access/sessions/sessions.repository.ts';
 import { clearAttempts, reserveAttempt, throttleKey } from '../../access/throttle.ts';
@@ -57,7 +58,11 @@ export async function checkSecondFactor(
   let reason: PasskeyFailure | undefined;
   if ('code' in factor) {
     const totp = await mfaRepository.totp(db, userId);
-    const step = totp?.secret ? totpStep(totp.secret, factor.code, now) : undefined;
+    const secret =
+      totp?.confirmed_at == null
+        ? null
+        : await openTotpSecret(ctx.keys, userId, 'secret', totp.secret_sealed, totp.secret);
+    const step = secret ? totpStep(secret, factor.code, now) : undefined;
     ok = step !== undefined && (await mfaRepository.spendStep(db, userId, step));
   } else if ('passkey' in factor) {
     const session = { id: actor.sessionId, userId };
@@ -145,8 +150,9 @@ export async function startTotpEnrolment(
   const now = ctx.clock.now();
   const secret = newTotpSecret();
   const expiresAt = new Date(now.getTime() + ENROLMENT_MINUTES * 60_000);
+  const sealed = await sealTotpSecret(ctx.keys, actor.userId, 'pending_secret', secret);
   await ctx.database.transaction(async (tx) => {
-    await mfaRepository.startEnrolment(tx, actor.userId, secret, expiresAt);
+    await mfaRepository.startEnrolment(tx, actor.userId, sealed, expiresAt);
     await recordAudit(tx, now, {
       action: 'mfa.totp_enrolment_started',
       outcome: 'allowed',
@@ -172,10 +178,12 @@ export async function confirmTotpEnrolment(
   const wait = await reserveAttempt(db, 'mfa', key, now);
   if (wait > 0) throw new TooManyRequestsError(Math.ceil(wait / 1000));
   const pending = await mfaRepository.totp(db, actor.userId);
-  if (pending?.pending_secret == null || pending.pending_expires_at == null || pending.pending_expires_at <= now) {
+  const pendingSealed = pending?.pending_secret_sealed ?? null;
+  if (pendingSealed === null || pending?.pending_expires_at == null || pending.pending_expires_at <= now) {
     throw new ConflictError('Start the set-up again: it was not started, or it expired.', 'enrolment_expired');
   }
-  const secret = pending.pending_secret;
+  const secret = await openTotpSecret(ctx.keys, actor.userId, 'pending_secret', pendingSealed, null);
+  if (secret === null) throw new Error('a sealed pending secret opened to nothing');
   const step = totpStep(secret, code, now);
   if (step === undefined) {
     await recordAudit(db, now, {
@@ -189,9 +197,10 @@ export async function confirmTotpEnrolment(
   }
   await clearAttempts(db, key);
   const recoveryCodes = newRecoveryCodes();
+  const sealedSecret = await sealTotpSecret(ctx.keys, actor.userId, 'secret', secret);
   await ctx.database.transaction(async (tx) => {
     await mfaRepository.lockUser(tx, actor.userId);
-    if (!(await mfaRepository.confirmEnrolment(tx, actor.userId, secret, step, now))) {
+    if (!(await mfaRepository.confirmEnrolment(tx, actor.userId, pendingSealed, sealedSecret, step, now))) {
       throw new ConflictError('Another set-up was started meanwhile; finish that one instead.', 'enrolment_replaced');
     }
     await mfaRepository.replaceRecoveryCodes(tx, actor.userId, recoveryCodes, now);

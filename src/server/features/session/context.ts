@@ -1,10 +1,13 @@
 import type { Clock } from '../../platform/clock.ts';
+import type { KeyRing } from '../../platform/crypto/key-ring.ts';
 import type { Database } from '../../platform/db/database.ts';
 
 /** What the account services need: the database, the clock, and the settings they read. */
 export interface AccountsContext {
   readonly database: Database;
   readonly clock: Clock;
+  /** The data keys: the system key seals the TOTP secrets. */
+  readonly keys: KeyRing;
   readonly publicOrigin: string;
   readonly sessionIdleSeconds: number;
   readonly sessionAbsoluteSeconds: number;

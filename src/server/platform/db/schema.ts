@@ -25,6 +25,7 @@ export interface DB {
   webauthn_challenges: WebauthnChallengeTable;
   user_identities: UserIdentityTable;
   sso_flows: SsoFlowTable;
+  data_keys: DataKeyTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -125,6 +126,18 @@ export interface MfaTotpTable {
   last_step: string | null;
   pending_secret: string | null;
   pending_expires_at: Date | null;
+  /** The secret sealed with the system key (docs/security.md); `secret` only on rows from before. */
+  secret_sealed: Generated<Uint8Array | null>;
+  pending_secret_sealed: Generated<Uint8Array | null>;
+}
+
+export interface DataKeyTable {
+  id: string;
+  purpose: 'system' | 'case' | 'report';
+  owner_id: string | null;
+  wrapped: Uint8Array;
+  master_version: number;
+  created_at: Date;
 }
 
 export interface MfaRecoveryCodeTable {
