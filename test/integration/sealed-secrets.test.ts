@@ -1,14 +1,16 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { generateSync } from 'otplib';
-import { sealLegacyTotpSecrets } from '../../src/server/access/mfa/seal-legacy.job.ts';
+import { sealLegacyPasskeyNames, sealLegacyTotpSecrets } from '../../src/server/access/mfa/seal-legacy.job.ts';
 import { openTotpSecret } from '../../src/server/access/mfa/totp-secrets.ts';
 import { KeyRing } from '../../src/server/platform/crypto/key-ring.ts';
 import { LocalKeyProvider } from '../../src/server/platform/crypto/local-key-provider.ts';
 import { SealedFieldError } from '../../src/server/platform/crypto/sealed-field.ts';
-import { call, createAccount, signIn } from '../support/accounts.ts';
+import { call, createAccount, ORIGIN, signIn } from '../support/accounts.ts';
 import { buildTestApp, type TestApp } from '../support/app.ts';
 import { engines } from '../support/db.ts';
+import { SoftAuthenticator } from '../support/soft-authenticator.ts';
 
 /** A secret of the kind otplib makes: 32 base32 characters. */
 const LEGACY_SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
@@ -86,6 +88,49 @@ for (const engine of engines()) {
       assert.equal(stored.secret, null);
       assert.equal(await openTotpSecret(keys, id, 'secret', stored.secret_sealed, null), LEGACY_SECRET);
       assert.equal(await sealLegacyTotpSecrets(t.database.db, keys), 0, 'nothing left, nothing done twice');
+    });
+
+    test('passkey names are sealed; names from before are read and sealed by the job', async () => {
+      const { id, email } = await createAccount(t, 'threat_manager');
+      const b = await signIn(t, email);
+      const key = new SoftAuthenticator(ORIGIN);
+      const options = (await call(t, b, 'POST', '/api/mfa/passkeys/options')).json();
+      const added = await call(t, b, 'POST', '/api/mfa/passkeys', {
+        name: 'Kims Diensthandy',
+        response: key.create(options),
+      });
+      assert.equal(added.statusCode, 201, added.body);
+      const stored = await t.database.db
+        .selectFrom('mfa_passkeys')
+        .selectAll()
+        .where('user_id', '=', id)
+        .executeTakeFirstOrThrow();
+      assert.equal(stored.name, null);
+      assert.ok(stored.name_sealed !== null && !Buffer.from(stored.name_sealed).includes('Diensthandy'));
+      await t.database.db
+        .insertInto('mfa_passkeys')
+        .values({
+          id: randomUUID(),
+          user_id: id,
+          credential_id: randomUUID().replaceAll('-', ''),
+          public_key: new Uint8Array(77),
+          backed_up: false,
+          name: 'Old laptop',
+          created_at: new Date(),
+          last_used_at: null,
+        })
+        .execute();
+      const names = async () =>
+        (await call(t, b, 'GET', '/api/mfa')).json().passkeys.map((p: { name: string }) => p.name);
+      assert.deepEqual(await names(), ['Kims Diensthandy', 'Old laptop']);
+      assert.equal(await sealLegacyPasskeyNames(t.database.db, keys), 1);
+      assert.deepEqual(await names(), ['Kims Diensthandy', 'Old laptop'], 'the same names, now sealed');
+      const plain = await t.database.db
+        .selectFrom('mfa_passkeys')
+        .select('name')
+        .where('name', 'is not', null)
+        .execute();
+      assert.deepEqual(plain, []);
     });
 
     test('the key ring keeps clear keys for a while and a bounded number of them', async () => {

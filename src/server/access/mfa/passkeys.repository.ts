@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
 import type { DB, WebauthnChallengeTable } from '../../platform/db/schema.ts';
 
@@ -8,7 +7,9 @@ export interface NewPasskey {
   readonly publicKey: Uint8Array;
   readonly counter: number;
   readonly transports: readonly string[];
-  readonly name: string;
+  /** The id the passkey gets: its sealed name is bound to it. */
+  readonly id: string;
+  readonly nameSealed: Buffer;
   readonly backedUp: boolean;
 }
 
@@ -25,7 +26,7 @@ export const passkeysRepository = {
 
   /** Adds the passkey; undefined when its credential id is registered already (to anyone). */
   async add(db: Kysely<DB>, p: NewPasskey, now: Date): Promise<string | undefined> {
-    const id = randomUUID();
+    const { id } = p;
     const row = await db
       .insertInto('mfa_passkeys')
       .values({
@@ -35,7 +36,8 @@ export const passkeysRepository = {
         public_key: p.publicKey,
         counter: String(p.counter),
         transports: [...p.transports],
-        name: p.name,
+        name: null,
+        name_sealed: p.nameSealed,
         backed_up: p.backedUp,
         created_at: now,
         last_used_at: null,

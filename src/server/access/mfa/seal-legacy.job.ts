@@ -4,6 +4,7 @@ import type { KeyRing } from '../../platform/crypto/key-ring.ts';
 import type { DB } from '../../platform/db/schema.ts';
 import { defineJob } from '../../platform/jobs/definitions.ts';
 import { schedule } from '../../platform/jobs/queue.ts';
+import { sealPasskeyName } from './passkey-names.ts';
 import { sealTotpSecret } from './totp-secrets.ts';
 
 /**
@@ -34,6 +35,30 @@ export async function sealLegacyTotpSecrets(db: Kysely<DB>, keys: KeyRing, batch
   }
 }
 
+/** The same for the names of passkeys (migration 0009). */
+export async function sealLegacyPasskeyNames(db: Kysely<DB>, keys: KeyRing, batch = 100): Promise<number> {
+  let sealed = 0;
+  for (;;) {
+    const rows = await db
+      .selectFrom('mfa_passkeys')
+      .select(['id', 'name'])
+      .where('name', 'is not', null)
+      .limit(batch)
+      .execute();
+    if (rows.length === 0) return sealed;
+    for (const { id, name } of rows) {
+      if (name === null) continue;
+      const r = await db
+        .updateTable('mfa_passkeys')
+        .set({ name: null, name_sealed: await sealPasskeyName(keys, id, name) })
+        .where('id', '=', id)
+        .where('name', '=', name)
+        .executeTakeFirst();
+      sealed += Number(r.numUpdatedRows);
+    }
+  }
+}
+
 export function sealLegacyTotpJob(db: Kysely<DB>, keys: KeyRing) {
   return defineJob({
     type: 'mfa.seal_legacy',
@@ -42,6 +67,7 @@ export function sealLegacyTotpJob(db: Kysely<DB>, keys: KeyRing) {
     maxAttempts: 3,
     handler: async () => {
       await sealLegacyTotpSecrets(db, keys);
+      await sealLegacyPasskeyNames(db, keys);
     },
   });
 }

@@ -2,6 +2,7 @@ import type { SessionInfo } from '../../../contract/accounts.ts';
 import type { MfaChallengeRequest, MfaStatus, RecoveryCodes, TotpEnrolment } from '../../../contract/mfa.ts';
 import type { Actor } from '../../access/actor.ts';
 import { mfaRepository } from '../../access/mfa/mfa.repository.ts';
+import { openPasskeyName } from '../../access/mfa/passkey-names.ts';
 import { passkeysRepository } from '../../access/mfa/passkeys.repository.ts';
 import { newRecoveryCodes } from '../../access/mfa/recovery-codes.ts';
 import { newTotpSecret, totpStep, totpUri } from '../../access/mfa/totp.ts';
@@ -136,7 +137,9 @@ export async function mfaStatus(ctx: AccountsContext, actor: Actor): Promise<Mfa
   const passkeys = await passkeysRepository.listOfUser(ctx.database.db, actor.userId);
   return {
     totp: { enrolled: totp?.confirmed_at != null, enrolledAt: totp?.confirmed_at?.toISOString() ?? null },
-    passkeys: passkeys.map(passkeySummary),
+    passkeys: await Promise.all(
+      passkeys.map(async (p) => passkeySummary({ ...p, name: await openPasskeyName(ctx.keys, p) })),
+    ),
     recoveryCodesLeft: await mfaRepository.recoveryCodesLeft(ctx.database.db, actor.userId),
   };
 }

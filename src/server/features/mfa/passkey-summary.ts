@@ -1,5 +1,6 @@
 import type { PasskeySummary } from '../../../contract/mfa.ts';
 
+/** `name`: opened by the caller (passkey-names.ts). */
 export function passkeySummary(p: {
   id: string;
   name: string;

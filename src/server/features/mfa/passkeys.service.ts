@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { SessionInfo } from '../../../contract/accounts.ts';
 import type {
   PasskeyAuthenticationResponse,
@@ -7,6 +8,7 @@ import type {
 import type { Actor } from '../../access/actor.ts';
 import { mfaRequired } from '../../access/mfa/mandate.ts';
 import { mfaRepository } from '../../access/mfa/mfa.repository.ts';
+import { sealPasskeyName } from '../../access/mfa/passkey-names.ts';
 import { passkeysRepository } from '../../access/mfa/passkeys.repository.ts';
 import { newRecoveryCodes } from '../../access/mfa/recovery-codes.ts';
 import {
@@ -62,13 +64,20 @@ export async function registerPasskey(
     });
     throw passkeyRefused();
   }
+  // Sealed before the transaction: the system key may be made at its first use, on a connection of its own.
+  const passkeyId = randomUUID();
+  const nameSealed = await sealPasskeyName(ctx.keys, passkeyId, request.name);
   return ctx.database.transaction(async (tx) => {
     await mfaRepository.lockUser(tx, actor.userId);
     if ((await passkeysRepository.byCredentialId(tx, credential.credentialId)) !== undefined) {
       throw new ConflictError('This passkey is registered already.', 'passkey_exists');
     }
     const first = !(await mfaRepository.hasSecondFactor(tx, actor.userId));
-    const id = await passkeysRepository.add(tx, { userId: actor.userId, name: request.name, ...credential }, now);
+    const id = await passkeysRepository.add(
+      tx,
+      { userId: actor.userId, id: passkeyId, nameSealed, ...credential },
+      now,
+    );
     // The same authenticator registered by another account at the very same moment: the unique index decides.
     if (id === undefined) throw new ConflictError('This passkey is registered already.', 'passkey_exists');
     const recoveryCodes = first ? newRecoveryCodes() : null;
@@ -87,7 +96,7 @@ export async function registerPasskey(
     const row = await passkeysRepository.listOfUser(tx, actor.userId);
     const added = row.find((p) => p.id === id);
     if (added === undefined) throw new Error('passkey vanished within its own transaction');
-    return { passkey: passkeySummary(added), recoveryCodes };
+    return { passkey: passkeySummary({ ...added, name: request.name }), recoveryCodes };
   });
 }
 

@@ -157,7 +157,9 @@ export interface MfaPasskeyTable {
   /** bigint, as a string */
   counter: ColumnType<string, string | undefined, string>;
   transports: ColumnType<string[], string[] | undefined, string[]>;
-  name: string;
+  /** Only on rows from before names were sealed (migration 0009). */
+  name: string | null;
+  name_sealed: Generated<Uint8Array | null>;
   backed_up: boolean;
   created_at: Date;
   last_used_at: Date | null;

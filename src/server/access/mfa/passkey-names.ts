@@ -1,0 +1,22 @@
+import type { KeyRing } from '../../platform/crypto/key-ring.ts';
+import { type FieldContext, openFieldText, sealedKeyId, sealField } from '../../platform/crypto/sealed-field.ts';
+
+/**
+ * The names users give their passkeys are sealed with the system key: "Kim's phone" says who and
+ * what, and a copy of the database should not. Bound to the passkey's row.
+ */
+const placeOf = (passkeyId: string): FieldContext => ({ table: 'mfa_passkeys', column: 'name', rowId: passkeyId });
+
+export async function sealPasskeyName(keys: KeyRing, passkeyId: string, name: string): Promise<Buffer> {
+  return sealField(await keys.systemKey(), name, placeOf(passkeyId));
+}
+
+/** The name in the clear: from its sealed column, or, on a row from before sealing, its plaintext column. */
+export async function openPasskeyName(
+  keys: KeyRing,
+  row: { readonly id: string; readonly name: string | null; readonly name_sealed: Uint8Array | null },
+): Promise<string> {
+  if (row.name_sealed === null) return row.name ?? '';
+  const place = placeOf(row.id);
+  return openFieldText(await keys.keyById(sealedKeyId(row.name_sealed, place)), row.name_sealed, place);
+}
