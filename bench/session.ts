@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
-import { compare, freePort, start, stop, tempDataDirs, waitForHttp } from './support.ts';
+import { adminQuery, compare, freePort, start, stop, tempDataDirs, waitForHttp, withDb } from './support.ts';
 
 /**
  * An authenticated API request that reads no case data (GET /api/session: session lookup in
@@ -16,19 +15,8 @@ import { compare, freePort, start, stop, tempDataDirs, waitForHttp } from './sup
 const ORIGIN_HEADER = { 'content-type': 'application/json' };
 const admin = process.env.DATABASE_URL;
 const dbName = `tma_bench_${process.pid}`;
-const withDb = (url: string, name: string) => Object.assign(new URL(url), { pathname: `/${name}` }).toString();
 
-async function adminQuery(text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: admin });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
-
-if (admin) await adminQuery(`create database ${dbName}`);
+if (admin) await adminQuery(admin, `create database ${dbName}`);
 const dirs = tempDataDirs();
 const port = await freePort();
 const origin = `http://localhost:${port}`;
@@ -83,5 +71,5 @@ try {
   process.stdout.write(`worst p99 of GET /api/session: ${p99} ms (target < 50 ms: ${p99 < 50 ? 'met' : 'NOT met'})\n`);
 } finally {
   await stop(tma);
-  if (admin) await adminQuery(`drop database if exists ${dbName} with (force)`);
+  if (admin) await adminQuery(admin, `drop database if exists ${dbName} with (force)`);
 }

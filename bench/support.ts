@@ -4,6 +4,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
+import pg from 'pg';
 
 export interface Load {
   rps: number;
@@ -157,4 +158,18 @@ export async function compare(
   );
   if (results.some((r) => r.a.errors + r.b.errors > 0)) process.exitCode = 1;
   return { ratio, b: results.map((r) => r.b) };
+}
+
+/** The URL of another database on the same server. */
+export const withDb = (url: string, name: string) => Object.assign(new URL(url), { pathname: `/${name}` }).toString();
+
+/** One statement on the server of DATABASE_URL, on a connection of its own (create or drop a bench database). */
+export async function adminQuery(admin: string, text: string): Promise<void> {
+  const client = new pg.Client({ connectionString: admin });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
 }

@@ -8,7 +8,11 @@ export type Liveness = z.infer<typeof Liveness>;
 export const Readiness = z
   .strictObject({
     status: z.enum(['ready', 'unavailable', 'draining']),
-    checks: z.strictObject({ database: z.enum(['ok', 'failed', 'skipped']) }),
+    checks: z.strictObject({
+      database: z.enum(['ok', 'failed', 'skipped']),
+      /** The key provider can unwrap data keys (with AWS KMS: KMS answers and the master key is enabled). */
+      keys: z.enum(['ok', 'failed', 'skipped']),
+    }),
   })
   .meta({ id: 'Readiness' });
 export type Readiness = z.infer<typeof Readiness>;

@@ -22,9 +22,9 @@ import { setupRoutes } from './features/setup/setup.routes.ts';
 import { ssoRoutes, ssoStatusRoute } from './features/sso/sso.routes.ts';
 import { userRoutes } from './features/users/users.routes.ts';
 import { webRoutes } from './features/web/web.routes.ts';
+import { openKeyProvider } from './keys/provider.ts';
 import { type Clock, systemClock } from './platform/clock.ts';
 import { KeyRing } from './platform/crypto/key-ring.ts';
-import { LocalKeyProvider } from './platform/crypto/local-key-provider.ts';
 import type { Database } from './platform/db/database.ts';
 import { createMetrics } from './platform/http/metrics.ts';
 import { errorHandler } from './platform/http/problem.ts';
@@ -78,7 +78,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // onRequest hooks run in this order: headers, who is asking, CSRF, then the route's policy.
   // HSTS whenever users reach TMA over https: served directly, or behind a TLS-terminating proxy.
   installSecurityHeaders(app, config.tls !== undefined || config.publicUrl.protocol === 'https:');
-  installAuthentication(app, database, clock, {
+  const keys = deps.keys ?? new KeyRing(openKeyProvider(config.keys, config.secretsDir), database.db);
+  // Made here, outside any transaction: requests then only ever read them.
+  await keys.ensureSingletons();
+  installAuthentication(app, database, keys, clock, {
     idleSeconds: config.sessionIdleSeconds,
     absoluteSeconds: config.sessionAbsoluteSeconds,
   });
@@ -105,7 +108,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   openApiRoutes(app, VERSION);
-  healthRoutes(app, { lifecycle: deps.lifecycle, ping: () => database.ping() });
+  healthRoutes(app, { lifecycle: deps.lifecycle, ping: () => database.ping(), keys: () => keys.provider.check() });
   defineRoute(app, {
     method: 'GET',
     url: '/metrics',
@@ -121,7 +124,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const accounts: AccountsContext = {
     database,
     clock,
-    keys: deps.keys ?? new KeyRing(LocalKeyProvider.open(config.secretsDir), database.db),
+    keys,
     publicOrigin: config.publicUrl.origin,
     sessionIdleSeconds: config.sessionIdleSeconds,
     sessionAbsoluteSeconds: config.sessionAbsoluteSeconds,
@@ -146,6 +149,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   approvalRoutes(app, accounts);
   auditRoutes(app, {
     database,
+    keys,
     clock,
     log,
     auditDir: config.audit.dir,

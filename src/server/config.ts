@@ -31,7 +31,24 @@ export interface Config {
   readonly audit: AuditConfig;
   /** Single sign-on with OpenID Connect; undefined: off. */
   readonly oidc: OidcConfig | undefined;
+  readonly keys: KeysConfig;
 }
+
+/** Where the master keys are (docs/security.md). */
+export type KeysConfig = {
+  /** Retired master versions are destroyed this many days after rotation: the backup-retention window. */
+  readonly epochRetentionDays: number;
+} & (
+  | { readonly provider: 'local'; readonly masterKeysFile: string }
+  | {
+      readonly provider: 'aws-kms';
+      readonly region: string;
+      /** A VPC endpoint (or, in tests, the fake KMS); undefined: the region's public endpoint. */
+      readonly endpoint: string | undefined;
+      /** Master version -> KMS key id or ARN; the highest version wraps new keys. */
+      readonly kmsKeys: ReadonlyMap<number, string>;
+    }
+);
 
 export interface OidcConfig {
   /** https only: openid-client refuses plain-http issuers, and there is no switch. */
@@ -127,6 +144,15 @@ const schema = z.object({
   TMA_AUDIT_CHAIN_INTERVAL_MS: int(50, 60_000).default(500),
   TMA_AUDIT_CHECKPOINT_MINUTES: int(1, 24 * 60).default(15),
   TMA_AUDIT_RETENTION_DAYS: int(1, 36_500).optional(),
+  TMA_KEY_PROVIDER: z.enum(['local', 'aws-kms']).default('local'),
+  TMA_MASTER_KEYS_FILE: z.string().min(1).optional(),
+  TMA_KEY_EPOCH_RETENTION_DAYS: int(1, 3650).default(35),
+  TMA_KMS_REGION: z
+    .string()
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as eu-central-1')
+    .optional(),
+  TMA_KMS_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  TMA_KMS_KEYS: z.string().optional(),
   TMA_OIDC_ISSUER: z.url({ protocol: /^https$/, error: 'must be an https URL' }).optional(),
   TMA_OIDC_CLIENT_ID: z.string().min(1).optional(),
   TMA_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
@@ -243,6 +269,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     );
   }
   const oidc = oidcConfig(v, cwd, problems);
+  const keys = keysConfig(v, cwd, secretsDir, dataDir, problems);
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -273,6 +300,46 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       retentionDays: v.TMA_AUDIT_RETENTION_DAYS,
     },
     oidc,
+    keys,
+  };
+}
+
+function keysConfig(
+  v: z.infer<typeof schema>,
+  cwd: string,
+  secretsDir: string,
+  dataDir: string,
+  problems: string[],
+): KeysConfig {
+  const epochRetentionDays = v.TMA_KEY_EPOCH_RETENTION_DAYS;
+  if (v.TMA_KEY_PROVIDER === 'local') {
+    const masterKeysFile = path.resolve(cwd, v.TMA_MASTER_KEYS_FILE ?? path.join(secretsDir, 'master-keys.json'));
+    if (masterKeysFile.startsWith(dataDir + path.sep)) {
+      problems.push(
+        'TMA_MASTER_KEYS_FILE must lie outside TMA_DATA_DIR, so that a copy of the data is not a copy of the keys',
+      );
+    }
+    return { provider: 'local', masterKeysFile, epochRetentionDays };
+  }
+  const kmsKeys = new Map<number, string>();
+  for (const entry of list(v.TMA_KMS_KEYS)) {
+    const [version, keyId, ...rest] = entry.split('=').map((s) => s.trim());
+    if (!/^[1-9]\d{0,5}$/.test(version ?? '') || !keyId || rest.length > 0 || kmsKeys.has(Number(version))) {
+      problems.push(
+        `TMA_KMS_KEYS: "${entry}" is not version=key-id (e.g. 1=arn:aws:kms:eu-central-1:111122223333:key/…)`,
+      );
+    } else kmsKeys.set(Number(version), keyId);
+  }
+  if (kmsKeys.size === 0)
+    problems.push('TMA_KEY_PROVIDER=aws-kms needs TMA_KMS_KEYS (version=key-id, comma-separated)');
+  if (v.TMA_KMS_REGION === undefined) problems.push('TMA_KEY_PROVIDER=aws-kms needs TMA_KMS_REGION');
+  if (v.TMA_MASTER_KEYS_FILE !== undefined) problems.push('TMA_MASTER_KEYS_FILE is for the local key provider only');
+  return {
+    provider: 'aws-kms',
+    region: v.TMA_KMS_REGION ?? '',
+    endpoint: v.TMA_KMS_ENDPOINT,
+    kmsKeys,
+    epochRetentionDays,
   };
 }
 

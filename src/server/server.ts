@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { scheduleIdentitySealing, sealLegacyIdentitiesJob } from './access/identity-legacy.job.ts';
 import { scheduleLegacySealing, sealLegacyTotpJob } from './access/mfa/seal-legacy.job.ts';
 import { accountsCleanupJob, scheduleAccountsCleanup } from './access/sessions/sessions.cleanup.ts';
 import { buildApp } from './app.ts';
@@ -12,9 +13,10 @@ import type { Config } from './config.ts';
 import { settingsRepository } from './features/settings/settings.repository.ts';
 import { prepareSetup } from './features/setup/setup-token.ts';
 import { usersRepository } from './features/users/users.repository.ts';
+import { destroyEpochsJob, scheduleEpochDestruction } from './keys/epochs.job.ts';
+import { openKeyProvider } from './keys/provider.ts';
 import { systemClock } from './platform/clock.ts';
 import { KeyRing } from './platform/crypto/key-ring.ts';
-import { LocalKeyProvider } from './platform/crypto/local-key-provider.ts';
 import type { Database } from './platform/db/database.ts';
 import { openDatabase } from './platform/db/open.ts';
 import { jobCleanupJob, scheduleMaintenance } from './platform/jobs/maintenance.ts';
@@ -48,12 +50,14 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
       await prepareSetup(database.db, new Date(), config.publicUrl.origin, config.secretsDir, log);
     }
     const auditSigner = loadSigner(config.audit.signingKeyFile, config.audit.dir);
-    const keys = new KeyRing(LocalKeyProvider.open(config.secretsDir), database.db);
+    const keys = new KeyRing(openKeyProvider(config.keys, config.secretsDir), database.db);
     app = await buildApp({ config, database, log, lifecycle, auditSigner, keys });
     options.beforeListen?.(app);
     await scheduleMaintenance(database.db);
     await scheduleAccountsCleanup(database.db);
     await scheduleLegacySealing(database.db, keys);
+    await scheduleIdentitySealing(database.db, keys);
+    await scheduleEpochDestruction(database.db, keys.provider, config.keys.epochRetentionDays, log);
     const retention = {
       database,
       // Only the schema owner may delete audit rows; on the embedded engine there are no roles.
@@ -71,6 +75,8 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
         accountsCleanupJob(database.db),
         auditRetentionJob(retention),
         sealLegacyTotpJob(database.db, keys),
+        sealLegacyIdentitiesJob(database.db, keys),
+        destroyEpochsJob(database.db, keys.provider, config.keys.epochRetentionDays, log),
       ],
       log,
     );

@@ -11,26 +11,12 @@ import { recordAudit } from '../../src/server/audit/record.ts';
 import { openEmbedded } from '../../src/server/platform/db/database.ts';
 import { chainEverything, seedCleanChain, TAMPERINGS, tamper } from '../support/audit.ts';
 import { asOwner, engines, openTestDatabase } from '../support/db.ts';
-import { spawnServer } from '../support/process.ts';
+import { runCli, spawnServer } from '../support/process.ts';
 
 const CLI = path.resolve(import.meta.dirname, '../../src/server/audit/verify-cli.ts');
 
-/** `npm run audit:verify` as an operator runs it: its own process, configured by the environment. */
-function verifyCli(
-  env: Record<string, string>,
-  args: string[] = [],
-): Promise<{ code: number | null; out: string; err: string }> {
-  const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? '', ...env } });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (c: Buffer) => {
-    out += c.toString();
-  });
-  child.stderr.on('data', (c: Buffer) => {
-    err += c.toString();
-  });
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, out, err })));
-}
+/** `npm run audit:verify` as an operator runs it. */
+const verifyCli = (env: Record<string, string>, args: string[] = []) => runCli(CLI, env, args);
 
 describe('npm run audit:verify on the embedded engine', () => {
   test('refuses while the server holds the data; after it stops, verifies; names an edit made with the server stopped', async () => {

@@ -128,6 +128,9 @@ for (const engine of engines()) {
           'password_hash',
           'password_changed_at',
           'activated_at',
+          'email_sealed',
+          'email_bidx',
+          'display_name_sealed',
         ],
         sessions: [
           'id',

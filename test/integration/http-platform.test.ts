@@ -73,7 +73,7 @@ for (const engine of engines()) {
       assert.deepEqual((await t.app.inject({ method: 'GET', url: '/livez' })).json(), { status: 'ok' });
       const ready = await t.app.inject({ method: 'GET', url: '/readyz' });
       assert.equal(ready.statusCode, 200);
-      assert.deepEqual(ready.json(), { status: 'ready', checks: { database: 'ok' } });
+      assert.deepEqual(ready.json(), { status: 'ready', checks: { database: 'ok', keys: 'ok' } });
       t.lifecycle.startDraining();
       const draining = await t.app.inject({ method: 'GET', url: '/readyz' });
       assert.equal(draining.statusCode, 503);
@@ -188,7 +188,7 @@ describe('readiness without a database', () => {
     try {
       const res = await t.app.inject({ method: 'GET', url: '/readyz' });
       assert.equal(res.statusCode, 503);
-      assert.deepEqual(res.json(), { status: 'unavailable', checks: { database: 'failed' } });
+      assert.deepEqual(res.json(), { status: 'unavailable', checks: { database: 'failed', keys: 'ok' } });
       assert.equal((await t.app.inject({ method: 'GET', url: '/livez' })).statusCode, 200);
     } finally {
       await t.app.close();

@@ -1,7 +1,7 @@
 /**
  * Columns that may hold text or bytes in the clear, each with why (plaintext-columns.test.ts checks
  * that every textual column is sealed, a blind index, or here). Entries starting "NOT YET SEALED"
- * are debts of the encryption issue (docs/security.md), listed so that none is forgotten.
+ * were debts of the encryption issue; the test now refuses them.
  */
 const ENUMERATION = 'an enumeration: one of a fixed set of codes, checked by a constraint or the code';
 const DIGEST = 'a digest (SHA-256 or argon2id) of a secret that is never stored itself';
@@ -26,7 +26,7 @@ export const PLAINTEXT_COLUMNS: Readonly<Record<string, string>> = {
   'audit_events.object_type': ENUMERATION,
   'audit_events.outcome': ENUMERATION,
   'audit_events.purpose':
-    'NOT YET SEALED: the stated purpose of an access (free text) is sealed with the encryption issue',
+    'always null (a check constraint) since 0010: the purpose is sealed in purpose_sealed; dropped in a later release',
   'audit_events.user_agent': 'the browser string of the client: the audit record shows it to auditors',
   'data_keys.purpose': ENUMERATION,
   'data_keys.wrapped': 'a data key wrapped by the master key of the key provider: useless without it',
@@ -40,8 +40,7 @@ export const PLAINTEXT_COLUMNS: Readonly<Record<string, string>> = {
   'jobs.type': ENUMERATION,
   'login_throttle.key': DIGEST,
   'mfa_passkeys.credential_id': 'the id of a passkey as the authenticator chose it: random bytes, looked up by value',
-  'mfa_passkeys.name':
-    'NOT YET SEALED: the name a user gives a passkey ("Work laptop") is sealed with the accounts columns',
+  'mfa_passkeys.name': 'legacy plaintext, sealed and cleared by the job mfa.seal_legacy; dropped in a later release',
   'mfa_passkeys.public_key': 'a public key: public by design',
   'mfa_passkeys.transports': ENUMERATION,
   'mfa_recovery_codes.code_hash': DIGEST,
@@ -73,8 +72,10 @@ export const PLAINTEXT_COLUMNS: Readonly<Record<string, string>> = {
   'sso_flows.state': 'the state of a flow: random, single use, ten minutes',
   'user_identities.issuer': 'the URL of the identity provider',
   'user_identities.subject': 'the provider’s opaque identifier of a person, looked up by value at every sign-in',
-  'users.display_name': 'NOT YET SEALED: sealed with the system key in the next part of the encryption issue',
-  'users.email': 'NOT YET SEALED: sealed, with a blind index for sign-in, in the next part of the encryption issue',
+  'users.display_name':
+    'legacy plaintext, sealed and cleared by the job accounts.seal_legacy (0010); dropped in a later release',
+  'users.email':
+    'legacy plaintext, sealed (with its blind index) and cleared by the job accounts.seal_legacy; dropped in a later release',
   'users.expertise': ENUMERATION,
   'users.password_hash': DIGEST,
   'users.role': ENUMERATION,

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import type { Role } from '../../src/contract/accounts.ts';
+import { sealIdentity } from '../../src/server/access/identity.ts';
 import { hashPassword } from '../../src/server/access/passwords/password-hashing.ts';
 import { tokenHash } from '../../src/server/access/sessions/tokens.ts';
 import type { TestApp } from './app.ts';
@@ -28,8 +29,9 @@ export async function createAccount(
       id,
       role,
       status: overrides.status ?? 'active',
-      email,
-      display_name: `Test ${role}`,
+      email: null,
+      display_name: null,
+      ...(await sealIdentity(t.keys, id, { email, displayName: `Test ${role}` })),
       expertise: role === 'expert' ? 'hr' : null,
       password_hash: await hashPassword(PASSWORD),
       password_changed_at: new Date(),

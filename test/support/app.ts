@@ -5,7 +5,10 @@ import type { FastifyInstance } from 'fastify';
 import { type Logger, pino } from 'pino';
 import { buildApp } from '../../src/server/app.ts';
 import { type Config, loadConfig } from '../../src/server/config.ts';
+import { openKeyProvider } from '../../src/server/keys/provider.ts';
 import type { Clock } from '../../src/server/platform/clock.ts';
+import type { KeyProvider } from '../../src/server/platform/crypto/key-provider.ts';
+import { KeyRing } from '../../src/server/platform/crypto/key-ring.ts';
 import type { Database } from '../../src/server/platform/db/database.ts';
 import { createLifecycle, type Lifecycle } from '../../src/server/platform/lifecycle.ts';
 import { openTestDatabase, type TestEngine } from './db.ts';
@@ -15,6 +18,8 @@ export interface TestApp {
   readonly config: Config;
   readonly database: Database;
   readonly lifecycle: Lifecycle;
+  /** The app's data keys (its key provider: the local one of the test's secrets directory, unless configured). */
+  readonly keys: KeyRing;
   close(): Promise<void>;
 }
 
@@ -25,6 +30,8 @@ export interface TestAppOptions {
   extend?: (app: FastifyInstance) => void;
   webDir?: string;
   clock?: Clock;
+  /** Another key provider than the configured one (e.g. AWS KMS against the fake). */
+  keyProvider?: KeyProvider;
 }
 
 /** The real app on a fresh database of the given engine, for app.inject() or listen(). */
@@ -40,8 +47,10 @@ export async function buildTestApp(engine: TestEngine, options: TestAppOptions =
   });
   const t = await openTestDatabase(engine);
   const lifecycle = createLifecycle();
+  const keys = new KeyRing(options.keyProvider ?? openKeyProvider(config.keys, config.secretsDir), t.database.db);
   const app = await buildApp({
     config,
+    keys,
     database: t.database,
     log: options.log ?? pino({ level: 'silent' }),
     lifecycle,
@@ -55,6 +64,7 @@ export async function buildTestApp(engine: TestEngine, options: TestAppOptions =
     config,
     database: t.database,
     lifecycle,
+    keys,
     close: async () => {
       await app.close();
       await t.close();

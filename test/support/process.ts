@@ -65,3 +65,26 @@ export function spawnServer(env: Record<string, string>): ServerProcess {
       }),
   };
 }
+
+export interface CliResult {
+  readonly code: number | null;
+  readonly out: string;
+  readonly err: string;
+}
+
+/** A command-line tool of TMA (`npm run audit:verify`, `keys:*`) as an operator runs it: its own process, configured by the environment. */
+export function runCli(script: string, env: Record<string, string>, args: readonly string[] = []): Promise<CliResult> {
+  const child = spawn(process.execPath, [script, ...args], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout?.on('data', (c: Buffer) => {
+    out += c.toString();
+  });
+  child.stderr?.on('data', (c: Buffer) => {
+    err += c.toString();
+  });
+  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, out, err })));
+}

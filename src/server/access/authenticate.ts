@@ -1,8 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Role } from '../../contract/accounts.ts';
 import type { Clock } from '../platform/clock.ts';
+import type { KeyRing } from '../platform/crypto/key-ring.ts';
 import type { Database } from '../platform/db/database.ts';
 import type { Actor } from './actor.ts';
+import { openIdentity } from './identity.ts';
 import { mfaState } from './mfa/mandate.ts';
 import { readSessionCookie } from './sessions/cookie.ts';
 import { coalescedSessionLookup } from './sessions/session-lookup.ts';
@@ -31,6 +33,7 @@ const TIMEOUTS = new Set(['idle_timeout', 'absolute_timeout']);
 export function installAuthentication(
   app: FastifyInstance,
   database: Database,
+  keys: KeyRing,
   clock: Clock,
   settings: SessionSettings,
 ): void {
@@ -58,11 +61,12 @@ export function installAuthentication(
       await sessionsRepository.touch(database.db, s.id, now);
       lastSeen = now;
     }
+    const identity = await openIdentity(keys, { ...s, id: s.user_id });
     const actor: Actor = {
       userId: s.user_id,
       role: s.role as Role,
-      email: s.email ?? '',
-      displayName: s.display_name ?? '',
+      email: identity.email ?? '',
+      displayName: identity.displayName ?? '',
       expertise: s.expertise,
       sessionId: s.id,
       csrfToken: csrfTokenFor(token),

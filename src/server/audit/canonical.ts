@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
  *   ])
  *
  * seq and id are decimal strings; at is ISO 8601 UTC with milliseconds; absent values are null;
+ * purpose is the sealed purpose (audit/purpose.ts) in base64, so the chain verifies without keys;
  * detail is a JSON object whose keys are sorted at every depth. JSON.stringify fixes the escaping
  * of strings, so the same event always gives the same bytes.
  *

@@ -27,7 +27,8 @@ const EVENT_COLUMNS = [
   'e.outcome',
   'e.ip',
   'e.user_agent',
-  'e.purpose',
+  // The sealed purpose, as base64 without line breaks (canonical.ts); the plaintext column is always null.
+  sql<string | null>`coalesce(translate(encode(e.purpose_sealed, 'base64'), E'\n', ''), e.purpose)`.as('purpose'),
   'e.anonymous',
   'e.detail',
 ] as const;

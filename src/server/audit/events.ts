@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SSO_ERROR_REASONS } from '../../contract/sso.ts';
+import type { SealedPurpose } from './purpose.ts';
 
 /**
  * The closed set of audit actions, each with the schema of its detail payload. Details hold
@@ -93,6 +94,11 @@ export const AUDIT_DETAILS = {
   'audit.checkpoint_requested': none,
   /** Events up to seq (all before `before`) were deleted under the retention rule. */
   'audit.retention_cut': z.strictObject({ seq: z.string().regex(/^\d{1,19}$/), before: z.iso.datetime() }),
+  /** A case's data keys deleted (crypto-shredding, keys/shredding.ts): its sealed content is unreadable. */
+  'case.shredded': z.strictObject({
+    keys: z.number().int().nonnegative(),
+    reason: z.enum(['deletion', 'retention']),
+  }),
   /** The anonymous channel (intake issue): a report or message arrived; no trace of the sender. */
   'anonymous.report_submitted': none,
   'anonymous.message_sent': none,
@@ -113,8 +119,8 @@ interface EventBase<A extends AuditAction> {
   readonly outcome: AuditOutcome;
   readonly object?: { readonly type: AuditObjectType; readonly id: string } | undefined;
   readonly caseId?: string | undefined;
-  /** Why a sensitive read happened (break-glass, exports); required where the action needs it. */
-  readonly purpose?: string | undefined;
+  /** Why a sensitive read happened (break-glass, exports), sealed (audit/purpose.ts); required where the action needs it. */
+  readonly purpose?: SealedPurpose | undefined;
 }
 
 /** An event of one action, its detail typed by that action's schema (optional when it takes none). */

@@ -3,7 +3,6 @@ import type { DB } from '../platform/db/schema.ts';
 import { type AnonymousAuditEvent, AUDIT_DETAILS, type AuditEvent } from './events.ts';
 
 const MAX_USER_AGENT = 300;
-const MAX_PURPOSE = 2000;
 
 /** A detail that does not match its action's schema is a programming error, never stored. */
 export class AuditEventError extends Error {
@@ -39,7 +38,8 @@ export async function recordAudit(executor: Kysely<DB>, at: Date, event: AuditEv
       outcome: event.outcome,
       ip: event.ip ?? null,
       user_agent: event.userAgent?.slice(0, MAX_USER_AGENT) ?? null,
-      purpose: event.purpose?.slice(0, MAX_PURPOSE) ?? null,
+      purpose: null,
+      purpose_sealed: event.purpose ?? null,
       detail: detailOf(event),
     })
     .execute();

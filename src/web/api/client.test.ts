@@ -26,8 +26,8 @@ function answer(status: number, body: unknown, contentType = 'application/json')
 afterEach(() => mock.restoreAll());
 
 test('a 2xx body matching the schema is returned, fetched same-origin as JSON', async () => {
-  answer(200, { status: 'ready', checks: { database: 'ok' } });
-  assert.deepEqual(await apiGet('/readyz', Readiness), { status: 'ready', checks: { database: 'ok' } });
+  answer(200, { status: 'ready', checks: { database: 'ok', keys: 'ok' } });
+  assert.deepEqual(await apiGet('/readyz', Readiness), { status: 'ready', checks: { database: 'ok', keys: 'ok' } });
   const [{ path, init } = { path: '', init: undefined }] = requests;
   assert.equal(path, '/readyz');
   assert.equal(init?.credentials, 'same-origin');
@@ -56,8 +56,8 @@ test('a 2xx body that breaks the contract is an ApiError', async () => {
 });
 
 test('/readyz answering 503 with a Readiness body is data, not an error', async () => {
-  answer(503, { status: 'unavailable', checks: { database: 'failed' } });
-  assert.deepEqual(await fetchReadiness(), { status: 'unavailable', checks: { database: 'failed' } });
+  answer(503, { status: 'unavailable', checks: { database: 'failed', keys: 'ok' } });
+  assert.deepEqual(await fetchReadiness(), { status: 'unavailable', checks: { database: 'failed', keys: 'ok' } });
 });
 
 test('/readyz answering 503 with a problem body is still an error', async () => {

@@ -1,5 +1,5 @@
 import type { KeyRing } from '../../platform/crypto/key-ring.ts';
-import { type FieldContext, openFieldText, sealedKeyId, sealField } from '../../platform/crypto/sealed-field.ts';
+import { type FieldContext, sealField } from '../../platform/crypto/sealed-field.ts';
 
 /**
  * The names users give their passkeys are sealed with the system key: "Kim's phone" says who and
@@ -16,7 +16,5 @@ export async function openPasskeyName(
   keys: KeyRing,
   row: { readonly id: string; readonly name: string | null; readonly name_sealed: Uint8Array | null },
 ): Promise<string> {
-  if (row.name_sealed === null) return row.name ?? '';
-  const place = placeOf(row.id);
-  return openFieldText(await keys.keyById(sealedKeyId(row.name_sealed, place)), row.name_sealed, place);
+  return row.name_sealed === null ? (row.name ?? '') : keys.openText(row.name_sealed, placeOf(row.id));
 }

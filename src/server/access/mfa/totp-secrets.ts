@@ -1,5 +1,5 @@
 import type { KeyRing } from '../../platform/crypto/key-ring.ts';
-import { type FieldContext, openFieldText, sealedKeyId, sealField } from '../../platform/crypto/sealed-field.ts';
+import { type FieldContext, sealField } from '../../platform/crypto/sealed-field.ts';
 
 /**
  * TOTP secrets are sealed with the system key (docs/security.md): a copy of the database gives no
@@ -31,7 +31,5 @@ export async function openTotpSecret(
   sealed: Uint8Array | null,
   legacy: string | null,
 ): Promise<string | null> {
-  if (sealed === null) return legacy;
-  const place = placeOf(userId, column);
-  return openFieldText(await keys.keyById(sealedKeyId(sealed, place)), sealed, place);
+  return sealed === null ? legacy : keys.openText(sealed, placeOf(userId, column));
 }

@@ -27,6 +27,8 @@ export interface SessionWithUser {
   status: string;
   email: string | null;
   display_name: string | null;
+  email_sealed: Uint8Array | null;
+  display_name_sealed: Uint8Array | null;
   expertise: string | null;
   mfa_at: Date | null;
   /** An authenticator app or a passkey. */
@@ -35,7 +37,7 @@ export interface SessionWithUser {
 
 const SESSIONS_BY_TOKEN_HASHES = `
   select s.id, s.token_hash, s.user_id, s.created_at, s.last_seen_at, s.expires_at, s.step_up_at, s.ended_at, s.end_reason,
-         u.role, u.status, u.email, u.display_name, u.expertise,
+         u.role, u.status, u.email, u.display_name, u.email_sealed, u.display_name_sealed, u.expertise,
          s.mfa_at,
          (exists (select 1 from mfa_totp t where t.user_id = s.user_id and t.confirmed_at is not null)
           or exists (select 1 from mfa_passkeys p where p.user_id = s.user_id)) as has_second_factor

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Expertise, Role } from '../../../contract/accounts.ts';
+import { openEmail, openName } from '../../access/identity.ts';
+import type { KeyRing } from '../../platform/crypto/key-ring.ts';
 import type { DB } from '../../platform/db/schema.ts';
 import type { PendingApproval } from '../users/users.presenter.ts';
 
@@ -54,8 +56,9 @@ export const approvalsRepository = {
     return new Map(rows.map((r) => [r.user_id, { id: r.id, kind: r.kind }]));
   },
 
-  listPending: (db: Kysely<DB>) =>
-    db
+  /** Pending requests with the names and address opened (the plaintext columns only on rows from before sealing). */
+  async listPending(db: Kysely<DB>, keys: KeyRing) {
+    const rows = await db
       .selectFrom('approvals as a')
       .innerJoin('users as u', 'u.id', 'a.user_id')
       .innerJoin('users as r', 'r.id', 'a.requested_by')
@@ -67,15 +70,33 @@ export const approvalsRepository = {
         'a.created_at',
         'u.id as user_id',
         'u.email as user_email',
+        'u.email_sealed as user_email_sealed',
         'u.display_name as user_display_name',
+        'u.display_name_sealed as user_display_name_sealed',
         'u.role as user_role',
         'u.status as user_status',
         'r.id as requester_id',
         'r.display_name as requester_display_name',
+        'r.display_name_sealed as requester_display_name_sealed',
       ])
       .where('a.status', '=', 'pending')
       .orderBy('a.created_at')
-      .execute(),
+      .execute();
+    const ring = keys.using(db);
+    return Promise.all(
+      rows.map(async ({ user_email_sealed, user_display_name_sealed, requester_display_name_sealed, ...r }) => ({
+        ...r,
+        user_email: await openEmail(ring, r.user_id, user_email_sealed, r.user_email),
+        user_display_name: await openName(ring, r.user_id, user_display_name_sealed, r.user_display_name),
+        requester_display_name: await openName(
+          ring,
+          r.requester_id,
+          requester_display_name_sealed,
+          r.requester_display_name,
+        ),
+      })),
+    );
+  },
 
   /** Locks the pending request for the decision; undefined when there is none (decided, superseded, unknown). */
   lockPending: (db: Kysely<DB>, id: string) =>

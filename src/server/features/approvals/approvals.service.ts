@@ -19,7 +19,7 @@ import { applyPasswordReset } from '../users/users.service.ts';
 import { approvalsRepository } from './approvals.repository.ts';
 
 export async function listApprovals(ctx: AccountsContext): Promise<Approval[]> {
-  const rows = await approvalsRepository.listPending(ctx.database.db);
+  const rows = await approvalsRepository.listPending(ctx.database.db, ctx.keys);
   return rows.map((r) => ({
     id: r.id,
     kind: r.kind,
@@ -55,7 +55,7 @@ export async function decide(
   const outcome = await ctx.database.transaction(async (tx) => {
     const approval = await approvalsRepository.lockPending(tx, id);
     if (approval === undefined || approval.requested_by === actor.userId) throw new NotFoundError();
-    const user = await usersRepository.lockById(tx, approval.user_id);
+    const user = await usersRepository.lockById(tx, ctx.keys, approval.user_id);
     if (user === undefined) throw new NotFoundError();
     if (user.version !== approval.user_version) {
       await approvalsRepository.decide(tx, id, 'superseded', actor.userId, now);
@@ -101,6 +101,7 @@ export async function decide(
     const role = approval.requested_role as Role;
     const promoted = await usersRepository.update(
       tx,
+      ctx.keys,
       user.id,
       user.version,
       { role, expertise: approval.requested_expertise as Expertise | null },

@@ -1,5 +1,8 @@
 import { type Kysely, type SelectQueryBuilder, sql } from 'kysely';
 import type { AuditFilter } from '../../../contract/audit.ts';
+import { openEmail, openName } from '../../access/identity.ts';
+import { openPurpose } from '../../audit/purpose.ts';
+import type { KeyRing } from '../../platform/crypto/key-ring.ts';
 import type { DB } from '../../platform/db/schema.ts';
 
 export interface AuditRow {
@@ -21,6 +24,15 @@ export interface AuditRow {
   seq: string | null;
 }
 
+/** As stored: the actor's name and address and the purpose sealed; page() opens them. */
+interface StoredAuditRow extends Omit<AuditRow, 'actor_name' | 'actor_email' | 'purpose'> {
+  actor_name: string | null;
+  actor_email: string | null;
+  actor_name_sealed: Uint8Array | null;
+  actor_email_sealed: Uint8Array | null;
+  purpose_sealed: Uint8Array | null;
+}
+
 /** A position in the newest-first order: the last row of a page. */
 export interface AuditCursor {
   readonly at: Date;
@@ -31,7 +43,7 @@ export interface AuditCursor {
 type Q = SelectQueryBuilder<
   DB & { e: DB['audit_events']; u: DB['users']; c: DB['audit_chain'] },
   'e' | 'u' | 'c',
-  AuditRow
+  StoredAuditRow
 >;
 
 function filtered(db: Kysely<DB>, f: AuditFilter): Q {
@@ -46,6 +58,8 @@ function filtered(db: Kysely<DB>, f: AuditFilter): Q {
       'e.actor_user_id',
       'u.display_name as actor_name',
       'u.email as actor_email',
+      'u.display_name_sealed as actor_name_sealed',
+      'u.email_sealed as actor_email_sealed',
       'e.action',
       'e.object_type',
       'e.object_id',
@@ -53,7 +67,7 @@ function filtered(db: Kysely<DB>, f: AuditFilter): Q {
       'e.outcome',
       'e.ip',
       'e.user_agent',
-      'e.purpose',
+      'e.purpose_sealed',
       'e.detail',
       'c.seq',
     ]) as unknown as Q;
@@ -70,12 +84,46 @@ function filtered(db: Kysely<DB>, f: AuditFilter): Q {
 
 export const auditRepository = {
   /** Newest first, keyset-paginated on (at, id): a page costs the same on the millionth row. */
-  page(db: Kysely<DB>, f: AuditFilter, after: AuditCursor | undefined, limit: number): Promise<AuditRow[]> {
+  async page(
+    db: Kysely<DB>,
+    keys: KeyRing,
+    f: AuditFilter,
+    after: AuditCursor | undefined,
+    limit: number,
+  ): Promise<AuditRow[]> {
     let q = filtered(db, f);
     if (after !== undefined) {
       q = q.where(sql<boolean>`(e.at, e.id) < (${after.at}::timestamptz, ${after.id}::bigint)`);
     }
-    return q.orderBy('e.at', 'desc').orderBy('e.id', 'desc').limit(limit).execute();
+    const rows = await q.orderBy('e.at', 'desc').orderBy('e.id', 'desc').limit(limit).execute();
+    const ring = keys.using(db);
+    // A page names few actors many times: each is opened once.
+    const actors = new Map<string, Promise<{ name: string | null; email: string | null }>>();
+    const actorOf = (r: StoredAuditRow) => {
+      const id = r.actor_user_id;
+      if (id === null) return Promise.resolve({ name: null, email: null });
+      let opened = actors.get(id);
+      if (opened === undefined) {
+        opened = (async () => ({
+          name: await openName(ring, id, r.actor_name_sealed, r.actor_name),
+          email: await openEmail(ring, id, r.actor_email_sealed, r.actor_email),
+        }))();
+        actors.set(id, opened);
+      }
+      return opened;
+    };
+    return Promise.all(
+      rows.map(async ({ actor_name_sealed: _n, actor_email_sealed: _e, purpose_sealed, ...r }) => {
+        const actor = await actorOf({ ...r, actor_name_sealed: _n, actor_email_sealed: _e, purpose_sealed });
+        const owner = { caseId: r.case_id, actorUserId: r.actor_user_id, at: r.at, action: r.action };
+        return {
+          ...r,
+          actor_name: actor.name,
+          actor_email: actor.email,
+          purpose: await openPurpose(ring, owner, purpose_sealed),
+        };
+      }),
+    );
   },
 
   async count(db: Kysely<DB>, f: AuditFilter, cap: number): Promise<number> {

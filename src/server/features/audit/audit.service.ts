@@ -96,7 +96,7 @@ export async function listEvents(
 ): Promise<AuditPage> {
   const filter = filterOf(query);
   const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
-  const rows = await auditRepository.page(ctx.database.db, filter, after, query.limit + 1);
+  const rows = await auditRepository.page(ctx.database.db, ctx.keys, filter, after, query.limit + 1);
   const more = rows.length > query.limit;
   const page = rows.slice(0, query.limit);
   if (after === undefined)
@@ -143,7 +143,7 @@ export async function exportCsv(
     let after: ReturnType<typeof decodeCursor> | undefined;
     let left = rows;
     while (left > 0) {
-      const page = await auditRepository.page(db, filter, after, Math.min(2000, left));
+      const page = await auditRepository.page(db, ctx.keys, filter, after, Math.min(2000, left));
       if (page.length === 0) return;
       let chunk = '';
       for (const r of page) {

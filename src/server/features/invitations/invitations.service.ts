@@ -17,7 +17,7 @@ async function openLink(ctx: AccountsContext, token: string) {
     throw new NotFoundError('This link is not valid, or it has been used already.');
   if (link.expires_at.getTime() <= ctx.clock.now().getTime())
     throw new GoneError('This link has expired; ask for a new one.');
-  const user = await usersRepository.findById(db, link.user_id);
+  const user = await usersRepository.findById(db, ctx.keys, link.user_id);
   if (user === undefined || user.status === 'locked')
     throw new NotFoundError('This link is not valid, or it has been used already.');
   return { link, user };
@@ -47,11 +47,11 @@ export async function acceptLink(
   const now = ctx.clock.now();
   await ctx.database.transaction(async (tx) => {
     // Re-read under a lock: an account locked while this link was open stays locked.
-    const current = await usersRepository.lockById(tx, user.id);
+    const current = await usersRepository.lockById(tx, ctx.keys, user.id);
     if (current === undefined || current.status === 'locked')
       throw new NotFoundError('This link is not valid, or it has been used already.');
     if (!(await linksRepository.use(tx, link.id, now))) throw new NotFoundError('This link has been used already.');
-    await usersRepository.update(tx, user.id, undefined, { password_hash: hash, status: 'active' }, now);
+    await usersRepository.update(tx, ctx.keys, user.id, undefined, { password_hash: hash, status: 'active' }, now);
     // A new password lifts a throttle block on the account (including the one after 100 failures).
     await clearAttempts(tx, throttleKey('account', user.email ?? ''));
     await clearAttempts(tx, throttleKey('mfa', user.id));

@@ -177,7 +177,7 @@ export async function signInWithPasskey(
     });
     throw passkeyRefused();
   }
-  const user = await usersRepository.findById(db, userId);
+  const user = await usersRepository.findById(db, ctx.keys, userId);
   // Only an active account registers passkeys; an invited one cannot hold any.
   if (user === undefined || user.status === 'invited') throw passkeyRefused();
   if (user.status === 'locked') {

@@ -58,7 +58,7 @@ export async function signIn(ctx: AccountsContext, email: string, password: stri
     (await reserveAttempt(db, 'account', keys.account, now)) || (await reserveAttempt(db, 'ip', keys.ip, now));
   if (wait > 0) throw new TooManyRequestsError(Math.ceil(wait / 1000));
 
-  const user = await usersRepository.findByEmail(db, normalized);
+  const user = await usersRepository.findByEmail(db, ctx.keys, normalized);
   const ok = user?.password_hash
     ? await verifyPassword(user.password_hash, password)
     : await verifyAgainstDummy(password);
@@ -130,7 +130,7 @@ async function confirmOwnPassword(
   const key = throttleKey('account', actor.email);
   const wait = await reserveAttempt(db, 'account', key, now);
   if (wait > 0) throw new TooManyRequestsError(Math.ceil(wait / 1000));
-  const user = await usersRepository.findById(db, actor.userId);
+  const user = await usersRepository.findById(db, ctx.keys, actor.userId);
   if (user?.password_hash && (await verifyPassword(user.password_hash, password))) {
     await clearAttempts(db, key);
     return;
@@ -221,7 +221,7 @@ export async function changePassword(
   if (problem !== undefined) throw weakPasswordError(problem);
   const hash = await hashPassword(next);
   await ctx.database.transaction(async (tx) => {
-    await usersRepository.update(tx, actor.userId, undefined, { password_hash: hash }, now);
+    await usersRepository.update(tx, ctx.keys, actor.userId, undefined, { password_hash: hash }, now);
     await sessionsRepository.endAllOfUser(tx, actor.userId, 'password_changed', now);
     await recordAudit(tx, now, {
       action: 'password.changed',

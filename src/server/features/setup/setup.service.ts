@@ -46,11 +46,13 @@ export async function completeSetup(
       throw new NotFoundError();
     const admin = await usersRepository.insert(
       tx,
+      ctx.keys,
       { id: randomUUID(), ...input.admin, role: 'admin', expertise: null, status: 'active', passwordHash: hash },
       now,
     );
     const lead = await usersRepository.insert(
       tx,
+      ctx.keys,
       {
         id: randomUUID(),
         ...input.teamLead,

@@ -161,7 +161,9 @@ async function signIn(
   const { db } = ctx.database;
   const bound = await ssoRepository.userOf(db, answer.issuer, answer.subject);
   const user =
-    bound !== undefined ? await usersRepository.findById(db, bound.user_id) : await provision(ctx, answer, origin, now);
+    bound !== undefined
+      ? await usersRepository.findById(db, ctx.keys, bound.user_id)
+      : await provision(ctx, answer, origin, now);
   if (user === undefined || user.status === 'invited') throw new SsoError('no_account', user?.id);
   if (user.status === 'locked') throw new SsoError('locked', user.id);
   const role = user.role as Role;
@@ -199,6 +201,7 @@ async function provision(ctx: SsoContext, answer: Answer, origin: RequestOrigin,
     const user = await usersRepository
       .insert(
         tx,
+        ctx.keys,
         {
           id,
           email,
@@ -311,7 +314,7 @@ async function recordFailure(
 export async function unlink(ctx: SsoContext, actor: Actor, origin: RequestOrigin): Promise<void> {
   const now = ctx.clock.now();
   await ctx.database.transaction(async (tx) => {
-    const user = await usersRepository.findById(tx, actor.userId);
+    const user = await usersRepository.findById(tx, ctx.keys, actor.userId);
     if (user?.password_hash == null) {
       throw new ConflictError(
         'Single sign-on is your only way to sign in; set a password first.',

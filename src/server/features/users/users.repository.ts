@@ -1,8 +1,11 @@
 import { type Kysely, sql } from 'kysely';
 import type { Expertise, Role, UserStatus } from '../../../contract/accounts.ts';
+import { emailIndex, normaliseEmail, openIdentity, sealIdentity } from '../../access/identity.ts';
+import type { KeyRing } from '../../platform/crypto/key-ring.ts';
 import type { DB } from '../../platform/db/schema.ts';
 import { ConflictError } from '../../platform/http/errors.ts';
 
+/** A user as services see it: the address and the name in the clear, opened here (access/identity.ts). */
 export interface UserRow {
   id: string;
   email: string | null;
@@ -20,6 +23,8 @@ const COLUMNS = [
   'id',
   'email',
   'display_name',
+  'email_sealed',
+  'display_name_sealed',
   'role',
   'expertise',
   'status',
@@ -28,6 +33,20 @@ const COLUMNS = [
   'activated_at',
   'password_hash',
 ] as const;
+
+type StoredRow = UserRow & {
+  email_sealed: Uint8Array | null;
+  display_name_sealed: Uint8Array | null;
+};
+
+async function opened(keys: KeyRing, row: StoredRow): Promise<UserRow>;
+async function opened(keys: KeyRing, row: StoredRow | undefined): Promise<UserRow | undefined>;
+async function opened(keys: KeyRing, row: StoredRow | undefined): Promise<UserRow | undefined> {
+  if (row === undefined) return undefined;
+  const { email_sealed: _e, display_name_sealed: _d, ...rest } = row;
+  const { email, displayName } = await openIdentity(keys, row);
+  return { ...rest, email, display_name: displayName };
+}
 
 export const usersRepository = {
   count: async (db: Kysely<DB>) =>
@@ -40,20 +59,35 @@ export const usersRepository = {
       ).n,
     ),
 
-  findById: (db: Kysely<DB>, id: string): Promise<UserRow | undefined> =>
-    db.selectFrom('users').select(COLUMNS).where('id', '=', id).executeTakeFirst(),
+  findById: async (db: Kysely<DB>, keys: KeyRing, id: string): Promise<UserRow | undefined> =>
+    opened(keys.using(db), await db.selectFrom('users').select(COLUMNS).where('id', '=', id).executeTakeFirst()),
 
   /** Reads and locks the row until the transaction ends: decisions about an account are serialised. */
-  lockById: (db: Kysely<DB>, id: string): Promise<UserRow | undefined> =>
-    db.selectFrom('users').select(COLUMNS).where('id', '=', id).forUpdate().executeTakeFirst(),
+  lockById: async (db: Kysely<DB>, keys: KeyRing, id: string): Promise<UserRow | undefined> =>
+    opened(
+      keys.using(db),
+      await db.selectFrom('users').select(COLUMNS).where('id', '=', id).forUpdate().executeTakeFirst(),
+    ),
 
-  findByEmail: (db: Kysely<DB>, email: string): Promise<UserRow | undefined> =>
-    db.selectFrom('users').select(COLUMNS).where('email', '=', email).executeTakeFirst(),
+  /** By the blind index of the address, or, on a row not yet sealed, its plaintext. */
+  findByEmail: async (db: Kysely<DB>, keys: KeyRing, email: string): Promise<UserRow | undefined> => {
+    const index = await emailIndex(keys.using(db), email);
+    const row = await db
+      .selectFrom('users')
+      .select(COLUMNS)
+      .where((eb) => eb.or([eb('email_bidx', '=', index), eb('email', '=', normaliseEmail(email))]))
+      .executeTakeFirst();
+    return opened(keys.using(db), row);
+  },
 
-  list: (db: Kysely<DB>): Promise<UserRow[]> => db.selectFrom('users').select(COLUMNS).orderBy('created_at').execute(),
+  list: async (db: Kysely<DB>, keys: KeyRing): Promise<UserRow[]> => {
+    const rows = await db.selectFrom('users').select(COLUMNS).orderBy('created_at').execute();
+    return Promise.all(rows.map((r) => opened(keys.using(db), r)));
+  },
 
   async insert(
     db: Kysely<DB>,
+    keys: KeyRing,
     user: {
       id: string;
       email: string;
@@ -65,12 +99,21 @@ export const usersRepository = {
     },
     now: Date,
   ): Promise<UserRow> {
+    const taken = () => new ConflictError('A user with this e-mail address exists already.', 'email_taken');
+    // A row from before sealing holds its address in plaintext until the job accounts.seal_legacy seals it.
+    const legacy = await db
+      .selectFrom('users')
+      .select('id')
+      .where('email', '=', normaliseEmail(user.email))
+      .executeTakeFirst();
+    if (legacy !== undefined) throw taken();
     const row = await db
       .insertInto('users')
       .values({
         id: user.id,
-        email: user.email,
-        display_name: user.displayName,
+        email: null,
+        display_name: null,
+        ...(await sealIdentity(keys.using(db), user.id, user)),
         role: user.role,
         expertise: user.expertise,
         status: user.status,
@@ -80,16 +123,17 @@ export const usersRepository = {
         created_at: now,
         updated_at: now,
       })
-      .onConflict((oc) => oc.column('email').doNothing())
+      .onConflict((oc) => oc.column('email_bidx').doNothing())
       .returning(COLUMNS)
       .executeTakeFirst();
-    if (row === undefined) throw new ConflictError('A user with this e-mail address exists already.', 'email_taken');
-    return row;
+    if (row === undefined) throw taken();
+    return opened(keys.using(db), row);
   },
 
   /** Optimistic concurrency: the update applies only to the version the caller read. */
   async update(
     db: Kysely<DB>,
+    keys: KeyRing,
     id: string,
     expectedVersion: number | undefined,
     set: Partial<{ role: Role; expertise: Expertise | null; status: UserStatus; password_hash: string | null }>,
@@ -108,6 +152,6 @@ export const usersRepository = {
     if (expectedVersion !== undefined) q = q.where('version', '=', expectedVersion);
     const row = await q.returning(COLUMNS).executeTakeFirst();
     if (row === undefined) throw new ConflictError('The user was changed by someone else; reload and try again.');
-    return row;
+    return opened(keys.using(db), row);
   },
 };

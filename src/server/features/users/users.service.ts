@@ -32,7 +32,10 @@ function checkExpertise(role: Role, expertise: Expertise | null): void {
 
 export async function listUsers(ctx: AccountsContext) {
   const { db } = ctx.database;
-  const [rows, pending] = await Promise.all([usersRepository.list(db), approvalsRepository.pendingByUser(db)]);
+  const [rows, pending] = await Promise.all([
+    usersRepository.list(db, ctx.keys),
+    approvalsRepository.pendingByUser(db),
+  ]);
   return rows.map((r) => presentUser(r, pending.get(r.id) ?? null));
 }
 
@@ -76,6 +79,7 @@ export async function inviteUser(
   return ctx.database.transaction(async (tx) => {
     const user = await usersRepository.insert(
       tx,
+      ctx.keys,
       { id: randomUUID(), ...input, status: 'invited', passwordHash: null },
       now,
     );
@@ -109,8 +113,8 @@ export async function inviteUser(
   });
 }
 
-async function target(tx: Tx, actor: Actor, id: string): Promise<UserRow> {
-  const user = await usersRepository.lockById(tx, id);
+async function target(ctx: AccountsContext, tx: Tx, actor: Actor, id: string): Promise<UserRow> {
+  const user = await usersRepository.lockById(tx, ctx.keys, id);
   if (user === undefined) throw new NotFoundError();
   if (user.id === actor.userId) throw new BadRequestError('Administrators cannot change their own account here.');
   return user;
@@ -126,9 +130,9 @@ export async function changeRole(
   checkExpertise(input.role, input.expertise);
   const now = ctx.clock.now();
   return ctx.database.transaction(async (tx) => {
-    const user = await target(tx, actor, id);
+    const user = await target(ctx, tx, actor, id);
     if (user.version !== input.version) {
-      await usersRepository.update(tx, id, input.version, {}, now); // throws the 409
+      await usersRepository.update(tx, ctx.keys, id, input.version, {}, now); // throws the 409
     }
     if (needsApproval(input.role) && (input.role !== user.role || input.expertise !== user.expertise)) {
       return askForApproval(
@@ -142,6 +146,7 @@ export async function changeRole(
     }
     const updated = await usersRepository.update(
       tx,
+      ctx.keys,
       id,
       input.version,
       { role: input.role, expertise: input.expertise },
@@ -170,11 +175,11 @@ export async function setLocked(
 ): Promise<AdminActionResult> {
   const now = ctx.clock.now();
   return ctx.database.transaction(async (tx) => {
-    const user = await target(tx, actor, id);
+    const user = await target(ctx, tx, actor, id);
     // Unlocked, an account that can sign in (a password, or a link to single sign-on) is active again.
     const canSignIn = user.password_hash !== null || (await ssoRepository.identityOfUser(tx, user.id)) !== undefined;
     const status = locked ? 'locked' : canSignIn ? 'active' : 'invited';
-    const updated = await usersRepository.update(tx, id, undefined, { status }, now);
+    const updated = await usersRepository.update(tx, ctx.keys, id, undefined, { status }, now);
     if (locked) await sessionsRepository.endAllOfUser(tx, id, 'account_changed', now);
     else {
       await clearAttempts(tx, throttleKey('account', user.email ?? ''));
@@ -199,7 +204,7 @@ export async function resetPassword(
 ): Promise<AdminActionResult> {
   const now = ctx.clock.now();
   return ctx.database.transaction(async (tx) => {
-    const user = await target(tx, actor, id);
+    const user = await target(ctx, tx, actor, id);
     if (needsApproval(user.role as Role)) {
       return askForApproval(tx, actor, user, { kind: 'reset_password', role: null, expertise: null }, origin, now);
     }
@@ -228,7 +233,7 @@ export async function requireMfaReset(
 ): Promise<AdminActionResult> {
   const now = ctx.clock.now();
   return ctx.database.transaction(async (tx) => {
-    const user = await target(tx, actor, id);
+    const user = await target(ctx, tx, actor, id);
     if (!(await mfaRepository.hasSecondFactor(tx, user.id))) {
       throw new ConflictError('This user has not set up two-factor authentication.', 'mfa_not_enrolled');
     }
@@ -238,7 +243,7 @@ export async function requireMfaReset(
 
 /** The old password stops working, every session ends, and a reset link is made. */
 export async function applyPasswordReset(tx: Tx, ctx: AccountsContext, actor: Actor, user: UserRow, now: Date) {
-  const updated = await usersRepository.update(tx, user.id, undefined, { password_hash: null }, now);
+  const updated = await usersRepository.update(tx, ctx.keys, user.id, undefined, { password_hash: null }, now);
   await sessionsRepository.endAllOfUser(tx, user.id, 'account_changed', now);
   const link = await linksRepository.create(
     tx,

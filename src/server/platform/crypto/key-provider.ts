@@ -16,12 +16,29 @@ export interface WrappedDataKey {
   readonly masterVersion: number;
 }
 
+export interface Rewrapped {
+  readonly wrapped: Buffer;
+  readonly masterVersion: number;
+}
+
 export interface KeyProvider {
   readonly name: 'local' | 'aws-kms';
+  /** The master version that wraps new data keys (rotation adds a higher one). */
+  currentVersion(): number;
   /** A new random 256-bit data key, wrapped under the current master version. */
   generateDataKey(context: EncryptionContext): Promise<WrappedDataKey>;
   /** The clear data key of a wrapped one, if it was wrapped with this context under a master version still held. */
   unwrap(wrapped: Buffer, context: EncryptionContext): Promise<Buffer>;
+  /**
+   * Rotation: the same data key wrapped under the current master version, with `to` as its context
+   * (the same as `from`, or another one when a report's key joins a case). KMS does this without
+   * the clear key leaving it (ReEncrypt).
+   */
+  rewrap(wrapped: Buffer, from: EncryptionContext, to: EncryptionContext): Promise<Rewrapped>;
+  /** The master version that wrapped a data key, read from its header without unwrapping it. */
+  versionOf(wrapped: Buffer): number;
+  /** Readiness: resolves when the provider can unwrap now (KMS reachable), rejects with a KeyProviderError otherwise. */
+  check(): Promise<void>;
 }
 
 export type KeyProblem = 'malformed' | 'unknown_master_version' | 'tampered' | 'unavailable';

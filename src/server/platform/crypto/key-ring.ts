@@ -1,13 +1,22 @@
-import { randomUUID } from 'node:crypto';
+import { hkdfSync, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import type { EncryptionContext, KeyProvider } from './key-provider.ts';
-import type { DataKey } from './sealed-field.ts';
+import { type DataKey, type FieldContext, openFieldText, sealedKeyId } from './sealed-field.ts';
 
 /**
  * The data keys of the hierarchy (docs/security.md), unwrapped on demand by the key provider and
  * kept in memory for a short while (TTL and a size bound), so that a busy case does not cost a KMS
  * call per field. Clear keys live only here: never logged, never in an error, never stored.
+ *
+ * - system: secrets and personal data that belong to no case (TOTP secrets, accounts);
+ * - index: the key of blind indexes (HMAC), from which each index derives its own key with HKDF;
+ * - case: one per case; report: one per report until it joins a case, then re-wrapped for that case.
+ *
+ * Every method takes the executor of the caller (its transaction, if it is in one): the embedded
+ * engine has a single connection, so a read beside an open transaction would wait for ever. A key
+ * made inside a transaction is not remembered until it is read after that transaction, so a
+ * rollback can never leave a clear key in memory whose row does not exist.
  */
 export interface KeyRingOptions {
   readonly ttlMs?: number;
@@ -15,72 +24,200 @@ export interface KeyRingOptions {
   readonly now?: () => number;
 }
 
+export type SingletonPurpose = 'system' | 'index';
+export type OwnedPurpose = 'case' | 'report';
+
 interface Cached {
   readonly key: DataKey;
   readonly expires: number;
 }
 
-const contextOf = (purpose: string, ownerId: string | null): EncryptionContext =>
-  ownerId === null ? { purpose } : { purpose, owner: ownerId };
+interface KeyRow {
+  readonly id: string;
+  readonly purpose: string;
+  readonly owner_id: string | null;
+  readonly case_id: string | null;
+  readonly wrapped: Uint8Array;
+}
+
+/** What a data key is for, as the key provider (and KMS's trail) sees it: a copied key unwraps nowhere else. */
+export function contextOf(row: Pick<KeyRow, 'purpose' | 'owner_id' | 'case_id'>): EncryptionContext {
+  return {
+    purpose: row.purpose,
+    ...(row.owner_id === null ? {} : { owner: row.owner_id }),
+    ...(row.case_id === null ? {} : { case: row.case_id }),
+  };
+}
+
+const keyRows = (executor: Kysely<DB>) =>
+  executor.selectFrom('data_keys').select(['id', 'purpose', 'owner_id', 'case_id', 'wrapped']);
+
+/** No data key for this owner: never made, or shredded. */
+export class MissingKeyError extends Error {
+  constructor(what: string) {
+    super(`data key ${what} does not exist (shredded, or from another installation)`);
+    this.name = 'MissingKeyError';
+  }
+}
 
 export class KeyRing {
-  readonly #provider: KeyProvider;
+  readonly provider: KeyProvider;
   readonly #db: Kysely<DB>;
   readonly #ttlMs: number;
   readonly #maxKeys: number;
   readonly #now: () => number;
-  readonly #cache = new Map<string, Cached>();
+  readonly #cache: Map<string, Cached>;
+  /** Keys made in a transaction, not yet committed: used, but not remembered. */
+  readonly #uncommitted: WeakMap<Kysely<DB>, Set<string>>;
 
   constructor(provider: KeyProvider, db: Kysely<DB>, options: KeyRingOptions = {}) {
-    this.#provider = provider;
+    this.provider = provider;
     this.#db = db;
     this.#ttlMs = options.ttlMs ?? 5 * 60_000;
     this.#maxKeys = options.maxKeys ?? 1000;
     this.#now = options.now ?? Date.now;
+    const shared = (options as { shared?: KeyRing }).shared;
+    this.#cache = shared === undefined ? new Map() : shared.#cache;
+    this.#uncommitted = shared === undefined ? new WeakMap() : shared.#uncommitted;
   }
 
-  /** The key for secrets that belong to no case, made at its first use. */
-  async systemKey(): Promise<DataKey> {
-    const cached = this.#fromCache('system');
+  /** The same ring, reading and making keys through this executor (the caller's transaction). */
+  using(executor: Kysely<DB>): KeyRing {
+    if (executor === this.#db) return this;
+    const options = { ttlMs: this.#ttlMs, maxKeys: this.#maxKeys, now: this.#now, shared: this };
+    return new KeyRing(this.provider, executor, options);
+  }
+
+  /** Makes the system and index keys if they do not exist yet; at start, outside any transaction. */
+  async ensureSingletons(): Promise<void> {
+    await this.#singleton('system', this.#db);
+    await this.#singleton('index', this.#db);
+  }
+
+  /** The key for secrets and personal data that belong to no case. */
+  systemKey(executor: Kysely<DB> = this.#db): Promise<DataKey> {
+    return this.#singleton('system', executor);
+  }
+
+  /**
+   * The key of one blind index (e.g. 'account-email'), derived from the index key with HKDF, so
+   * that the tokens of one index say nothing about those of another.
+   */
+  async indexKey(index: string, executor: Kysely<DB> = this.#db): Promise<Buffer> {
+    const base = await this.#singleton('index', executor);
+    return Buffer.from(hkdfSync('sha256', base.key, Buffer.alloc(0), `tma-blind-index/${index}`, 32));
+  }
+
+  /** The key of a case or a report, made at its first use (e.g. when the case or report is created). */
+  async keyFor(purpose: OwnedPurpose, ownerId: string, executor: Kysely<DB> = this.#db): Promise<DataKey> {
+    const name = `${purpose}:${ownerId}`;
+    const cached = this.#fromCache(name);
     if (cached !== undefined) return cached;
-    let row = await this.#systemRow();
-    if (row === undefined) {
-      const fresh = await this.#provider.generateDataKey(contextOf('system', null));
-      await this.#db
-        .insertInto('data_keys')
-        .values({
-          id: randomUUID(),
-          purpose: 'system',
-          owner_id: null,
-          wrapped: fresh.wrapped,
-          master_version: fresh.masterVersion,
-          created_at: new Date(this.#now()),
-        })
-        // Two instances making it at once: one row wins, and both use it.
-        .onConflict((oc) => oc.column('purpose').where('purpose', '=', 'system').doNothing())
-        .execute();
-      fresh.key.fill(0);
-      row = await this.#systemRow();
-      if (row === undefined) throw new Error('the system key vanished as it was made');
-    }
-    return this.#remember('system', await this.#unwrap(row));
+    const find = () =>
+      keyRows(executor).where('purpose', '=', purpose).where('owner_id', '=', ownerId).executeTakeFirst();
+    return this.#load(name, executor, find, () => this.#create(purpose, ownerId, executor, find));
   }
 
   /** The data key a sealed value names (its header's key id), whatever it is for. */
-  async keyById(id: string): Promise<DataKey> {
+  async keyById(id: string, executor: Kysely<DB> = this.#db): Promise<DataKey> {
     const cached = this.#fromCache(id);
     if (cached !== undefined) return cached;
-    const row = await this.#db.selectFrom('data_keys').selectAll().where('id', '=', id).executeTakeFirst();
-    if (row === undefined) throw new Error(`data key ${id} does not exist (shredded, or from another installation)`);
-    return this.#remember(id, await this.#unwrap(row));
+    const row = await keyRows(executor).where('id', '=', id).executeTakeFirst();
+    if (row === undefined) throw new MissingKeyError(id);
+    const key = await this.#unwrap(row);
+    return this.#madeIn(executor).has(id) ? key : this.#remember(id, key);
   }
 
-  #systemRow() {
-    return this.#db.selectFrom('data_keys').selectAll().where('purpose', '=', 'system').executeTakeFirst();
+  /** A sealed text in the clear, with whichever key its header names. */
+  async openText(sealed: Uint8Array, place: FieldContext): Promise<string> {
+    return openFieldText(await this.keyById(sealedKeyId(sealed, place)), sealed, place);
   }
 
-  async #unwrap(row: { id: string; purpose: string; owner_id: string | null; wrapped: Uint8Array }): Promise<DataKey> {
-    const key = await this.#provider.unwrap(Buffer.from(row.wrapped), contextOf(row.purpose, row.owner_id));
+  /**
+   * A report joins a case: its key is re-wrapped with the case in its context (so KMS's trail names
+   * the case), and goes when the case is shredded. Its sealed fields keep their key id and stay readable.
+   */
+  async joinCase(executor: Kysely<DB>, reportId: string, caseId: string): Promise<void> {
+    const row = await keyRows(executor)
+      .where('purpose', '=', 'report')
+      .where('owner_id', '=', reportId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (row === undefined) throw new MissingKeyError(`of report ${reportId}`);
+    if (row.case_id === caseId) return;
+    const moved = await this.provider.rewrap(
+      Buffer.from(row.wrapped),
+      contextOf(row),
+      contextOf({ ...row, case_id: caseId }),
+    );
+    await executor
+      .updateTable('data_keys')
+      .set({ wrapped: moved.wrapped, master_version: moved.masterVersion, case_id: caseId })
+      .where('id', '=', row.id)
+      .execute();
+  }
+
+  async #singleton(purpose: SingletonPurpose, executor: Kysely<DB>): Promise<DataKey> {
+    const cached = this.#fromCache(purpose);
+    if (cached !== undefined) return cached;
+    const find = () => keyRows(executor).where('purpose', '=', purpose).executeTakeFirst();
+    return this.#load(purpose, executor, find, () => this.#create(purpose, null, executor, find));
+  }
+
+  async #load(
+    name: string,
+    executor: Kysely<DB>,
+    find: () => Promise<KeyRow | undefined>,
+    create: () => Promise<KeyRow>,
+  ): Promise<DataKey> {
+    const row = (await find()) ?? (await create());
+    const key = await this.#unwrap(row);
+    return this.#madeIn(executor).has(row.id) ? key : this.#remember(name, key);
+  }
+
+  #madeIn(executor: Kysely<DB>): Set<string> {
+    let made = this.#uncommitted.get(executor);
+    if (made === undefined) {
+      made = new Set();
+      if (executor.isTransaction) this.#uncommitted.set(executor, made);
+    }
+    return made;
+  }
+
+  async #create(
+    purpose: SingletonPurpose | OwnedPurpose,
+    ownerId: string | null,
+    executor: Kysely<DB>,
+    find: () => Promise<KeyRow | undefined>,
+  ): Promise<KeyRow> {
+    const fresh = await this.provider.generateDataKey(contextOf({ purpose, owner_id: ownerId, case_id: null }));
+    fresh.key.fill(0);
+    const id = randomUUID();
+    await executor
+      .insertInto('data_keys')
+      .values({
+        id,
+        purpose,
+        owner_id: ownerId,
+        wrapped: fresh.wrapped,
+        master_version: fresh.masterVersion,
+        created_at: new Date(this.#now()),
+      })
+      // Two requests or instances making it at once: one row wins, and both use it.
+      .onConflict((oc) =>
+        ownerId === null
+          ? oc.column('purpose').where('purpose', '=', purpose).doNothing()
+          : oc.columns(['purpose', 'owner_id']).where('owner_id', 'is not', null).doNothing(),
+      )
+      .execute();
+    const row = await find();
+    if (row === undefined) throw new Error(`the ${purpose} key vanished as it was made`);
+    if (row.id === id) this.#madeIn(executor).add(id);
+    return row;
+  }
+
+  async #unwrap(row: KeyRow): Promise<DataKey> {
+    const key = await this.provider.unwrap(Buffer.from(row.wrapped), contextOf(row));
     return { id: row.id, key };
   }
 
@@ -103,7 +240,16 @@ export class KeyRing {
     return key;
   }
 
-  /** Forgets every clear key (shutdown, or a key shredded on another instance). */
+  /** Forgets the clear keys with these ids (shredded here; another instance forgets them within the TTL). */
+  forget(ids: readonly string[]): void {
+    const gone = new Set(ids);
+    for (const [name, { key }] of this.#cache) {
+      if (!gone.has(key.id)) continue;
+      this.#cache.delete(name);
+    }
+  }
+
+  /** Forgets every clear key (shutdown). */
   clear(): void {
     for (const { key } of this.#cache.values()) key.key.fill(0);
     this.#cache.clear();

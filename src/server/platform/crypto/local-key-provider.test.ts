@@ -23,7 +23,7 @@ test('the first start creates a master key file readable by its owner only; a da
   const dir = secretsDir();
   const provider = LocalKeyProvider.open(dir);
   assert.equal(statSync(path.join(dir, 'master-keys.json')).mode & 0o777, 0o600);
-  assert.equal(provider.currentVersion, 1);
+  assert.equal(provider.currentVersion(), 1);
   const context = caseContext();
   const { key, wrapped, masterVersion } = await provider.generateDataKey(context);
   assert.equal(key.length, 32);
@@ -57,22 +57,46 @@ test('another context, a flipped bit or another master key: refused, typed', asy
 test('rotation adds a version that wraps from then on; a destroyed version leaves its keys unreadable', async () => {
   const dir = secretsDir();
   const provider = LocalKeyProvider.open(dir);
+  const firstKey: string = JSON.parse(readFileSync(path.join(dir, 'master-keys.json'), 'utf8')).versions[0].key;
   const context = caseContext();
   const old = await provider.generateDataKey(context);
   assert.equal(provider.addVersion(), 2);
   const fresh = await provider.generateDataKey(context);
-  assert.equal(LocalKeyProvider.versionOf(fresh.wrapped), 2);
+  assert.equal(provider.versionOf(fresh.wrapped), 2);
   assert.deepEqual(await provider.unwrap(old.wrapped, context), old.key, 'old keys still unwrap');
-  const rewrapped = provider.wrap(await provider.unwrap(old.wrapped, context), context);
-  assert.equal(LocalKeyProvider.versionOf(rewrapped), 2);
+  const { wrapped: rewrapped, masterVersion } = await provider.rewrap(old.wrapped, context, context);
+  assert.equal(provider.versionOf(rewrapped), 2);
+  assert.equal(masterVersion, 2);
+  const moved = { purpose: 'report', owner: randomUUID(), case: randomUUID() };
+  const joined = await provider.rewrap(old.wrapped, context, moved);
+  assert.deepEqual(await provider.unwrap(joined.wrapped, moved), old.key, 'a key re-wrapped into another context');
+  await refused(provider.unwrap(joined.wrapped, context), 'tampered');
 
   assert.throws(() => provider.destroyVersion(2), /current/);
   provider.destroyVersion(1);
-  assert.deepEqual(provider.versions, [2]);
+  assert.deepEqual(
+    provider.versions().map((v) => [v.version, v.retiredAt !== undefined, v.destroyedAt !== undefined]),
+    [
+      [1, true, true],
+      [2, false, false],
+    ],
+  );
   await refused(provider.unwrap(old.wrapped, context), 'unknown_master_version');
   await refused(LocalKeyProvider.open(dir).unwrap(old.wrapped, context), 'unknown_master_version');
   assert.deepEqual(await LocalKeyProvider.open(dir).unwrap(rewrapped, context), old.key, 're-wrapped keys live on');
+  assert.ok(!readFileSync(path.join(dir, 'master-keys.json'), 'utf8').includes(firstKey), 'the destroyed key is gone');
   assert.equal(statSync(path.join(dir, 'master-keys.json')).mode & 0o777, 0o600);
+});
+
+test('a server sees a rotation made by keys:rotate beside it, without a restart', async () => {
+  const dir = secretsDir();
+  const server = LocalKeyProvider.open(dir);
+  const context = caseContext();
+  const cli = LocalKeyProvider.open(dir);
+  assert.equal(cli.addVersion(), 2);
+  const fresh = await cli.generateDataKey(context);
+  assert.equal(server.currentVersion(), 2, 'new keys are wrapped under the new version');
+  assert.deepEqual(await server.unwrap(fresh.wrapped, context), fresh.key);
 });
 
 test('a master key file others may read, or one that is not ours, is refused with a clear message', () => {

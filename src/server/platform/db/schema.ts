@@ -50,8 +50,13 @@ export interface UserTable {
   version: Generated<number>;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** Plaintext of rows from before sealing (migration 0010), cleared by the job accounts.seal_legacy. */
   email: string | null;
   display_name: string | null;
+  /** Sealed with the system key; the address found by its blind index (docs/security.md). */
+  email_sealed: Uint8Array | null;
+  email_bidx: Uint8Array | null;
+  display_name_sealed: Uint8Array | null;
   expertise: string | null;
   password_hash: string | null;
   password_changed_at: Date | null;
@@ -133,8 +138,10 @@ export interface MfaTotpTable {
 
 export interface DataKeyTable {
   id: string;
-  purpose: 'system' | 'case' | 'report';
+  purpose: 'system' | 'index' | 'case' | 'report';
   owner_id: string | null;
+  /** The case a report's key joined (shredding the case deletes it too). */
+  case_id: Generated<string | null>;
   wrapped: Uint8Array;
   master_version: number;
   created_at: Date;
@@ -206,7 +213,9 @@ export interface AuditEventTable {
   outcome: 'allowed' | 'denied' | 'failed';
   ip: string | null;
   user_agent: string | null;
+  /** Always null (migration 0010): the purpose is sealed in purpose_sealed. */
   purpose: string | null;
+  purpose_sealed: Generated<Uint8Array | null>;
   detail: ColumnType<Record<string, unknown>, string | undefined, never>;
   anonymous: Generated<boolean>;
 }
