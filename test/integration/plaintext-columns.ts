@@ -68,7 +68,7 @@ export const PLAINTEXT_COLUMNS: Readonly<Record<string, string>> = {
   'sso_flows.code_verifier': 'the PKCE verifier of a flow: useless after its ten minutes and single use',
   'sso_flows.nonce': 'the nonce of a flow: random, single use, ten minutes',
   'sso_flows.purpose': ENUMERATION,
-  'sso_flows.return_to': 'a path of TMA to come back to, checked against a pattern',
+  'sso_flows.return_to': 'unused since 0011 (the path is sealed in return_to_sealed); dropped in a later release',
   'sso_flows.state': 'the state of a flow: random, single use, ten minutes',
   'user_identities.issuer': 'the URL of the identity provider',
   'user_identities.subject': 'the provider’s opaque identifier of a person, looked up by value at every sign-in',

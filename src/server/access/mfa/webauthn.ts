@@ -35,6 +35,16 @@ const CHALLENGE_MS = 5 * 60_000;
  * bounds of the contract: it would register and never sign in. Widen both together when that is wanted.
  */
 const ALGORITHMS = [-8, -7, -257];
+/** The transports of WebAuthn Level 3 (AuthenticatorTransport). */
+const KNOWN_TRANSPORTS: ReadonlySet<string> = new Set([
+  'ble',
+  'cable',
+  'hybrid',
+  'internal',
+  'nfc',
+  'smart-card',
+  'usb',
+]);
 
 export type PasskeyFailure = 'challenge' | 'unknown_credential' | 'other_user' | 'verification' | 'counter';
 
@@ -138,7 +148,8 @@ export async function verifyRegistration(
     credentialId: credential.id,
     publicKey: credential.publicKey,
     counter: credential.counter,
-    transports: credential.transports ?? [],
+    // Stored and shown in the clear, so only the transports WebAuthn defines: a browser may send others, which it ignores too.
+    transports: (credential.transports ?? []).filter((t) => KNOWN_TRANSPORTS.has(t)),
     backedUp: credentialBackedUp,
   };
 }

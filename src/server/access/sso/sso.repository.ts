@@ -1,5 +1,12 @@
 import type { Kysely } from 'kysely';
+import type { KeyRing } from '../../platform/crypto/key-ring.ts';
+import { type FieldContext, sealField } from '../../platform/crypto/sealed-field.ts';
 import type { DB, SsoFlowTable } from '../../platform/db/schema.ts';
+
+/** A flow as the service sees it: the path to return to in the clear (sealed in the table: it can carry a search). */
+export type SsoFlow = Omit<SsoFlowTable, 'return_to_sealed'>;
+
+const returnPlace = (state: string): FieldContext => ({ table: 'sso_flows', column: 'return_to', rowId: state });
 
 /** Identities at the provider bound to accounts, and the flows on their way through it. */
 export const ssoRepository = {
@@ -42,22 +49,37 @@ export const ssoRepository = {
       .execute();
   },
 
-  async saveFlow(db: Kysely<DB>, flow: SsoFlowTable): Promise<void> {
-    await db.insertInto('sso_flows').values(flow).execute();
+  async saveFlow(db: Kysely<DB>, keys: KeyRing, flow: SsoFlow): Promise<void> {
+    const path = flow.return_to;
+    const sealed = path === null ? null : sealField(await keys.using(db).systemKey(), path, returnPlace(flow.state));
+    await db
+      .insertInto('sso_flows')
+      .values({ ...flow, return_to: null, return_to_sealed: sealed })
+      .execute();
   },
 
   /**
    * Takes a flow out: only once, only in the browser that started it, only before it expires.
    * A replayed callback, or one carried to another browser, finds nothing.
    */
-  spendFlow(db: Kysely<DB>, state: string, browserHash: string, now: Date) {
-    return db
+  async spendFlow(
+    db: Kysely<DB>,
+    keys: KeyRing,
+    state: string,
+    browserHash: string,
+    now: Date,
+  ): Promise<SsoFlow | undefined> {
+    const row = await db
       .deleteFrom('sso_flows')
       .where('state', '=', state)
       .where('browser_hash', '=', browserHash)
       .where('expires_at', '>', now)
       .returningAll()
       .executeTakeFirst();
+    if (row === undefined) return undefined;
+    const { return_to_sealed: sealed, ...flow } = row;
+    const path = sealed === null ? null : await keys.using(db).openText(sealed, returnPlace(row.state));
+    return { ...flow, return_to: path };
   },
 
   async markSession(db: Kysely<DB>, sessionId: string, issuer: string): Promise<void> {

@@ -55,7 +55,7 @@ export async function startFlow(
     throw e;
   });
   const browserToken = randomBytes(32).toString('base64url');
-  await ssoRepository.saveFlow(ctx.database.db, {
+  await ssoRepository.saveFlow(ctx.database.db, ctx.keys, {
     state: request.state,
     browser_hash: browserHashOf(browserToken),
     nonce: request.nonce,
@@ -95,7 +95,7 @@ export async function finishFlow(
   const flow =
     browserToken === undefined
       ? undefined
-      : await ssoRepository.spendFlow(ctx.database.db, state, browserHashOf(browserToken), now);
+      : await ssoRepository.spendFlow(ctx.database.db, ctx.keys, state, browserHashOf(browserToken), now);
   const purpose: SsoPurpose = flow?.purpose ?? 'sign_in';
   try {
     if (flow === undefined) throw new SsoError('state');

@@ -194,7 +194,9 @@ export interface SsoFlowTable {
   code_verifier: string;
   purpose: 'sign_in' | 'link' | 'step_up';
   session_id: string | null;
+  /** Unused since 0011 (the previous release's column); the path is in return_to_sealed. */
   return_to: string | null;
+  return_to_sealed: Uint8Array | null;
   created_at: Date;
   expires_at: Date;
 }
