@@ -11,7 +11,12 @@ import { AwsKmsKeyProvider } from '../../src/server/platform/crypto/aws-kms-key-
 import { KeyProviderError } from '../../src/server/platform/crypto/key-provider.ts';
 import { contextOf, KeyRing, MissingKeyError } from '../../src/server/platform/crypto/key-ring.ts';
 import { LocalKeyProvider } from '../../src/server/platform/crypto/local-key-provider.ts';
-import { openFieldText, sealedKeyId, sealField } from '../../src/server/platform/crypto/sealed-field.ts';
+import {
+  openFieldText,
+  SealedFieldError,
+  sealedKeyId,
+  sealField,
+} from '../../src/server/platform/crypto/sealed-field.ts';
 import { call, createAccount, PASSWORD, signIn } from '../support/accounts.ts';
 import { buildTestApp, type TestApp } from '../support/app.ts';
 import { engines } from '../support/db.ts';
@@ -81,6 +86,31 @@ for (const engine of engines()) {
         .where('case_id', '=', caseId)
         .executeTakeFirstOrThrow();
       assert.deepEqual(event.detail, { keys: 2, reason: 'deletion' });
+    });
+
+    test('a value or a wrapped key copied to another case does not open there', async () => {
+      const a = randomUUID();
+      const b = randomUUID();
+      const note = await sealNote(t.keys, a, 'nur für Fall A');
+      await assert.rejects(
+        async () => openFieldText(await t.keys.keyFor('case', b), note.sealed, place(note.rowId)),
+        (e: unknown) => e instanceof SealedFieldError && e.problem === 'wrong_key',
+      );
+      const wrappedA = await t.database.db
+        .selectFrom('data_keys')
+        .select('wrapped')
+        .where('owner_id', '=', a)
+        .executeTakeFirstOrThrow();
+      await t.database.db
+        .updateTable('data_keys')
+        .set({ wrapped: wrappedA.wrapped })
+        .where('owner_id', '=', b)
+        .execute();
+      await assert.rejects(
+        fresh().keyFor('case', b),
+        (e: unknown) => e instanceof KeyProviderError && e.problem === 'tampered',
+      );
+      await t.database.db.deleteFrom('data_keys').where('owner_id', '=', b).execute();
     });
 
     test('an audit purpose is sealed: the row holds no plaintext, and it opens only for its own event', async () => {
@@ -280,5 +310,18 @@ describe('readiness with AWS KMS', () => {
     assert.equal((await ring.systemKey()).key.length, 32);
     const decrypts = fake.trail.filter((e) => e.operation === 'Decrypt');
     assert.ok(decrypts.length > 0 && decrypts.every((e) => e.encryptionContext?.purpose !== undefined));
+  });
+
+  test('a request that needs a key while KMS is down gets a clear 503, not a 500 and not plaintext', async () => {
+    const { email } = await createAccount(t, 'reporter');
+    const browser = await signIn(t, email);
+    t.keys.clear();
+    fake.down();
+    const res = await call(t, browser, 'GET', '/api/session');
+    fake.up();
+    assert.equal(res.statusCode, 503);
+    assert.equal(res.json().code, 'service_unavailable');
+    assert.match(res.json().detail, /key service/);
+    assert.equal((await call(t, browser, 'GET', '/api/session')).json().user.email, email);
   });
 });

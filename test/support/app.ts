@@ -34,17 +34,21 @@ export interface TestAppOptions {
   keyProvider?: KeyProvider;
 }
 
+/** The configuration of a test app: data, secrets and audit directories of its own under root. */
+export function testConfig(root: string, env: Record<string, string> = {}): Config {
+  return loadConfig({
+    NODE_ENV: 'test',
+    TMA_DATA_DIR: path.join(root, 'data'),
+    TMA_SECRETS_DIR: path.join(root, 'secrets'),
+    TMA_AUDIT_DIR: path.join(root, 'audit'),
+    TMA_PORT: '0',
+    ...env,
+  });
+}
+
 /** The real app on a fresh database of the given engine, for app.inject() or listen(). */
 export async function buildTestApp(engine: TestEngine, options: TestAppOptions = {}): Promise<TestApp> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'tma-test-'));
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    TMA_DATA_DIR: path.join(dir, 'data'),
-    TMA_SECRETS_DIR: path.join(dir, 'secrets'),
-    TMA_AUDIT_DIR: path.join(dir, 'audit'),
-    TMA_PORT: '0',
-    ...options.env,
-  });
+  const config = testConfig(mkdtempSync(path.join(tmpdir(), 'tma-test-')), options.env);
   const t = await openTestDatabase(engine);
   const lifecycle = createLifecycle();
   const keys = new KeyRing(options.keyProvider ?? openKeyProvider(config.keys, config.secretsDir), t.database.db);

@@ -1,11 +1,13 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { KeyProviderError } from '../crypto/key-provider.ts';
 import {
   AppError,
   BadRequestError,
   NotFoundError,
   PayloadTooLargeError,
+  ServiceUnavailableError,
   TooManyRequestsError,
   UnsupportedMediaTypeError,
   ValidationError,
@@ -87,6 +89,14 @@ export function errorHandler(log: Logger) {
   return (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const known = error instanceof AppError ? error : fromFastify(error);
     if (known !== undefined) return sendProblem(reply, known, request.id);
+    if (error instanceof KeyProviderError && error.problem === 'unavailable') {
+      // KMS down or slow (bounded retries ran out): nothing is served in the clear without it.
+      log.warn({ reqId: request.id, problem: error.problem }, 'key provider unavailable');
+      const unavailable = new ServiceUnavailableError(
+        'The key service cannot be reached right now; try again shortly.',
+      );
+      return sendProblem(reply, unavailable, request.id);
+    }
     // Unexpected: the stack goes to the log only, the client gets a correlation id to quote.
     log.error({ reqId: request.id, err: error }, 'unhandled error');
     return reply
