@@ -101,4 +101,40 @@ describe('configuration', () => {
   test('the secrets directory must lie outside the data directory', () => {
     assert.match(problems({ TMA_SECRETS_DIR: './data/keys' }).join(), /outside TMA_DATA_DIR/);
   });
+  test('keys: the local master key file outside the data directory; AWS KMS over https with its keys named', () => {
+    const local = loadConfig({}, cwd).keys;
+    assert.deepEqual(local, {
+      provider: 'local',
+      masterKeysFile: '/srv/tma/secrets/master-keys.json',
+      epochRetentionDays: 35,
+    });
+    assert.match(
+      problems({ TMA_MASTER_KEYS_FILE: 'data/keys.json' }).join('\n'),
+      /TMA_MASTER_KEYS_FILE must lie outside/,
+    );
+    const kms = {
+      TMA_KEY_PROVIDER: 'aws-kms',
+      TMA_KMS_REGION: 'eu-central-1',
+      TMA_KMS_KEYS: '1=arn:aws:kms:eu-central-1:111122223333:key/a, 2=alias/tma-2',
+    };
+    const c = loadConfig(kms, cwd).keys;
+    assert.ok(c.provider === 'aws-kms');
+    assert.deepEqual(
+      [...c.kmsKeys],
+      [
+        [1, 'arn:aws:kms:eu-central-1:111122223333:key/a'],
+        [2, 'alias/tma-2'],
+      ],
+    );
+    assert.equal(loadConfig({ ...kms, TMA_KMS_ENDPOINT: 'http://127.0.0.1:4566' }, cwd).keys.provider, 'aws-kms');
+    const refused = [
+      [{ ...kms, TMA_KMS_ENDPOINT: 'http://kms.internal.example' }, /must be https/],
+      [{ ...kms, AWS_ENDPOINT_URL_KMS: 'http://evil.example' }, /AWS_ENDPOINT_URL_KMS is set/],
+      [{ ...kms, TMA_KMS_KEYS: '1=a,1=b' }, /not version=key-id/],
+      [{ ...kms, TMA_KMS_KEYS: '' }, /needs TMA_KMS_KEYS/],
+      [{ ...kms, TMA_KMS_REGION: 'mars' }, /AWS region/],
+      [{ ...kms, TMA_MASTER_KEYS_FILE: '/run/secrets/keys' }, /local key provider only/],
+    ] as const;
+    for (const [env, message] of refused) assert.match(problems(env).join('\n'), message, JSON.stringify(env));
+  });
 });

@@ -269,7 +269,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     );
   }
   const oidc = oidcConfig(v, cwd, problems);
-  const keys = keysConfig(v, cwd, secretsDir, dataDir, problems);
+  const keys = keysConfig(v, env, cwd, secretsDir, dataDir, problems);
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -306,6 +306,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
 
 function keysConfig(
   v: z.infer<typeof schema>,
+  env: NodeJS.ProcessEnv,
   cwd: string,
   secretsDir: string,
   dataDir: string,
@@ -334,6 +335,16 @@ function keysConfig(
     problems.push('TMA_KEY_PROVIDER=aws-kms needs TMA_KMS_KEYS (version=key-id, comma-separated)');
   if (v.TMA_KMS_REGION === undefined) problems.push('TMA_KEY_PROVIDER=aws-kms needs TMA_KMS_REGION');
   if (v.TMA_MASTER_KEYS_FILE !== undefined) problems.push('TMA_MASTER_KEYS_FILE is for the local key provider only');
+  // KMS answers carry clear data keys: never over plain http, except to a local endpoint (tests).
+  if (v.TMA_KMS_ENDPOINT !== undefined) {
+    const endpoint = new URL(v.TMA_KMS_ENDPOINT);
+    if (endpoint.protocol !== 'https:' && !isLoopbackHost(endpoint.hostname.replace(/^\[|\]$/g, ''))) {
+      problems.push('TMA_KMS_ENDPOINT must be https (KMS answers carry clear data keys)');
+    }
+  }
+  for (const name of ['AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_KMS']) {
+    if (env[name] !== undefined) problems.push(`${name} is set: give the KMS endpoint as TMA_KMS_ENDPOINT instead`);
+  }
   return {
     provider: 'aws-kms',
     region: v.TMA_KMS_REGION ?? '',

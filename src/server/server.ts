@@ -17,6 +17,7 @@ import { destroyEpochsJob, scheduleEpochDestruction } from './keys/epochs.job.ts
 import { openKeyProvider } from './keys/provider.ts';
 import { systemClock } from './platform/clock.ts';
 import { KeyRing } from './platform/crypto/key-ring.ts';
+import { LocalKeyProvider } from './platform/crypto/local-key-provider.ts';
 import type { Database } from './platform/db/database.ts';
 import { openDatabase } from './platform/db/open.ts';
 import { jobCleanupJob, scheduleMaintenance } from './platform/jobs/maintenance.ts';
@@ -51,12 +52,22 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     }
     const auditSigner = loadSigner(config.audit.signingKeyFile, config.audit.dir);
     const keys = new KeyRing(openKeyProvider(config.keys, config.secretsDir), database.db);
+    if (
+      keys.provider instanceof LocalKeyProvider &&
+      !keys.provider.escrowedVersions().includes(keys.provider.currentVersion())
+    ) {
+      // Losing the master key file loses every sealed value: an escrow export is the way back.
+      log.warn(
+        { masterVersion: keys.provider.currentVersion() },
+        'no escrow export holds the current master key version: run npm run keys:escrow -- --out FILE and store it offline',
+      );
+    }
     app = await buildApp({ config, database, log, lifecycle, auditSigner, keys });
     options.beforeListen?.(app);
     await scheduleMaintenance(database.db);
     await scheduleAccountsCleanup(database.db);
     await scheduleLegacySealing(database.db, keys);
-    await scheduleIdentitySealing(database.db, keys);
+    await scheduleIdentitySealing(database.db, keys, log);
     await scheduleEpochDestruction(database.db, keys.provider, config.keys.epochRetentionDays, log);
     const retention = {
       database,
@@ -75,7 +86,7 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
         accountsCleanupJob(database.db),
         auditRetentionJob(retention),
         sealLegacyTotpJob(database.db, keys),
-        sealLegacyIdentitiesJob(database.db, keys),
+        sealLegacyIdentitiesJob(database.db, keys, log),
         destroyEpochsJob(database.db, keys.provider, config.keys.epochRetentionDays, log),
       ],
       log,

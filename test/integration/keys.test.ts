@@ -28,7 +28,7 @@ const place = (rowId: string) => ({ table: 'case_notes', column: 'text', rowId }
 /** A note sealed with a case's key, as the cases issue will seal its fields. */
 async function sealNote(keys: KeyRing, caseId: string, text: string) {
   const rowId = randomUUID();
-  return { rowId, sealed: sealField(await keys.keyFor('case', caseId), text, place(rowId)) };
+  return { rowId, sealed: sealField(await keys.createKey('case', caseId), text, place(rowId)) };
 }
 
 async function openNote(keys: KeyRing, note: { rowId: string; sealed: Buffer }): Promise<string> {
@@ -51,8 +51,9 @@ for (const engine of engines()) {
       const caseId = randomUUID();
       const reportId = randomUUID();
       const note = await sealNote(t.keys, caseId, 'Sachverhalt: Drohung gegenüber Frau K.');
-      assert.equal((await t.keys.keyFor('case', caseId)).id, (await fresh().keyFor('case', caseId)).id);
-      const report = await t.keys.keyFor('report', reportId);
+      assert.equal((await t.keys.createKey('case', caseId)).id, (await fresh().keyFor('case', caseId)).id);
+      await assert.rejects(fresh().keyFor('case', randomUUID()), MissingKeyError, 'keyFor makes no key');
+      const report = await t.keys.createKey('report', reportId);
       const statement = sealField(report, 'Meldung von Herrn B.', place(reportId));
       await t.database.db.transaction().execute((tx) => t.keys.joinCase(tx, reportId, caseId));
       const row = await t.database.db
@@ -79,6 +80,14 @@ for (const engine of engines()) {
       await assert.rejects(openNote(t.keys, note), MissingKeyError);
       await assert.rejects(fresh().keyById(report.id), MissingKeyError);
       assert.equal(await openPurpose(fresh(), purpose, sealedPurpose), null, 'the purpose went with the case');
+      await assert.rejects(sealPurpose(t.keys, purpose, 'später'), MissingKeyError, 'nothing new about it is readable');
+      const late = randomUUID();
+      await t.keys.createKey('report', late);
+      await assert.rejects(
+        t.database.db.transaction().execute((tx) => t.keys.joinCase(tx, late, caseId)),
+        MissingKeyError,
+        'no report joins a shredded case',
+      );
       const event = await t.database.db
         .selectFrom('audit_events')
         .selectAll()
@@ -93,7 +102,7 @@ for (const engine of engines()) {
       const b = randomUUID();
       const note = await sealNote(t.keys, a, 'nur für Fall A');
       await assert.rejects(
-        async () => openFieldText(await t.keys.keyFor('case', b), note.sealed, place(note.rowId)),
+        async () => openFieldText(await t.keys.createKey('case', b), note.sealed, place(note.rowId)),
         (e: unknown) => e instanceof SealedFieldError && e.problem === 'wrong_key',
       );
       const wrappedA = await t.database.db
@@ -115,6 +124,7 @@ for (const engine of engines()) {
 
     test('an audit purpose is sealed: the row holds no plaintext, and it opens only for its own event', async () => {
       const caseId = randomUUID();
+      await t.keys.createKey('case', caseId);
       const owner = { caseId, actorUserId: null, at: new Date(), action: 'audit.exported' } as const;
       const purpose = await sealPurpose(t.keys, owner, 'Prüfung durch die Revision 2026');
       await recordAudit(t.database.db, owner.at, {
@@ -131,13 +141,18 @@ for (const engine of engines()) {
         .executeTakeFirstOrThrow();
       assert.equal(stored.purpose, null);
       assert.ok(stored.purpose_sealed !== null && !Buffer.from(stored.purpose_sealed).includes('Revision'));
-      await assert.rejects(openPurpose(t.keys, { ...owner, action: 'audit.viewed' }, stored.purpose_sealed));
+      assert.equal(await openPurpose(t.keys, owner, stored.purpose_sealed), 'Prüfung durch die Revision 2026');
+      assert.equal(
+        await openPurpose(t.keys, { ...owner, action: 'audit.viewed' }, stored.purpose_sealed),
+        null,
+        'moved to another event it does not open, and the page shows it as unreadable',
+      );
     });
 
     test('rotation re-wraps every key online and resumably; a key that cannot be unwrapped is listed, not lost', async () => {
       const caseIds = Array.from({ length: 30 }, () => randomUUID());
       const notes = await Promise.all(caseIds.map((id) => sealNote(t.keys, id, `Fall ${id}`)));
-      const broken = await t.keys.keyFor('case', randomUUID());
+      const broken = await t.keys.createKey('case', randomUUID());
       const wrapped = Buffer.from(
         (
           await t.database.db
@@ -194,6 +209,9 @@ for (const engine of engines()) {
       const rotatedAt = Date.now();
       provider.addVersion(new Date(rotatedAt));
       assert.deepEqual((await rewrapAll(t.database.db, provider)).failed, []);
+      // The daily job sees the old version drained: its window runs from now.
+      await destroyExpiredEpochs(t.database.db, provider, 35, new Date(rotatedAt));
+      assert.ok(provider.versions().find((v) => v.version === retired)?.drainedAt !== undefined);
 
       // Within the backup window the backup still restores, shredded case included.
       const early = await destroyExpiredEpochs(t.database.db, provider, 35, new Date(rotatedAt + 34 * DAY));
@@ -216,7 +234,7 @@ for (const engine of engines()) {
     });
 
     test('a retired epoch that still wraps keys is not destroyed: rotation is unfinished', async () => {
-      await t.keys.keyFor('case', randomUUID());
+      await t.keys.createKey('case', randomUUID());
       const retired = provider.currentVersion();
       const at = Date.now();
       provider.addVersion(new Date(at));
@@ -227,45 +245,53 @@ for (const engine of engines()) {
     });
 
     test('accounts from before sealing: found by their plaintext, then sealed by the job and found by the blind index', async () => {
-      const id = randomUUID();
-      const { hashPassword } = await import('../../src/server/access/passwords/password-hashing.ts');
-      await t.database.db
-        .insertInto('users')
-        .values({
-          id,
-          role: 'threat_manager',
-          status: 'active',
+      // An installation upgraded from before 0010: its accounts are in the database before the server starts.
+      const outer = t;
+      t = await buildTestApp(engine);
+      try {
+        const id = randomUUID();
+        const { hashPassword } = await import('../../src/server/access/passwords/password-hashing.ts');
+        await t.database.db
+          .insertInto('users')
+          .values({
+            id,
+            role: 'threat_manager',
+            status: 'active',
+            email: 'legacy.person@example.com',
+            display_name: 'Lena Legacy',
+            email_sealed: null,
+            email_bidx: null,
+            display_name_sealed: null,
+            expertise: null,
+            password_hash: await hashPassword(PASSWORD),
+            password_changed_at: new Date(),
+            activated_at: new Date(),
+          })
+          .execute();
+        const before = await signIn(t, 'Legacy.Person@example.com');
+        assert.equal((await call(t, before, 'GET', '/api/session')).json().user.displayName, 'Lena Legacy');
+        const admin = await signIn(t, (await createAccount(t, 'admin')).email);
+        const invite = {
           email: 'legacy.person@example.com',
-          display_name: 'Lena Legacy',
-          email_sealed: null,
-          email_bidx: null,
-          display_name_sealed: null,
+          displayName: 'Someone Else',
+          role: 'reporter',
           expertise: null,
-          password_hash: await hashPassword(PASSWORD),
-          password_changed_at: new Date(),
-          activated_at: new Date(),
-        })
-        .execute();
-      const before = await signIn(t, 'Legacy.Person@example.com');
-      assert.equal((await call(t, before, 'GET', '/api/session')).json().user.displayName, 'Lena Legacy');
-      const admin = await signIn(t, (await createAccount(t, 'admin')).email);
-      const invite = {
-        email: 'legacy.person@example.com',
-        displayName: 'Someone Else',
-        role: 'reporter',
-        expertise: null,
-      };
-      const taken = await call(t, admin, 'POST', '/api/admin/users', invite);
-      assert.equal(taken.statusCode, 409, 'the address of an account not yet sealed is taken too');
+        };
+        const taken = await call(t, admin, 'POST', '/api/admin/users', invite);
+        assert.equal(taken.statusCode, 409, 'the address of an account not yet sealed is taken too');
 
-      assert.ok((await sealLegacyIdentities(t.database.db, t.keys)) >= 1);
-      const row = await t.database.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-      assert.equal(row.email, null);
-      assert.equal(row.display_name, null);
-      assert.ok(row.email_sealed !== null && row.email_bidx !== null && row.display_name_sealed !== null);
-      assert.ok(!Buffer.from(row.email_sealed).includes('legacy'));
-      const after = await signIn(t, 'legacy.person@example.com');
-      assert.equal((await call(t, after, 'GET', '/api/session')).json().user.email, 'legacy.person@example.com');
+        assert.ok((await sealLegacyIdentities(t.database.db, t.keys)) >= 1);
+        const row = await t.database.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+        assert.equal(row.email, null);
+        assert.equal(row.display_name, null);
+        assert.ok(row.email_sealed !== null && row.email_bidx !== null && row.display_name_sealed !== null);
+        assert.ok(!Buffer.from(row.email_sealed).includes('legacy'));
+        const after = await signIn(t, 'legacy.person@example.com');
+        assert.equal((await call(t, after, 'GET', '/api/session')).json().user.email, 'legacy.person@example.com');
+      } finally {
+        await t.close();
+        t = outer;
+      }
     });
   });
 }
@@ -305,7 +331,12 @@ describe('readiness with AWS KMS', () => {
       (e: unknown) => e instanceof KeyProviderError && e.problem === 'unavailable',
     );
     fake.up();
-    const up = await t.app.inject({ method: 'GET', url: '/readyz' });
+    // A failed answer counts for 5 s (probes during an outage do not pile up on KMS); then ready again.
+    let up = await t.app.inject({ method: 'GET', url: '/readyz' });
+    for (let i = 0; i < 14 && up.statusCode !== 200; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      up = await t.app.inject({ method: 'GET', url: '/readyz' });
+    }
     assert.deepEqual(up.json(), { status: 'ready', checks: { database: 'ok', keys: 'ok' } });
     assert.equal((await ring.systemKey()).key.length, 32);
     const decrypts = fake.trail.filter((e) => e.operation === 'Decrypt');

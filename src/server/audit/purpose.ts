@@ -1,4 +1,4 @@
-import { type KeyRing, MissingKeyError } from '../platform/crypto/key-ring.ts';
+import { type KeyRing, unlessUnreadable } from '../platform/crypto/key-ring.ts';
 import { type FieldContext, sealField } from '../platform/crypto/sealed-field.ts';
 
 /**
@@ -27,22 +27,18 @@ const placeOf = (owner: PurposeOwner): FieldContext => ({
   rowId: [owner.caseId ?? '-', owner.actorUserId ?? '-', owner.at.toISOString(), owner.action].join('/'),
 });
 
+/** MissingKeyError for a shredded case: nothing new is written about it readably. */
 export async function sealPurpose(keys: KeyRing, owner: PurposeOwner, text: string): Promise<SealedPurpose> {
   const key = owner.caseId ? await keys.keyFor('case', owner.caseId) : await keys.systemKey();
   return sealField(key, text, placeOf(owner)) as SealedPurpose;
 }
 
-/** The purpose in the clear; null when there is none, or when its case has been shredded. */
+/** The purpose in the clear; null when there is none, or when it cannot be read (its case shredded). */
 export async function openPurpose(
   keys: KeyRing,
   owner: PurposeOwner,
   value: Uint8Array | null,
 ): Promise<string | null> {
   if (value === null) return null;
-  try {
-    return await keys.openText(value, placeOf(owner));
-  } catch (error) {
-    if (error instanceof MissingKeyError) return null;
-    throw error;
-  }
+  return unlessUnreadable(keys.openText(value, placeOf(owner)));
 }

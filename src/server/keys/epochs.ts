@@ -7,7 +7,9 @@ import type { DB } from '../platform/db/schema.ts';
  * rotation has moved every key off a retired version and the backup window has passed, the version
  * is destroyed: a backup from before, with a key shredded since, can then no longer be read, since
  * no key that wrapped it exists any more. A version that still wraps keys is never destroyed
- * (rotation is unfinished): the status says so instead.
+ * (rotation is unfinished): the status says so instead. The window counts from the later of the
+ * retirement and the moment the version was first seen wrapping no key (drainedAt): a rotation
+ * resumed days later leaves backups of those days that still need the old version.
  */
 export interface EpochStatus {
   readonly version: number;
@@ -15,8 +17,9 @@ export interface EpochStatus {
   readonly keys: number;
   readonly createdAt?: string | undefined;
   readonly retiredAt?: string | undefined;
+  readonly drainedAt?: string | undefined;
   readonly destroyedAt?: string | undefined;
-  /** When a retired version may be destroyed: its retirement plus the backup window. */
+  /** When a retired version may be destroyed: the window after its retirement or its drain, whichever is later. */
   readonly destroyAfter?: string | undefined;
 }
 
@@ -31,6 +34,12 @@ export interface KeyStatus {
 }
 
 const DAY_MS = 86_400_000;
+
+/** When a retired, drained version may go; undefined while it is current, still wraps keys, or is gone. */
+function destroyAfter(v: MasterVersionInfo, windowDays: number): number | undefined {
+  if (v.retiredAt === undefined || v.drainedAt === undefined || v.destroyedAt !== undefined) return undefined;
+  return Math.max(Date.parse(v.retiredAt), Date.parse(v.drainedAt)) + windowDays * DAY_MS;
+}
 
 export async function keyCounts(
   db: Kysely<DB>,
@@ -64,11 +73,12 @@ export async function keyStatus(
     keys: byVersion.get(v.version) ?? 0,
     createdAt: v.createdAt,
     retiredAt: v.retiredAt,
+    drainedAt: v.drainedAt,
     destroyedAt: v.destroyedAt,
-    destroyAfter:
-      v.retiredAt === undefined || v.destroyedAt !== undefined
-        ? undefined
-        : new Date(Date.parse(v.retiredAt) + windowDays * DAY_MS).toISOString(),
+    destroyAfter: (() => {
+      const at = destroyAfter(v, windowDays);
+      return at === undefined ? undefined : new Date(at).toISOString();
+    })(),
   }));
   // Keys under a version the provider does not list (e.g. a KMS key removed from the configuration).
   for (const [version, keys] of byVersion) {
@@ -92,7 +102,10 @@ export interface Destruction {
   readonly blocked: readonly { readonly version: number; readonly keys: number }[];
 }
 
-/** Destroys the retired master versions whose backup window has passed and that wrap no key any more. */
+/**
+ * Notes when each retired version was first seen wrapping no key, then destroys those whose backup
+ * window has passed since. Run daily by the server and after every rotation.
+ */
 export async function destroyExpiredEpochs(
   db: Kysely<DB>,
   provider: LocalKeyProvider,
@@ -104,12 +117,17 @@ export async function destroyExpiredEpochs(
   const blocked: { version: number; keys: number }[] = [];
   for (const v of provider.versions()) {
     if (v.retiredAt === undefined || v.destroyedAt !== undefined) continue;
-    if (Date.parse(v.retiredAt) + windowDays * DAY_MS > now.getTime()) continue;
     const keys = byVersion.get(v.version) ?? 0;
     if (keys > 0) {
-      blocked.push({ version: v.version, keys });
+      if (Date.parse(v.retiredAt) + windowDays * DAY_MS <= now.getTime()) blocked.push({ version: v.version, keys });
       continue;
     }
+    if (v.drainedAt === undefined) {
+      provider.markDrained(v.version, now);
+      continue;
+    }
+    const at = destroyAfter(v, windowDays);
+    if (at === undefined || at > now.getTime()) continue;
     provider.destroyVersion(v.version, now);
     destroyed.push(v.version);
   }

@@ -10,8 +10,9 @@ import {
   recoverInto,
   sealEscrow,
 } from '../platform/crypto/escrow.ts';
-import { KeyProviderError } from '../platform/crypto/key-provider.ts';
+import { type KeyProvider, KeyProviderError } from '../platform/crypto/key-provider.ts';
 import { LocalKeyProvider } from '../platform/crypto/local-key-provider.ts';
+import { MasterFileError } from '../platform/crypto/master-key-file.ts';
 import { type Database, DatabaseUnavailableError, openEmbedded, openPostgres } from '../platform/db/database.ts';
 import { DataDirLockedError } from '../platform/db/lockfile.ts';
 import { destroyExpiredEpochs, type KeyStatus, keyStatus } from './epochs.ts';
@@ -20,7 +21,7 @@ import { rewrapAll } from './rotation.ts';
 
 /**
  * `npm run keys:<command>` (docs/security.md):
- *   keys:rotate                a new master version, every data key re-wrapped under it (resumes an unfinished rotation)
+ *   keys:rotate [-- --new-version]  a new master version, every data key re-wrapped under it (resumes an unfinished rotation)
  *   keys:status [-- --json]    master versions, key counts, the oldest live epoch
  *   keys:escrow -- --out FILE  the master keys sealed under a recovery passphrase, for offline storage
  *   keys:recover -- --in FILE  restores them into an empty secrets directory
@@ -28,7 +29,7 @@ import { rewrapAll } from './rotation.ts';
  * server runs on it (stop it for the few seconds a rotation takes). Exit 0: done; 1: done with
  * problems (keys that could not be re-wrapped); 2: could not run.
  */
-const USAGE = `usage: npm run keys:rotate | keys:status [-- --json] | keys:escrow -- --out FILE | keys:recover -- --in FILE`;
+const USAGE = `usage: npm run keys:rotate [-- --new-version] | keys:status [-- --json] | keys:escrow -- --out FILE | keys:recover -- --in FILE`;
 
 class UsageError extends Error {}
 
@@ -60,8 +61,15 @@ function describe(s: KeyStatus): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** A warning when the last escrow export does not hold the current master version: losing the file would lose everything. */
+function escrowWarning(provider: KeyProvider): string {
+  if (!(provider instanceof LocalKeyProvider)) return '';
+  if (provider.escrowedVersions().includes(provider.currentVersion())) return '';
+  return `WARNING: no escrow export holds master version ${provider.currentVersion()}; run npm run keys:escrow -- --out FILE\n`;
+}
+
 async function status(config: Config, json: boolean): Promise<number> {
-  const provider = openKeyProvider(config.keys, config.secretsDir);
+  const provider = openKeyProvider(config.keys, config.secretsDir, { create: false });
   const versions =
     provider instanceof LocalKeyProvider
       ? provider.versions()
@@ -78,14 +86,15 @@ async function status(config: Config, json: boolean): Promise<number> {
       config.keys.epochRetentionDays,
     );
     process.stdout.write(json ? `${JSON.stringify(s, null, 2)}\n` : describe(s));
+    process.stderr.write(escrowWarning(provider));
     return 0;
   } finally {
     await database.close();
   }
 }
 
-async function rotate(config: Config): Promise<number> {
-  const provider = openKeyProvider(config.keys, config.secretsDir);
+async function rotate(config: Config, newVersion: boolean): Promise<number> {
+  const provider = openKeyProvider(config.keys, config.secretsDir, { create: false });
   const database = await openDatabase(config);
   try {
     const pending = await database.db
@@ -93,15 +102,16 @@ async function rotate(config: Config): Promise<number> {
       .select((eb) => eb.fn.countAll<string>().as('n'))
       .where('master_version', '<>', provider.currentVersion())
       .executeTakeFirstOrThrow();
-    if (Number(pending.n) > 0) {
+    const resume = Number(pending.n) > 0;
+    if (resume && !(newVersion && provider instanceof LocalKeyProvider)) {
       process.stdout.write(
-        `resuming: ${pending.n} data key(s) are not yet under version ${provider.currentVersion()}\n`,
+        `resuming: ${pending.n} data key(s) are not yet under version ${provider.currentVersion()} (-- --new-version adds one anyway)\n`,
       );
     } else if (provider instanceof LocalKeyProvider) {
       process.stdout.write(`new master version ${provider.addVersion()}\n`);
     } else {
       process.stdout.write(
-        'every data key is under the newest KMS key; to rotate, add a new KMS key to TMA_KMS_KEYS with a higher version\n',
+        'every data key is under the newest KMS key; to rotate, give every server a new KMS key in TMA_KMS_KEYS with a higher version first, then run this again\n',
       );
       return 0;
     }
@@ -120,6 +130,7 @@ async function rotate(config: Config): Promise<number> {
       for (const v of d.destroyed)
         process.stdout.write(`destroyed master version ${v} (its backup window has passed)\n`);
     }
+    process.stderr.write(escrowWarning(provider));
     return result.failed.length === 0 ? 0 : 1;
   } finally {
     await database.close();
@@ -144,6 +155,13 @@ async function escrow(config: Config, out: string | undefined): Promise<number> 
   const passphrase = await readPassphrase({ confirm: true });
   const text = await sealEscrow(readFileSync(file, 'utf8'), passphrase);
   writeFileSync(out, text, { mode: 0o600, flag: 'wx' });
+  const provider = LocalKeyProvider.open(config.secretsDir, { file, create: false });
+  provider.markEscrowed(
+    provider
+      .versions()
+      .filter((v) => v.destroyedAt === undefined)
+      .map((v) => v.version),
+  );
   process.stdout.write(
     `wrote ${out}: keep it offline, apart from the passphrase; it restores every master key of ${file}\n`,
   );
@@ -166,7 +184,12 @@ async function main(): Promise<number> {
   let parsed: ReturnType<typeof parse>;
   const parse = () =>
     parseArgs({
-      options: { json: { type: 'boolean', default: false }, out: { type: 'string' }, in: { type: 'string' } },
+      options: {
+        json: { type: 'boolean', default: false },
+        'new-version': { type: 'boolean', default: false },
+        out: { type: 'string' },
+        in: { type: 'string' },
+      },
       allowPositionals: true,
       strict: true,
     });
@@ -179,7 +202,7 @@ async function main(): Promise<number> {
   const config = loadConfig();
   switch (parsed.positionals[0]) {
     case 'rotate':
-      return rotate(config);
+      return rotate(config, parsed.values['new-version']);
     case 'status':
       return status(config, parsed.values.json);
     case 'escrow':
@@ -201,6 +224,7 @@ try {
     error instanceof DatabaseUnavailableError ||
     error instanceof EscrowError ||
     error instanceof KeyProviderError ||
+    error instanceof MasterFileError ||
     error instanceof UsageError;
   const hint =
     error instanceof DataDirLockedError

@@ -5,8 +5,8 @@ import type { DB } from '../platform/db/schema.ts';
 
 /**
  * Re-wraps every data key not yet under the current master version (docs/security.md, rotation).
- * Online and resumable: each batch is one UPDATE that applies to a row only if it still has the
- * master version it was read with (a key shredded, or re-wrapped by a report joining its case,
+ * Online and resumable: each batch is one UPDATE that applies to a row only if it still holds the
+ * very wrapped key it was read with (a key shredded, or re-wrapped by a report joining its case,
  * meanwhile is left alone), so the command can run beside servers, be stopped at any point and
  * run again. Keys that cannot be unwrapped are counted and listed, not retried in the same run.
  */
@@ -28,7 +28,7 @@ interface Rewrap {
   readonly id: string;
   readonly wrapped: Buffer;
   readonly masterVersion: number;
-  readonly oldVersion: number;
+  readonly old: Buffer;
 }
 
 export async function rewrapAll(
@@ -59,8 +59,9 @@ export async function rewrapAll(
         rows.slice(i, i + concurrency).map(async (row) => {
           const context = contextOf(row);
           try {
-            const next = await provider.rewrap(Buffer.from(row.wrapped), context, context);
-            done.push({ id: row.id, ...next, oldVersion: row.master_version });
+            const old = Buffer.from(row.wrapped);
+            const next = await provider.rewrap(old, context, context);
+            done.push({ id: row.id, ...next, old });
           } catch (error) {
             if (!(error instanceof KeyProviderError) || error.problem === 'unavailable') throw error;
             failed.push({ id: row.id, problem: error.problem });
@@ -77,11 +78,11 @@ export async function rewrapAll(
 async function store(db: Kysely<DB>, done: readonly Rewrap[]): Promise<number> {
   if (done.length === 0) return 0;
   const values = sql.join(
-    done.map((r) => sql`(${r.id}::uuid, ${r.wrapped}::bytea, ${r.masterVersion}::integer, ${r.oldVersion}::integer)`),
+    done.map((r) => sql`(${r.id}::uuid, ${r.wrapped}::bytea, ${r.masterVersion}::integer, ${r.old}::bytea)`),
   );
   const result = await sql`
     update data_keys as d set wrapped = v.wrapped, master_version = v.master_version
-    from (values ${values}) as v (id, wrapped, master_version, old_version)
-    where d.id = v.id and d.master_version = v.old_version`.execute(db);
+    from (values ${values}) as v (id, wrapped, master_version, old_wrapped)
+    where d.id = v.id and d.wrapped = v.old_wrapped`.execute(db);
   return Number(result.numAffectedRows ?? 0n);
 }

@@ -18,6 +18,15 @@ export interface Shredding {
 
 /** Runs in the caller's transaction; returns how many keys went. Call `keys.forget` after commit. */
 export async function shredCase(tx: Kysely<DB>, at: Date, shredding: Shredding): Promise<string[]> {
+  // First the case's own key, locked: a report joining the case meanwhile (KeyRing.joinCase holds
+  // it shared) is either committed and deleted below, or waits and then finds no case key.
+  await tx
+    .selectFrom('data_keys')
+    .select('id')
+    .where('purpose', '=', 'case')
+    .where('owner_id', '=', shredding.caseId)
+    .forUpdate()
+    .execute();
   const gone = await tx
     .deleteFrom('data_keys')
     .where((eb) =>

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Expertise, Role } from '../../../contract/accounts.ts';
 import { openEmail, openName } from '../../access/identity.ts';
-import type { KeyRing } from '../../platform/crypto/key-ring.ts';
+import { type KeyRing, unlessUnreadable } from '../../platform/crypto/key-ring.ts';
 import type { DB } from '../../platform/db/schema.ts';
 import type { PendingApproval } from '../users/users.presenter.ts';
 
@@ -86,13 +86,12 @@ export const approvalsRepository = {
     return Promise.all(
       rows.map(async ({ user_email_sealed, user_display_name_sealed, requester_display_name_sealed, ...r }) => ({
         ...r,
-        user_email: await openEmail(ring, r.user_id, user_email_sealed, r.user_email),
-        user_display_name: await openName(ring, r.user_id, user_display_name_sealed, r.user_display_name),
-        requester_display_name: await openName(
-          ring,
-          r.requester_id,
-          requester_display_name_sealed,
-          r.requester_display_name,
+        user_email: await unlessUnreadable(openEmail(ring, r.user_id, user_email_sealed, r.user_email)),
+        user_display_name: await unlessUnreadable(
+          openName(ring, r.user_id, user_display_name_sealed, r.user_display_name),
+        ),
+        requester_display_name: await unlessUnreadable(
+          openName(ring, r.requester_id, requester_display_name_sealed, r.requester_display_name),
         ),
       })),
     );

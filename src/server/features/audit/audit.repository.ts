@@ -2,7 +2,7 @@ import { type Kysely, type SelectQueryBuilder, sql } from 'kysely';
 import type { AuditFilter } from '../../../contract/audit.ts';
 import { openEmail, openName } from '../../access/identity.ts';
 import { openPurpose } from '../../audit/purpose.ts';
-import type { KeyRing } from '../../platform/crypto/key-ring.ts';
+import { type KeyRing, unlessUnreadable } from '../../platform/crypto/key-ring.ts';
 import type { DB } from '../../platform/db/schema.ts';
 
 export interface AuditRow {
@@ -105,8 +105,8 @@ export const auditRepository = {
       let opened = actors.get(id);
       if (opened === undefined) {
         opened = (async () => ({
-          name: await openName(ring, id, r.actor_name_sealed, r.actor_name),
-          email: await openEmail(ring, id, r.actor_email_sealed, r.actor_email),
+          name: await unlessUnreadable(openName(ring, id, r.actor_name_sealed, r.actor_name)),
+          email: await unlessUnreadable(openEmail(ring, id, r.actor_email_sealed, r.actor_email)),
         }))();
         actors.set(id, opened);
       }

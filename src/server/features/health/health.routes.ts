@@ -10,23 +10,34 @@ export interface HealthDeps {
   readonly keys: () => Promise<void>;
 }
 
-/** A good answer of the key provider counts for this long: probes every few seconds should not each cost a KMS call. */
+/**
+ * An answer of the key provider counts for a while (good: 15 s, bad: 5 s), and one check runs at a
+ * time: probes every few seconds, during an outage too, should not each cost or wait for a KMS call.
+ */
 const KEYS_OK_MS = 15_000;
+const KEYS_FAILED_MS = 5_000;
 
 /** Readiness waits at most this long for the database: a health check must answer quickly. */
 const PING_TIMEOUT_MS = 2_000;
 
 export function healthRoutes(app: FastifyInstance, deps: HealthDeps): void {
-  let keysOkUntil = 0;
-  const keysCheck = async (): Promise<'ok' | 'failed'> => {
-    if (Date.now() < keysOkUntil) return 'ok';
-    try {
-      await withTimeout(deps.keys(), PING_TIMEOUT_MS);
-      keysOkUntil = Date.now() + KEYS_OK_MS;
-      return 'ok';
-    } catch {
-      return 'failed';
-    }
+  let keys: { answer: 'ok' | 'failed'; until: number } = { answer: 'failed', until: 0 };
+  let checking: Promise<'ok' | 'failed'> | undefined;
+  const keysCheck = (): Promise<'ok' | 'failed'> => {
+    if (Date.now() < keys.until) return Promise.resolve(keys.answer);
+    checking ??= withTimeout(deps.keys(), PING_TIMEOUT_MS)
+      .then(
+        () => 'ok' as const,
+        () => 'failed' as const,
+      )
+      .then((answer) => {
+        keys = { answer, until: Date.now() + (answer === 'ok' ? KEYS_OK_MS : KEYS_FAILED_MS) };
+        return answer;
+      })
+      .finally(() => {
+        checking = undefined;
+      });
+    return checking;
   };
   const databaseCheck = async (): Promise<'ok' | 'failed'> => {
     try {
@@ -58,10 +69,11 @@ export function healthRoutes(app: FastifyInstance, deps: HealthDeps): void {
         reply.code(503);
         return { status: 'draining', checks: { database: 'skipped', keys: 'skipped' } };
       }
-      const [database, keys] = await Promise.all([databaseCheck(), keysCheck()]);
-      if (database === 'ok' && keys === 'ok') return { status: 'ready', checks: { database, keys } };
+      const [database, keyProvider] = await Promise.all([databaseCheck(), keysCheck()]);
+      const checks = { database, keys: keyProvider };
+      if (database === 'ok' && keyProvider === 'ok') return { status: 'ready', checks };
       reply.code(503);
-      return { status: 'unavailable', checks: { database, keys } };
+      return { status: 'unavailable', checks };
     },
   });
 }

@@ -48,6 +48,21 @@ async function opened(keys: KeyRing, row: StoredRow | undefined): Promise<UserRo
   return { ...rest, email, display_name: displayName };
 }
 
+/**
+ * Whether accounts from before sealing are left, whose address is found by its plaintext: only then
+ * is the address sent to the database in the clear (where a statement log could keep it). Once
+ * none is left, none comes back (new accounts are sealed), so the answer is kept; while some are,
+ * it is asked again after a minute.
+ */
+const legacy = new WeakMap<object, { left: boolean; until: number }>();
+async function legacyLeft(db: Kysely<DB>, keys: KeyRing): Promise<boolean> {
+  const known = legacy.get(keys.installation);
+  if (known !== undefined && (!known.left || known.until > Date.now())) return known.left;
+  const row = await db.selectFrom('users').select('id').where('email', 'is not', null).limit(1).executeTakeFirst();
+  legacy.set(keys.installation, { left: row !== undefined, until: Date.now() + 60_000 });
+  return row !== undefined;
+}
+
 export const usersRepository = {
   count: async (db: Kysely<DB>) =>
     Number(
@@ -72,10 +87,15 @@ export const usersRepository = {
   /** By the blind index of the address, or, on a row not yet sealed, its plaintext. */
   findByEmail: async (db: Kysely<DB>, keys: KeyRing, email: string): Promise<UserRow | undefined> => {
     const index = await emailIndex(keys.using(db), email);
+    const plaintext = (await legacyLeft(db, keys)) ? normaliseEmail(email) : undefined;
     const row = await db
       .selectFrom('users')
       .select(COLUMNS)
-      .where((eb) => eb.or([eb('email_bidx', '=', index), eb('email', '=', normaliseEmail(email))]))
+      .where((eb) =>
+        plaintext === undefined
+          ? eb('email_bidx', '=', index)
+          : eb.or([eb('email_bidx', '=', index), eb('email', '=', plaintext)]),
+      )
       .executeTakeFirst();
     return opened(keys.using(db), row);
   },
@@ -101,12 +121,14 @@ export const usersRepository = {
   ): Promise<UserRow> {
     const taken = () => new ConflictError('A user with this e-mail address exists already.', 'email_taken');
     // A row from before sealing holds its address in plaintext until the job accounts.seal_legacy seals it.
-    const legacy = await db
-      .selectFrom('users')
-      .select('id')
-      .where('email', '=', normaliseEmail(user.email))
-      .executeTakeFirst();
-    if (legacy !== undefined) throw taken();
+    if (await legacyLeft(db, keys)) {
+      const old = await db
+        .selectFrom('users')
+        .select('id')
+        .where('email', '=', normaliseEmail(user.email))
+        .executeTakeFirst();
+      if (old !== undefined) throw taken();
+    }
     const row = await db
       .insertInto('users')
       .values({

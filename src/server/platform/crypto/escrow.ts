@@ -1,23 +1,12 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import {
-  closeSync,
-  existsSync,
-  fchmodSync,
-  fsyncSync,
-  linkSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { type Algorithm, hashRaw, type Version } from '@node-rs/argon2';
 import { z } from 'zod';
 import { MASTER_FILE, MasterFile } from './local-key-provider.ts';
+import { writeNewFile } from './master-key-file.ts';
 
 /**
  * Escrow of the master keys: the master key file encrypted under a recovery passphrase, for
@@ -332,49 +321,10 @@ export interface RecoverOptions {
 export function recoverInto(secretsDir: string, masterFileText: string, options: RecoverOptions = {}): string {
   parseMasterFile(masterFileText, 'the recovered text');
   const file = options.file ?? path.join(secretsDir, MASTER_FILE);
-  const exists = () => new EscrowError('exists', `${file} exists; recover into an empty secrets directory`);
-  if (existsSync(file)) throw exists();
-  const dir = path.dirname(file);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  try {
-    const fd = openSync(temp, 'wx', 0o600);
-    try {
-      fchmodSync(fd, 0o600);
-      writeFileSync(fd, masterFileText);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    try {
-      linkSync(temp, file);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'EEXIST') throw exists();
-      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS') throw e;
-      // A file system without hard links: rename is still atomic, only the check before it can race.
-      if (existsSync(file)) throw exists();
-      renameSync(temp, file);
-    }
-    syncDirectory(dir);
-    return file;
-  } finally {
-    rmSync(temp, { force: true });
+  if (!writeNewFile(file, masterFileText)) {
+    throw new EscrowError('exists', `${file} exists; recover into an empty secrets directory`);
   }
-}
-
-/** Makes the new name durable; some platforms cannot open a directory, and lose nothing but that. */
-function syncDirectory(dir: string): void {
-  try {
-    const fd = openSync(dir, 'r');
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    // best effort
-  }
+  return file;
 }
 
 // ---- Reading the passphrase ----

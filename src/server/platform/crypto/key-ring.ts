@@ -1,8 +1,8 @@
 import { hkdfSync, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
-import type { EncryptionContext, KeyProvider } from './key-provider.ts';
-import { type DataKey, type FieldContext, openFieldText, sealedKeyId } from './sealed-field.ts';
+import { type EncryptionContext, type KeyProvider, KeyProviderError } from './key-provider.ts';
+import { type DataKey, type FieldContext, openFieldText, SealedFieldError, sealedKeyId } from './sealed-field.ts';
 
 /**
  * The data keys of the hierarchy (docs/security.md), unwrapped on demand by the key provider and
@@ -32,6 +32,17 @@ interface Cached {
   readonly expires: number;
 }
 
+/** What the views of one ring (`using`) share. */
+interface Shared {
+  readonly cache: Map<string, Cached>;
+  /** Keys made in a transaction, not yet committed: used, but not remembered. */
+  readonly uncommitted: WeakMap<Kysely<DB>, Set<string>>;
+  /** Loads in flight, so that a cold cache costs one unwrap (one KMS call) per key, not one per caller. */
+  readonly loading: Map<string, Promise<DataKey>>;
+  /** Bumped by forget and clear: a load that began before does not bring a forgotten key back. */
+  generation: number;
+}
+
 interface KeyRow {
   readonly id: string;
   readonly purpose: string;
@@ -52,6 +63,23 @@ export function contextOf(row: Pick<KeyRow, 'purpose' | 'owner_id' | 'case_id'>)
 const keyRows = (executor: Kysely<DB>) =>
   executor.selectFrom('data_keys').select(['id', 'purpose', 'owner_id', 'case_id', 'wrapped']);
 
+/**
+ * A value that cannot be opened (its key shredded, its bytes tampered with) shown as unreadable,
+ * so that one bad row does not take a whole list or export down; a key provider that cannot be
+ * reached still fails the request (503).
+ */
+export async function unlessUnreadable<T>(opening: Promise<T>): Promise<T | null> {
+  try {
+    return await opening;
+  } catch (error) {
+    if (error instanceof KeyProviderError && error.problem === 'unavailable') throw error;
+    if (error instanceof MissingKeyError || error instanceof SealedFieldError || error instanceof KeyProviderError) {
+      return null;
+    }
+    throw error;
+  }
+}
+
 /** No data key for this owner: never made, or shredded. */
 export class MissingKeyError extends Error {
   constructor(what: string) {
@@ -66,9 +94,7 @@ export class KeyRing {
   readonly #ttlMs: number;
   readonly #maxKeys: number;
   readonly #now: () => number;
-  readonly #cache: Map<string, Cached>;
-  /** Keys made in a transaction, not yet committed: used, but not remembered. */
-  readonly #uncommitted: WeakMap<Kysely<DB>, Set<string>>;
+  readonly #shared: Shared;
 
   constructor(provider: KeyProvider, db: Kysely<DB>, options: KeyRingOptions = {}) {
     this.provider = provider;
@@ -77,8 +103,15 @@ export class KeyRing {
     this.#maxKeys = options.maxKeys ?? 1000;
     this.#now = options.now ?? Date.now;
     const shared = (options as { shared?: KeyRing }).shared;
-    this.#cache = shared === undefined ? new Map() : shared.#cache;
-    this.#uncommitted = shared === undefined ? new WeakMap() : shared.#uncommitted;
+    this.#shared =
+      shared === undefined
+        ? { cache: new Map(), uncommitted: new WeakMap(), loading: new Map(), generation: 0 }
+        : shared.#shared;
+  }
+
+  /** The same object for this ring and all its views: a key for per-installation memos (WeakMap). */
+  get installation(): object {
+    return this.#shared;
   }
 
   /** The same ring, reading and making keys through this executor (the caller's transaction). */
@@ -108,24 +141,34 @@ export class KeyRing {
     return Buffer.from(hkdfSync('sha256', base.key, Buffer.alloc(0), `tma-blind-index/${index}`, 32));
   }
 
-  /** The key of a case or a report, made at its first use (e.g. when the case or report is created). */
+  /**
+   * Makes the key of a case or a report, in the transaction that creates the case or report (or
+   * returns it, if it exists). Only the owner's creation calls this: everything else uses keyFor,
+   * so that nothing brings a shredded case's key back.
+   */
+  async createKey(purpose: OwnedPurpose, ownerId: string, executor: Kysely<DB> = this.#db): Promise<DataKey> {
+    const find = () => this.#ownedRow(executor, purpose, ownerId);
+    return this.#load(`${purpose}:${ownerId}`, executor, find, () => this.#create(purpose, ownerId, executor, find));
+  }
+
+  /** The key of a case or a report; MissingKeyError when there is none (never made, or shredded). */
   async keyFor(purpose: OwnedPurpose, ownerId: string, executor: Kysely<DB> = this.#db): Promise<DataKey> {
-    const name = `${purpose}:${ownerId}`;
-    const cached = this.#fromCache(name);
-    if (cached !== undefined) return cached;
-    const find = () =>
-      keyRows(executor).where('purpose', '=', purpose).where('owner_id', '=', ownerId).executeTakeFirst();
-    return this.#load(name, executor, find, () => this.#create(purpose, ownerId, executor, find));
+    const find = () => this.#ownedRow(executor, purpose, ownerId);
+    return this.#load(`${purpose}:${ownerId}`, executor, find, () => {
+      throw new MissingKeyError(`of ${purpose} ${ownerId}`);
+    });
   }
 
   /** The data key a sealed value names (its header's key id), whatever it is for. */
   async keyById(id: string, executor: Kysely<DB> = this.#db): Promise<DataKey> {
-    const cached = this.#fromCache(id);
-    if (cached !== undefined) return cached;
-    const row = await keyRows(executor).where('id', '=', id).executeTakeFirst();
-    if (row === undefined) throw new MissingKeyError(id);
-    const key = await this.#unwrap(row);
-    return this.#madeIn(executor).has(id) ? key : this.#remember(id, key);
+    const find = () => keyRows(executor).where('id', '=', id).executeTakeFirst();
+    return this.#load(id, executor, find, () => {
+      throw new MissingKeyError(id);
+    });
+  }
+
+  #ownedRow(executor: Kysely<DB>, purpose: OwnedPurpose, ownerId: string) {
+    return keyRows(executor).where('purpose', '=', purpose).where('owner_id', '=', ownerId).executeTakeFirst();
   }
 
   /** A sealed text in the clear, with whichever key its header names. */
@@ -138,6 +181,13 @@ export class KeyRing {
    * the case), and goes when the case is shredded. Its sealed fields keep their key id and stay readable.
    */
   async joinCase(executor: Kysely<DB>, reportId: string, caseId: string): Promise<void> {
+    // The case's key held for the rest of the transaction: a shredding of the case waits for it, or went before.
+    const caseKey = await keyRows(executor)
+      .where('purpose', '=', 'case')
+      .where('owner_id', '=', caseId)
+      .forShare()
+      .executeTakeFirst();
+    if (caseKey === undefined) throw new MissingKeyError(`of case ${caseId}`);
     const row = await keyRows(executor)
       .where('purpose', '=', 'report')
       .where('owner_id', '=', reportId)
@@ -158,28 +208,48 @@ export class KeyRing {
   }
 
   async #singleton(purpose: SingletonPurpose, executor: Kysely<DB>): Promise<DataKey> {
-    const cached = this.#fromCache(purpose);
-    if (cached !== undefined) return cached;
     const find = () => keyRows(executor).where('purpose', '=', purpose).executeTakeFirst();
     return this.#load(purpose, executor, find, () => this.#create(purpose, null, executor, find));
   }
 
-  async #load(
+  /** From the cache, from a load already in flight, or read (or made) and unwrapped now. */
+  #load(
     name: string,
     executor: Kysely<DB>,
     find: () => Promise<KeyRow | undefined>,
     create: () => Promise<KeyRow>,
   ): Promise<DataKey> {
+    const cached = this.#fromCache(name);
+    if (cached !== undefined) return Promise.resolve(cached);
+    // Inside a transaction the row may be the transaction's own: never shared with other callers.
+    if (executor.isTransaction) return this.#read(name, executor, find, create);
+    const { loading } = this.#shared;
+    let pending = loading.get(name);
+    if (pending === undefined) {
+      pending = this.#read(name, executor, find, create).finally(() => loading.delete(name));
+      loading.set(name, pending);
+    }
+    return pending;
+  }
+
+  async #read(
+    name: string,
+    executor: Kysely<DB>,
+    find: () => Promise<KeyRow | undefined>,
+    create: () => Promise<KeyRow>,
+  ): Promise<DataKey> {
+    const generation = this.#shared.generation;
     const row = (await find()) ?? (await create());
     const key = await this.#unwrap(row);
-    return this.#madeIn(executor).has(row.id) ? key : this.#remember(name, key);
+    if (this.#madeIn(executor).has(row.id) || generation !== this.#shared.generation) return key;
+    return this.#remember(name, key);
   }
 
   #madeIn(executor: Kysely<DB>): Set<string> {
-    let made = this.#uncommitted.get(executor);
+    let made = this.#shared.uncommitted.get(executor);
     if (made === undefined) {
       made = new Set();
-      if (executor.isTransaction) this.#uncommitted.set(executor, made);
+      if (executor.isTransaction) this.#shared.uncommitted.set(executor, made);
     }
     return made;
   }
@@ -222,36 +292,44 @@ export class KeyRing {
   }
 
   #fromCache(name: string): DataKey | undefined {
-    const hit = this.#cache.get(name);
+    const { cache } = this.#shared;
+    const hit = cache.get(name);
     if (hit === undefined) return undefined;
     if (hit.expires > this.#now()) return hit.key;
-    this.#cache.delete(name);
+    cache.delete(name);
     return undefined;
   }
 
   #remember(name: string, key: DataKey): DataKey {
+    const { cache } = this.#shared;
     // Oldest first out: a Map iterates in insertion order.
-    while (this.#cache.size >= this.#maxKeys) {
-      const oldest = this.#cache.keys().next().value;
+    while (cache.size >= this.#maxKeys) {
+      const oldest = cache.keys().next().value;
       if (oldest === undefined) break;
-      this.#cache.delete(oldest);
+      cache.delete(oldest);
     }
-    this.#cache.set(name, { key, expires: this.#now() + this.#ttlMs });
+    cache.set(name, { key, expires: this.#now() + this.#ttlMs });
     return key;
   }
 
   /** Forgets the clear keys with these ids (shredded here; another instance forgets them within the TTL). */
   forget(ids: readonly string[]): void {
     const gone = new Set(ids);
-    for (const [name, { key }] of this.#cache) {
+    const { cache } = this.#shared;
+    this.#shared.generation++;
+    for (const [name, { key }] of cache) {
       if (!gone.has(key.id)) continue;
-      this.#cache.delete(name);
+      cache.delete(name);
+      // The key no longer exists: whatever still holds these bytes may fail, but never open with them.
+      key.key.fill(0);
     }
   }
 
   /** Forgets every clear key (shutdown). */
   clear(): void {
-    for (const { key } of this.#cache.values()) key.key.fill(0);
-    this.#cache.clear();
+    const { cache } = this.#shared;
+    this.#shared.generation++;
+    for (const { key } of cache.values()) key.key.fill(0);
+    cache.clear();
   }
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -97,6 +97,31 @@ test('a server sees a rotation made by keys:rotate beside it, without a restart'
   const fresh = await cli.generateDataKey(context);
   assert.equal(server.currentVersion(), 2, 'new keys are wrapped under the new version');
   assert.deepEqual(await server.unwrap(fresh.wrapped, context), fresh.key);
+});
+
+test('two holders of the file (a server, keys:rotate) never write over each other; a named file is never made', async () => {
+  const dir = secretsDir();
+  const server = LocalKeyProvider.open(dir);
+  const cli = LocalKeyProvider.open(dir);
+  assert.equal(cli.addVersion(), 2);
+  assert.equal(server.addVersion(), 3, 'the server counts from the file as it is now, not from what it read before');
+  server.markDrained(1);
+  assert.deepEqual(
+    cli.versions().map((v) => v.version),
+    [1, 2, 3],
+  );
+  assert.ok(cli.versions()[0]?.drainedAt !== undefined);
+  const file = path.join(dir, 'master-keys.json');
+  assert.equal(statSync(file).mode & 0o777, 0o600);
+  assert.deepEqual(
+    readdirSync(dir).filter((f) => f !== 'master-keys.json'),
+    [],
+    'no temp or lock file left',
+  );
+  assert.throws(
+    () => LocalKeyProvider.open(dir, { file: path.join(dir, 'not-mounted.json') }),
+    /there is no master key file at .*not-mounted\.json/,
+  );
 });
 
 test('a master key file others may read, or one that is not ours, is refused with a clear message', () => {

@@ -1,7 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
 import {
   type EncryptionContext,
   encodeContext,
@@ -10,6 +9,15 @@ import {
   type Rewrapped,
   type WrappedDataKey,
 } from './key-provider.ts';
+import {
+  changeMasterFile,
+  createMasterFile,
+  type MasterFile,
+  MasterFileError,
+  type MasterVersionInfo,
+  masterFileExists,
+  readMasterFile,
+} from './master-key-file.ts';
 
 /**
  * The default key provider: master keys in a file of the secrets directory (outside the data
@@ -25,28 +33,17 @@ import {
 export const MASTER_FILE = 'master-keys.json';
 const WRAPPED_BYTES = 4 + 12 + 32 + 16;
 
-const Version = z.strictObject({
-  version: z.number().int().positive(),
-  key: z
-    .base64()
-    .refine((k) => Buffer.from(k, 'base64').length === 32, 'a master key is 32 bytes')
-    .optional(),
-  createdAt: z.iso.datetime(),
-  /** When a newer version took over: the start of this epoch's backup window. */
-  retiredAt: z.iso.datetime().optional(),
-  destroyedAt: z.iso.datetime().optional(),
-});
-export const MasterFile = z
-  .strictObject({ format: z.literal(1), versions: z.array(Version) })
-  .refine((f) => f.versions.every((v) => (v.key === undefined) === (v.destroyedAt !== undefined)), {
-    message: 'a version holds its key until it is destroyed',
-  });
-export type MasterFile = z.infer<typeof MasterFile>;
-export type MasterVersionInfo = Readonly<Omit<z.infer<typeof Version>, 'key'>>;
+export { MasterFile, type MasterVersionInfo } from './master-key-file.ts';
 
 export interface LocalKeyProviderOptions {
   /** The master key file, if not secrets/master-keys.json (e.g. TMA_MASTER_KEYS_FILE, a container secret). */
   readonly file?: string | undefined;
+  /**
+   * Make a first master key if the file does not exist. By default only for the default file of
+   * the secrets directory: a file named in the configuration that is missing (a secret not
+   * mounted) is an error, never a fresh key that the next restart would lose.
+   */
+  readonly create?: boolean;
   readonly now?: Date;
 }
 
@@ -57,33 +54,21 @@ export class LocalKeyProvider implements KeyProvider {
   #info: MasterVersionInfo[] = [];
   #current = 0;
   #stamp = '';
+  #escrowed: readonly number[] = [];
 
   private constructor(file: string) {
     this.file = file;
     this.#load();
   }
 
-  /** Opens the master key file, creating it with a first version if there is none. */
+  /** Opens the master key file, creating it with a first version if there is none and that is allowed. */
   static open(secretsDir: string, options: LocalKeyProviderOptions = {}): LocalKeyProvider {
     const file = options.file ?? path.join(secretsDir, MASTER_FILE);
-    if (!existsSync(file)) {
-      mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-      const first: MasterFile = {
-        format: 1,
-        versions: [
-          {
-            version: 1,
-            key: randomBytes(32).toString('base64'),
-            createdAt: (options.now ?? new Date()).toISOString(),
-          },
-        ],
-      };
-      // wx: two servers starting at once cannot both write a first key; the loser reads the winner's.
-      try {
-        writeFileSync(file, `${JSON.stringify(first, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    if (!masterFileExists(file)) {
+      if (!(options.create ?? options.file === undefined)) {
+        throw new MasterFileError(`there is no master key file at ${file} (restore it with npm run keys:recover)`);
       }
+      createMasterFile(file, options.now ?? new Date());
     }
     return new LocalKeyProvider(file);
   }
@@ -93,15 +78,10 @@ export class LocalKeyProvider implements KeyProvider {
     const stat = statSync(this.file);
     const stamp = `${stat.mtimeMs}:${stat.size}:${stat.ino}`;
     if (stamp === this.#stamp) return;
-    if ((stat.mode & 0o077) !== 0) throw new Error(`${this.file} may be read by others than its owner; chmod 600 it`);
-    let parsed: MasterFile;
-    try {
-      parsed = MasterFile.parse(JSON.parse(readFileSync(this.file, 'utf8')));
-    } catch {
-      throw new Error(`${this.file} is not a master key file of TMA (restore it from the escrow export)`);
-    }
+    const parsed = readMasterFile(this.file);
+    this.#escrowed = parsed.escrow?.versions ?? [];
     const live = parsed.versions.filter((v) => v.key !== undefined);
-    if (live.length === 0) throw new Error(`${this.file} holds no master key`);
+    if (live.length === 0) throw new MasterFileError(`${this.file} holds no master key`);
     for (const old of this.#keys.values()) old.fill(0);
     this.#keys = new Map(live.map((v) => [v.version, Buffer.from(v.key ?? '', 'base64')]));
     this.#info = parsed.versions.map(({ key: _key, ...info }) => info).sort((a, b) => a.version - b.version);
@@ -112,6 +92,12 @@ export class LocalKeyProvider implements KeyProvider {
   currentVersion(): number {
     this.#load();
     return this.#current;
+  }
+
+  /** The live versions the last escrow export holds: the current one missing means the escrow is out of date. */
+  escrowedVersions(): readonly number[] {
+    this.#load();
+    return this.#escrowed;
   }
 
   /** Every version, live or destroyed, oldest first. */
@@ -179,41 +165,45 @@ export class LocalKeyProvider implements KeyProvider {
 
   /** Rotation: a new master version, which wraps every data key from now on; the one before is retired. */
   addVersion(now = new Date()): number {
-    this.#load();
-    const version = Math.max(...this.#info.map((v) => v.version)) + 1;
-    this.#save((file) => {
+    let version = 0;
+    this.#change((file) => {
+      version = Math.max(...file.versions.map((v) => v.version)) + 1;
       for (const v of file.versions) if (v.retiredAt === undefined) v.retiredAt = now.toISOString();
       file.versions.push({ version, key: randomBytes(32).toString('base64'), createdAt: now.toISOString() });
     });
     return version;
   }
 
-  /** Destroys a retired master version: data keys wrapped only under it are lost for good. */
-  destroyVersion(version: number, now = new Date()): void {
-    if (version === this.currentVersion()) throw new Error('the current master version cannot be destroyed');
-    this.#save((file) => {
+  /** Notes that a retired version wraps no data key any more: its backup window runs from now at the latest. */
+  markDrained(version: number, now = new Date()): void {
+    this.#change((file) => {
       for (const v of file.versions) {
-        if (v.version !== version || v.key === undefined) continue;
-        delete v.key;
-        v.destroyedAt = now.toISOString();
+        if (v.version === version && v.retiredAt !== undefined && v.drainedAt === undefined)
+          v.drainedAt = now.toISOString();
       }
     });
   }
 
-  /** Changes the file atomically (a crash leaves the old or the new file, never half of one). */
-  #save(change: (file: MasterFile) => void): void {
-    const data = MasterFile.parse(JSON.parse(readFileSync(this.file, 'utf8')));
-    change(data);
-    const temp = `${this.file}.${process.pid}.tmp`;
-    try {
-      writeFileSync(temp, `${JSON.stringify(data, null, 2)}\n`, { mode: 0o600, flag: 'w' });
-      renameSync(temp, this.file);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code ?? 'error';
-      throw new Error(
-        `cannot write ${this.file} (${code}); a master key file given as a read-only secret is rotated by replacing it`,
-      );
-    }
+  /** Destroys a retired master version: data keys wrapped only under it are lost for good. */
+  destroyVersion(version: number, now = new Date()): void {
+    this.#change((file) => {
+      const target = file.versions.find((v) => v.version === version);
+      if (target === undefined || target.key === undefined) return;
+      if (target.retiredAt === undefined) throw new MasterFileError('the current master version cannot be destroyed');
+      delete target.key;
+      target.destroyedAt = now.toISOString();
+    });
+  }
+
+  /** Records an escrow export of the live versions (keys:escrow). */
+  markEscrowed(versions: readonly number[], now = new Date()): void {
+    this.#change((file) => {
+      file.escrow = { at: now.toISOString(), versions: [...versions] };
+    });
+  }
+
+  #change(change: (file: MasterFile) => void): void {
+    changeMasterFile(this.file, change);
     this.#stamp = '';
     this.#load();
   }
