@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
@@ -100,6 +100,14 @@ describe('configuration', () => {
 
   test('the secrets directory must lie outside the data directory', () => {
     assert.match(problems({ TMA_SECRETS_DIR: './data/keys' }).join(), /outside TMA_DATA_DIR/);
+  });
+
+  test('a symbolic link does not smuggle the secrets into the data directory', () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'tma-config-'));
+    mkdirSync(path.join(root, 'data'));
+    symlinkSync(path.join(root, 'data'), path.join(root, 'elsewhere'));
+    const env = { TMA_DATA_DIR: path.join(root, 'data'), TMA_SECRETS_DIR: path.join(root, 'elsewhere', 'secrets') };
+    assert.match(problems(env).join(), /TMA_SECRETS_DIR must lie outside TMA_DATA_DIR/);
   });
   test('keys: the local master key file outside the data directory; AWS KMS over https with its keys named', () => {
     const local = loadConfig({}, cwd).keys;

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
@@ -215,6 +215,32 @@ export function parseTrustProxy(raw: string | undefined): TrustProxy | { error: 
   return entries;
 }
 
+/**
+ * The path with symbolic links of its existing part resolved: a secrets directory reached through a
+ * link into the data directory is inside it, however it is spelled.
+ */
+function realPath(p: string): string {
+  const rest: string[] = [];
+  let existing = p;
+  for (;;) {
+    try {
+      return path.join(realpathSync(existing), ...rest.reverse());
+    } catch {
+      const parent = path.dirname(existing);
+      if (parent === existing) return p;
+      rest.push(path.basename(existing));
+      existing = parent;
+    }
+  }
+}
+
+/** Whether `inner` is `outer` or lies inside it, after resolving links. */
+function within(inner: string, outer: string): boolean {
+  const a = realPath(inner);
+  const b = realPath(outer);
+  return a === b || a.startsWith(b + path.sep);
+}
+
 export function isLoopbackHost(host: string): boolean {
   if (host === 'localhost' || host === '::1') return true;
   return isIP(host) === 4 && host.startsWith('127.');
@@ -257,13 +283,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   }
   const dataDir = path.resolve(cwd, v.TMA_DATA_DIR);
   const secretsDir = path.resolve(cwd, v.TMA_SECRETS_DIR);
-  if (dataDir === secretsDir || secretsDir.startsWith(dataDir + path.sep)) {
+  if (within(secretsDir, dataDir)) {
     problems.push(
       'TMA_SECRETS_DIR must lie outside TMA_DATA_DIR, so that a copy of the data is not a copy of the keys',
     );
   }
   const auditDir = path.resolve(cwd, v.TMA_AUDIT_DIR);
-  if (auditDir === dataDir || auditDir.startsWith(dataDir + path.sep)) {
+  if (within(auditDir, dataDir)) {
     problems.push(
       'TMA_AUDIT_DIR must lie outside TMA_DATA_DIR: its checkpoints are what a tampered or restored database is checked against',
     );
@@ -315,7 +341,7 @@ function keysConfig(
   const epochRetentionDays = v.TMA_KEY_EPOCH_RETENTION_DAYS;
   if (v.TMA_KEY_PROVIDER === 'local') {
     const masterKeysFile = path.resolve(cwd, v.TMA_MASTER_KEYS_FILE ?? path.join(secretsDir, 'master-keys.json'));
-    if (masterKeysFile.startsWith(dataDir + path.sep)) {
+    if (within(masterKeysFile, dataDir)) {
       problems.push(
         'TMA_MASTER_KEYS_FILE must lie outside TMA_DATA_DIR, so that a copy of the data is not a copy of the keys',
       );
