@@ -9,9 +9,14 @@ import { chainRepository } from './audit/chain.repository.ts';
 import { type CheckpointSigner, loadSigner } from './audit/checkpoints.ts';
 import { denialRecorder } from './audit/denials.ts';
 import type { Config } from './config.ts';
+import type { BlobStore } from './documents/blobs/blob-store.ts';
+import type { DocumentOwners } from './documents/owners.ts';
+import type { Scanner } from './documents/scan/scanner.ts';
+import { openBlobStore, openScanner } from './documents/setup.ts';
 import { openApiRoutes } from './features/api-docs/openapi.routes.ts';
 import { approvalRoutes } from './features/approvals/approvals.routes.ts';
 import { auditRoutes } from './features/audit/audit.routes.ts';
+import { documentRoutes } from './features/documents/documents.routes.ts';
 import { healthRoutes } from './features/health/health.routes.ts';
 import { invitationRoutes } from './features/invitations/invitations.routes.ts';
 import { mfaRoutes } from './features/mfa/mfa.routes.ts';
@@ -45,6 +50,11 @@ export interface AppDeps {
   readonly auditSigner?: CheckpointSigner;
   /** The data keys (server.ts shares them with the jobs); the local key provider of the secrets directory otherwise. */
   readonly keys?: KeyRing;
+  /** Who may reach the documents of a case or a report: registered by the cases and intake features; none, no access. */
+  readonly documentOwners?: DocumentOwners;
+  /** The blob store and virus scanner of the configuration, unless given (tests). */
+  readonly blobStore?: BlobStore;
+  readonly scanner?: Scanner | null;
 }
 
 export const VERSION: string = (
@@ -154,6 +164,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     log,
     auditDir: config.audit.dir,
     signer: deps.auditSigner ?? loadSigner(config.audit.signingKeyFile, config.audit.dir),
+  });
+  await documentRoutes(app, {
+    database,
+    keys,
+    clock,
+    store: deps.blobStore ?? openBlobStore(config.documents),
+    scanner: deps.scanner === null ? undefined : (deps.scanner ?? openScanner(config.documents)),
+    uploadLimitBytes: config.documents.uploadLimitBytes,
+    owners: deps.documentOwners ?? {},
   });
   await webRoutes(app, deps.webDir);
   return app;

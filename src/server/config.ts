@@ -1,8 +1,18 @@
-import { readFileSync, realpathSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { type Role, Role as RoleSchema } from '../contract/accounts.ts';
+import {
+  type DocumentsConfig,
+  documentsConfig,
+  isLoopbackHost,
+  type KeysConfig,
+  keysConfig,
+  within,
+} from './config-storage.ts';
+
+export { type DocumentsConfig, isLoopbackHost, type KeysConfig } from './config-storage.ts';
 
 /**
  * The one typed configuration of the server. Every variable is prefixed TMA_ except the
@@ -32,23 +42,8 @@ export interface Config {
   /** Single sign-on with OpenID Connect; undefined: off. */
   readonly oidc: OidcConfig | undefined;
   readonly keys: KeysConfig;
+  readonly documents: DocumentsConfig;
 }
-
-/** Where the master keys are (docs/security.md). */
-export type KeysConfig = {
-  /** Retired master versions are destroyed this many days after rotation: the backup-retention window. */
-  readonly epochRetentionDays: number;
-} & (
-  | { readonly provider: 'local'; readonly masterKeysFile: string }
-  | {
-      readonly provider: 'aws-kms';
-      readonly region: string;
-      /** A VPC endpoint (or, in tests, the fake KMS); undefined: the region's public endpoint. */
-      readonly endpoint: string | undefined;
-      /** Master version -> KMS key id or ARN; the highest version wraps new keys. */
-      readonly kmsKeys: ReadonlyMap<number, string>;
-    }
-);
 
 export interface OidcConfig {
   /** https only: openid-client refuses plain-http issuers, and there is no switch. */
@@ -153,6 +148,31 @@ const schema = z.object({
     .optional(),
   TMA_KMS_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   TMA_KMS_KEYS: z.string().optional(),
+  TMA_UPLOAD_LIMIT_BYTES: int(1, 64 * 1024 ** 3).default(100 * 1024 * 1024),
+  TMA_BLOB_STORE: z.enum(['local', 's3']).default('local'),
+  TMA_S3_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name')
+    .optional(),
+  TMA_S3_REGION: z
+    .string()
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as eu-central-1')
+    .optional(),
+  TMA_S3_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  TMA_S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('false'),
+  TMA_S3_PREFIX: z
+    .string()
+    .regex(/^([A-Za-z0-9_-][A-Za-z0-9._-]*\/)+$/, 'must be path segments ending in /, e.g. tma/documents/')
+    .optional(),
+  TMA_S3_KMS_KEY_ID: z.string().min(1).optional(),
+  TMA_CLAMD: z
+    .string()
+    .regex(
+      /^(unix:\/.+|[A-Za-z0-9.-]+:\d{1,5}|\[[0-9a-fA-F:]+\]:\d{1,5})$/,
+      'must be host:port or unix:/path/to/socket',
+    )
+    .optional(),
+  TMA_CLAMD_TIMEOUT_MS: int(1000, 3_600_000).default(120_000),
   TMA_OIDC_ISSUER: z.url({ protocol: /^https$/, error: 'must be an https URL' }).optional(),
   TMA_OIDC_CLIENT_ID: z.string().min(1).optional(),
   TMA_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
@@ -215,36 +235,7 @@ export function parseTrustProxy(raw: string | undefined): TrustProxy | { error: 
   return entries;
 }
 
-/**
- * The path with symbolic links of its existing part resolved: a secrets directory reached through a
- * link into the data directory is inside it, however it is spelled.
- */
-function realPath(p: string): string {
-  const rest: string[] = [];
-  let existing = p;
-  for (;;) {
-    try {
-      return path.join(realpathSync(existing), ...rest.reverse());
-    } catch {
-      const parent = path.dirname(existing);
-      if (parent === existing) return p;
-      rest.push(path.basename(existing));
-      existing = parent;
-    }
-  }
-}
-
-/** Whether `inner` is `outer` or lies inside it, after resolving links. */
-function within(inner: string, outer: string): boolean {
-  const a = realPath(inner);
-  const b = realPath(outer);
-  return a === b || a.startsWith(b + path.sep);
-}
-
-export function isLoopbackHost(host: string): boolean {
-  if (host === 'localhost' || host === '::1') return true;
-  return isIP(host) === 4 && host.startsWith('127.');
-}
+export type RawConfig = z.infer<typeof schema>;
 
 /** Parses and checks the environment; throws ConfigError listing every problem at once. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
@@ -296,6 +287,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   }
   const oidc = oidcConfig(v, cwd, problems);
   const keys = keysConfig(v, env, cwd, secretsDir, dataDir, problems);
+  const documents = documentsConfig(v, dataDir, problems);
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -327,56 +319,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     },
     oidc,
     keys,
-  };
-}
-
-function keysConfig(
-  v: z.infer<typeof schema>,
-  env: NodeJS.ProcessEnv,
-  cwd: string,
-  secretsDir: string,
-  dataDir: string,
-  problems: string[],
-): KeysConfig {
-  const epochRetentionDays = v.TMA_KEY_EPOCH_RETENTION_DAYS;
-  if (v.TMA_KEY_PROVIDER === 'local') {
-    const masterKeysFile = path.resolve(cwd, v.TMA_MASTER_KEYS_FILE ?? path.join(secretsDir, 'master-keys.json'));
-    if (within(masterKeysFile, dataDir)) {
-      problems.push(
-        'TMA_MASTER_KEYS_FILE must lie outside TMA_DATA_DIR, so that a copy of the data is not a copy of the keys',
-      );
-    }
-    return { provider: 'local', masterKeysFile, epochRetentionDays };
-  }
-  const kmsKeys = new Map<number, string>();
-  for (const entry of list(v.TMA_KMS_KEYS)) {
-    const [version, keyId, ...rest] = entry.split('=').map((s) => s.trim());
-    if (!/^[1-9]\d{0,5}$/.test(version ?? '') || !keyId || rest.length > 0 || kmsKeys.has(Number(version))) {
-      problems.push(
-        `TMA_KMS_KEYS: "${entry}" is not version=key-id (e.g. 1=arn:aws:kms:eu-central-1:111122223333:key/…)`,
-      );
-    } else kmsKeys.set(Number(version), keyId);
-  }
-  if (kmsKeys.size === 0)
-    problems.push('TMA_KEY_PROVIDER=aws-kms needs TMA_KMS_KEYS (version=key-id, comma-separated)');
-  if (v.TMA_KMS_REGION === undefined) problems.push('TMA_KEY_PROVIDER=aws-kms needs TMA_KMS_REGION');
-  if (v.TMA_MASTER_KEYS_FILE !== undefined) problems.push('TMA_MASTER_KEYS_FILE is for the local key provider only');
-  // KMS answers carry clear data keys: never over plain http, except to a local endpoint (tests).
-  if (v.TMA_KMS_ENDPOINT !== undefined) {
-    const endpoint = new URL(v.TMA_KMS_ENDPOINT);
-    if (endpoint.protocol !== 'https:' && !isLoopbackHost(endpoint.hostname.replace(/^\[|\]$/g, ''))) {
-      problems.push('TMA_KMS_ENDPOINT must be https (KMS answers carry clear data keys)');
-    }
-  }
-  for (const name of ['AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_KMS']) {
-    if (env[name] !== undefined) problems.push(`${name} is set: give the KMS endpoint as TMA_KMS_ENDPOINT instead`);
-  }
-  return {
-    provider: 'aws-kms',
-    region: v.TMA_KMS_REGION ?? '',
-    endpoint: v.TMA_KMS_ENDPOINT,
-    kmsKeys,
-    epochRetentionDays,
+    documents,
   };
 }
 

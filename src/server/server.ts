@@ -10,6 +10,8 @@ import { AuditChainer } from './audit/chainer.ts';
 import { loadSigner } from './audit/checkpoints.ts';
 import { auditRetentionJob, scheduleAuditRetention } from './audit/retention.job.ts';
 import type { Config } from './config.ts';
+import { openBlobStore } from './documents/setup.ts';
+import { scheduleOrphanSweep, sweepOrphansJob } from './documents/sweeper.job.ts';
 import { settingsRepository } from './features/settings/settings.repository.ts';
 import { prepareSetup } from './features/setup/setup-token.ts';
 import { usersRepository } from './features/users/users.repository.ts';
@@ -62,12 +64,16 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
         'no escrow export holds the current master key version: run npm run keys:escrow -- --out FILE and store it offline',
       );
     }
-    app = await buildApp({ config, database, log, lifecycle, auditSigner, keys });
+    const blobStore = openBlobStore(config.documents);
+    // Makes the local store's directory, or finds the S3 bucket: a store that is not there stops the start.
+    await blobStore.check();
+    app = await buildApp({ config, database, log, lifecycle, auditSigner, keys, blobStore });
     options.beforeListen?.(app);
     await scheduleMaintenance(database.db);
     await scheduleAccountsCleanup(database.db);
     await scheduleLegacySealing(database.db, keys);
     await scheduleIdentitySealing(database.db, keys, log);
+    await scheduleOrphanSweep(database.db, blobStore, log);
     await scheduleEpochDestruction(database.db, keys.provider, config.keys.epochRetentionDays, log);
     const retention = {
       database,
@@ -87,6 +93,7 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
         auditRetentionJob(retention),
         sealLegacyTotpJob(database.db, keys),
         sealLegacyIdentitiesJob(database.db, keys, log),
+        sweepOrphansJob(database.db, blobStore, log),
         destroyEpochsJob(database.db, keys.provider, config.keys.epochRetentionDays, log),
       ],
       log,

@@ -40,6 +40,7 @@ import {
   scanTables,
 } from '../support/canary-search.ts';
 import { asOwner, engines } from '../support/db.ts';
+import { form, postForm } from '../support/documents.ts';
 import { startTestIdp, type TestIdp } from '../support/oidc-idp.ts';
 import { SoftAuthenticator } from '../support/soft-authenticator.ts';
 import { missingTool } from '../support/tools.ts';
@@ -149,6 +150,26 @@ const SCENARIOS: Readonly<Record<string, Scenario>> = {
       body: { ...body, response: { ...r, id: real.id, rawId: real.rawId, type: real.type, response: real.response } },
     };
   },
+  'POST /api/documents': async (w, body) => {
+    const { id, email } = await createAccount(w, 'threat_manager');
+    w.admit(id);
+    const browser = await signIn(w, email);
+    w.member = browser;
+    return {
+      browser,
+      actor: 'a member of the case',
+      body: { ...body, ownerType: 'case', ownerId: w.caseId, strip: 'false' },
+      after: (res) => {
+        if (res.statusCode === 201) w.document = { id: res.json().id, version: res.json().version };
+      },
+    };
+  },
+  'POST /api/documents/{id}/versions': async (w, body) => ({
+    browser: need(w.member),
+    actor: 'a member of the case',
+    url: `/api/documents/${need(w.document).id}/versions`,
+    body: { ...body, expectedVersion: String(need(w.document).version), strip: 'false' },
+  }),
   'PUT /api/admin/users/{id}/role': async (w, body) => {
     const browser = await account(w, 'admin', true);
     const target = await createAccount(w, 'reporter');
@@ -163,6 +184,20 @@ const SCENARIOS: Readonly<Record<string, Scenario>> = {
   },
 };
 
+/**
+ * A multipart body: its fields, and the file part carrying the `file` canary as its content (a
+ * text file) and in its name, so that both the stored document and its sealed name are searched.
+ */
+function asForm(body: Body) {
+  const { file, ...fields } = body as Record<string, unknown>;
+  const content = String(file ?? 'file');
+  const name = `${content.replace(/[^A-Za-z0-9-]/g, '-').slice(0, 120)}.txt`;
+  return form(Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, String(v)])), {
+    name,
+    content: Buffer.from(`${content}\n`),
+  });
+}
+
 function need<T>(value: T | undefined): T {
   if (value === undefined) throw new Error('an earlier scenario did not succeed');
   return value;
@@ -172,6 +207,8 @@ interface World extends CanaryApp {
   admin?: { email: string; password: string };
   leadLink?: string;
   passkey?: SoftAuthenticator;
+  member?: Browser;
+  document?: { id: string; version: number };
 }
 
 async function account(w: World, role: Role, stepped: boolean): Promise<Browser> {
@@ -266,7 +303,9 @@ async function exercise(w: World, doc: Body, ops: readonly Operation[]) {
       const { body, slots } = bodyFor(op, variant);
       const p = await prepare(body);
       const url = p.url ?? op.path.replace(/\{[^}]+\}/g, () => randomUUID());
-      const res = await call(w, p.browser, op.method as 'POST', url, p.body);
+      const res = op.multipart
+        ? await postForm(w, p.browser, url, asForm(p.body))
+        : await call(w, p.browser, op.method as 'POST', url, p.body);
       const problem = res.headers['content-type']?.toString().includes('json') ? res.json() : undefined;
       // A value the schema allows but the server refuses (an e-mail address): try the field's next shape.
       if (res.statusCode === 400 && problem?.code === 'validation_failed' && attempt < 8) {

@@ -5,6 +5,8 @@ import type { FastifyInstance } from 'fastify';
 import { type Logger, pino } from 'pino';
 import { buildApp } from '../../src/server/app.ts';
 import { type Config, loadConfig } from '../../src/server/config.ts';
+import type { DocumentOwners } from '../../src/server/documents/owners.ts';
+import type { Scanner } from '../../src/server/documents/scan/scanner.ts';
 import { openKeyProvider } from '../../src/server/keys/provider.ts';
 import type { Clock } from '../../src/server/platform/clock.ts';
 import type { KeyProvider } from '../../src/server/platform/crypto/key-provider.ts';
@@ -32,6 +34,10 @@ export interface TestAppOptions {
   clock?: Clock;
   /** Another key provider than the configured one (e.g. AWS KMS against the fake). */
   keyProvider?: KeyProvider;
+  /** Owner rules for documents (the cases and intake features register theirs). */
+  documentOwners?: DocumentOwners;
+  /** A virus scanner (a clamd the test started); none by default. */
+  scanner?: Scanner;
 }
 
 /** The configuration of a test app: data, secrets and audit directories of its own under root. */
@@ -60,6 +66,8 @@ export async function buildTestApp(engine: TestEngine, options: TestAppOptions =
     lifecycle,
     ...(options.webDir !== undefined ? { webDir: options.webDir } : {}),
     ...(options.clock !== undefined ? { clock: options.clock } : {}),
+    ...(options.documentOwners !== undefined ? { documentOwners: options.documentOwners } : {}),
+    scanner: options.scanner ?? null,
   });
   options.extend?.(app);
   await app.ready();

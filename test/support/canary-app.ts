@@ -19,6 +19,7 @@ import { ORIGIN, tokenOf } from './accounts.ts';
 import { type TestApp, testConfig } from './app.ts';
 import { Markers } from './canary-search.ts';
 import { openTestDatabase, type TestDatabase, type TestEngine } from './db.ts';
+import { memberOwners } from './documents.ts';
 import type { TestIdp } from './oidc-idp.ts';
 
 /** The canary test's app: everything on, on disk, with a trace log kept; and who the app's policies let in. */
@@ -34,6 +35,9 @@ export interface CanaryApp extends TestApp {
   readonly setupToken: string;
   readonly signer: CheckpointSigner;
   readonly log: Logger;
+  /** A case whose documents its members reach (the rule the cases issue will register), with its key. */
+  readonly caseId: string;
+  admit(userId: string): void;
 }
 
 /** Its own temp directory (data, secrets, audit), PGlite on disk there or a fresh PostgreSQL database. */
@@ -69,7 +73,19 @@ async function wire(engine: TestEngine, root: string, config: Config, testDb: Te
   const lifecycle = createLifecycle();
   const auditSigner = loadSigner(config.audit.signingKeyFile, config.audit.dir);
   const keys = new KeyRing(openKeyProvider(config.keys, config.secretsDir), testDb.database.db);
-  const app = await buildApp({ config, database: testDb.database, log, lifecycle, auditSigner, keys });
+  const { owners, admit } = memberOwners();
+  const caseId = randomUUID();
+  const app = await buildApp({
+    config,
+    database: testDb.database,
+    log,
+    lifecycle,
+    auditSigner,
+    keys,
+    documentOwners: owners,
+    scanner: null,
+  });
+  await keys.createKey('case', caseId);
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
@@ -95,6 +111,8 @@ async function wire(engine: TestEngine, root: string, config: Config, testDb: Te
     lifecycle,
     keys,
     close,
+    caseId,
+    admit: (userId) => admit(caseId, userId),
   };
 }
 

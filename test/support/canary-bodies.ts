@@ -148,6 +148,8 @@ export function canaryShapes(
   if (format === 'email' || format === 'idn-email') raw = [email];
   else if (format === 'uri' || format === 'url' || format === 'iri')
     raw = [`https://canary-${marker}.example.org/${slug}`];
+  // A file part (multipart): its content and its name carry the canary (the test sends it as text).
+  else if (format === 'binary') raw = [`CANARY-${marker}-${slug}`];
   else if (format !== undefined) return { reason: `format ${format}` };
   else raw = [`CANARY-${marker}-${label}`, email, `/CANARY-${marker}-${slug}`, `CANARY-${marker}-${slug}`, marker];
   const min = typeof schema.minLength === 'number' ? schema.minLength : 0;
@@ -212,6 +214,8 @@ export interface Operation {
   readonly policy: string;
   readonly stepUp: boolean;
   readonly schema: JsonSchema | undefined;
+  /** multipart/form-data: the schema's `file` is the file part, sent with its content and name. */
+  readonly multipart: boolean;
 }
 
 export function operationsOf(doc: { paths: Record<string, Record<string, Record<string, unknown>>> }): Operation[] {
@@ -226,7 +230,8 @@ export function operationsOf(doc: { paths: Record<string, Record<string, Record<
         path: p,
         policy: String(op['x-policy']),
         stepUp: op['x-step-up'] === true,
-        schema: body.content?.['application/json']?.schema,
+        schema: body.content?.['application/json']?.schema ?? body.content?.['multipart/form-data']?.schema,
+        multipart: body.content?.['multipart/form-data'] !== undefined,
       });
     }
   }

@@ -45,6 +45,11 @@ export const policies = {
   'approvals.decide': role('team_lead'),
   /** The audit trail, its export and verification: auditors only; they see who did what, never case content. */
   'audit.read': role('auditor'),
+  /**
+   * Documents: a signed-in user at the route; whether they may reach a document is the rule of its
+   * owner (a case, a report), checked by the document service, which answers 404 otherwise.
+   */
+  'documents.access': signedIn,
 } satisfies Record<string, Policy>;
 
 export type PolicyName = keyof typeof policies;

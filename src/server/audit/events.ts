@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DOCUMENT_KINDS, UPLOAD_REFUSALS } from '../../contract/documents.ts';
 import { SSO_ERROR_REASONS } from '../../contract/sso.ts';
 import type { SealedPurpose } from './purpose.ts';
 
@@ -99,6 +100,17 @@ export const AUDIT_DETAILS = {
     keys: z.number().int().nonnegative(),
     reason: z.enum(['deletion', 'retention']),
   }),
+  /** Documents (documents/): sizes, kinds and versions, never a file name or content. */
+  'document.uploaded': z.strictObject({
+    version: z.number().int().positive(),
+    kind: z.enum(DOCUMENT_KINDS),
+    bytes: z.number().int().nonnegative(),
+    stripped: z.boolean(),
+    scanned: z.boolean(),
+  }),
+  'document.upload_refused': z.strictObject({ reason: z.enum(UPLOAD_REFUSALS) }),
+  'document.downloaded': z.strictObject({ version: z.number().int().positive(), inline: z.boolean() }),
+  'document.deleted': none,
   /** The anonymous channel (intake issue): a report or message arrived; no trace of the sender. */
   'anonymous.report_submitted': none,
   'anonymous.message_sent': none,

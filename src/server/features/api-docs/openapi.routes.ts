@@ -63,6 +63,15 @@ function components(requestIds: ReadonlySet<string>): Record<string, object> {
   return result;
 }
 
+/** The fields of a multipart upload and its one file part named "file". */
+function multipartBody(fields: z.ZodType): object {
+  const file = { type: 'object', properties: { file: { type: 'string', format: 'binary' } }, required: ['file'] };
+  return {
+    required: true,
+    content: { 'multipart/form-data': { schema: { allOf: [schemaOf(fields, 'input'), file] } } },
+  };
+}
+
 export function buildDocument(specs: readonly AnySpec[], version: string): object {
   const paths: Record<string, Record<string, object>> = {};
   for (const spec of specs) {
@@ -91,6 +100,7 @@ export function buildDocument(specs: readonly AnySpec[], version: string): objec
             },
           }
         : {}),
+      ...(spec.multipart ? { requestBody: multipartBody(spec.multipart) } : {}),
       responses,
     };
     const methods = Array.isArray(spec.method) ? spec.method : [spec.method];
@@ -99,7 +109,9 @@ export function buildDocument(specs: readonly AnySpec[], version: string): objec
     for (const method of methods) path[String(method).toLowerCase()] = operation;
   }
   const requestIds = new Set(
-    specs.flatMap((spec) => (spec.body ? [idOf(spec.body)] : [])).filter((id) => id !== undefined),
+    specs
+      .flatMap((spec) => [spec.body, spec.multipart].flatMap((schema) => (schema ? [idOf(schema)] : [])))
+      .filter((id) => id !== undefined),
   );
   return {
     openapi: '3.1.0',

@@ -26,6 +26,9 @@ export interface DB {
   user_identities: UserIdentityTable;
   sso_flows: SsoFlowTable;
   data_keys: DataKeyTable;
+  documents: DocumentTable;
+  document_versions: DocumentVersionTable;
+  blob_uploads: BlobUploadTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -270,4 +273,39 @@ export interface JobScheduleTable {
   payload: unknown;
   every_seconds: number;
   next_run_at: Timestamp;
+}
+
+export interface DocumentTable {
+  id: string;
+  owner_type: 'case' | 'report';
+  owner_id: string;
+  current_version: number;
+  created_by: string | null;
+  created_at: Date;
+  deleted_at: Date | null;
+  deleted_by: string | null;
+  version: Generated<number>;
+}
+
+export interface DocumentVersionTable {
+  document_id: string;
+  version: number;
+  id: string;
+  blob_name: string;
+  key_wrapped: Uint8Array;
+  name_sealed: Uint8Array;
+  kind: string;
+  /** bigint, as a string when read */
+  plaintext_bytes: ColumnType<string, number, number>;
+  blob_bytes: ColumnType<string, number, number>;
+  integrity: Uint8Array;
+  stripped: boolean;
+  scanned: boolean;
+  uploaded_by: string | null;
+  uploaded_at: Date;
+}
+
+export interface BlobUploadTable {
+  blob_name: string;
+  started_at: Date;
 }

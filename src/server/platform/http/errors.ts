@@ -105,3 +105,21 @@ export class ServiceUnavailableError extends AppError {
   readonly status = 503;
   readonly code = 'service_unavailable';
 }
+
+/** An upload that was not stored, and why (a reason from the documents contract: UPLOAD_REFUSALS). */
+export class UploadRefusedError extends AppError {
+  readonly status: 400 | 413 | 422;
+  readonly code = 'upload_refused';
+  readonly reason: string;
+  constructor(reason: string, detail: string) {
+    super(detail);
+    this.reason = reason;
+    this.status = reason === 'too_large' ? 413 : reason === 'infected' ? 422 : 400;
+  }
+}
+
+/** A stored document that cannot be sent: its blob is missing, truncated or altered (logged). */
+export class DocumentDamagedError extends AppError {
+  readonly status = 500;
+  readonly code = 'document_damaged';
+}

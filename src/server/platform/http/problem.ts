@@ -1,6 +1,8 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { BlobStoreError } from '../../documents/blobs/blob-store.ts';
+import { ScanError } from '../../documents/scan/scanner.ts';
 import { KeyProviderError } from '../crypto/key-provider.ts';
 import {
   AppError,
@@ -10,6 +12,7 @@ import {
   ServiceUnavailableError,
   TooManyRequestsError,
   UnsupportedMediaTypeError,
+  UploadRefusedError,
   ValidationError,
 } from './errors.ts';
 
@@ -22,6 +25,7 @@ const TITLES: Record<number, string> = {
   405: 'Method Not Allowed',
   409: 'Conflict',
   413: 'Content Too Large',
+  422: 'Unprocessable Content',
   415: 'Unsupported Media Type',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
@@ -77,7 +81,12 @@ export function problemBody(status: number, code: string, correlationId: string,
 }
 
 export function sendProblem(reply: FastifyReply, error: AppError, correlationId: string): FastifyReply {
-  const extra = error instanceof ValidationError ? { errors: error.errors } : undefined;
+  const extra =
+    error instanceof ValidationError
+      ? { errors: error.errors }
+      : error instanceof UploadRefusedError
+        ? { reason: error.reason }
+        : undefined;
   if (error instanceof TooManyRequestsError) reply.header('retry-after', String(error.retryAfterSeconds));
   return reply
     .code(error.status)
@@ -88,7 +97,23 @@ export function sendProblem(reply: FastifyReply, error: AppError, correlationId:
 export function errorHandler(log: Logger) {
   return (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const known = error instanceof AppError ? error : fromFastify(error);
+    // Our own 5xx answers still mean something is wrong on our side: the log says what.
+    if (known !== undefined && known.status >= 500) log.error({ reqId: request.id, err: error }, known.code);
     if (known !== undefined) return sendProblem(reply, known, request.id);
+    if (error instanceof ScanError) {
+      // Configured scanning fails closed: no verdict, no upload.
+      log.warn({ reqId: request.id, problem: error.code }, 'virus scanner unavailable; upload refused');
+      const unavailable = new ServiceUnavailableError('The virus scanner cannot be reached; the file was not stored.');
+      return sendProblem(reply, unavailable, request.id);
+    }
+    if (error instanceof BlobStoreError && error.problem === 'unavailable') {
+      log.warn({ reqId: request.id, problem: error.problem }, 'blob store unavailable');
+      return sendProblem(
+        reply,
+        new ServiceUnavailableError('The document store cannot be reached right now.'),
+        request.id,
+      );
+    }
     if (error instanceof KeyProviderError && error.problem === 'unavailable') {
       // KMS down or slow (bounded retries ran out): nothing is served in the clear without it.
       log.warn({ reqId: request.id, problem: error.problem }, 'key provider unavailable');

@@ -23,6 +23,8 @@ export interface RouteSpec<Body, Query, Params> {
   readonly summary: string;
   readonly tags?: readonly string[];
   readonly body?: z.ZodType<Body>;
+  /** A multipart/form-data body: these fields, then one file part named "file" (the handler reads the parts). */
+  readonly multipart?: z.ZodType;
   readonly query?: z.ZodType<Query>;
   readonly params?: z.ZodType<Params>;
   /** Status code to response schema (JSON), for the OpenAPI document. */

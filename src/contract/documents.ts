@@ -1,0 +1,100 @@
+import { z } from 'zod';
+
+/**
+ * Documents of a case or a report (docs/documents.md). Uploads are multipart/form-data: the
+ * fields below, then one file part named "file". Downloads are the file itself.
+ */
+export const DOCUMENT_KINDS = [
+  'pdf',
+  'png',
+  'jpeg',
+  'gif',
+  'webp',
+  'heic',
+  'docx',
+  'xlsx',
+  'pptx',
+  'odt',
+  'ods',
+  'txt',
+  'csv',
+  'eml',
+] as const;
+export const DocumentKind = z.enum(DOCUMENT_KINDS);
+
+export const OwnerType = z.enum(['case', 'report']);
+export type OwnerType = z.infer<typeof OwnerType>;
+
+/** Why an upload was refused (problem code `upload_refused`, with this as `reason`). */
+export const UPLOAD_REFUSALS = [
+  'empty',
+  'unknown_type',
+  'type_mismatch',
+  'not_text',
+  'bad_name',
+  'zip_bomb',
+  'bad_archive',
+  'cannot_strip',
+  'too_large',
+  'infected',
+] as const;
+
+/** The form fields of an upload, before its file part. */
+export const UploadFields = z
+  .strictObject({
+    ownerType: OwnerType,
+    ownerId: z.uuid(),
+    /** Remove EXIF/GPS, author and revision metadata before storing (always done for anonymous uploads). */
+    strip: z.enum(['true', 'false']).default('false'),
+  })
+  .meta({ id: 'UploadFields' });
+
+/** The form fields of a new version: the document names its owner. */
+export const VersionFields = z
+  .strictObject({
+    /** The document's version as the uploader saw it: a stale one gets 409. */
+    expectedVersion: z.string().regex(/^\d{1,9}$/, 'a version number'),
+    strip: z.enum(['true', 'false']).default('false'),
+  })
+  .meta({ id: 'VersionFields' });
+
+export type DocumentVersion = z.infer<typeof DocumentVersion>;
+export const DocumentVersion = z.strictObject({
+  version: z.number().int().positive(),
+  name: z.string(),
+  kind: DocumentKind,
+  mimeType: z.string(),
+  bytes: z.number().int().nonnegative(),
+  stripped: z.boolean(),
+  scanned: z.boolean(),
+  uploadedBy: z.uuid().nullable(),
+  uploadedAt: z.iso.datetime(),
+});
+
+export const Document = z
+  .strictObject({
+    id: z.uuid(),
+    ownerType: OwnerType,
+    ownerId: z.uuid(),
+    /** Optimistic concurrency: name it when adding a version or deleting. */
+    version: z.number().int().positive(),
+    current: DocumentVersion,
+    versions: z.array(DocumentVersion),
+    createdAt: z.iso.datetime(),
+  })
+  .meta({ id: 'Document' });
+export type Document = z.infer<typeof Document>;
+
+export const DocumentList = z.strictObject({ documents: z.array(Document) }).meta({ id: 'DocumentList' });
+
+export const DocumentParams = z.strictObject({ id: z.uuid() });
+export const VersionParams = z.strictObject({
+  id: z.uuid(),
+  version: z.string().regex(/^\d{1,9}$/, 'a version number'),
+});
+export const OwnerQuery = z.strictObject({ ownerType: OwnerType, ownerId: z.uuid() });
+export const ContentQuery = z.strictObject({
+  /** Shown inside the app (images and PDFs only); otherwise a download (attachment). */
+  inline: z.enum(['true', 'false']).default('false'),
+});
+export const DeleteQuery = z.strictObject({ expectedVersion: z.string().regex(/^\d{1,9}$/, 'a version number') });

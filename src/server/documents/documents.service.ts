@@ -1,0 +1,351 @@
+import { randomUUID } from 'node:crypto';
+import type { Document, DocumentVersion, OwnerType } from '../../contract/documents.ts';
+import type { Actor } from '../access/actor.ts';
+import type { DetailOf } from '../audit/events.ts';
+import { recordAudit } from '../audit/record.ts';
+import type { Clock } from '../platform/clock.ts';
+import type { KeyRing } from '../platform/crypto/key-ring.ts';
+import type { DataKey } from '../platform/crypto/sealed-field.ts';
+import type { Database, Tx } from '../platform/db/database.ts';
+import { DocumentDamagedError, NotFoundError, UploadRefusedError } from '../platform/http/errors.ts';
+import { BlobMissingError, type BlobStore } from './blobs/blob-store.ts';
+import { DocumentKeyError, unwrapDocumentKey } from './crypto/document-key.ts';
+import { DocumentStreamError, openDocument } from './crypto/document-stream.ts';
+import { type DocumentRow, documentsRepository, type VersionRow } from './documents.repository.ts';
+import { type KindId, kindSpec } from './inspect/file-kind.ts';
+import type { DocumentOwners } from './owners.ts';
+import type { Scanner } from './scan/scanner.ts';
+import { discard, type StoredUpload, storeUpload } from './upload.ts';
+
+/** What the document service needs (app.ts). */
+export interface DocumentsContext {
+  readonly database: Database;
+  readonly keys: KeyRing;
+  readonly clock: Clock;
+  readonly store: BlobStore;
+  readonly scanner: Scanner | undefined;
+  readonly uploadLimitBytes: number;
+  readonly owners: DocumentOwners;
+}
+
+export interface Origin {
+  readonly ip: string;
+  readonly userAgent: string | undefined;
+}
+
+export interface IncomingFile {
+  readonly fileName: string;
+  readonly stream: AsyncIterable<Uint8Array>;
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** The document in the actor's reach, or 404: a document of an owner they may not see does not exist for them. */
+async function reachable(ctx: DocumentsContext, actor: Actor, id: string, write: boolean): Promise<DocumentRow> {
+  const document = await documentsRepository.find(ctx.database.db, id);
+  if (document === undefined || document.deletedAt !== null) throw new NotFoundError();
+  await allowed(ctx, actor, document.ownerType, document.ownerId, write);
+  return document;
+}
+
+async function allowed(ctx: DocumentsContext, actor: Actor, type: OwnerType, id: string, write: boolean) {
+  const rule = ctx.owners[type];
+  const db = ctx.database.db;
+  const ok = rule !== undefined && (write ? await rule.canWrite(db, actor, id) : await rule.canRead(db, actor, id));
+  if (!ok) throw new NotFoundError();
+}
+
+function present(document: DocumentRow, versions: readonly VersionRow[]): Document {
+  const mine = versions.filter((v) => v.documentId === document.id).map(presentVersion);
+  const current = mine.find((v) => v.version === document.currentVersion);
+  if (current === undefined) throw new Error(`document ${document.id} has no current version`);
+  return {
+    id: document.id,
+    ownerType: document.ownerType,
+    ownerId: document.ownerId,
+    version: document.version,
+    current,
+    versions: mine,
+    createdAt: document.createdAt.toISOString(),
+  };
+}
+
+function presentVersion(v: VersionRow): DocumentVersion {
+  const spec = kindSpec(v.kind as KindId);
+  return {
+    version: v.version,
+    name: v.name,
+    kind: spec.id,
+    mimeType: spec.mime,
+    bytes: v.plaintextBytes,
+    stripped: v.stripped,
+    scanned: v.scanned,
+    uploadedBy: v.uploadedBy,
+    uploadedAt: v.uploadedAt.toISOString(),
+  };
+}
+
+async function store(
+  ctx: DocumentsContext,
+  file: IncomingFile,
+  strip: boolean,
+  ownerKey: Parameters<typeof storeUpload>[1]['ownerKey'],
+  versionId: string,
+) {
+  return storeUpload(
+    {
+      db: ctx.database.db,
+      store: ctx.store,
+      scanner: ctx.scanner,
+      limitBytes: ctx.uploadLimitBytes,
+      now: () => ctx.clock.now(),
+    },
+    { fileName: file.fileName, source: file.stream, strip, ownerKey, versionId, signal: file.signal },
+  );
+}
+
+/** Stores a refusal in the trail (the upload left nothing else behind), then rethrows it. */
+async function refusedUpload(ctx: DocumentsContext, actor: Actor, origin: Origin, error: unknown): Promise<never> {
+  if (error instanceof UploadRefusedError) {
+    await recordAudit(ctx.database.db, ctx.clock.now(), {
+      action: 'document.upload_refused',
+      outcome: 'denied',
+      actorUserId: actor.userId,
+      ip: origin.ip,
+      userAgent: origin.userAgent,
+      detail: { reason: error.reason as DetailOf<'document.upload_refused'>['reason'] },
+    });
+  }
+  throw error;
+}
+
+/** What every audit event about a document carries: who, from where, which document, and its case. */
+function about(
+  actor: Actor,
+  origin: Origin,
+  documentId: string,
+  owner: { readonly type: OwnerType; readonly id: string },
+) {
+  return {
+    outcome: 'allowed' as const,
+    actorUserId: actor.userId,
+    object: { type: 'document' as const, id: documentId },
+    ...(owner.type === 'case' ? { caseId: owner.id } : {}),
+    ip: origin.ip,
+    userAgent: origin.userAgent,
+  };
+}
+
+const uploadedDetail = (version: number, upload: StoredUpload): DetailOf<'document.uploaded'> => ({
+  version,
+  kind: upload.kind.id,
+  bytes: upload.facts.plaintextLength,
+  stripped: upload.stripped,
+  scanned: upload.scanned,
+});
+
+/** Records a stored upload as a version, audited, in one transaction; the blob goes if that fails. */
+async function commit(
+  ctx: DocumentsContext,
+  actor: Actor,
+  origin: Origin,
+  upload: StoredUpload,
+  owner: { readonly type: OwnerType; readonly id: string; readonly key: DataKey },
+  place: (tx: Tx) => Promise<{ documentId: string; version: number }>,
+  versionId: string,
+): Promise<string> {
+  const now = ctx.clock.now();
+  try {
+    return await ctx.database.transaction(async (tx) => {
+      const { documentId, version } = await place(tx);
+      await documentsRepository.addVersion(
+        tx,
+        owner.key,
+        { documentId, version, versionId, name: upload.kind.fileName, upload },
+        actor.userId,
+        now,
+      );
+      await recordAudit(tx, now, {
+        action: 'document.uploaded',
+        ...about(actor, origin, documentId, owner),
+        detail: uploadedDetail(version, upload),
+      });
+      return documentId;
+    });
+  } catch (error) {
+    await discard({ db: ctx.database.db, store: ctx.store }, upload.blobName);
+    throw error;
+  }
+}
+
+export async function uploadDocument(
+  ctx: DocumentsContext,
+  actor: Actor,
+  owner: { readonly type: OwnerType; readonly id: string },
+  file: IncomingFile,
+  strip: boolean,
+  origin: Origin,
+): Promise<Document> {
+  await allowed(ctx, actor, owner.type, owner.id, true);
+  const key = await ctx.keys.keyFor(owner.type, owner.id);
+  const versionId = randomUUID();
+  const upload = await store(ctx, file, strip, key, versionId).catch((e: unknown) =>
+    refusedUpload(ctx, actor, origin, e),
+  );
+  const id = await commit(
+    ctx,
+    actor,
+    origin,
+    upload,
+    { ...owner, key },
+    async (tx) => {
+      const documentId = randomUUID();
+      await documentsRepository.create(tx, {
+        id: documentId,
+        ownerType: owner.type,
+        ownerId: owner.id,
+        createdBy: actor.userId,
+        at: ctx.clock.now(),
+      });
+      return { documentId, version: 1 };
+    },
+    versionId,
+  );
+  return getDocument(ctx, actor, id);
+}
+
+export async function addVersion(
+  ctx: DocumentsContext,
+  actor: Actor,
+  documentId: string,
+  expectedVersion: number,
+  file: IncomingFile,
+  strip: boolean,
+  origin: Origin,
+): Promise<Document> {
+  const document = await reachable(ctx, actor, documentId, true);
+  const owner = { type: document.ownerType, id: document.ownerId };
+  const key = await ctx.keys.keyFor(owner.type, owner.id);
+  const versionId = randomUUID();
+  const upload = await store(ctx, file, strip, key, versionId).catch((e: unknown) =>
+    refusedUpload(ctx, actor, origin, e),
+  );
+  await commit(
+    ctx,
+    actor,
+    origin,
+    upload,
+    { ...owner, key },
+    async (tx) => {
+      const locked = await documentsRepository.find(tx, documentId, true);
+      if (locked === undefined) throw new NotFoundError();
+      const version = locked.currentVersion + 1;
+      await documentsRepository.bump(tx, documentId, expectedVersion, { current_version: version });
+      return { documentId, version };
+    },
+    versionId,
+  );
+  return getDocument(ctx, actor, documentId);
+}
+
+export async function getDocument(ctx: DocumentsContext, actor: Actor, id: string): Promise<Document> {
+  const document = await reachable(ctx, actor, id, false);
+  return present(document, await documentsRepository.versions(ctx.database.db, ctx.keys, [id]));
+}
+
+export async function listDocuments(
+  ctx: DocumentsContext,
+  actor: Actor,
+  owner: { readonly type: OwnerType; readonly id: string },
+): Promise<Document[]> {
+  await allowed(ctx, actor, owner.type, owner.id, false);
+  const documents = await documentsRepository.ofOwner(ctx.database.db, owner.type, owner.id);
+  const versions = await documentsRepository.versions(
+    ctx.database.db,
+    ctx.keys,
+    documents.map((d) => d.id),
+  );
+  return documents.map((d) => present(d, versions));
+}
+
+export interface OpenedContent {
+  readonly name: string;
+  readonly mimeType: string;
+  readonly kind: KindId;
+  readonly length: number;
+  readonly chunks: AsyncIterable<Buffer>;
+}
+
+/**
+ * A version's plaintext, checked before the first byte: the blob exists, its size is the recorded
+ * one and the one its trailer declares, and the document key opens. Later chunks are checked as
+ * they stream; one that fails throws, and the route destroys the response so the client sees a
+ * failed transfer. The download is audited before it starts.
+ */
+export async function openContent(
+  ctx: DocumentsContext,
+  actor: Actor,
+  id: string,
+  version: number,
+  inline: boolean,
+  origin: Origin,
+): Promise<OpenedContent> {
+  const document = await reachable(ctx, actor, id, false);
+  const versions = await documentsRepository.versions(ctx.database.db, ctx.keys, [id]);
+  const row = versions.find((v) => v.version === version);
+  if (row === undefined) throw new NotFoundError();
+  const spec = kindSpec(row.kind as KindId);
+  if (inline && spec.family !== 'image' && spec.family !== 'pdf') throw new NotFoundError();
+  const ownerKey = await ctx.keys.keyFor(document.ownerType, document.ownerId);
+  const opened = await damagedIf(async () => {
+    const key = unwrapDocumentKey(ownerKey, row.id, row.keyWrapped);
+    const size = await ctx.store.size(row.blobName);
+    if (size !== row.blobBytes) throw new DocumentStreamError('truncated');
+    return openDocument(key, row.id, { size, read: (start, end) => ctx.store.read(row.blobName, start, end) });
+  });
+  await recordAudit(ctx.database.db, ctx.clock.now(), {
+    action: 'document.downloaded',
+    ...about(actor, origin, id, { type: document.ownerType, id: document.ownerId }),
+    detail: { version, inline },
+  });
+  return { name: row.name, mimeType: spec.mime, kind: spec.id, length: opened.plaintextLength, chunks: opened.chunks };
+}
+
+/** A blob that is missing, cut short or altered, or a key that does not open it: a clear 500, logged. */
+async function damagedIf<T>(open: () => Promise<T>): Promise<T> {
+  try {
+    return await open();
+  } catch (error) {
+    if (
+      error instanceof BlobMissingError ||
+      error instanceof DocumentStreamError ||
+      error instanceof DocumentKeyError
+    ) {
+      throw new DocumentDamagedError(
+        'The stored file is missing or damaged and cannot be sent; this has been logged.',
+        {
+          cause: error,
+        },
+      );
+    }
+    throw error;
+  }
+}
+
+/** Soft delete: the document leaves every list and URL; its blobs stay until retention deletes them. */
+export async function deleteDocument(
+  ctx: DocumentsContext,
+  actor: Actor,
+  id: string,
+  expectedVersion: number,
+  origin: Origin,
+): Promise<void> {
+  const document = await reachable(ctx, actor, id, true);
+  const now = ctx.clock.now();
+  await ctx.database.transaction(async (tx) => {
+    await documentsRepository.bump(tx, id, expectedVersion, { deleted_at: now, deleted_by: actor.userId });
+    await recordAudit(tx, now, {
+      action: 'document.deleted',
+      ...about(actor, origin, id, { type: document.ownerType, id: document.ownerId }),
+    });
+  });
+}
