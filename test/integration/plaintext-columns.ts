@@ -32,7 +32,8 @@ export const PLAINTEXT_COLUMNS: Readonly<Record<string, string>> = {
   'data_keys.purpose': ENUMERATION,
   'data_keys.wrapped': 'a data key wrapped by the master key of the key provider: useless without it',
   'document_versions.blob_name': 'the random name of the version’s encrypted blob (32 hex digits), never a file name',
-  'document_versions.integrity': 'an HMAC of the file under a key derived from its document key: no bare hash to compare',
+  'document_versions.integrity':
+    'an HMAC of the file under a key derived from its document key: no bare hash to compare',
   'document_versions.key_wrapped': 'the version’s document key, wrapped by the owner’s data key: useless without it',
   'document_versions.kind': ENUMERATION,
   'documents.owner_type': ENUMERATION,
