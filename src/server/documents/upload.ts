@@ -122,13 +122,13 @@ export async function storeUpload(deps: UploadDeps, input: UploadInput): Promise
   const kind = await detectKind(Buffer.concat(head), input.fileName);
   if (!kind.ok) throw refused(kind);
   const inspection = new UploadInspection(input.fileName, { maxBytes: deps.limitBytes });
-  let plaintext = inspected(rest, inspection, head);
+  let plaintext: AsyncIterable<Uint8Array> = inspected(rest, inspection, head);
   if (input.strip) {
     const stripped = await stripMetadata(kind.id, plaintext).catch((e: unknown) => {
       throw e instanceof RefusedError ? refused(e.refusal) : e;
     });
     if (!stripped.ok) throw refused(stripped);
-    plaintext = stripped.output[Symbol.asyncIterator]() as AsyncGenerator<Uint8Array>;
+    plaintext = stripped.output;
   }
 
   const blobName = newBlobName();
