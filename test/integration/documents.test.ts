@@ -70,6 +70,12 @@ for (const engine of engines()) {
       assert.equal(file.headers['cache-control'], 'no-store');
       assert.match(String(file.headers['content-security-policy']), /sandbox/);
       assert.equal((await download(member, document.id, 1, true)).statusCode, 404, 'text is never shown inline');
+      const head = await t.app.inject({
+        method: 'HEAD',
+        url: `/api/documents/${document.id}/versions/1/content`,
+        headers: { origin: 'http://localhost:3000', cookie: `__Host-tma=${member.cookie}` },
+      });
+      assert.equal(head.statusCode, 404, 'HEAD neither decrypts nor counts as a download');
 
       // Stored encrypted: neither the name nor the text is in the blob or in the database row.
       const [blob] = await storedBlobs();

@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { type Logger, pino } from 'pino';
 import { buildApp } from '../../src/server/app.ts';
 import { type Config, loadConfig } from '../../src/server/config.ts';
+import type { BlobStore } from '../../src/server/documents/blobs/blob-store.ts';
 import type { DocumentOwners } from '../../src/server/documents/owners.ts';
 import type { Scanner } from '../../src/server/documents/scan/scanner.ts';
 import { openKeyProvider } from '../../src/server/keys/provider.ts';
@@ -38,6 +39,8 @@ export interface TestAppOptions {
   documentOwners?: DocumentOwners;
   /** A virus scanner (a clamd the test started); none by default. */
   scanner?: Scanner;
+  /** Another blob store than the configured local one (S3 against the fake). */
+  blobStore?: BlobStore;
 }
 
 /** The configuration of a test app: data, secrets and audit directories of its own under root. */
@@ -68,6 +71,7 @@ export async function buildTestApp(engine: TestEngine, options: TestAppOptions =
     ...(options.clock !== undefined ? { clock: options.clock } : {}),
     ...(options.documentOwners !== undefined ? { documentOwners: options.documentOwners } : {}),
     scanner: options.scanner ?? null,
+    ...(options.blobStore !== undefined ? { blobStore: options.blobStore } : {}),
   });
   options.extend?.(app);
   await app.ready();

@@ -24,7 +24,7 @@ import {
   uploadDocument,
 } from '../../documents/documents.service.ts';
 import { contentDisposition } from '../../documents/inspect/file-name.ts';
-import { UploadRefusedError, ValidationError } from '../../platform/http/errors.ts';
+import { NotFoundError, UploadRefusedError, ValidationError } from '../../platform/http/errors.ts';
 import { defineRoute } from '../../platform/http/routes.ts';
 import { actorOf, originOf } from '../session/request-origin.ts';
 
@@ -167,6 +167,8 @@ export async function documentRoutes(app: FastifyInstance, ctx: DocumentsContext
     query: ContentQuery,
     responses: { 200: { description: 'The file' } },
     handler: async ({ params, query }, request, reply) => {
+      // Fastify answers HEAD with this handler: that would decrypt, and audit a download that never happens.
+      if (request.method === 'HEAD') throw new NotFoundError();
       const inline = query.inline === 'true';
       const content = await openContent(
         ctx,
