@@ -182,6 +182,22 @@ for (const engine of engines()) {
           assert.equal(res.json().reason, 'bad_name', name);
         }
       }
+      const json = await call(t, member, 'POST', '/api/documents', { ownerType: 'case', ownerId: caseId });
+      assert.equal(json.statusCode, 415, 'not multipart');
+      const garbled = await t.app.inject({
+        method: 'POST',
+        url: '/api/documents',
+        headers: {
+          origin: 'http://localhost:3000',
+          cookie: `__Host-tma=${member.cookie}`,
+          'x-csrf-token': member.csrf ?? '',
+          'content-type': 'multipart/form-data; boundary=x',
+        },
+        payload: '--x\r\ncontent-disposition: form-data; name="file"; filename="a.txt"\r\n\r\nno end',
+      });
+      assert.equal(garbled.statusCode, 400, garbled.body);
+      const noFile = await postForm(t, member, '/api/documents', form({ ownerType: 'case', ownerId: caseId }));
+      assert.equal(noFile.statusCode, 400);
       assert.equal(await pending(), 0);
       const added = (await storedBlobs()).length - before;
       const accepted = (await t.database.db.selectFrom('document_versions').select('blob_name').execute()).length;

@@ -24,7 +24,14 @@ import {
   uploadDocument,
 } from '../../documents/documents.service.ts';
 import { contentDisposition } from '../../documents/inspect/file-name.ts';
-import { NotFoundError, UploadRefusedError, ValidationError } from '../../platform/http/errors.ts';
+import {
+  AppError,
+  BadRequestError,
+  NotFoundError,
+  UnsupportedMediaTypeError,
+  UploadRefusedError,
+  ValidationError,
+} from '../../platform/http/errors.ts';
 import { defineRoute } from '../../platform/http/routes.ts';
 import { actorOf, originOf } from '../session/request-origin.ts';
 
@@ -41,6 +48,19 @@ async function readUpload<F>(
   request: FastifyRequest,
   fields: z.ZodType<F>,
 ): Promise<{ fields: F; file: IncomingFile }> {
+  if (!request.isMultipart()) throw new UnsupportedMediaTypeError('Send the upload as multipart/form-data.');
+  try {
+    return await partsOf(request, fields);
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    // busboy's and the plugin's own errors: a malformed body, too many parts or fields.
+    throw new BadRequestError('The upload is not a valid multipart/form-data body with one file part.', {
+      cause: error,
+    });
+  }
+}
+
+async function partsOf<F>(request: FastifyRequest, fields: z.ZodType<F>): Promise<{ fields: F; file: IncomingFile }> {
   const values: Record<string, unknown> = {};
   for await (const part of request.parts()) {
     if (part.type === 'field') {
@@ -59,7 +79,7 @@ async function readUpload<F>(
   throw new ValidationError([{ path: 'file', message: 'a file part named "file" is required' }]);
 }
 
-/** busboy's file stream, with its size limit reported as the upload refusal it is. */
+/** busboy's file stream, with its size limit and its errors reported as the client's problems they are. */
 async function* limited(stream: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
   try {
     yield* stream;
@@ -67,7 +87,8 @@ async function* limited(stream: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8
     if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
       throw new UploadRefusedError('too_large', 'The file is larger than the upload limit.');
     }
-    throw error;
+    // The body broke off or is malformed (busboy): the client's request, not our fault.
+    throw new BadRequestError('The upload ended early or is not valid multipart/form-data.', { cause: error });
   }
 }
 

@@ -64,7 +64,8 @@ export function defineRoute<B = undefined, Q = undefined, P = undefined>(
     config: { policy: spec.policy, spec: s, stepUp: spec.stepUp === true },
     handler: (request, reply) => {
       const input = {
-        body: parse(s.body, request.body, 'body'),
+        // A multipart body is read by the handler, part by part (never parsed here).
+        body: s.multipart === undefined ? parse(s.body, request.body, 'body') : undefined,
         query: parse(s.query, request.query, 'query'),
         params: parse(s.params, request.params, 'params'),
       };
