@@ -139,9 +139,9 @@ export default defineConfig({
   ],
   // Without the browser every test is skipped (or, under CI, the run was refused above): no server is needed.
   // The second server has short idle sessions, for test/e2e/session-timeout.spec.ts; the third is the audit
-  // journey's own (test/e2e/audit.spec.ts), the fourth the two-factor journey's (test/e2e/mfa.spec.ts), the
-  // fifth the passkey journey's (test/e2e/passkeys.spec.ts), the last the single-sign-on journey's
-  // (test/e2e/sso.spec.ts), after its identity provider.
+  // journey's own (test/e2e/audit.spec.ts), the fourth and fifth the two-factor journeys' (test/e2e/mfa-app.spec.ts,
+  // test/e2e/mfa-reset.spec.ts), the sixth the passkey journey's (test/e2e/passkeys.spec.ts), the last the
+  // single-sign-on journey's (test/e2e/sso.spec.ts), after its identity provider.
   ...(HAVE_CHROMIUM
     ? {
         webServer: [
@@ -149,6 +149,7 @@ export default defineConfig({
           realServer('timeout', { TMA_SESSION_IDLE_SECONDS: String(SERVERS.timeout.idleSeconds) }),
           realServer('auditor', { TMA_STEP_UP_SECONDS: String(SERVERS.auditor.stepUpSeconds) }),
           realServer('mfa', { TMA_STEP_UP_SECONDS: String(SERVERS.mfa.stepUpSeconds) }),
+          realServer('mfaReset', { TMA_STEP_UP_SECONDS: String(SERVERS.mfaReset.stepUpSeconds) }),
           realServer('passkeys', { TMA_STEP_UP_SECONDS: String(SERVERS.passkeys.stepUpSeconds) }),
           testIdp(idpCaFile),
           realServer('sso', { TMA_STEP_UP_SECONDS: String(SERVERS.sso.stepUpSeconds), ...ssoServerEnv(idpCaFile) }),

@@ -16,27 +16,29 @@
  * object's checksum, as S3 does with checksum mode on: the full CRC32 of a single put, which the SDK
  * verifies, or the composite `…-N` of a multipart one, which it skips.
  *
+ * Multipart uploads (their parts, the checks at completion, the joined object) are in fake-s3-multipart.ts,
+ * the wire format (operations, XML, errors, aws-chunked bodies) in fake-s3-wire.ts.
+ *
  * `down()` leaves every request unanswered (a black-holed path), `failWith()` answers every request with
  * an error; `up()` ends both. `maxKeys` shortens list pages, so that a few objects exercise pagination.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { mkdtemp, open, rm } from 'node:fs/promises';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { joinedObject, listedParts, type MultipartUpload, uploadsListing, writeJoined } from './fake-s3-multipart.ts';
 import {
   answer,
   type Checksum,
   checksumHeaders,
-  crc32Base64,
   fields,
   notImplemented,
   operationOf,
-  parseCompleteParts,
   preconditionFailed,
   readText,
   receiveBody,
@@ -47,7 +49,6 @@ import {
 
 const SIGV4 =
   /^AWS4-HMAC-SHA256 Credential=[^/]+\/\d{8}\/[a-z0-9-]+\/s3\/aws4_request, ?SignedHeaders=[a-z0-9;-]+, ?Signature=[0-9a-f]{64}$/;
-const MIN_PART = 5 * 1024 * 1024;
 
 interface StoredObject {
   readonly file: string;
@@ -55,22 +56,6 @@ interface StoredObject {
   readonly etag: string;
   readonly modified: Date;
   readonly checksum: Checksum | undefined;
-}
-
-interface Part {
-  readonly file: string;
-  readonly size: number;
-  readonly etag: string;
-  /** Base64 CRC32, if the part carried one. */
-  readonly crc32: string | undefined;
-}
-
-interface MultipartUpload {
-  readonly id: string;
-  readonly key: string;
-  readonly initiated: Date;
-  readonly algorithm: string | undefined;
-  readonly parts: Map<number, Part>;
 }
 
 export interface LoggedRequest {
@@ -250,18 +235,8 @@ export class FakeS3 {
         await Promise.all([...upload.parts.values()].map((part) => rm(part.file, { force: true })));
         return answer(res, 204, {});
       }
-      case 'ListMultipartUploads': {
-        const prefix = query.get('prefix') ?? '';
-        const uploads = [...this.#uploads.values()]
-          .filter((upload) => upload.key.startsWith(prefix))
-          .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-        const items = uploads.map(
-          (upload) =>
-            `<Upload>${fields({ Key: upload.key, UploadId: upload.id, Initiated: upload.initiated.toISOString() })}</Upload>`,
-        );
-        const head = { Bucket: this.bucket, Prefix: prefix, IsTruncated: 'false' };
-        return answer(res, 200, {}, xml('ListMultipartUploadsResult', head, items.join('')));
-      }
+      case 'ListMultipartUploads':
+        return answer(res, 200, {}, uploadsListing(this.bucket, this.#uploads.values(), query.get('prefix') ?? ''));
       case 'ListObjectsV2':
         return this.#list(res, query);
       case 'HeadObject':
@@ -276,45 +251,12 @@ export class FakeS3 {
   }
 
   async #complete(req: IncomingMessage, res: ServerResponse, upload: MultipartUpload, key: string): Promise<void> {
-    const listed = parseCompleteParts(await readText(req));
-    if (listed.length === 0) throw new S3Error('MalformedXML', 'The XML you provided was not well-formed');
-    const parts: Part[] = [];
-    for (const [index, entry] of listed.entries()) {
-      const part = upload.parts.get(entry.number);
-      if (part === undefined || part.etag !== entry.etag) {
-        throw new S3Error('InvalidPart', 'One or more of the specified parts could not be found.');
-      }
-      if (index > 0 && entry.number <= (listed[index - 1]?.number ?? 0)) {
-        throw new S3Error('InvalidPartOrder', 'The list of parts was not in ascending order.');
-      }
-      if (index < listed.length - 1 && part.size < MIN_PART) {
-        throw new S3Error('EntityTooSmall', 'Your proposed upload is smaller than the minimum allowed object size.');
-      }
-      if (upload.algorithm === 'CRC32' && entry.crc32 === undefined) {
-        const message = `The upload was created using a crc32 checksum. The complete request must include the checksum for each part. It was missing for part ${entry.number} in the request.`;
-        throw new S3Error('InvalidRequest', message);
-      }
-      if (entry.crc32 !== undefined && entry.crc32 !== part.crc32) {
-        throw new S3Error('InvalidPart', `The checksum of part ${entry.number} does not match.`);
-      }
-      parts.push(part);
-    }
+    const parts = listedParts(upload, await readText(req));
     if (req.headers['if-none-match'] === '*' && this.#objects.has(key)) throw preconditionFailed();
     const file = this.#file();
-    const out = createWriteStream(file, { flags: 'wx' });
-    for (const part of parts) await pipeline(createReadStream(part.file), out, { end: false });
-    out.end();
-    await once(out, 'finish');
+    await writeJoined(parts, file);
     this.#uploads.delete(upload.id);
-    const md5s = Buffer.concat(parts.map((part) => Buffer.from(part.etag.slice(1, -1), 'hex')));
-    const etag = `"${createHash('md5').update(md5s).digest('hex')}-${parts.length}"`;
-    let checksum: Checksum | undefined;
-    if (upload.algorithm === 'CRC32') {
-      const raw = Buffer.concat(parts.map((part) => Buffer.from(part.crc32 ?? '', 'base64')));
-      checksum = { value: `${crc32Base64(raw)}-${parts.length}`, type: 'COMPOSITE' };
-    }
-    const size = parts.reduce((sum, part) => sum + part.size, 0);
-    await Promise.all(parts.map((part) => rm(part.file, { force: true })));
+    const { size, etag, checksum } = await joinedObject(parts, upload.algorithm);
     this.#replace(key, { file, size, etag, modified: new Date(), checksum });
     const result = { Location: `/${this.bucket}/${key}`, Bucket: this.bucket, Key: key, ETag: etag };
     const sums: Record<string, string> =

@@ -11,6 +11,5 @@ export const CHROMIUM_MISSING = 'chromium not installed: apt-get install chromiu
  * (a developer machine); under CI=true the config refuses to run instead (playwright.config.ts).
  */
 export function skipWithoutChromium(): void {
-  // Skipped on purpose, only where Chromium is missing, with the tool named; CI=true never gets here.
-  test.skip(!HAVE_CHROMIUM, `${CHROMIUM_MISSING} (looked for ${CHROMIUM_PATH})`);
+  test.skip(!HAVE_CHROMIUM, `${CHROMIUM_MISSING} (looked for ${CHROMIUM_PATH})`); // why: a system tool missing on a developer's machine, named; CI=true never gets here
 }

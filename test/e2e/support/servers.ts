@@ -10,8 +10,10 @@ import { expect } from '@playwright/test';
  *  - timeout: sessions time out after 4 idle seconds.
  *  - auditor: like main (short step-up), for test/e2e/audit.spec.ts, which sets up its own accounts (setup runs
  *    once per server, and the accounts journey on main may run at the same time in another worker).
- *  - mfa: like main (short step-up), for test/e2e/mfa.spec.ts: its administrator sets up two-factor
+ *  - mfa: like main (short step-up), for test/e2e/mfa-app.spec.ts: its administrator sets up two-factor
  *    authentication, which no other journey's accounts may meet.
+ *  - mfaReset: like main (short step-up), for test/e2e/mfa-reset.spec.ts: the team lead's required set-up and
+ *    the approved reset of an auditor's app, with a setup and people of its own.
  *  - passkeys: like main (short step-up), for test/e2e/passkeys.spec.ts: its threat manager signs in with
  *    passkeys held by Chromium's virtual authenticators (WebAuthn accepts http://localhost as a secure context;
  *    the relying party id is "localhost").
@@ -27,6 +29,7 @@ export const SERVERS = {
   mfa: { port: MAIN_PORT + 3, dir: 'mfa', stepUpSeconds: 3 },
   passkeys: { port: MAIN_PORT + 4, dir: 'passkeys', stepUpSeconds: 3 },
   sso: { port: MAIN_PORT + 5, dir: 'sso', stepUpSeconds: 3 },
+  mfaReset: { port: MAIN_PORT + 6, dir: 'mfa-reset', stepUpSeconds: 3 },
 } as const;
 export type ServerName = keyof typeof SERVERS;
 

@@ -1,0 +1,172 @@
+import assert from 'node:assert/strict';
+import type { LightMyRequestResponse } from 'fastify';
+import { generateSync } from 'otplib';
+import type { Role } from '../../src/contract/accounts.ts';
+import { type Browser, call, createAccount, ORIGIN, PASSWORD, signIn, stepUp, tokenOf } from './accounts.ts';
+import type { CanaryApp } from './canary-app.ts';
+import { form } from './documents.ts';
+import { SoftAuthenticator } from './soft-authenticator.ts';
+
+/**
+ * The canary test's scenarios (test/integration/canary.test.ts): how each operation whose generic
+ * body the server refuses is made to succeed, with real tokens, codes and signatures where they
+ * must be, while every other field keeps its canary; and the world they share.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: bodies are built at run time from the document's schemas
+export type Body = any;
+export interface Prepared {
+  browser: Browser | undefined;
+  actor: string;
+  body: Body;
+  url?: string;
+  after?: (res: LightMyRequestResponse) => void;
+}
+/** Makes the canary body of an operation succeed: real tokens, codes and signatures where they must be. */
+export type Scenario = (w: World, body: Body) => Promise<Prepared>;
+
+/** Run in this order, before the other operations (setup needs an empty installation). */
+export const SCENARIOS: Readonly<Record<string, Scenario>> = {
+  'POST /api/setup': async (w, body) => ({
+    browser: undefined,
+    actor: 'anonymous, with the setup link',
+    body: { ...body, token: w.setupToken },
+    after: (res) => {
+      if (res.statusCode !== 201) return;
+      w.admin = { email: body.admin.email, password: body.admin.password };
+      w.leadLink = res.json().teamLeadInvitation.url;
+    },
+  }),
+  'POST /api/session': async (w, body) => ({
+    browser: undefined,
+    actor: 'the administrator of setup',
+    body: { ...body, email: need(w.admin).email, password: need(w.admin).password },
+  }),
+  'POST /api/session/step-up': async (w) => ({
+    browser: await signIn(w, need(w.admin).email, need(w.admin).password),
+    actor: 'the administrator of setup',
+    body: { password: need(w.admin).password },
+  }),
+  'POST /api/me/password': async (w, body) => ({
+    browser: await account(w, 'reporter', false),
+    actor: 'reporter',
+    body: { ...body, currentPassword: PASSWORD },
+  }),
+  'POST /api/invitations/accept': async (w, body) => ({
+    browser: undefined,
+    actor: 'the team lead of setup',
+    body: { ...body, token: tokenOf(need(w.leadLink)) },
+  }),
+  'POST /api/mfa/totp/confirm': async (w, body) => {
+    const { browser, secret } = await startTotp(w);
+    return { browser, actor: 'threat_manager', body: { ...body, code: generateSync({ secret }) } };
+  },
+  'POST /api/mfa/passkeys': async (w, body) => {
+    const browser = await account(w, 'reporter', true);
+    const key = new SoftAuthenticator(ORIGIN);
+    const options = await call(w, browser, 'POST', '/api/mfa/passkeys/options');
+    const real = key.create(options.json());
+    // What the authenticator signs must be real; the rest (transports, extension results) keeps its canaries.
+    const { transports: _unsigned, ...signed } = real.response;
+    const r = body.response;
+    return {
+      browser,
+      actor: 'reporter',
+      body: {
+        ...body,
+        response: { ...r, id: real.id, rawId: real.rawId, type: real.type, response: { ...r.response, ...signed } },
+      },
+      after: (res) => {
+        if (res.statusCode === 201) w.passkey = key;
+      },
+    };
+  },
+  'POST /api/session/passkey': async (w, body) => {
+    const options = await w.app.inject({
+      method: 'POST',
+      url: '/api/session/passkey/options',
+      headers: { origin: ORIGIN },
+    });
+    const real = need(w.passkey).get(options.json());
+    const r = body.response;
+    return {
+      browser: undefined,
+      actor: 'anonymous, with the passkey registered above',
+      body: { ...body, response: { ...r, id: real.id, rawId: real.rawId, type: real.type, response: real.response } },
+    };
+  },
+  'POST /api/documents': async (w, body) => {
+    const { id, email } = await createAccount(w, 'threat_manager');
+    w.admit(id);
+    const browser = await signIn(w, email);
+    w.member = browser;
+    return {
+      browser,
+      actor: 'a member of the case',
+      body: { ...body, ownerType: 'case', ownerId: w.caseId, strip: 'false' },
+      after: (res) => {
+        if (res.statusCode === 201) w.document = { id: res.json().id, version: res.json().version };
+      },
+    };
+  },
+  'POST /api/documents/{id}/versions': async (w, body) => ({
+    browser: need(w.member),
+    actor: 'a member of the case',
+    url: `/api/documents/${need(w.document).id}/versions`,
+    body: { ...body, expectedVersion: String(need(w.document).version), strip: 'false' },
+  }),
+  'PUT /api/admin/users/{id}/role': async (w, body) => {
+    const browser = await account(w, 'admin', true);
+    const target = await createAccount(w, 'reporter');
+    const users = (await call(w, browser, 'GET', '/api/admin/users')).json().users as { id: string; version: number }[];
+    const version = users.find((u) => u.id === target.id)?.version;
+    return {
+      browser,
+      actor: 'admin',
+      url: `/api/admin/users/${target.id}/role`,
+      body: { ...body, role: 'auditor', expertise: null, version },
+    };
+  },
+};
+
+/**
+ * A multipart body: its fields, and the file part carrying the `file` canary as its content (a
+ * text file) and in its name, so that both the stored document and its sealed name are searched.
+ */
+export function asForm(body: Body) {
+  const { file, ...fields } = body as Record<string, unknown>;
+  const content = String(file ?? 'file');
+  const name = `${content.replace(/[^A-Za-z0-9-]/g, '-').slice(0, 120)}.txt`;
+  return form(Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, String(v)])), {
+    name,
+    content: Buffer.from(`${content}\n`),
+  });
+}
+
+export function need<T>(value: T | undefined): T {
+  if (value === undefined) throw new Error('an earlier scenario did not succeed');
+  return value;
+}
+
+export interface World extends CanaryApp {
+  admin?: { email: string; password: string };
+  leadLink?: string;
+  passkey?: SoftAuthenticator;
+  member?: Browser;
+  document?: { id: string; version: number };
+}
+
+export async function account(w: World, role: Role, stepped: boolean): Promise<Browser> {
+  const browser = await signIn(w, (await createAccount(w, role)).email);
+  if (stepped) await stepUp(w, browser);
+  return browser;
+}
+
+/** A threat manager's TOTP enrolment, started (the confirmation is the caller's). */
+export async function startTotp(w: World) {
+  const { email } = await createAccount(w, 'threat_manager');
+  const browser = await signIn(w, email);
+  await stepUp(w, browser);
+  const started = await call(w, browser, 'POST', '/api/mfa/totp');
+  assert.equal(started.statusCode, 201, started.body);
+  return { email, browser, secret: started.json().secret as string };
+}
