@@ -10,7 +10,7 @@ import { AuditChainer } from './audit/chainer.ts';
 import { loadSigner } from './audit/checkpoints.ts';
 import { auditRetentionJob, scheduleAuditRetention } from './audit/retention.job.ts';
 import type { Config } from './config.ts';
-import { openBlobStore } from './documents/setup.ts';
+import { checkScanner, openBlobStore, openScanner } from './documents/setup.ts';
 import { scheduleOrphanSweep, sweepOrphansJob } from './documents/sweeper.job.ts';
 import { settingsRepository } from './features/settings/settings.repository.ts';
 import { prepareSetup } from './features/setup/setup-token.ts';
@@ -67,7 +67,9 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     const blobStore = openBlobStore(config.documents);
     // Makes the local store's directory, or finds the S3 bucket: a store that is not there stops the start.
     await blobStore.check();
-    app = await buildApp({ config, database, log, lifecycle, auditSigner, keys, blobStore });
+    const scanner = openScanner(config.documents);
+    if (scanner !== undefined) await checkScanner(scanner, config.documents.uploadLimitBytes, log);
+    app = await buildApp({ config, database, log, lifecycle, auditSigner, keys, blobStore, scanner: scanner ?? null });
     options.beforeListen?.(app);
     await scheduleMaintenance(database.db);
     await scheduleAccountsCleanup(database.db);

@@ -1,16 +1,19 @@
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { S3BlobStore } from '../../src/server/documents/blobs/s3-blob-store.ts';
 import { type Browser, call, createAccount, signIn } from '../support/accounts.ts';
 import { buildTestApp, type TestApp } from '../support/app.ts';
-import { form, memberOwners, postForm } from '../support/documents.ts';
+import { form, memberOwners, partialUpload, postForm } from '../support/documents.ts';
 import { FakeS3 } from '../support/fake-s3.ts';
 
 /**
  * The document API on the S3 blob store (the real @aws-sdk/client-s3 against the fake S3 of
  * test/support): the same promises as on the local store, where they depend on the store.
  */
+const LIMIT = 16 * 1024 * 1024;
+
 describe('documents on S3', () => {
   let fake: FakeS3;
   let server: { url: string; close: () => Promise<void> };
@@ -32,7 +35,11 @@ describe('documents on S3', () => {
       maxAttempts: 2,
     });
     const { owners, admit } = memberOwners();
-    t = await buildTestApp('pglite', { documentOwners: owners, blobStore: store });
+    t = await buildTestApp('pglite', {
+      documentOwners: owners,
+      blobStore: store,
+      env: { TMA_UPLOAD_LIMIT_BYTES: String(LIMIT) },
+    });
     await t.keys.createKey('case', caseId);
     const m = await createAccount(t, 'threat_manager');
     admit(caseId, m.id);
@@ -86,5 +93,45 @@ describe('documents on S3', () => {
       fake.up();
     }
     assert.equal((await t.database.db.selectFrom('blob_uploads').selectAll().execute()).length, 0);
+  });
+
+  const objects = async () => {
+    const names: string[] = [];
+    for await (const blob of store.list()) names.push(blob.name);
+    return names;
+  };
+  const pending = async () => (await t.database.db.selectFrom('blob_uploads').selectAll().execute()).length;
+
+  test('refused uploads (empty, polyglot, over the limit) leave no object and no open upload', async () => {
+    const before = await objects();
+    const empty = await upload('leer.txt', Buffer.alloc(0));
+    assert.equal(empty.statusCode, 400, empty.body);
+    const polyglot = await upload('bild.png', Buffer.from('%PDF-1.7\n'));
+    assert.equal(polyglot.json().reason, 'type_mismatch', polyglot.body);
+    const tooLarge = await upload('gross.txt', Buffer.alloc(LIMIT + 1, 0x61));
+    assert.equal(tooLarge.statusCode, 413, tooLarge.body);
+    assert.deepEqual(await objects(), before);
+    assert.deepEqual(fake.pendingUploads(), []);
+    assert.equal(await pending(), 0);
+  });
+
+  test('a client that goes away mid-way leaves no object, no open multipart upload and nothing pending', async () => {
+    const address = await t.app.listen({ host: '127.0.0.1', port: 0 });
+    const before = await objects();
+    const parts = fake.log.filter((r) => r.operation === 'UploadPart').length;
+    const body = form(
+      { ownerType: 'case', ownerId: caseId },
+      { name: 'halb.txt', content: Buffer.alloc(12 * 1024 * 1024, 0x61) },
+    );
+    const socket = await partialUpload(address, member, body, 9 * 1024 * 1024);
+    // Under way: a part is in the bucket's open multipart upload.
+    const uploaded = () => fake.log.filter((r) => r.operation === 'UploadPart').length > parts;
+    for (let i = 0; i < 100 && !uploaded(); i++) await sleep(20);
+    assert.ok(uploaded(), 'a part had gone up');
+    socket.destroy();
+    for (let i = 0; i < 100 && ((await pending()) > 0 || fake.pendingUploads().length > 0); i++) await sleep(50);
+    assert.equal(await pending(), 0);
+    assert.deepEqual(fake.pendingUploads(), []);
+    assert.deepEqual(await objects(), before);
   });
 });

@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { once } from 'node:events';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
@@ -11,7 +9,7 @@ import { sweepOrphans } from '../../src/server/documents/sweeper.job.ts';
 import { type Browser, call, createAccount, signIn, stepUp } from '../support/accounts.ts';
 import { buildTestApp, type TestApp } from '../support/app.ts';
 import { engines } from '../support/db.ts';
-import { form, memberOwners, postForm } from '../support/documents.ts';
+import { form, memberOwners, partialUpload, postForm } from '../support/documents.ts';
 
 const LIMIT = 256 * 1024;
 
@@ -268,23 +266,7 @@ for (const engine of engines()) {
         { ownerType: 'case', ownerId: caseId },
         { name: 'halb.txt', content: Buffer.alloc(200 * 1024, 0x61) },
       );
-      const { port } = new URL(address);
-      const socket = connect(Number(port), '127.0.0.1');
-      await once(socket, 'connect');
-      socket.write(
-        [
-          'POST /api/documents HTTP/1.1',
-          `host: 127.0.0.1:${port}`,
-          `origin: http://localhost:3000`,
-          `cookie: __Host-tma=${member.cookie}`,
-          `x-csrf-token: ${member.csrf}`,
-          `content-type: ${body.contentType}`,
-          `content-length: ${body.payload.length}`,
-          '',
-          '',
-        ].join('\r\n'),
-      );
-      socket.write(body.payload.subarray(0, 120 * 1024));
+      const socket = await partialUpload(address, member, body, 120 * 1024);
       // The upload is under way: its blob is pending in the store.
       for (let i = 0; i < 50 && (await pending()) === 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
       assert.equal(await pending(), 1, 'the upload had started');

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { connect, type Socket } from 'node:net';
 import type { DocumentOwners } from '../../src/server/documents/owners.ts';
 import { type Browser, ORIGIN } from './accounts.ts';
 import type { TestApp } from './app.ts';
@@ -60,4 +62,34 @@ export function postForm(t: TestApp, browser: Browser | undefined, url: string, 
     },
     payload: body.payload,
   });
+}
+
+/**
+ * Starts an upload over a real connection and sends only the first `sentBytes` of the body, as a
+ * client that goes away mid-way would: the caller destroys the returned socket.
+ */
+export async function partialUpload(
+  address: string,
+  browser: Browser,
+  body: ReturnType<typeof form>,
+  sentBytes: number,
+): Promise<Socket> {
+  const { port } = new URL(address);
+  const socket = connect(Number(port), '127.0.0.1');
+  await once(socket, 'connect');
+  socket.write(
+    [
+      'POST /api/documents HTTP/1.1',
+      `host: 127.0.0.1:${port}`,
+      `origin: ${ORIGIN}`,
+      `cookie: __Host-tma=${browser.cookie}`,
+      `x-csrf-token: ${browser.csrf}`,
+      `content-type: ${body.contentType}`,
+      `content-length: ${body.payload.length}`,
+      '',
+      '',
+    ].join('\r\n'),
+  );
+  socket.write(body.payload.subarray(0, sentBytes));
+  return socket;
 }

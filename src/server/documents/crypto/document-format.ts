@@ -1,4 +1,12 @@
-import { createCipheriv, createDecipheriv, createHmac, type Hmac, hkdfSync } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHmac,
+  createSecretKey,
+  type Hmac,
+  hkdfSync,
+  type KeyObject,
+} from 'node:crypto';
 
 /**
  * The encrypted document format (document-stream.ts writes and reads it): a document's bytes as a blob of AES-256-GCM chunks under its document
@@ -115,7 +123,8 @@ export interface OpenedDocument extends DocumentLayout {
 }
 
 export interface Context {
-  readonly chunkKey: Buffer;
+  /** A key object, not bytes: a cipher made from bytes imports them again for every chunk (measured: 1.4 against 2.6 GiB/s). */
+  readonly chunkKey: KeyObject;
   readonly trailerKey: Buffer;
   readonly prefix: Buffer;
   /** P: the header and the document id, bound to every chunk and to the trailer. */
@@ -167,11 +176,18 @@ export function contextOf(key: Buffer, documentId: Buffer, header: Buffer): Cont
   const idLength = Buffer.alloc(4);
   idLength.writeUInt32BE(documentId.length);
   return {
-    chunkKey: derive(key, salt, 'tma-document/v1/chunk', 32),
+    chunkKey: secretKeyOf(derive(key, salt, 'tma-document/v1/chunk', 32)),
     trailerKey: derive(key, salt, 'tma-document/v1/trailer', 32),
     prefix: header.subarray(PREFIX.start, PREFIX.end),
     bound: Buffer.concat([header, idLength, documentId]),
   };
+}
+
+/** The bytes copied into a key object, and zeroed. */
+function secretKeyOf(bytes: Buffer): KeyObject {
+  const key = createSecretKey(bytes);
+  bytes.fill(0);
+  return key;
 }
 
 export function nonceOf(context: Context, index: number): Buffer {

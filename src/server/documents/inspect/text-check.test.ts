@@ -42,3 +42,85 @@ test('nothing pushed is empty; the verdict stays once refused', () => {
   check.push(utf8('fine'));
   assert.equal(check.finish()?.reason, 'not_text');
 });
+
+/** The check as decoding would make it (the earlier implementation): the reference for the byte-level one. */
+function decodedVerdict(bytes: Uint8Array): string | undefined {
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return 'invalid_utf8';
+  }
+  const forbidden = [...text].some((ch) => {
+    const c = ch.charCodeAt(0);
+    return (c < 0x20 && ![0x09, 0x0a, 0x0c, 0x0d].includes(c)) || (c >= 0x7f && c <= 0x9f);
+  });
+  if (forbidden) return 'control_character';
+  return bytes.length === 0 ? 'no_bytes' : undefined;
+}
+
+test('agrees with decoding on random mixes of text, controls and broken characters, split anywhere', () => {
+  // Pieces that meet at every alignment: ASCII, allowed and forbidden controls, multi-byte
+  // characters (C1 among them), and their cut-off and invalid fragments.
+  const pieces: Uint8Array[] = [
+    'abcd',
+    'x',
+    '\n',
+    '\t',
+    '\r\n',
+    'ä',
+    '€',
+    '👋',
+    '\u0085',
+    '\u009f',
+    '\u00a0',
+    '\u0001',
+    '\u007f',
+    '\u001b',
+  ].map(utf8);
+  pieces.push(Uint8Array.of(0xc2), Uint8Array.of(0xe2, 0x82), Uint8Array.of(0xf0, 0x9f, 0x98), Uint8Array.of(0x80));
+  let seed = 7;
+  const random = (n: number) => {
+    seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+    return seed % n;
+  };
+  const outcomes = new Set<string | undefined>();
+  for (let round = 0; round < 3_000; round++) {
+    const parts: Uint8Array[] = [];
+    const count = 1 + random(round % 10 === 0 ? 200 : 12);
+    // Mostly valid text, so that the rare bad piece is the only reason to refuse.
+    for (let i = 0; i < count; i++) parts.push(pieces[random(round % 3 === 0 ? pieces.length : 8)] as Uint8Array);
+    const whole = Buffer.concat(parts);
+    // Cut into chunks at random places, sometimes a byte at a time.
+    const chunks: Uint8Array[] = [];
+    for (let at = 0; at < whole.length; ) {
+      const size = 1 + random(round % 4 === 0 ? 2 : 9);
+      chunks.push(whole.subarray(at, at + size));
+      at += size;
+    }
+    const expected = decodedVerdict(whole);
+    const actual = verdict(...chunks);
+    outcomes.add(expected);
+    if (expected === 'invalid_utf8' && actual === 'control_character') {
+      // Streaming stops at the first problem: a control before the first invalid byte.
+      const firstInvalid = Buffer.from(new TextDecoder().decode(whole)).indexOf('\ufffd');
+      assert.equal(decodedVerdict(Buffer.from(new TextDecoder().decode(whole)).subarray(0, firstInvalid)), actual);
+    } else {
+      assert.equal(actual, expected, `bytes ${whole.toString('hex')}`);
+    }
+  }
+  // The generator reached every verdict, so the agreement means something.
+  assert.deepEqual([...outcomes].sort(), ['control_character', 'invalid_utf8', undefined]);
+});
+
+test('words at every alignment: a forbidden byte is found wherever it sits in a pooled buffer', () => {
+  for (let offset = 0; offset < 8; offset++) {
+    for (let at = 0; at < 12; at++) {
+      const backing = Buffer.alloc(offset + 16, 'a');
+      backing[offset + at] = 0x01;
+      assert.equal(verdict(backing.subarray(offset)), 'control_character', `offset ${offset}, at ${at}`);
+      backing[offset + at] = 0x0a;
+      assert.equal(verdict(backing.subarray(offset)), undefined);
+    }
+  }
+});

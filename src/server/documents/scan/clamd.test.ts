@@ -8,6 +8,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { type TestContext, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { inspect } from 'node:util';
+import { closedPort } from '../../../../test/support/ports.ts';
 import { type ClamdOptions, ClamdScanner, parseScanReply } from './clamd.ts';
 import { ScanError, type ScanErrorCode } from './scanner.ts';
 
@@ -108,15 +109,6 @@ async function timed<T>(promise: Promise<T>): Promise<[T, number]> {
 async function eventually(condition: () => boolean, what: string): Promise<void> {
   for (let i = 0; i < 100 && !condition(); i++) await sleep(10);
   assert.ok(condition(), what);
-}
-
-async function closedPort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
 }
 
 const scanner = (port: number, options: Omit<ClamdOptions, 'port' | 'host' | 'socketPath'> = {}) =>
