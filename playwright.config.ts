@@ -48,7 +48,11 @@ function runDirectory(): string {
  */
 type WebServer = Extract<NonNullable<PlaywrightTestConfig['webServer']>, { command: string }>;
 
-function realServer(server: ServerName, extraEnv: Record<string, string> = {}): WebServer {
+function realServer(
+  server: ServerName,
+  extraEnv: Record<string, string> = {},
+  entry = 'src/server/main.ts',
+): WebServer {
   const tmp = runDirectory();
   const url = baseUrlOf(server);
   // Only the main server may use PostgreSQL; the other has its own embedded database.
@@ -57,7 +61,7 @@ function realServer(server: ServerName, extraEnv: Record<string, string> = {}): 
   if (!databaseUrl) unset.push('DATABASE_URL');
   return {
     // `node` as npm run resolves it (Node 24), named by path so that no other node on PATH can stand in.
-    command: `env ${unset.map((name) => `-u ${name}`).join(' ')} "${process.execPath}" src/server/main.ts`,
+    command: `env ${unset.map((name) => `-u ${name}`).join(' ')} "${process.execPath}" ${entry}`,
     env: {
       TMA_HOST: '127.0.0.1',
       TMA_PORT: String(SERVERS[server].port),
@@ -140,8 +144,9 @@ export default defineConfig({
   // Without the browser every test is skipped (or, under CI, the run was refused above): no server is needed.
   // The second server has short idle sessions, for test/e2e/session-timeout.spec.ts; the third is the audit
   // journey's own (test/e2e/audit.spec.ts), the fourth and fifth the two-factor journeys' (test/e2e/mfa-app.spec.ts,
-  // test/e2e/mfa-reset.spec.ts), the sixth the passkey journey's (test/e2e/passkeys.spec.ts), the last the
-  // single-sign-on journey's (test/e2e/sso.spec.ts), after its identity provider.
+  // test/e2e/mfa-reset.spec.ts), the sixth the passkey journey's (test/e2e/passkeys.spec.ts), the seventh the
+  // single-sign-on journey's (test/e2e/sso.spec.ts), after its identity provider, the last the documents
+  // journey's (test/e2e/documents.spec.ts), with a stand-in owner rule (test/e2e/support/documents-server.ts).
   ...(HAVE_CHROMIUM
     ? {
         webServer: [
@@ -153,6 +158,11 @@ export default defineConfig({
           realServer('passkeys', { TMA_STEP_UP_SECONDS: String(SERVERS.passkeys.stepUpSeconds) }),
           testIdp(idpCaFile),
           realServer('sso', { TMA_STEP_UP_SECONDS: String(SERVERS.sso.stepUpSeconds), ...ssoServerEnv(idpCaFile) }),
+          realServer(
+            'documents',
+            { TMA_STEP_UP_SECONDS: String(SERVERS.documents.stepUpSeconds) },
+            'test/e2e/support/documents-server.ts',
+          ),
         ],
       }
     : {}),

@@ -10,6 +10,7 @@ import { AuditChainer } from './audit/chainer.ts';
 import { loadSigner } from './audit/checkpoints.ts';
 import { auditRetentionJob, scheduleAuditRetention } from './audit/retention.job.ts';
 import type { Config } from './config.ts';
+import type { DocumentOwners } from './documents/owners.ts';
 import { checkScanner, openBlobStore, openScanner } from './documents/setup.ts';
 import { scheduleOrphanSweep, sweepOrphansJob } from './documents/sweeper.job.ts';
 import { settingsRepository } from './features/settings/settings.repository.ts';
@@ -37,6 +38,11 @@ export interface RunningServer {
 export interface StartOptions {
   /** Adds routes before the app is sealed: fixture routes in tests, plugins later. */
   readonly beforeListen?: (app: FastifyInstance) => void;
+  /**
+   * Who may reach the documents of which owner. The cases and intake issues register their rules
+   * here; until then no owner has any (deny by default), except in tests that stand one in.
+   */
+  readonly documentOwners?: DocumentOwners;
 }
 
 /** config → data directories → database (migrated) → app → jobs → listen. */
@@ -69,7 +75,17 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     await blobStore.check();
     const scanner = openScanner(config.documents);
     if (scanner !== undefined) await checkScanner(scanner, config.documents.uploadLimitBytes, log);
-    app = await buildApp({ config, database, log, lifecycle, auditSigner, keys, blobStore, scanner: scanner ?? null });
+    app = await buildApp({
+      config,
+      database,
+      log,
+      lifecycle,
+      auditSigner,
+      keys,
+      blobStore,
+      scanner: scanner ?? null,
+      ...(options.documentOwners === undefined ? {} : { documentOwners: options.documentOwners }),
+    });
     options.beforeListen?.(app);
     await scheduleMaintenance(database.db);
     await scheduleAccountsCleanup(database.db);

@@ -32,6 +32,7 @@ const ProfilePage = lazyRouteComponent(() => import('./features/profile/ProfileP
 const UsersPage = lazyRouteComponent(() => import('./features/users/UsersPage.tsx'), 'UsersPage');
 const ApprovalsPage = lazyRouteComponent(() => import('./features/approvals/ApprovalsPage.tsx'), 'ApprovalsPage');
 const AuditPage = lazyRouteComponent(() => import('./features/audit/AuditPage.tsx'), 'AuditPage');
+const DocumentPage = lazyRouteComponent(() => import('./features/documents/DocumentPage.tsx'), 'DocumentPage');
 
 export interface RouterContext {
   readonly queryClient: QueryClient;
@@ -186,6 +187,16 @@ const auditRoute = createRoute({
   component: AuditPage,
 });
 
+/** A document of a case or a report; whether the user may see it is the server's decision (404 otherwise). */
+const documentRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/documents/$documentId',
+  component: function DocumentRoute() {
+    const { documentId } = documentRoute.useParams();
+    return <DocumentPage documentId={documentId} />;
+  },
+});
+
 const routeTree = rootRoute.addChildren([
   homeRoute,
   setupRoute,
@@ -195,7 +206,7 @@ const routeTree = rootRoute.addChildren([
   ssoErrorRoute,
   inviteRoute,
   resetRoute,
-  signedInRoute.addChildren([profileRoute, usersRoute, approvalsRoute, auditRoute]),
+  signedInRoute.addChildren([profileRoute, usersRoute, approvalsRoute, auditRoute, documentRoute]),
 ]);
 
 export function createAppRouter(queryClient: QueryClient) {

@@ -4,7 +4,7 @@ import { skipWithoutChromium } from './support/chromium.ts';
 skipWithoutChromium();
 
 const CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; " +
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; font-src 'self'; " +
   "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 test('the document carries the strict CSP and refuses framing', async ({ page }) => {

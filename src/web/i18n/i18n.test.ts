@@ -16,6 +16,7 @@ const SAME_IN_BOTH = new Set([
   'Compliance',
   'Status',
   'Passkeys',
+  'Version',
 ]);
 
 type Tree = { readonly [key: string]: unknown };

@@ -19,6 +19,8 @@ import { expect } from '@playwright/test';
  *    the relying party id is "localhost").
  *  - sso: like main (short step-up), for test/e2e/sso.spec.ts, with single sign-on through the test identity
  *    provider that the run starts beside it (test/e2e/support/idp-server.ts).
+ *  - documents: like main (short step-up), for test/e2e/documents.spec.ts, started by
+ *    test/e2e/support/documents-server.ts with a stand-in owner rule for one case's documents.
  */
 export const MAIN_PORT = Number(process.env.TMA_E2E_PORT ?? 3917);
 
@@ -30,6 +32,7 @@ export const SERVERS = {
   passkeys: { port: MAIN_PORT + 4, dir: 'passkeys', stepUpSeconds: 3 },
   sso: { port: MAIN_PORT + 5, dir: 'sso', stepUpSeconds: 3 },
   mfaReset: { port: MAIN_PORT + 6, dir: 'mfa-reset', stepUpSeconds: 3 },
+  documents: { port: MAIN_PORT + 7, dir: 'documents', stepUpSeconds: 3 },
 } as const;
 export type ServerName = keyof typeof SERVERS;
 

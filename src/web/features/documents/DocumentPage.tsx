@@ -1,0 +1,79 @@
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Document } from '../../../contract/documents.ts';
+import { useDocumentTitle } from '../../layout/useDocumentTitle.ts';
+import { ErrorAlert } from '../../ui/ErrorAlert.tsx';
+import { Heading } from '../../ui/Heading.tsx';
+import { useDateTime } from '../../ui/useDateTime.ts';
+import { DocumentPreview } from './DocumentPreview.tsx';
+import { DocumentVersions } from './DocumentVersions.tsx';
+import { documentQuery } from './documents-api.ts';
+import { useFileSize } from './useFileSize.ts';
+
+/**
+ * One document of a case or a report: what it is, its versions to download, and a preview of
+ * images and PDFs inside the app. The case and intake pages link here; the server decides who
+ * may see it (everyone else gets "not found").
+ */
+export function DocumentPage({ documentId }: { documentId: string }) {
+  const { t } = useTranslation();
+  const document = useQuery(documentQuery(documentId));
+  useDocumentTitle(document.data?.current.name ?? t('documents.title'));
+
+  return (
+    <section className="page" aria-labelledby="document-heading">
+      {document.isPending && <p>{t('common.loading')}</p>}
+      {document.isError && (
+        <>
+          <Heading id="document-heading">{t('documents.title')}</Heading>
+          <ErrorAlert error={document.error} />
+        </>
+      )}
+      {document.isSuccess && <DocumentView document={document.data} />}
+    </section>
+  );
+}
+
+function DocumentView({ document }: { document: Document }) {
+  const { t } = useTranslation();
+  const dateTime = useDateTime();
+  const size = useFileSize();
+  const [shown, setShown] = useState(document.version);
+  const current = document.current;
+  const version = document.versions.find((v) => v.version === shown) ?? current;
+
+  return (
+    <>
+      <Heading id="document-heading">{current.name}</Heading>
+      <dl className="facts">
+        <div>
+          <dt>{t('documents.facts.kind')}</dt>
+          <dd>{current.kind.toUpperCase()}</dd>
+        </div>
+        <div>
+          <dt>{t('documents.facts.size')}</dt>
+          <dd>{size(current.bytes)}</dd>
+        </div>
+        <div>
+          <dt>{t('documents.facts.version')}</dt>
+          <dd>{document.version}</dd>
+        </div>
+        <div>
+          <dt>{t('documents.facts.uploadedAt')}</dt>
+          <dd>{dateTime(current.uploadedAt)}</dd>
+        </div>
+        <div>
+          <dt>{t('documents.facts.scan')}</dt>
+          <dd>{current.scanned ? t('documents.facts.scanned') : t('documents.facts.notScanned')}</dd>
+        </div>
+        <div>
+          <dt>{t('documents.facts.metadata')}</dt>
+          <dd>{current.stripped ? t('documents.facts.stripped') : t('documents.facts.notStripped')}</dd>
+        </div>
+      </dl>
+      <DocumentVersions document={document} shown={version.version} onShow={setShown} />
+      <DocumentPreview documentId={document.id} version={version} />
+    </>
+  );
+}

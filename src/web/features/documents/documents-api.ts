@@ -1,0 +1,41 @@
+import { queryOptions } from '@tanstack/react-query';
+import { Document, type DocumentVersion } from '../../../contract/documents.ts';
+import { apiDownload, apiGet } from '../../api/client.ts';
+
+export const documentQuery = (id: string) =>
+  queryOptions({
+    queryKey: ['documents', id],
+    queryFn: ({ signal }) => apiGet(`/api/documents/${encodeURIComponent(id)}`, Document, { signal }),
+  });
+
+const contentPath = (id: string, version: number) =>
+  `/api/documents/${encodeURIComponent(id)}/versions/${version}/content`;
+
+/** Where a version downloads from: the server sends it as an attachment, and audits it. */
+export const downloadPath = contentPath;
+
+/** Kinds the browser shows inside the app; HEIC, Office files and text are downloaded instead. */
+export type PreviewKind = 'image' | 'pdf';
+
+export function previewKindOf(version: Pick<DocumentVersion, 'kind'>): PreviewKind | undefined {
+  switch (version.kind) {
+    case 'png':
+    case 'jpeg':
+    case 'gif':
+    case 'webp':
+      return 'image';
+    case 'pdf':
+      return 'pdf';
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * A version's bytes for the preview, fetched with the session (never by pointing the browser at the
+ * file): the server answers `inline` only for images and PDFs, and audits the look like a download.
+ */
+export async function fetchPreview(id: string, version: number): Promise<Blob> {
+  const { blob } = await apiDownload(`${contentPath(id, version)}?inline=true`, 'image/*, application/pdf');
+  return blob;
+}
