@@ -39,6 +39,33 @@ export const UPLOAD_REFUSALS = [
   'infected',
 ] as const;
 
+/**
+ * What metadata stripping found but could not remove (docs/documents.md); a version lists the
+ * codes, never the data:
+ * - eml_headers: an e-mail's headers (sender, recipients, routing) are its content;
+ * - pdf_embedded_files: files attached inside a PDF keep their own metadata;
+ * - pdf_signatures: a digital signature's certificate names the signer;
+ * - pdf_image_metadata: an unusual JPEG inside a PDF kept its EXIF or XMP;
+ * - authors_in_content: names of comment or tracked-change authors in an office document's body;
+ * - custom_xml: OOXML custom XML parts (SharePoint and other properties live there);
+ * - embedded_package: an embedded workbook or OLE object keeps its own metadata;
+ * - embedded_image_unstripped: an image inside a document could not be re-encoded;
+ * - metadata_part_unstripped: a metadata part at an unusual place, named only after it was passed.
+ */
+export const STRIP_RESIDUALS = [
+  'eml_headers',
+  'pdf_embedded_files',
+  'pdf_signatures',
+  'pdf_image_metadata',
+  'authors_in_content',
+  'custom_xml',
+  'embedded_package',
+  'embedded_image_unstripped',
+  'metadata_part_unstripped',
+] as const;
+export const StripResidual = z.enum(STRIP_RESIDUALS);
+export type StripResidual = z.infer<typeof StripResidual>;
+
 /** The form fields of an upload, before its file part. */
 export const UploadFields = z
   .strictObject({
@@ -66,6 +93,8 @@ export const DocumentVersion = z.strictObject({
   mimeType: z.string(),
   bytes: z.number().int().nonnegative(),
   stripped: z.boolean(),
+  /** With `stripped`: identifying data stripping could not remove (empty: none found). */
+  residual: z.array(StripResidual),
   scanned: z.boolean(),
   uploadedBy: z.uuid().nullable(),
   uploadedAt: z.iso.datetime(),

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { type APIRequestContext, type BrowserContext, expect, type Page, test } from '@playwright/test';
 import { PDFDocument, rgb, StandardFonts } from 'pdf-lib';
 import sharp from 'sharp';
+import { docxWithAuthor } from '../../src/server/documents/inspect/test-fixtures.ts';
 import { completeMfaSetUp, type Person, signIn } from './support/accounts.ts';
 import { switchLanguage } from './support/app.ts';
 import { expectNoAxeViolations } from './support/axe.ts';
@@ -194,6 +195,26 @@ test('an image is shown as an image; a text file offers a download only; in Germ
   await expect(page.getByRole('link', { name: 'Version 1 herunterladen' })).toBeVisible();
   await expectNoAxeViolations(page, 'the document page in German');
   await switchLanguage(page, 'English');
+});
+
+test('what metadata removal had to leave is named on the page', async () => {
+  const caseId = readFileSync(path.join(secretsDirOf('documents'), 'e2e-case-id.txt'), 'utf8');
+  const id = await upload(
+    page.request,
+    '/api/documents',
+    { ownerType: 'case', ownerId: caseId, strip: 'true' },
+    {
+      name: 'Bericht.docx',
+      mimeType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+      buffer: Buffer.from(await docxWithAuthor()),
+    },
+  );
+  await page.goto(`/documents/${id}`);
+  await expect(page.getByText('Removed before storing, except what it could not remove:')).toBeVisible();
+  await expect(
+    page.getByRole('listitem').filter({ hasText: 'names of comment or tracked-change authors in the text' }),
+  ).toBeVisible();
+  await expect(page.getByText('There is no preview for this kind of file. Download it to open it.')).toBeVisible();
 });
 
 test('a document out of reach (the server answers 404) is “not found”, in words', async () => {

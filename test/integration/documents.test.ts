@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'no
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
-import { jpegWithGps } from '../../src/server/documents/inspect/test-fixtures.ts';
+import { docxWithAuthor, jpegWithGps } from '../../src/server/documents/inspect/test-fixtures.ts';
 import { sweepOrphans } from '../../src/server/documents/sweeper.job.ts';
 import { type Browser, call, createAccount, signIn, stepUp } from '../support/accounts.ts';
 import { buildTestApp, type TestApp } from '../support/app.ts';
@@ -218,6 +218,18 @@ for (const engine of engines()) {
       assert.equal(preview.headers['content-type'], 'image/jpeg');
       assert.equal(preview.headers['content-disposition'], 'inline');
       assert.equal((await sharp(preview.rawPayload).metadata()).exif, undefined, 'no EXIF, no GPS');
+      assert.deepEqual(res.json().current.residual, []);
+    });
+
+    test('what stripping cannot remove is recorded on the version: a tracked change’s author', async () => {
+      const docx = await docxWithAuthor();
+      const stripped = await upload(member, 'bericht.docx', docx, { strip: 'true' });
+      assert.equal(stripped.statusCode, 201, stripped.body);
+      assert.deepEqual(stripped.json().current.residual, ['authors_in_content']);
+      const again = await call(t, member, 'GET', `/api/documents/${stripped.json().id}`);
+      assert.deepEqual(again.json().versions[0].residual, ['authors_in_content'], 'kept, not only answered');
+      const kept = await upload(member, 'bericht.docx', docx);
+      assert.deepEqual(kept.json().current, { ...kept.json().current, stripped: false, residual: [] });
     });
 
     test('a tampered or truncated blob is refused before the first byte; a vanished one is a clear error', async () => {

@@ -36,6 +36,7 @@ export const PLAINTEXT_COLUMNS: Readonly<Record<string, string>> = {
     'an HMAC of the file under a key derived from its document key: no bare hash to compare',
   'document_versions.key_wrapped': 'the version’s document key, wrapped by the owner’s data key: useless without it',
   'document_versions.kind': ENUMERATION,
+  'document_versions.strip_residual': `a list of codes, each ${ENUMERATION.slice(3)}`,
   'documents.owner_type': ENUMERATION,
   'job_schedules.name': 'the name of a recurring job, chosen by the code',
   'job_schedules.payload': 'job parameters (ids and settings), checked by each job’s schema',

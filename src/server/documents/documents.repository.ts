@@ -18,6 +18,7 @@ export interface VersionRow {
   readonly plaintextBytes: number;
   readonly blobBytes: number;
   readonly stripped: boolean;
+  readonly residual: readonly string[];
   readonly scanned: boolean;
   readonly uploadedBy: string | null;
   readonly uploadedAt: Date;
@@ -92,6 +93,7 @@ export const documentsRepository = {
         plaintextBytes: Number(r.plaintext_bytes),
         blobBytes: Number(r.blob_bytes),
         stripped: r.stripped,
+        residual: r.strip_residual,
         scanned: r.scanned,
         uploadedBy: r.uploaded_by,
         uploadedAt: r.uploaded_at,
@@ -144,6 +146,7 @@ export const documentsRepository = {
         blob_bytes: upload.facts.blobLength,
         integrity: upload.facts.integrity,
         stripped: upload.stripped,
+        strip_residual: [...upload.residual],
         scanned: upload.scanned,
         uploaded_by: by,
         uploaded_at: at,

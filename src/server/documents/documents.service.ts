@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { Document, DocumentVersion, OwnerType } from '../../contract/documents.ts';
+import {
+  type Document,
+  type DocumentVersion,
+  type OwnerType,
+  STRIP_RESIDUALS,
+  type StripResidual,
+} from '../../contract/documents.ts';
 import type { Actor } from '../access/actor.ts';
 import type { DetailOf } from '../audit/events.ts';
 import { recordAudit } from '../audit/record.ts';
@@ -69,6 +75,8 @@ function present(document: DocumentRow, versions: readonly VersionRow[]): Docume
   };
 }
 
+const isStripResidual = (code: string): code is StripResidual => (STRIP_RESIDUALS as readonly string[]).includes(code);
+
 function presentVersion(v: VersionRow): DocumentVersion {
   const spec = kindSpec(v.kind as KindId);
   return {
@@ -78,6 +86,7 @@ function presentVersion(v: VersionRow): DocumentVersion {
     mimeType: spec.mime,
     bytes: v.plaintextBytes,
     stripped: v.stripped,
+    residual: v.residual.filter(isStripResidual),
     scanned: v.scanned,
     uploadedBy: v.uploadedBy,
     uploadedAt: v.uploadedAt.toISOString(),

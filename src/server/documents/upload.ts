@@ -10,6 +10,7 @@ import { UploadInspection } from './inspect/inspect.ts';
 import { type Refusal, RefusedError } from './inspect/refusal.ts';
 import { lockstep } from './lockstep.ts';
 import type { Scanner } from './scan/scanner.ts';
+import type { Residual } from './strip/residual.ts';
 import { stripMetadata } from './strip/strip.ts';
 
 /**
@@ -51,6 +52,8 @@ export interface StoredUpload {
   readonly keyWrapped: Buffer;
   readonly facts: DocumentFacts;
   readonly stripped: boolean;
+  /** What stripping found but could not remove (sorted codes; empty when not stripped). */
+  readonly residual: readonly Residual[];
   readonly scanned: boolean;
 }
 
@@ -123,12 +126,15 @@ export async function storeUpload(deps: UploadDeps, input: UploadInput): Promise
   if (!kind.ok) throw refused(kind);
   const inspection = new UploadInspection(input.fileName, { maxBytes: deps.limitBytes });
   let plaintext: AsyncIterable<Uint8Array> = inspected(rest, inspection, head);
+  // Filled while the stripped output streams: complete once the store has taken the last byte.
+  let residual: ReadonlySet<Residual> = new Set();
   if (input.strip) {
     const stripped = await stripMetadata(kind.id, plaintext).catch((e: unknown) => {
       throw e instanceof RefusedError ? refused(e.refusal) : e;
     });
     if (!stripped.ok) throw refused(stripped);
     plaintext = stripped.output;
+    residual = stripped.residual;
   }
 
   const blobName = newBlobName();
@@ -160,6 +166,7 @@ export async function storeUpload(deps: UploadDeps, input: UploadInput): Promise
       keyWrapped: wrapDocumentKey(input.ownerKey, input.versionId, documentKey),
       facts: encrypted.facts,
       stripped: input.strip,
+      residual: [...residual].sort(),
       scanned: verdict !== undefined,
     };
   } catch (error) {

@@ -300,6 +300,8 @@ export interface DocumentVersionTable {
   blob_bytes: ColumnType<string, number, number>;
   integrity: Uint8Array;
   stripped: boolean;
+  /** Codes of what stripping could not remove (STRIP_RESIDUALS). */
+  strip_residual: ColumnType<string[], string[] | undefined, never>;
   scanned: boolean;
   uploaded_by: string | null;
   uploaded_at: Date;

@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Document } from '../../../contract/documents.ts';
+import type { Document, DocumentVersion } from '../../../contract/documents.ts';
 import { useDocumentTitle } from '../../layout/useDocumentTitle.ts';
 import { ErrorAlert } from '../../ui/ErrorAlert.tsx';
 import { Heading } from '../../ui/Heading.tsx';
@@ -69,11 +69,30 @@ function DocumentView({ document }: { document: Document }) {
         </div>
         <div>
           <dt>{t('documents.facts.metadata')}</dt>
-          <dd>{current.stripped ? t('documents.facts.stripped') : t('documents.facts.notStripped')}</dd>
+          <dd>
+            <MetadataFact version={current} />
+          </dd>
         </div>
       </dl>
       <DocumentVersions document={document} shown={version.version} onShow={setShown} />
       <DocumentPreview documentId={document.id} version={version} />
+    </>
+  );
+}
+
+/** Whether metadata was removed, and what could not be (identifying data the reader should know is there). */
+function MetadataFact({ version }: { version: DocumentVersion }) {
+  const { t } = useTranslation();
+  if (!version.stripped) return <>{t('documents.facts.notStripped')}</>;
+  if (version.residual.length === 0) return <>{t('documents.facts.stripped')}</>;
+  return (
+    <>
+      {t('documents.facts.strippedExcept')}
+      <ul>
+        {version.residual.map((code) => (
+          <li key={code}>{t(`documents.residual.${code}`)}</li>
+        ))}
+      </ul>
     </>
   );
 }
