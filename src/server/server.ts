@@ -39,8 +39,10 @@ export interface StartOptions {
   /** Adds routes before the app is sealed: fixture routes in tests, plugins later. */
   readonly beforeListen?: (app: FastifyInstance) => void;
   /**
-   * Who may reach the documents of which owner. The cases and intake issues register their rules
-   * here; until then no owner has any (deny by default), except in tests that stand one in.
+   * Who may reach the documents of which owner. The cases and intake issues will register their
+   * rules here (from main.ts, which passes none yet); until then no owner has any (deny by
+   * default). Only the browser tests' server stands one in (test/e2e/support/documents-server.ts):
+   * anything passed here decides access to documents, so nothing but the owners' own rules may be.
    */
   readonly documentOwners?: DocumentOwners;
 }

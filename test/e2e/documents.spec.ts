@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { type APIRequestContext, type BrowserContext, expect, type Page, test } from '@playwright/test';
-import { PDFDocument, rgb, StandardFonts } from 'pdf-lib';
+import { type APIRequestContext, type BrowserContext, expect, type Locator, type Page, test } from '@playwright/test';
 import sharp from 'sharp';
 import { docxWithAuthor } from '../../src/server/documents/inspect/test-fixtures.ts';
 import { completeMfaSetUp, type Person, signIn } from './support/accounts.ts';
 import { switchLanguage } from './support/app.ts';
 import { expectNoAxeViolations } from './support/axe.ts';
 import { skipWithoutChromium } from './support/chromium.ts';
+import { pdfOfPages, scannedPdf } from './support/pdf-fixtures.ts';
 import { baseUrlOf, secretsDirOf } from './support/servers.ts';
 import { runSetup } from './support/team.ts';
 
@@ -34,23 +34,6 @@ const LEAD: Person = {
   password: 'lea reads the file before the meeting',
 };
 
-async function pdfOfPages(...texts: string[]): Promise<Buffer> {
-  const pdf = await PDFDocument.create();
-  const font = await pdf.embedFont(StandardFonts.Helvetica);
-  for (const text of texts) {
-    const page = pdf.addPage([595, 842]);
-    page.drawRectangle({
-      x: 50,
-      y: 600,
-      width: 495,
-      height: 180,
-      color: rgb(0.1, 0.3, 0.5),
-    });
-    page.drawText(text, { x: 60, y: 560, size: 28, font });
-  }
-  return Buffer.from(await pdf.save());
-}
-
 async function upload(
   request: APIRequestContext,
   url: string,
@@ -75,7 +58,20 @@ function contentRequests(page: Page): { url: string; type: string }[] {
   return seen;
 }
 
-const ids: { pdf?: string; photo?: string; text?: string } = {};
+const ids: { pdf?: string; photo?: string; text?: string; scan?: string } = {};
+
+/** How many pixels of a canvas are clearly blue (the PDF's box) or red (the scanned image). */
+function pixelsLike(canvas: Locator, colour: 'blue' | 'red'): Promise<number> {
+  return canvas.evaluate((element: HTMLCanvasElement, wanted) => {
+    const { data } = element.getContext('2d')?.getImageData(0, 0, element.width, element.height) ?? { data: [] };
+    let count = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      const [r, g, b] = [data[i] ?? 0, data[i + 1] ?? 0, data[i + 2] ?? 0];
+      if (wanted === 'blue' ? b > 100 && r < 60 : r > 150 && g < 60 && b < 60) count++;
+    }
+    return count;
+  }, colour);
+}
 
 // One browser for the whole journey: the team lead signs in once.
 let context: BrowserContext;
@@ -117,6 +113,11 @@ test('the team lead signs in and uploads a PDF, a photo and a text file to the c
       .png()
       .toBuffer(),
   });
+  ids.scan = await upload(page.request, '/api/documents', owner, {
+    name: 'Scan.pdf',
+    mimeType: 'application/pdf',
+    buffer: await scannedPdf(),
+  });
   ids.text = await upload(page.request, '/api/documents', owner, {
     name: 'Notiz.txt',
     mimeType: 'text/plain',
@@ -131,17 +132,7 @@ test('a PDF is shown page by page inside the app, from a fetch, never by opening
   const first = page.getByRole('img', { name: 'Gesprächsnotiz.pdf: page 1 of 2' });
   await expect(first).toBeVisible();
   // Drawn: the page's blue box is on the canvas.
-  await expect
-    .poll(() =>
-      first.evaluate((canvas: HTMLCanvasElement) => {
-        const context = canvas.getContext('2d');
-        const { data } = context?.getImageData(0, 0, canvas.width, canvas.height) ?? { data: [] };
-        let blue = 0;
-        for (let i = 0; i < data.length; i += 4) if ((data[i + 2] ?? 0) > 100 && (data[i] ?? 0) < 60) blue++;
-        return blue;
-      }),
-    )
-    .toBeGreaterThan(1000);
+  await expect.poll(() => pixelsLike(first, 'blue')).toBeGreaterThan(1000);
   // Parsed in pdf.js's own worker (a script of the app's origin), not on the page's thread.
   expect(page.workers().map((w) => new URL(w.url()).pathname)).toContainEqual(
     expect.stringMatching(/^\/assets\/pdf\.worker/),
@@ -155,6 +146,13 @@ test('a PDF is shown page by page inside the app, from a fetch, never by opening
 
   expect(requests.length).toBeGreaterThan(0);
   expect(requests.every((r) => r.type === 'fetch' && r.url.endsWith('?inline=true'))).toBe(true);
+});
+
+test('a scanned page (a JPEG 2000 image) is drawn by pdf.js’s decoder from the app’s origin', async () => {
+  await page.goto(`/documents/${ids.scan}`);
+  const scan = page.getByRole('img', { name: 'Scan.pdf: page 1 of 1' });
+  await expect(scan).toBeVisible();
+  await expect.poll(() => pixelsLike(scan, 'red')).toBeGreaterThan(1000);
 });
 
 test('a second version: both are listed, each downloads, and the earlier one can be shown', async () => {

@@ -32,6 +32,8 @@ function fixtureWeb(): string {
     '<!doctype html><html><head><script type="module" src="/assets/app-abc.js"></script></head></html>',
   );
   writeFileSync(path.join(dir, 'assets', 'app-abc.js'), 'export {}');
+  mkdirSync(path.join(dir, 'assets', 'pdfjs-6.5.438'));
+  writeFileSync(path.join(dir, 'assets', 'pdfjs-6.5.438', 'openjpeg_nowasm_fallback.js'), 'export default 1');
   writeFileSync(path.join(dir, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
   return dir;
 }
@@ -64,6 +66,18 @@ for (const engine of engines()) {
       assert.match(String(asset.headers['cache-control']), /max-age=31536000.*immutable/);
       assert.equal((await t.app.inject({ method: 'GET', url: '/favicon.svg' })).statusCode, 200);
       assert.equal((await t.app.inject({ method: 'GET', url: '/assets/..%2f..%2fpackage.json' })).statusCode, 404);
+      // One directory of a library's files under its version (pdf.js's image decoders), as JavaScript.
+      const decoder = await t.app.inject({ method: 'GET', url: '/assets/pdfjs-6.5.438/openjpeg_nowasm_fallback.js' });
+      assert.equal(decoder.statusCode, 200);
+      assert.match(String(decoder.headers['content-type']), /javascript/);
+      for (const url of [
+        '/assets/pdfjs-6.5.438/..%2f..%2findex.html',
+        '/assets/..%2findex.html',
+        '/assets/.hidden/x.js',
+        '/assets/a/b/c.js',
+      ]) {
+        assert.equal((await t.app.inject({ method: 'GET', url })).statusCode, 404, url);
+      }
       assert.equal((await t.app.inject({ method: 'GET', url: '/api/cases' })).statusCode, 404);
       assert.equal((await t.app.inject({ method: 'GET', url: '/robots.txt' })).statusCode, 404);
       assert.equal((await t.app.inject({ method: 'GET', url: '/cases/TM-2026-0042' })).statusCode, 200);

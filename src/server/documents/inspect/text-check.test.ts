@@ -124,3 +124,14 @@ test('words at every alignment: a forbidden byte is found wherever it sits in a 
     }
   }
 });
+
+test('a caller that reuses its buffer: the start of a cut character is kept as a copy', () => {
+  // U+0085 (a C1 control) cut after its first byte, 0xC2; the next chunk lands in the same buffer.
+  const reused = Buffer.alloc(4);
+  const check = new TextCheck();
+  for (const bytes of [[0x61, 0x61, 0x61, 0xc2], [0x85, 0x61, 0x61, 0xc3], [0xa4]]) {
+    reused.set(bytes);
+    check.push(reused.subarray(0, bytes.length));
+  }
+  assert.equal(check.finish()?.detail, 'control_character');
+});

@@ -46,7 +46,8 @@ export class TextCheck {
     }
     const end = completeUpTo(bytes);
     if (!this.#check(bytes.subarray(0, end))) return;
-    if (end < bytes.length) this.#carry = bytes.slice(end);
+    // A copy: Buffer.prototype.slice is a view, and the caller may reuse its buffer for the next chunk.
+    if (end < bytes.length) this.#carry = Uint8Array.prototype.slice.call(bytes, end);
   }
 
   /** A refusal already certain from the bytes pushed so far. */

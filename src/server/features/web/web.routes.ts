@@ -9,6 +9,8 @@ import { defineRoute } from '../../platform/http/routes.ts';
 
 export const WEB_DIST_DIR = fileURLToPath(new URL('../../../../dist/web/', import.meta.url));
 
+const ASSET_PATH = /^(?:[A-Za-z0-9_-][A-Za-z0-9_.-]*\/)?[A-Za-z0-9_-][A-Za-z0-9_.-]*$/;
+
 const wildcard = z.strictObject({ '*': z.string().max(2048) });
 /** Client-side routes may carry any query; the server reads none of it. */
 const anyQuery = z.record(z.string().max(200), z.union([z.string().max(4096), z.array(z.string().max(4096))]));
@@ -32,8 +34,9 @@ export async function webRoutes(app: FastifyInstance, distDir = WEB_DIST_DIR): P
     query: anyQuery,
     responses: { 200: { description: 'file' } },
     handler: ({ params }, _request, reply) => {
-      // Only the names Vite writes: a hash in the name, so they may be cached for a year.
-      if (!built || !/^[A-Za-z0-9_.-]+$/.test(params['*'])) throw new NotFoundError();
+      // Only the names Vite writes: a hash (or a library's version) in the name, so they may be cached for a year;
+      // at most one directory (pdf.js's decoders), and no name of dots only.
+      if (!built || !ASSET_PATH.test(params['*'])) throw new NotFoundError();
       return reply.sendFile(`assets/${params['*']}`, { maxAge: '365d', immutable: true });
     },
   });

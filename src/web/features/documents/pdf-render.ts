@@ -7,11 +7,19 @@ import workerUrl from 'pdfjs-dist/build/pdf.worker.min.mjs?url';
  *
  * Hardening: pdf.js 6 no longer compiles fonts to functions (the path of CVE-2024-4367; its
  * built files hold no eval or `new Function`, and the app's CSP forbids both anyway); no XFA
- * forms, no scripting (the sandbox is never loaded), no fetching of fonts, character maps or
- * WebAssembly from anywhere (standard fonts fall back to the system's; JPEG 2000 images are
- * decoded by pdf.js's JavaScript fallback).
+ * forms, no scripting (the sandbox is never loaded), no fetching of fonts or character maps
+ * (standard fonts fall back to the system's), no WebAssembly; the only scripts pdf.js loads are
+ * its worker and its JavaScript image decoders, all from the app's origin.
  */
 GlobalWorkerOptions.workerSrc = workerUrl;
+
+/**
+ * Bounds a crafted PDF cannot push past, so that it cannot take the tab down: an image of more than
+ * 100 megapixels is not drawn, and a page's canvas holds at most 2^25 pixels (128 MiB), drawn less
+ * sharp rather than larger (the figure pdf.js's own viewer uses).
+ */
+const MAX_IMAGE_PIXELS = 100_000_000;
+const MAX_CANVAS_PIXELS = 2 ** 25;
 
 export type PdfDocument = PDFDocumentProxy;
 
@@ -28,7 +36,11 @@ export async function openPdf(bytes: ArrayBuffer): Promise<OpenedPdf> {
     disableAutoFetch: true,
     disableStream: true,
     useSystemFonts: true,
+    maxImageSize: MAX_IMAGE_PIXELS,
+    // JPEG 2000 and JBIG2 images decoded by pdf.js's JavaScript decoders, served with the app (vite.config.ts):
+    // WebAssembly would need 'wasm-unsafe-eval' in the CSP.
     useWasm: false,
+    wasmUrl: __PDFJS_DECODERS__,
   });
   try {
     return { pdf: await task.promise, close: () => task.destroy() };
@@ -56,9 +68,12 @@ export function renderPage(
   const done = (async () => {
     const page = await pdf.getPage(pageNumber);
     if (cancelled) return;
-    const scale = width / page.getViewport({ scale: 1 }).width;
-    const ratio = window.devicePixelRatio || 1;
-    const viewport = page.getViewport({ scale: scale * ratio });
+    const unscaled = page.getViewport({ scale: 1 });
+    const wanted = (width / unscaled.width) * (window.devicePixelRatio || 1);
+    const pixels = unscaled.width * unscaled.height * wanted * wanted;
+    const viewport = page.getViewport({
+      scale: pixels > MAX_CANVAS_PIXELS ? wanted * Math.sqrt(MAX_CANVAS_PIXELS / pixels) : wanted,
+    });
     canvas.width = Math.floor(viewport.width);
     canvas.height = Math.floor(viewport.height);
     canvas.style.aspectRatio = `${viewport.width} / ${viewport.height}`;
