@@ -13,7 +13,8 @@ import { adminQuery, stop, tempDataDirs, withDb } from './support.ts';
  * Documents (issue 7): a 1 GiB text document uploaded and downloaded through the HTTP API (the
  * whole pipeline: inspection, encryption, the local blob store, and once with clamd scanning),
  * against `cp` of the same file on the same disk, in one run. Reports the ratio of cp's time to
- * upload + download (target at least 40%) and how much the server's resident memory grew during
+ * upload + download (target at least 40%; also against cp followed by sync, since the store syncs
+ * every blob; docs/documents.md has the figures and where the time goes) and how much the server's resident memory grew during
  * the transfer (target under 100 MB). On PostgreSQL when DATABASE_URL is set (a fresh database),
  * otherwise on the embedded engine.
  */

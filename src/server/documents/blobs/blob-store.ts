@@ -20,6 +20,9 @@ import { Readable } from 'node:stream';
  *
  * A put never replaces a blob: a name that is taken is refused ('exists'), so that a bug reusing a
  * name cannot swap the bytes under another document's row.
+ *
+ * A chunk is the store's once yielded (a store may hold a few while it writes them together): a
+ * body must not reuse a chunk's memory for the next one.
  */
 export type BlobSource = AsyncIterable<Uint8Array> | Readable;
 

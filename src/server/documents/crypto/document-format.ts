@@ -214,14 +214,15 @@ export function sealChunk(
   index: number,
   plaintext: Buffer,
   last: DocumentLayout | undefined,
-): Buffer {
+): [ciphertext: Buffer, tag: Buffer] {
   const cipher = createCipheriv('aes-256-gcm', context.chunkKey, nonceOf(context, index), {
     authTagLength: CHUNK_TAG_BYTES,
   });
   cipher.setAAD(chunkAad(context, index, last));
   const body = cipher.update(plaintext);
   cipher.final();
-  return Buffer.concat([body, cipher.getAuthTag()]);
+  // Two buffers, not one: joining them would copy every chunk once more (the stores write them together).
+  return [body, cipher.getAuthTag()];
 }
 
 export function openChunk(context: Context, index: number, sealed: Buffer, last: DocumentLayout | undefined): Buffer {

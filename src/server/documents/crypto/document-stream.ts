@@ -110,10 +110,11 @@ async function* produce(
         if (filled === chunkSize) {
           // More plaintext follows, so the full chunk held back is not the last one.
           if (index + 1 >= MAX_CHUNKS) throw new RangeError('a document has at most 2^32 - 1 chunks');
-          const sealed = sealChunk(context, index++, pending, undefined);
-          blobLength += sealed.length;
+          const [ciphertext, tag] = sealChunk(context, index++, pending, undefined);
+          blobLength += ciphertext.length + tag.length;
           filled = 0;
-          yield sealed;
+          yield ciphertext;
+          yield tag;
         }
         const copied = bytes.copy(pending, filled, offset, offset + chunkSize - filled);
         filled += copied;
@@ -121,14 +122,15 @@ async function* produce(
       }
     }
     const layout: DocumentLayout = { chunkSize, plaintextLength, chunkCount: index + 1 };
-    const last = sealChunk(context, index, pending.subarray(0, filled), layout);
+    const [lastCiphertext, lastTag] = sealChunk(context, index, pending.subarray(0, filled), layout);
     const trailer = Buffer.alloc(TRAILER_BYTES);
     trailer.writeBigUInt64BE(BigInt(plaintextLength), 0);
     trailer.writeUInt32BE(layout.chunkCount, 8);
     trailerMac(context, trailer.subarray(0, TRAILER_FIELDS)).copy(trailer, TRAILER_FIELDS);
     END_MARKER.copy(trailer, TRAILER_BYTES - END_MARKER.length);
-    blobLength += last.length + trailer.length;
-    yield last;
+    blobLength += lastCiphertext.length + lastTag.length + trailer.length;
+    yield lastCiphertext;
+    yield lastTag;
     yield trailer;
     ended({ ...layout, blobLength, integrity: integrity.digest() });
   } finally {
