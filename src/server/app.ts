@@ -36,6 +36,7 @@ import { errorHandler } from './platform/http/problem.ts';
 import { defineRoute, installPolicyCheck } from './platform/http/routes.ts';
 import { installSecurityHeaders } from './platform/http/security-headers.ts';
 import type { Lifecycle } from './platform/lifecycle.ts';
+import { SearchIndex } from './search/search-index.ts';
 
 export interface AppDeps {
   readonly config: Config;
@@ -173,6 +174,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     scanner: deps.scanner === null ? undefined : (deps.scanner ?? openScanner(config.documents)),
     uploadLimitBytes: config.documents.uploadLimitBytes,
     owners: deps.documentOwners ?? {},
+    search: new SearchIndex(keys),
   });
   await webRoutes(app, deps.webDir);
   return app;

@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
 import { docxWithAuthor, jpegWithGps } from '../../src/server/documents/inspect/test-fixtures.ts';
 import { sweepOrphans } from '../../src/server/documents/sweeper.job.ts';
+import { SearchIndex } from '../../src/server/search/search-index.ts';
 import { type Browser, call, createAccount, signIn, stepUp } from '../support/accounts.ts';
 import { buildTestApp, type TestApp } from '../support/app.ts';
 import { engines } from '../support/db.ts';
@@ -125,6 +126,13 @@ for (const engine of engines()) {
       );
       assert.equal(second.statusCode, 201, second.body);
       assert.equal(second.json().current.version, 2);
+      // The name is searchable within its case, as the newest version has it.
+      const search = new SearchIndex(t.keys);
+      const named = async (query: string) => {
+        const outcome = await search.search(t.database.db, [{ type: 'case', id: caseId }], query);
+        return outcome.kind === 'hits' ? outcome.hits.map((h) => h.objectId) : outcome;
+      };
+      assert.deepEqual(await named('plan v2'), [first.id]);
       assert.equal((await download(member, first.id, 1)).body, 'a;b\n1;2\n');
       assert.equal((await download(member, first.id, 2)).body, 'a;b\n3;4\n');
       assert.equal(await pending(), 0, 'the refused version left nothing pending');
@@ -138,6 +146,7 @@ for (const engine of engines()) {
       await stepUp(t, member);
       assert.equal((await call(t, member, 'DELETE', del)).statusCode, 204);
       assert.equal((await call(t, member, 'GET', `/api/documents/${first.id}`)).statusCode, 404);
+      assert.deepEqual(await named('plan'), [], 'a deleted document is no longer found');
       const deleted = await t.database.db
         .selectFrom('audit_events')
         .select('action')

@@ -44,13 +44,13 @@ describe('npm run keys:* on the embedded engine', () => {
 
     const status = await keysCli(env, ['status']);
     assert.equal(status.code, 0, status.err);
-    assert.match(status.out, /version 1: current, wraps 3 data key\(s\)/);
-    assert.match(status.out, /data keys: 3 \(1 case, 1 index, 1 system\)/);
+    assert.match(status.out, /version 1: current, wraps 4 data key\(s\)/);
+    assert.match(status.out, /data keys: 4 \(1 case, 1 index, 1 search, 1 system\)/);
 
     const rotated = await keysCli(env, ['rotate']);
     assert.equal(rotated.code, 0, rotated.err);
     assert.match(rotated.out, /new master version 2/);
-    assert.match(rotated.out, /re-wrapped 3 data key\(s\) under version 2/);
+    assert.match(rotated.out, /re-wrapped 4 data key\(s\) under version 2/);
     assert.match(rotated.err, /WARNING: no escrow export holds master version 2/);
     const after = JSON.parse((await keysCli(env, ['status', '--json'])).out);
     assert.equal(after.currentVersion, 2);

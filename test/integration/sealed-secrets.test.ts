@@ -51,9 +51,10 @@ for (const engine of engines()) {
         made.map((k) => [k.purpose, k.master_version]),
         [
           ['index', 1],
+          ['search', 1],
           ['system', 1],
         ],
-        'one index key and one system key, made at start',
+        'one index key, one search key and one system key, made at start',
       );
     });
 

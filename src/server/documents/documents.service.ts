@@ -14,6 +14,7 @@ import type { KeyRing } from '../platform/crypto/key-ring.ts';
 import type { DataKey } from '../platform/crypto/sealed-field.ts';
 import type { Database, Tx } from '../platform/db/database.ts';
 import { DocumentDamagedError, NotFoundError, UploadRefusedError } from '../platform/http/errors.ts';
+import type { SearchIndex } from '../search/search-index.ts';
 import { BlobMissingError, type BlobStore } from './blobs/blob-store.ts';
 import { DocumentKeyError, unwrapDocumentKey } from './crypto/document-key.ts';
 import { DocumentStreamError, openDocument } from './crypto/document-stream.ts';
@@ -32,6 +33,8 @@ export interface DocumentsContext {
   readonly scanner: Scanner | undefined;
   readonly uploadLimitBytes: number;
   readonly owners: DocumentOwners;
+  /** Document names are searchable within their case or report (the newest version's name). */
+  readonly search: SearchIndex;
 }
 
 export interface Origin {
@@ -173,6 +176,13 @@ async function commit(
         actor.userId,
         now,
       );
+      await ctx.search.index(tx, {
+        objectType: 'document',
+        objectId: documentId,
+        field: 'name',
+        scope: { type: owner.type, id: owner.id },
+        text: upload.kind.fileName,
+      });
       await recordAudit(tx, now, {
         action: 'document.uploaded',
         ...about(actor, origin, documentId, owner),
@@ -352,6 +362,7 @@ export async function deleteDocument(
   const now = ctx.clock.now();
   await ctx.database.transaction(async (tx) => {
     await documentsRepository.bump(tx, id, expectedVersion, { deleted_at: now, deleted_by: actor.userId });
+    await ctx.search.remove(tx, 'document', id);
     await recordAudit(tx, now, {
       action: 'document.deleted',
       ...about(actor, origin, id, { type: document.ownerType, id: document.ownerId }),

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { recordAudit } from '../audit/record.ts';
 import type { KeyRing } from '../platform/crypto/key-ring.ts';
 import type { DB } from '../platform/db/schema.ts';
+import { removeSearchScopes } from '../search/scopes.ts';
 
 /**
  * Crypto-shredding (docs/security.md): deletes the data key of a case and the keys of the reports
@@ -35,8 +36,14 @@ export async function shredCase(tx: Kysely<DB>, at: Date, shredding: Shredding):
         eb('case_id', '=', shredding.caseId),
       ]),
     )
-    .returning('id')
+    .returning(['id', 'purpose', 'owner_id'])
     .execute();
+  // The case's search tokens go with its keys (full text and person identifiers, its reports' too).
+  const reports = gone.flatMap((r) => (r.purpose === 'report' && r.owner_id !== null ? [r.owner_id] : []));
+  await removeSearchScopes(tx, [
+    { type: 'case', id: shredding.caseId },
+    ...reports.map((id) => ({ type: 'report' as const, id })),
+  ]);
   await recordAudit(tx, at, {
     action: 'case.shredded',
     outcome: 'allowed',

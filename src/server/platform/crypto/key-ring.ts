@@ -24,7 +24,7 @@ export interface KeyRingOptions {
   readonly now?: () => number;
 }
 
-export type SingletonPurpose = 'system' | 'index';
+export type SingletonPurpose = 'system' | 'index' | 'search';
 export type OwnedPurpose = 'case' | 'report';
 
 interface Cached {
@@ -125,6 +125,7 @@ export class KeyRing {
   async ensureSingletons(): Promise<void> {
     await this.#singleton('system', this.#db);
     await this.#singleton('index', this.#db);
+    await this.#singleton('search', this.#db);
   }
 
   /** The key for secrets and personal data that belong to no case. */
@@ -139,6 +140,26 @@ export class KeyRing {
   async indexKey(index: string, executor: Kysely<DB> = this.#db): Promise<Buffer> {
     const base = await this.#singleton('index', executor);
     return Buffer.from(hkdfSync('sha256', base.key, Buffer.alloc(0), `tma-blind-index/${index}`, 32));
+  }
+
+  /**
+   * The keys of the search (docs/security.md, "Search"), derived from the search key with HKDF:
+   * `mask` and `cipher` for the per-scope full-text tokens, `person` for person identifiers. The
+   * search key is a data key of its own, apart from the index key of accounts; `keyId` names it,
+   * so that what is derived from it can be remembered and dropped when it changes.
+   */
+  async searchKeys(
+    executor: Kysely<DB> = this.#db,
+  ): Promise<{ readonly keyId: string; readonly mask: Buffer; readonly cipher: Buffer; readonly person: Buffer }> {
+    const base = await this.#singleton('search', executor);
+    const derive = (use: string) =>
+      Buffer.from(hkdfSync('sha256', base.key, Buffer.alloc(0), `tma-search/v1/${use}`, 32));
+    return {
+      keyId: base.id,
+      mask: derive('fulltext-mask'),
+      cipher: derive('fulltext-cipher'),
+      person: derive('person'),
+    };
   }
 
   /**

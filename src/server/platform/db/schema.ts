@@ -29,6 +29,8 @@ export interface DB {
   documents: DocumentTable;
   document_versions: DocumentVersionTable;
   blob_uploads: BlobUploadTable;
+  search_entries: SearchEntryTable;
+  person_tokens: PersonTokenTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -141,7 +143,7 @@ export interface MfaTotpTable {
 
 export interface DataKeyTable {
   id: string;
-  purpose: 'system' | 'index' | 'case' | 'report';
+  purpose: 'system' | 'index' | 'search' | 'case' | 'report';
   owner_id: string | null;
   /** The case a report's key joined (shredding the case deletes it too). */
   case_id: Generated<string | null>;
@@ -310,4 +312,25 @@ export interface DocumentVersionTable {
 export interface BlobUploadTable {
   blob_name: string;
   started_at: Date;
+}
+
+/** Full-text tokens of one sealed text (docs/security.md, "Search"); bigints as strings when read. */
+export interface SearchEntryTable {
+  object_type: string;
+  object_id: string;
+  field: string;
+  scope_type: 'case' | 'report';
+  scope_id: string;
+  key_generation: ColumnType<number, number | undefined, number>;
+  tokens: ColumnType<string[], bigint[] | string[], bigint[] | string[]>;
+}
+
+export interface PersonTokenTable {
+  object_type: string;
+  object_id: string;
+  scope_type: 'case' | 'report';
+  scope_id: string;
+  kind: 'name' | 'name_birth' | 'employee_number' | 'email' | 'phone';
+  token: ColumnType<string, bigint | string, bigint | string>;
+  key_generation: ColumnType<number, number | undefined, number>;
 }

@@ -1,0 +1,97 @@
+import { createCipheriv, createHash, createHmac, createSecretKey, type KeyObject } from 'node:crypto';
+
+/**
+ * Full-text tokens: 64 bits for a (scope, word form) pair, unrelated between scopes, computed for
+ * thousands of scopes at once (a query runs over every case the actor may see).
+ *
+ *   mask(scope)        = HMAC-SHA-256(K_mask, scope type ‖ 0 ‖ scope id), first 16 bytes
+ *   token(scope, form) = first 8 bytes of AES-256_K_cipher(mask(scope) XOR SHA-256(form)[0..16])
+ *
+ * The mask is the scope's key material, derived from the search key and the scope's id (the
+ * issue's per-case key); AES under a key of the search key turns each masked form into a value
+ * no one without the key can compute or relate. The same form in two scopes enters AES as two
+ * inputs differing by the XOR of two secret random masks, so the tokens are independent; one
+ * scope's tokens are deterministic (equal words, equal tokens: the leakage docs/security.md
+ * accepts). Why not an HMAC per token: Node makes every HMAC an object (about 3 µs), and a
+ * two-word query over 10,000 cases needs some 40,000 tokens (two stems, a prefix); one AES-ECB
+ * call over all the masked blocks of a form takes well under a millisecond.
+ *
+ * Masks are kept in memory (16 bytes a scope, at most MAX_MASKS), and forgotten with the scope.
+ */
+const MAX_MASKS = 200_000;
+const MAX_DIGESTS = 50_000;
+
+function xorInto(target: Buffer, offset: number, a: Buffer, b: Buffer): void {
+  for (let i = 0; i < 16; i++) target[offset + i] = (a[i] as number) ^ (b[i] as number);
+}
+
+export interface Scope {
+  readonly type: 'case' | 'report';
+  readonly id: string;
+}
+
+export class ScopeTokens {
+  readonly #maskKey: KeyObject;
+  readonly #cipherKey: KeyObject;
+  readonly #masks = new Map<string, Buffer>();
+  readonly #digests = new Map<string, Buffer>();
+
+  constructor(maskKey: Buffer, cipherKey: Buffer) {
+    if (maskKey.length !== 32 || cipherKey.length !== 32) throw new TypeError('search keys are 32 bytes');
+    this.#maskKey = createSecretKey(maskKey);
+    this.#cipherKey = createSecretKey(cipherKey);
+  }
+
+  /** The tokens of every form in one scope (for indexing a text), de-duplicated. */
+  tokensIn(scope: Scope, forms: readonly string[]): bigint[] {
+    const distinct = [...new Set(forms)];
+    const mask = this.#mask(scope);
+    const blocks = Buffer.allocUnsafe(16 * distinct.length);
+    for (const [i, form] of distinct.entries()) xorInto(blocks, 16 * i, mask, this.#digest(form));
+    return [...new Set(this.#encrypt(blocks))];
+  }
+
+  /** The token of one form in each of the scopes, in their order (for a query). */
+  tokensOf(scopes: readonly Scope[], form: string): BigInt64Array {
+    const digest = this.#digest(form);
+    const blocks = Buffer.allocUnsafe(16 * scopes.length);
+    for (const [i, scope] of scopes.entries()) xorInto(blocks, 16 * i, this.#mask(scope), digest);
+    return this.#encrypt(blocks);
+  }
+
+  #encrypt(blocks: Buffer): BigInt64Array {
+    const cipher = createCipheriv('aes-256-ecb', this.#cipherKey, null).setAutoPadding(false);
+    const out = cipher.update(blocks);
+    cipher.final();
+    const tokens = new BigInt64Array(blocks.length / 16);
+    for (let i = 0; i < tokens.length; i++) tokens[i] = out.readBigInt64BE(16 * i);
+    return tokens;
+  }
+
+  /** SHA-256 of a form, first 16 bytes; the commonest are remembered (a text repeats its words). */
+  #digest(form: string): Buffer {
+    let digest = this.#digests.get(form);
+    if (digest === undefined) {
+      digest = createHash('sha256').update(form, 'utf8').digest().subarray(0, 16);
+      if (this.#digests.size >= MAX_DIGESTS) this.#digests.clear();
+      this.#digests.set(form, digest);
+    }
+    return digest;
+  }
+
+  /** A scope shredded: its mask leaves memory (it could be derived again, but nothing needs it). */
+  forget(scope: Scope): void {
+    this.#masks.delete(`${scope.type}:${scope.id}`);
+  }
+
+  #mask(scope: Scope): Buffer {
+    const name = `${scope.type}:${scope.id}`;
+    let mask = this.#masks.get(name);
+    if (mask === undefined) {
+      mask = createHmac('sha256', this.#maskKey).update(`${scope.type}\0${scope.id}`).digest().subarray(0, 16);
+      if (this.#masks.size >= MAX_MASKS) this.#masks.delete(this.#masks.keys().next().value as string);
+      this.#masks.set(name, mask);
+    }
+    return mask;
+  }
+}

@@ -1,0 +1,154 @@
+import { type Kysely, sql } from 'kysely';
+import type { KeyRing } from '../platform/crypto/key-ring.ts';
+import type { DB } from '../platform/db/schema.ts';
+import { prefixesOf, prefixProbeOf, queryTermsOf, type Term, termsOf } from './normalize/normalize.ts';
+import { type Scope, ScopeTokens } from './scope-tokens.ts';
+import { removeSearchScopes } from './scopes.ts';
+
+/**
+ * The full-text index of sealed texts (docs/security.md, "Search"): each text's words, normalised
+ * (normalize/), become 64-bit tokens under keys of its scope (scope-tokens.ts), stored beside the
+ * object in the same transaction as the sealed text. A search answers object ids only: the caller
+ * filters them by its own policy before it counts or shows anything.
+ *
+ * Token inputs: 'f:' and each form of a word (its German and English stems), and 'p:' and each
+ * prefix of the folded word (4 to 12 characters, shorter than the word), so that "Drohu" finds
+ * "Drohungen". A query's word matches an entry holding any of its forms, or (4 characters or more)
+ * the prefix that is the word; every word of a query must match.
+ */
+export interface IndexedText {
+  readonly objectType: string;
+  readonly objectId: string;
+  /** Which of the object's texts: 'name', 'title', 'narrative', … */
+  readonly field: string;
+  readonly scope: Scope;
+  readonly text: string;
+}
+
+export interface Hit {
+  readonly objectType: string;
+  readonly objectId: string;
+  readonly field: string;
+}
+
+export type SearchOutcome =
+  | { readonly kind: 'hits'; readonly hits: readonly Hit[] }
+  | { readonly kind: 'empty'; readonly reason: 'blank' | 'stop_words_only' | 'punctuation_only' | 'too_long' };
+
+const DEFAULT_LIMIT = 200;
+
+/** The token inputs of a text's terms. */
+function indexForms(terms: readonly Term[]): string[] {
+  const forms: string[] = [];
+  for (const term of terms) {
+    for (const form of term.forms) forms.push(`f:${form}`);
+    for (const prefix of prefixesOf(term.word)) forms.push(`p:${prefix}`);
+  }
+  return forms;
+}
+
+/** The token inputs that let one query word match: any of its forms, or the prefix that is the word. */
+function queryForms(term: Term): string[] {
+  const forms = term.forms.map((form) => `f:${form}`);
+  const probe = prefixProbeOf(term.word);
+  if (probe !== undefined) forms.push(`p:${probe}`);
+  return forms;
+}
+
+/** Token arrays as PostgreSQL reads them (bigint literals: 64-bit values do not fit a JS number). */
+const bigintArray = (tokens: Iterable<bigint>) => sql`${[...tokens].map(String)}::bigint[]`;
+
+export class SearchIndex {
+  readonly #keys: KeyRing;
+  #tokens: { readonly keyId: string; readonly tokens: ScopeTokens } | undefined;
+
+  constructor(keys: KeyRing) {
+    this.#keys = keys;
+  }
+
+  /** Indexes (or re-indexes) one text, in the caller's transaction; an empty text removes its entry. */
+  async index(tx: Kysely<DB>, entry: IndexedText): Promise<void> {
+    const forms = indexForms(termsOf(entry.text));
+    if (forms.length === 0) {
+      await this.remove(tx, entry.objectType, entry.objectId, entry.field);
+      return;
+    }
+    const tokens = (await this.#scopeTokens(tx)).tokensIn(entry.scope, forms);
+    await tx
+      .insertInto('search_entries')
+      .values({
+        object_type: entry.objectType,
+        object_id: entry.objectId,
+        field: entry.field,
+        scope_type: entry.scope.type,
+        scope_id: entry.scope.id,
+        tokens: sql`${tokens.map(String)}::bigint[]` as unknown as string[],
+      })
+      .onConflict((oc) =>
+        oc.columns(['object_type', 'object_id', 'field']).doUpdateSet({
+          scope_type: entry.scope.type,
+          scope_id: entry.scope.id,
+          tokens: sql`excluded.tokens` as unknown as string[],
+        }),
+      )
+      .execute();
+  }
+
+  /** An object's entries (one field, or all of them), in the caller's transaction. */
+  async remove(tx: Kysely<DB>, objectType: string, objectId: string, field?: string): Promise<void> {
+    let query = tx.deleteFrom('search_entries').where('object_type', '=', objectType).where('object_id', '=', objectId);
+    if (field !== undefined) query = query.where('field', '=', field);
+    await query.execute();
+  }
+
+  /** Shredding: every token of the scope goes (see also removeSearchScopes, which shredCase runs). */
+  async removeScope(tx: Kysely<DB>, scope: Scope): Promise<number> {
+    const removed = await removeSearchScopes(tx, [scope]);
+    this.#tokens?.tokens.forget(scope);
+    return removed;
+  }
+
+  /**
+   * The objects, among those of the given scopes (the ones the actor may see), whose texts hold
+   * every word of the query; at most `limit` (default 200), in no particular order.
+   */
+  async search(
+    db: Kysely<DB>,
+    scopes: readonly Scope[],
+    query: string,
+    options: { readonly limit?: number } = {},
+  ): Promise<SearchOutcome> {
+    const parsed = queryTermsOf(query);
+    if (parsed.kind === 'empty') return parsed;
+    if (scopes.length === 0) return { kind: 'hits', hits: [] };
+    const tokens = await this.#scopeTokens(db);
+    let select = db
+      .selectFrom('search_entries')
+      .select(['object_type', 'object_id', 'field'])
+      .where('scope_id', '=', sql<string>`any(${scopes.map((s) => s.id)}::uuid[])`);
+    for (const term of parsed.terms) {
+      const wanted: bigint[] = [];
+      for (const form of queryForms(term)) wanted.push(...tokens.tokensOf(scopes, form));
+      select = select.where(sql<boolean>`tokens && ${bigintArray(wanted)}`);
+    }
+    const rows = await select.limit(options.limit ?? DEFAULT_LIMIT).execute();
+    return {
+      kind: 'hits',
+      hits: rows.map((r) => ({ objectType: r.object_type, objectId: r.object_id, field: r.field })),
+    };
+  }
+
+  /** The token maker of the current search key (its masks kept), made again when the key changes. */
+  async #scopeTokens(executor: Kysely<DB>): Promise<ScopeTokens> {
+    const keys = await this.#keys.searchKeys(executor);
+    try {
+      if (this.#tokens?.keyId !== keys.keyId)
+        this.#tokens = { keyId: keys.keyId, tokens: new ScopeTokens(keys.mask, keys.cipher) };
+      return this.#tokens.tokens;
+    } finally {
+      keys.mask.fill(0);
+      keys.cipher.fill(0);
+      keys.person.fill(0);
+    }
+  }
+}
