@@ -23,7 +23,9 @@ create table search_entries (
   tokens bigint[] not null,
   primary key (object_type, object_id, field)
 );
-create index search_entries_tokens on search_entries using gin (tokens);
+-- No pending list (fastupdate): every query would scan the unsorted recent entries against all
+-- of its tokens, tens of thousands for a query over many cases (measured: 30 times slower).
+create index search_entries_tokens on search_entries using gin (tokens) with (fastupdate = off);
 create index search_entries_scope on search_entries (scope_type, scope_id);
 
 -- Person identifiers (normalised name, name and date of birth, employee number, e-mail, phone)

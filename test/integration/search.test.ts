@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { shredCaseNow } from '../../src/server/keys/shredding.ts';
+import { MissingKeyError } from '../../src/server/platform/crypto/key-ring.ts';
 import { PersonIndex } from '../../src/server/search/persons.ts';
 import type { Scope } from '../../src/server/search/scope-tokens.ts';
 import { SearchIndex } from '../../src/server/search/search-index.ts';
@@ -23,6 +24,8 @@ for (const engine of engines()) {
     before(async () => {
       t = await buildTestApp(engine);
       search = new SearchIndex(t.keys);
+      await t.keys.createKey('case', caseA.id);
+      await t.keys.createKey('case', caseB.id);
       await t.database.db.transaction().execute(async (tx) => {
         await search.index(tx, {
           objectType: 'timeline_entry',
@@ -110,9 +113,21 @@ for (const engine of engines()) {
       assert.deepEqual(await found([caseA], 'Personalabteilung'), []);
     });
 
-    test('shredding a case removes its entries, and nothing of the other case', async () => {
+    test('shredding a case removes its entries, and nothing of the other case; a shredded case takes no new ones', async () => {
       const removed = await t.database.db.transaction().execute((tx) => search.removeScope(tx, caseB));
       assert.equal(removed, 1);
+      const gone: Scope = { type: 'case', id: randomUUID() };
+      await assert.rejects(
+        search.index(t.database.db, {
+          objectType: 'note',
+          objectId: randomUUID(),
+          field: 'text',
+          scope: gone,
+          text: 'spät',
+        }),
+        MissingKeyError,
+        'no key, no tokens: indexing after (or without) the case is refused',
+      );
       assert.deepEqual(await found([caseA, caseB], 'Messer'), [ids.a1]);
       const left = await t.database.db
         .selectFrom('search_entries')
@@ -137,6 +152,7 @@ for (const engine of engines()) {
       persons = new PersonIndex(t.keys);
       search = new SearchIndex(t.keys);
       await t.keys.createKey('case', caseScope.id);
+      await t.keys.createKey('report', report.id);
       const db = t.database.db;
       await persons.index(db, {
         objectType: 'report_person',

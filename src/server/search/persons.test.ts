@@ -35,7 +35,18 @@ test('the other identifiers: birth date with the name, employee number, e-mail, 
   );
   assert.equal(formOf('email', { email: ' Erika.Mueller@Example.ORG ' }), 'erika.mueller@example.org');
   assert.equal(formOf('email', { email: 'not an address' }), undefined);
-  assert.equal(formOf('phone', { phone: '0151 2345678' }), formOf('phone', { phone: '+49 (151) 234-5678' }));
-  assert.equal(formOf('phone', { phone: '12345' }), undefined, 'too short to mean one number');
+  assert.equal(formOf('phone', { phone: '0151 12345678' }), '+4915112345678');
+  assert.equal(formOf('phone', { phone: '+49 (151) 1234-5678' }), '+4915112345678');
+  assert.notEqual(formOf('phone', { phone: '0171 12345678' }), formOf('phone', { phone: '0151 12345678' }));
+  assert.notEqual(formOf('phone', { phone: '+1 212 555 1234' }), formOf('phone', { phone: '+1 312 555 1234' }));
+  assert.equal(formOf('phone', { phone: '12' }), undefined, 'not a valid number');
+  assert.equal(formOf('phone', { phone: 'call me' }), undefined);
+  assert.equal(formOf('employee_number', { employeeNumber: '-1' }), undefined, 'too short to mean one person');
+  assert.equal(formOf('name', { fullName: 'E. Müller' }), undefined, 'an initial is no first name');
+  assert.equal(
+    personForms({ phone: '020 7946 0018' }, 'GB')[0]?.form,
+    '+442079460018',
+    'national numbers in the region given',
+  );
   assert.deepEqual(personForms({ fullName: 'x'.repeat(400), email: '' }), []);
 });

@@ -1,10 +1,12 @@
 import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js/min';
 import type { KeyRing } from '../platform/crypto/key-ring.ts';
 import type { DB, PersonTokenTable } from '../platform/db/schema.ts';
 import { baseOf, digraphFold } from './normalize/fold.ts';
 import { NAME_PARTICLES } from './normalize/stop-words.ts';
 import type { Scope } from './scope-tokens.ts';
+import { holdScopes } from './scopes.ts';
 
 /**
  * Person identifiers for recognising the same person across reports and cases (docs/security.md,
@@ -14,14 +16,17 @@ import type { Scope } from './scope-tokens.ts';
  *
  * Normalised forms (in memory only):
  * - name: the name's words folded like search words (Müller, Mueller, MULLER meet), particles
- *   (von, van, de, …) dropped, hyphenated parts split, sorted: "Erika Müller-Lüdenscheidt",
- *   "MUELLER-LUEDENSCHEIDT, Erika" and "Erika Müller Lüdenscheidt" meet; a single word is no name;
+ *   (von, van, de, …) and initials dropped, hyphenated parts split, sorted: "Erika
+ *   Müller-Lüdenscheidt", "MUELLER-LUEDENSCHEIDT, Erika" and "Erika Müller Lüdenscheidt" meet; it
+ *   takes two words of two letters or more to name someone, and a name alone is weak evidence
+ *   (common names link different people): the triage view must say which identifiers matched;
  * - name_birth: the name's form and the date of birth (YYYY-MM-DD);
- * - employee_number: letters and digits only, upper case ("e-0042" and "E 0042" meet);
+ * - employee_number: letters and digits only, upper case ("e-0042" and "E 0042" meet), at least
+ *   three of them;
  * - email: the whole address, NFKC, lower case (no provider-specific rules);
- * - phone: the last nine digits (at least seven digits), so that "0151 2345678" and
- *   "+49 151 2345678" meet without assuming a country; numbers that differ only before their last
- *   nine digits meet too, an accepted rarity within one company's cases.
+ * - phone: the number in international form (E.164, by libphonenumber-js), national numbers read
+ *   in the default region (Germany unless the caller says otherwise): "0151 2345678" and
+ *   "+49 151 2345678" meet; a number that is not valid there (no area code, too short) is left out.
  */
 export type PersonTokenKind = PersonTokenTable['kind'];
 
@@ -50,13 +55,22 @@ function nameForm(name: string): string | undefined {
     .normalize('NFKC')
     .split(/[^\p{L}\p{M}\p{N}'’]+/u)
     .map((word) => digraphFold(baseOf(word.replace(/['’]/g, ''))))
-    .filter((word) => word !== '' && !PARTICLES.has(word))
+    // Initials and particles say too little: "E. Müller" and "Maria de la Cruz" are not full names.
+    .filter((word) => [...word].length >= 2 && !PARTICLES.has(word))
     .sort();
   return words.length >= 2 ? words.join(' ') : undefined;
 }
 
+function phoneForm(phone: string, region: CountryCode): string | undefined {
+  const parsed = parsePhoneNumberFromString(phone, region);
+  return parsed?.isValid() ? parsed.number : undefined;
+}
+
 /** The normalised identifiers that are usable (too short, malformed or empty ones are left out). */
-export function personForms(ids: PersonIdentifiers): { kind: PersonTokenKind; form: string }[] {
+export function personForms(
+  ids: PersonIdentifiers,
+  region: CountryCode = 'DE',
+): { kind: PersonTokenKind; form: string }[] {
   const forms: { kind: PersonTokenKind; form: string }[] = [];
   const usable = (value: string | undefined) =>
     value !== undefined && value.trim() !== '' && value.length <= MAX_INPUT ? value : undefined;
@@ -70,20 +84,24 @@ export function personForms(ids: PersonIdentifiers): { kind: PersonTokenKind; fo
     ?.normalize('NFKC')
     .replace(/[^\p{L}\p{N}]/gu, '')
     .toUpperCase();
-  if (employee !== undefined && employee !== '') forms.push({ kind: 'employee_number', form: employee });
+  if (employee !== undefined && employee.length >= 3) forms.push({ kind: 'employee_number', form: employee });
   const email = usable(ids.email)?.normalize('NFKC').trim().toLowerCase();
   if (email !== undefined && /^[^\s@]+@[^\s@]+$/.test(email)) forms.push({ kind: 'email', form: email });
-  const digits = usable(ids.phone)?.replace(/\D/g, '');
-  if (digits !== undefined && digits.length >= 7) forms.push({ kind: 'phone', form: digits.slice(-9) });
+  const phone = usable(ids.phone);
+  const international = phone === undefined ? undefined : phoneForm(phone, region);
+  if (international !== undefined) forms.push({ kind: 'phone', form: international });
   return forms;
 }
 
 export class PersonIndex {
   readonly #keys: KeyRing;
+  readonly #region: CountryCode;
   #key: { readonly keyId: string; readonly key: KeyObject } | undefined;
 
-  constructor(keys: KeyRing) {
+  /** `region`: where national phone numbers are read (ISO 3166 code; Germany by default). */
+  constructor(keys: KeyRing, options: { readonly region?: CountryCode } = {}) {
     this.#keys = keys;
+    this.#region = options.region ?? 'DE';
   }
 
   /** The person's identifiers as tokens of this object, replacing earlier ones, in the caller's transaction. */
@@ -91,6 +109,7 @@ export class PersonIndex {
     tx: Kysely<DB>,
     person: { objectType: string; objectId: string; scope: Scope; identifiers: PersonIdentifiers },
   ): Promise<void> {
+    await holdScopes(tx, [person.scope]);
     await this.remove(tx, person.objectType, person.objectId);
     const tokens = await this.#tokens(tx, person.identifiers);
     if (tokens.length === 0) return;
@@ -163,12 +182,10 @@ export class PersonIndex {
     try {
       if (this.#key?.keyId !== keys.keyId) this.#key = { keyId: keys.keyId, key: createSecretKey(keys.person) };
     } finally {
-      keys.mask.fill(0);
-      keys.cipher.fill(0);
-      keys.person.fill(0);
+      for (const key of [keys.mask, keys.form, keys.cipher, keys.person]) key.fill(0);
     }
     const key = this.#key.key;
-    return personForms(identifiers).map(({ kind, form }) => ({
+    return personForms(identifiers, this.#region).map(({ kind, form }) => ({
       kind,
       token: createHmac('sha256', key).update(`${kind}\0${form}`).digest().readBigInt64BE(0),
     }));

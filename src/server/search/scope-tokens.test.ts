@@ -3,7 +3,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { test } from 'node:test';
 import { type Scope, ScopeTokens } from './scope-tokens.ts';
 
-const tokens = () => new ScopeTokens(randomBytes(32), randomBytes(32));
+const keysOf = (mask = randomBytes(32), cipher = randomBytes(32), form = randomBytes(32)) => ({ mask, cipher, form });
+const tokens = () => new ScopeTokens(keysOf());
 const caseScope = (): Scope => ({ type: 'case', id: randomUUID() });
 
 test('the same word in two cases gives unrelated tokens; in one case always the same', () => {
@@ -33,20 +34,28 @@ test('another search key gives other tokens; a forgotten scope is derived again 
   const mask = randomBytes(32);
   const cipher = randomBytes(32);
   const scope = caseScope();
-  const one = new ScopeTokens(mask, cipher);
+  const form = randomBytes(32);
+  const one = new ScopeTokens(keysOf(mask, cipher, form));
   const before = one.tokensOf([scope], 'f:wort')[0];
   one.forget(scope);
   assert.equal(one.tokensOf([scope], 'f:wort')[0], before);
-  assert.equal(new ScopeTokens(mask, cipher).tokensOf([scope], 'f:wort')[0], before, 'derived, not random');
-  assert.notEqual(new ScopeTokens(randomBytes(32), cipher).tokensOf([scope], 'f:wort')[0], before);
-  assert.notEqual(new ScopeTokens(mask, randomBytes(32)).tokensOf([scope], 'f:wort')[0], before);
-  assert.throws(() => new ScopeTokens(mask.subarray(1), cipher), TypeError);
+  assert.equal(new ScopeTokens(keysOf(mask, cipher, form)).tokensOf([scope], 'f:wort')[0], before, 'derived');
+  assert.notEqual(new ScopeTokens(keysOf(randomBytes(32), cipher, form)).tokensOf([scope], 'f:wort')[0], before);
+  assert.notEqual(new ScopeTokens(keysOf(mask, randomBytes(32), form)).tokensOf([scope], 'f:wort')[0], before);
+  assert.notEqual(new ScopeTokens(keysOf(mask, cipher, randomBytes(32))).tokensOf([scope], 'f:wort')[0], before);
+  assert.throws(() => new ScopeTokens(keysOf(mask.subarray(1))), TypeError);
 });
 
-test('tokensIn: one token per distinct form', () => {
+test('tokensIn: one token per distinct form, sorted (the order of the text is not kept)', () => {
   const t = tokens();
   const scope = caseScope();
-  const list = t.tokensIn(scope, ['f:a', 'f:b', 'f:a']);
-  assert.equal(list.length, 2);
-  assert.deepEqual(list, [t.tokensOf([scope], 'f:a')[0], t.tokensOf([scope], 'f:b')[0]]);
+  const forms = Array.from({ length: 50 }, (_, i) => `f:wort${i}`);
+  const list = t.tokensIn(scope, [...forms, 'f:wort1']);
+  assert.equal(list.length, 50);
+  assert.deepEqual(
+    list,
+    [...list].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
+  );
+  assert.deepEqual(new Set(list), new Set(forms.map((f) => t.tokensOf([scope], f)[0])));
+  assert.deepEqual(t.tokensIn(scope, [...forms].reverse()), list, 'the same set, whatever the order');
 });

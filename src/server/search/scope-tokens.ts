@@ -1,22 +1,26 @@
-import { createCipheriv, createHash, createHmac, createSecretKey, type KeyObject } from 'node:crypto';
+import { createCipheriv, createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 
 /**
  * Full-text tokens: 64 bits for a (scope, word form) pair, unrelated between scopes, computed for
  * thousands of scopes at once (a query runs over every case the actor may see).
  *
  *   mask(scope)        = HMAC-SHA-256(K_mask, scope type ‖ 0 ‖ scope id), first 16 bytes
- *   token(scope, form) = first 8 bytes of AES-256_K_cipher(mask(scope) XOR SHA-256(form)[0..16])
+ *   digest(form)       = HMAC-SHA-256(K_form, form), first 16 bytes
+ *   token(scope, form) = first 8 bytes of AES-256_K_cipher(mask(scope) XOR digest(form))
  *
  * The mask is the scope's key material, derived from the search key and the scope's id (the
  * issue's per-case key); AES under a key of the search key turns each masked form into a value
  * no one without the key can compute or relate. The same form in two scopes enters AES as two
  * inputs differing by the XOR of two secret random masks, so the tokens are independent; one
  * scope's tokens are deterministic (equal words, equal tokens: the leakage docs/security.md
- * accepts). Why not an HMAC per token: Node makes every HMAC an object (about 3 µs), and a
+ * accepts). The digest is keyed too, so that no one can prepare two words whose tokens agree in
+ * every scope. Why not an HMAC per token: Node makes every HMAC an object (about 3 µs), and a
  * two-word query over 10,000 cases needs some 40,000 tokens (two stems, a prefix); one AES-ECB
  * call over all the masked blocks of a form takes well under a millisecond.
  *
- * Masks are kept in memory (16 bytes a scope, at most MAX_MASKS), and forgotten with the scope.
+ * Kept in memory: the masks (16 bytes a scope, at most MAX_MASKS) and the digests of recent words
+ * (at most MAX_DIGESTS, the words themselves as the map's keys: a running server's memory holds
+ * the texts it indexes anyway, and is outside what encryption at rest protects).
  */
 const MAX_MASKS = 200_000;
 const MAX_DIGESTS = 50_000;
@@ -32,23 +36,30 @@ export interface Scope {
 
 export class ScopeTokens {
   readonly #maskKey: KeyObject;
+  readonly #formKey: KeyObject;
   readonly #cipherKey: KeyObject;
   readonly #masks = new Map<string, Buffer>();
   readonly #digests = new Map<string, Buffer>();
 
-  constructor(maskKey: Buffer, cipherKey: Buffer) {
-    if (maskKey.length !== 32 || cipherKey.length !== 32) throw new TypeError('search keys are 32 bytes');
-    this.#maskKey = createSecretKey(maskKey);
-    this.#cipherKey = createSecretKey(cipherKey);
+  constructor(keys: { readonly mask: Buffer; readonly form: Buffer; readonly cipher: Buffer }) {
+    if (keys.mask.length !== 32 || keys.form.length !== 32 || keys.cipher.length !== 32) {
+      throw new TypeError('search keys are 32 bytes');
+    }
+    this.#maskKey = createSecretKey(keys.mask);
+    this.#formKey = createSecretKey(keys.form);
+    this.#cipherKey = createSecretKey(keys.cipher);
   }
 
-  /** The tokens of every form in one scope (for indexing a text), de-duplicated. */
+  /**
+   * The tokens of every form in one scope (for indexing a text), de-duplicated and sorted: in the
+   * order of the text they would show the order and the lengths of its words.
+   */
   tokensIn(scope: Scope, forms: readonly string[]): bigint[] {
     const distinct = [...new Set(forms)];
     const mask = this.#mask(scope);
     const blocks = Buffer.allocUnsafe(16 * distinct.length);
     for (const [i, form] of distinct.entries()) xorInto(blocks, 16 * i, mask, this.#digest(form));
-    return [...new Set(this.#encrypt(blocks))];
+    return [...new Set(this.#encrypt(blocks))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   }
 
   /** The token of one form in each of the scopes, in their order (for a query). */
@@ -68,18 +79,18 @@ export class ScopeTokens {
     return tokens;
   }
 
-  /** SHA-256 of a form, first 16 bytes; the commonest are remembered (a text repeats its words). */
+  /** The keyed digest of a form, first 16 bytes; recent ones are remembered (texts repeat their words). */
   #digest(form: string): Buffer {
     let digest = this.#digests.get(form);
     if (digest === undefined) {
-      digest = createHash('sha256').update(form, 'utf8').digest().subarray(0, 16);
+      digest = createHmac('sha256', this.#formKey).update(form, 'utf8').digest().subarray(0, 16);
       if (this.#digests.size >= MAX_DIGESTS) this.#digests.clear();
       this.#digests.set(form, digest);
     }
     return digest;
   }
 
-  /** A scope shredded: its mask leaves memory (it could be derived again, but nothing needs it). */
+  /** A scope shredded: its mask leaves memory (it is derived from the search key, so this frees memory only). */
   forget(scope: Scope): void {
     this.#masks.delete(`${scope.type}:${scope.id}`);
   }

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { MissingKeyError } from '../platform/crypto/key-ring.ts';
 import type { DB } from '../platform/db/schema.ts';
 import type { Scope } from './scope-tokens.ts';
 
@@ -21,4 +22,27 @@ export async function removeSearchScopes(tx: Kysely<DB>, scopes: readonly Scope[
     }
   }
   return removed;
+}
+
+/**
+ * Holds the data keys of these scopes for the rest of the caller's transaction (FOR SHARE, as a
+ * report joining a case does), so that a case shredded meanwhile either went first, and indexing
+ * refuses (MissingKeyError: no tokens outlive their case), or waits until the tokens are written
+ * and then removes them with the rest.
+ */
+export async function holdScopes(tx: Kysely<DB>, scopes: readonly Scope[]): Promise<void> {
+  for (const type of ['case', 'report'] as const) {
+    const ids = [...new Set(scopes.filter((s) => s.type === type).map((s) => s.id))];
+    if (ids.length === 0) continue;
+    const held = await tx
+      .selectFrom('data_keys')
+      .select('owner_id')
+      .where('purpose', '=', type)
+      .where('owner_id', 'in', ids)
+      .forShare()
+      .execute();
+    const present = new Set(held.map((r) => r.owner_id));
+    const missing = ids.find((id) => !present.has(id));
+    if (missing !== undefined) throw new MissingKeyError(`of ${type} ${missing}`);
+  }
 }

@@ -3,7 +3,7 @@ import type { KeyRing } from '../platform/crypto/key-ring.ts';
 import type { DB } from '../platform/db/schema.ts';
 import { prefixesOf, prefixProbeOf, queryTermsOf, type Term, termsOf } from './normalize/normalize.ts';
 import { type Scope, ScopeTokens } from './scope-tokens.ts';
-import { removeSearchScopes } from './scopes.ts';
+import { holdScopes, removeSearchScopes } from './scopes.ts';
 
 /**
  * The full-text index of sealed texts (docs/security.md, "Search"): each text's words, normalised
@@ -36,6 +36,8 @@ export type SearchOutcome =
   | { readonly kind: 'empty'; readonly reason: 'blank' | 'stop_words_only' | 'punctuation_only' | 'too_long' };
 
 const DEFAULT_LIMIT = 200;
+/** Rows per insert statement: well under PostgreSQL's 65,535 parameters. */
+const INSERT_BATCH = 500;
 
 /** The token inputs of a text's terms. */
 function indexForms(terms: readonly Term[]): string[] {
@@ -68,30 +70,49 @@ export class SearchIndex {
 
   /** Indexes (or re-indexes) one text, in the caller's transaction; an empty text removes its entry. */
   async index(tx: Kysely<DB>, entry: IndexedText): Promise<void> {
-    const forms = indexForms(termsOf(entry.text));
-    if (forms.length === 0) {
-      await this.remove(tx, entry.objectType, entry.objectId, entry.field);
-      return;
+    await this.indexMany(tx, [entry]);
+  }
+
+  /**
+   * Indexes many texts in a few statements (bulk writes and the re-indexing after a key rotation),
+   * in the caller's transaction; texts without a searchable word remove their entries.
+   */
+  async indexMany(tx: Kysely<DB>, entries: readonly IndexedText[]): Promise<void> {
+    await holdScopes(
+      tx,
+      entries.map((e) => e.scope),
+    );
+    const tokens = await this.#scopeTokens(tx);
+    // The last text of an object's field wins (one statement may not update a row twice).
+    const latest = new Map(entries.map((e) => [`${e.objectType}:${e.objectId}:${e.field}`, e]));
+    const rows = [];
+    for (const entry of latest.values()) {
+      const forms = indexForms(termsOf(entry.text));
+      if (forms.length === 0) await this.remove(tx, entry.objectType, entry.objectId, entry.field);
+      else rows.push({ entry, tokens: tokens.tokensIn(entry.scope, forms) });
     }
-    const tokens = (await this.#scopeTokens(tx)).tokensIn(entry.scope, forms);
-    await tx
-      .insertInto('search_entries')
-      .values({
-        object_type: entry.objectType,
-        object_id: entry.objectId,
-        field: entry.field,
-        scope_type: entry.scope.type,
-        scope_id: entry.scope.id,
-        tokens: sql`${tokens.map(String)}::bigint[]` as unknown as string[],
-      })
-      .onConflict((oc) =>
-        oc.columns(['object_type', 'object_id', 'field']).doUpdateSet({
-          scope_type: entry.scope.type,
-          scope_id: entry.scope.id,
-          tokens: sql`excluded.tokens` as unknown as string[],
-        }),
-      )
-      .execute();
+    for (let i = 0; i < rows.length; i += INSERT_BATCH) {
+      await tx
+        .insertInto('search_entries')
+        .values(
+          rows.slice(i, i + INSERT_BATCH).map(({ entry, tokens }) => ({
+            object_type: entry.objectType,
+            object_id: entry.objectId,
+            field: entry.field,
+            scope_type: entry.scope.type,
+            scope_id: entry.scope.id,
+            tokens: bigintArray(tokens) as unknown as string[],
+          })),
+        )
+        .onConflict((oc) =>
+          oc.columns(['object_type', 'object_id', 'field']).doUpdateSet({
+            scope_type: sql`excluded.scope_type`,
+            scope_id: sql`excluded.scope_id`,
+            tokens: sql`excluded.tokens`,
+          }),
+        )
+        .execute();
+    }
   }
 
   /** An object's entries (one field, or all of them), in the caller's transaction. */
@@ -122,19 +143,30 @@ export class SearchIndex {
     if (parsed.kind === 'empty') return parsed;
     if (scopes.length === 0) return { kind: 'hits', hits: [] };
     const tokens = await this.#scopeTokens(db);
-    let select = db
-      .selectFrom('search_entries')
-      .select(['object_type', 'object_id', 'field'])
-      .where('scope_id', '=', sql<string>`any(${scopes.map((s) => s.id)}::uuid[])`);
-    for (const term of parsed.terms) {
+    const words = parsed.terms.map((term) => {
       const wanted: bigint[] = [];
       for (const form of queryForms(term)) wanted.push(...tokens.tokensOf(scopes, form));
-      select = select.where(sql<boolean>`tokens && ${bigintArray(wanted)}`);
-    }
-    const rows = await select.limit(options.limit ?? DEFAULT_LIMIT).execute();
+      return wanted;
+    });
+    const allowed = new Set(scopes.map((s) => `${s.type}:${s.id}`));
+    const rows = await db.transaction().execute(async (tx) => {
+      // The query's arrays hold a token per scope and word form, tens of thousands for a team
+      // lead's reach: only the GIN index answers that quickly, and a sequential scan would test
+      // every row against every token. The planner's estimate for such arrays is no guide.
+      await sql`set local enable_seqscan = off`.execute(tx);
+      let select = tx
+        .selectFrom('search_entries')
+        .select(['object_type', 'object_id', 'field', 'scope_type', 'scope_id']);
+      for (const wanted of words) select = select.where(sql<boolean>`tokens && ${bigintArray(wanted)}`);
+      return select.limit(options.limit ?? DEFAULT_LIMIT).execute();
+    });
     return {
       kind: 'hits',
-      hits: rows.map((r) => ({ objectType: r.object_type, objectId: r.object_id, field: r.field })),
+      // Tokens are scope-specific, so only a 64-bit collision could bring a row of another scope:
+      // filtered out all the same.
+      hits: rows
+        .filter((r) => allowed.has(`${r.scope_type}:${r.scope_id}`))
+        .map((r) => ({ objectType: r.object_type, objectId: r.object_id, field: r.field })),
     };
   }
 
@@ -142,13 +174,10 @@ export class SearchIndex {
   async #scopeTokens(executor: Kysely<DB>): Promise<ScopeTokens> {
     const keys = await this.#keys.searchKeys(executor);
     try {
-      if (this.#tokens?.keyId !== keys.keyId)
-        this.#tokens = { keyId: keys.keyId, tokens: new ScopeTokens(keys.mask, keys.cipher) };
+      if (this.#tokens?.keyId !== keys.keyId) this.#tokens = { keyId: keys.keyId, tokens: new ScopeTokens(keys) };
       return this.#tokens.tokens;
     } finally {
-      keys.mask.fill(0);
-      keys.cipher.fill(0);
-      keys.person.fill(0);
+      for (const key of [keys.mask, keys.form, keys.cipher, keys.person]) key.fill(0);
     }
   }
 }

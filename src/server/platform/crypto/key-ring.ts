@@ -144,19 +144,24 @@ export class KeyRing {
 
   /**
    * The keys of the search (docs/security.md, "Search"), derived from the search key with HKDF:
-   * `mask` and `cipher` for the per-scope full-text tokens, `person` for person identifiers. The
+   * `mask`, `form` and `cipher` for the per-scope full-text tokens, `person` for person identifiers. The
    * search key is a data key of its own, apart from the index key of accounts; `keyId` names it,
    * so that what is derived from it can be remembered and dropped when it changes.
    */
-  async searchKeys(
-    executor: Kysely<DB> = this.#db,
-  ): Promise<{ readonly keyId: string; readonly mask: Buffer; readonly cipher: Buffer; readonly person: Buffer }> {
+  async searchKeys(executor: Kysely<DB> = this.#db): Promise<{
+    readonly keyId: string;
+    readonly mask: Buffer;
+    readonly form: Buffer;
+    readonly cipher: Buffer;
+    readonly person: Buffer;
+  }> {
     const base = await this.#singleton('search', executor);
     const derive = (use: string) =>
       Buffer.from(hkdfSync('sha256', base.key, Buffer.alloc(0), `tma-search/v1/${use}`, 32));
     return {
       keyId: base.id,
       mask: derive('fulltext-mask'),
+      form: derive('fulltext-form'),
       cipher: derive('fulltext-cipher'),
       person: derive('person'),
     };
