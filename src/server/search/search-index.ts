@@ -131,7 +131,8 @@ export class SearchIndex {
 
   /**
    * The objects, among those of the given scopes (the ones the actor may see), whose texts hold
-   * every word of the query; at most `limit` (default 200), in no particular order.
+   * every word of the query; at most `limit` (default 200), in no particular order. `db` is the
+   * database, not a transaction: the query runs in a short transaction of its own.
    */
   async search(
     db: Kysely<DB>,
@@ -151,8 +152,9 @@ export class SearchIndex {
     const allowed = new Set(scopes.map((s) => `${s.type}:${s.id}`));
     const rows = await db.transaction().execute(async (tx) => {
       // The query's arrays hold a token per scope and word form, tens of thousands for a team
-      // lead's reach: only the GIN index answers that quickly, and a sequential scan would test
-      // every row against every token. The planner's estimate for such arrays is no guide.
+      // lead's reach: a sequential scan would test every row against every token, and the
+      // planner's estimate for such arrays is no guide. (Even the GIN index grows worse than
+      // linearly with that many keys: docs/security.md, "Speed, measured".)
       await sql`set local enable_seqscan = off`.execute(tx);
       let select = tx
         .selectFrom('search_entries')
