@@ -4,7 +4,6 @@
  * checksum), and the ListMultipartUploads answer.
  */
 import { createHash } from 'node:crypto';
-import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
@@ -62,10 +61,11 @@ export function listedParts(upload: MultipartUpload, body: string): Part[] {
 
 /** Streams the parts, in order, into a new `file`. */
 export async function writeJoined(parts: readonly Part[], file: string): Promise<void> {
-  const out = createWriteStream(file, { flags: 'wx' });
-  for (const part of parts) await pipeline(createReadStream(part.file), out, { end: false });
-  out.end();
-  await once(out, 'finish');
+  // One source stream for all parts: piping each into the same file stream would pile listeners on it.
+  async function* joined(): AsyncGenerator<Buffer> {
+    for (const part of parts) yield* createReadStream(part.file);
+  }
+  await pipeline(joined(), createWriteStream(file, { flags: 'wx' }));
 }
 
 /**
