@@ -167,6 +167,7 @@ for (const engine of engines()) {
         'person_tokens',
         'schema_migrations',
         'search_entries',
+        'search_postings',
         'security_events',
         'sessions',
         'settings',

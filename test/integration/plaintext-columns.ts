@@ -5,8 +5,6 @@
  */
 const ENUMERATION = 'an enumeration: one of a fixed set of codes, checked by a constraint or the code';
 const DIGEST = 'a digest (SHA-256 or argon2id) of a secret that is never stored itself';
-const SEARCH_TOKEN =
-  'search tokens: 64 bits of an HMAC or AES output under the search key, never a word (docs/security.md, "Search")';
 const SIGNATURE = 'a hash or signature of the audit chain: public by design, checked by auditors';
 
 export const PLAINTEXT_COLUMNS: Readonly<Record<string, string>> = {
@@ -46,7 +44,6 @@ export const PLAINTEXT_COLUMNS: Readonly<Record<string, string>> = {
   'search_entries.field': ENUMERATION,
   'search_entries.object_type': ENUMERATION,
   'search_entries.scope_type': ENUMERATION,
-  'search_entries.tokens': SEARCH_TOKEN,
   'job_schedules.name': 'the name of a recurring job, chosen by the code',
   'job_schedules.payload': 'job parameters (ids and settings), checked by each job’s schema',
   'job_schedules.type': ENUMERATION,

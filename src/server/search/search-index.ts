@@ -8,7 +8,7 @@ import { holdScopes, removeSearchScopes } from './scopes.ts';
 /**
  * The full-text index of sealed texts (docs/security.md, "Search"): each text's words, normalised
  * (normalize/), become 64-bit tokens under keys of its scope (scope-tokens.ts), stored beside the
- * object in the same transaction as the sealed text. A search answers object ids only: the caller
+ * object (its postings: one row per token, under a B-tree) in the same transaction as the sealed text. A search answers object ids only: the caller
  * filters them by its own policy before it counts or shows anything.
  *
  * Token inputs: 'f:' and each form of a word (its German and English stems), and 'p:' and each
@@ -92,26 +92,40 @@ export class SearchIndex {
       else rows.push({ entry, tokens: tokens.tokensIn(entry.scope, forms) });
     }
     for (let i = 0; i < rows.length; i += INSERT_BATCH) {
-      await tx
+      const batch = rows.slice(i, i + INSERT_BATCH);
+      const written = await tx
         .insertInto('search_entries')
         .values(
-          rows.slice(i, i + INSERT_BATCH).map(({ entry, tokens }) => ({
+          batch.map(({ entry }) => ({
             object_type: entry.objectType,
             object_id: entry.objectId,
             field: entry.field,
             scope_type: entry.scope.type,
             scope_id: entry.scope.id,
-            tokens: bigintArray(tokens) as unknown as string[],
           })),
         )
         .onConflict((oc) =>
           oc.columns(['object_type', 'object_id', 'field']).doUpdateSet({
             scope_type: sql`excluded.scope_type`,
             scope_id: sql`excluded.scope_id`,
-            tokens: sql`excluded.tokens`,
           }),
         )
+        .returning(['id', 'object_type', 'object_id', 'field'])
         .execute();
+      const idOf = new Map(written.map((w) => [`${w.object_type}:${w.object_id}:${w.field}`, w.id]));
+      const ids = batch.map(({ entry }) => idOf.get(`${entry.objectType}:${entry.objectId}:${entry.field}`) as string);
+      // A text indexed again keeps its entry and gets its postings anew.
+      await tx.deleteFrom('search_postings').where('entry_id', 'in', ids).execute();
+      const tokenColumn: string[] = [];
+      const entryColumn: string[] = [];
+      batch.forEach(({ tokens: entryTokens }, j) => {
+        for (const token of entryTokens) {
+          tokenColumn.push(String(token));
+          entryColumn.push(ids[j] as string);
+        }
+      });
+      await sql`insert into search_postings (token, entry_id)
+        select * from unnest(${tokenColumn}::bigint[], ${entryColumn}::bigint[])`.execute(tx);
     }
   }
 
@@ -151,16 +165,25 @@ export class SearchIndex {
     });
     const allowed = new Set(scopes.map((s) => `${s.type}:${s.id}`));
     const rows = await db.transaction().execute(async (tx) => {
-      // The query's arrays hold a token per scope and word form, tens of thousands for a team
-      // lead's reach: a sequential scan would test every row against every token, and the
-      // planner's estimate for such arrays is no guide. (Even the GIN index grows worse than
-      // linearly with that many keys: docs/security.md, "Speed, measured".)
+      // One B-tree lookup per token (tens of thousands for a team lead's reach): the planner's
+      // estimates for such arrays are no guide, and a scan or a hash of the postings would read
+      // them all.
       await sql`set local enable_seqscan = off`.execute(tx);
-      let select = tx
+      await sql`set local enable_hashjoin = off`.execute(tx);
+      await sql`set local enable_mergejoin = off`.execute(tx);
+      const matching = sql.join(
+        words.map(
+          (wanted) =>
+            sql`select p.entry_id from unnest(${bigintArray(wanted)}) q(token) join search_postings p using (token)`,
+        ),
+        sql` intersect `,
+      );
+      return tx
         .selectFrom('search_entries')
-        .select(['object_type', 'object_id', 'field', 'scope_type', 'scope_id']);
-      for (const wanted of words) select = select.where(sql<boolean>`tokens && ${bigintArray(wanted)}`);
-      return select.limit(options.limit ?? DEFAULT_LIMIT).execute();
+        .select(['object_type', 'object_id', 'field', 'scope_type', 'scope_id'])
+        .where('id', 'in', sql<string>`(${matching})`)
+        .limit(options.limit ?? DEFAULT_LIMIT)
+        .execute();
     });
     return {
       kind: 'hits',

@@ -30,6 +30,7 @@ export interface DB {
   document_versions: DocumentVersionTable;
   blob_uploads: BlobUploadTable;
   search_entries: SearchEntryTable;
+  search_postings: SearchPostingTable;
   person_tokens: PersonTokenTable;
 }
 
@@ -314,7 +315,7 @@ export interface BlobUploadTable {
   started_at: Date;
 }
 
-/** Full-text tokens of one sealed text (docs/security.md, "Search"); bigints as strings when read. */
+/** One indexed text (its tokens are its postings: docs/security.md, "Search"). */
 export interface SearchEntryTable {
   object_type: string;
   object_id: string;
@@ -322,7 +323,14 @@ export interface SearchEntryTable {
   scope_type: 'case' | 'report';
   scope_id: string;
   key_generation: ColumnType<number, number | undefined, number>;
-  tokens: ColumnType<string[], bigint[] | string[], bigint[] | string[]>;
+  /** bigint identity, as a string when read */
+  id: ColumnType<string, never, never>;
+}
+
+/** One token of one entry (search_entries.id); bigints as strings when read. */
+export interface SearchPostingTable {
+  token: ColumnType<string, string, never>;
+  entry_id: ColumnType<string, string, never>;
 }
 
 export interface PersonTokenTable {
