@@ -15,14 +15,15 @@ import { adminQuery, stop, tempDataDirs, withDb } from './support.ts';
  * against `cp` of the same file on the same disk, in one run. Reports the ratio of cp's time to
  * upload + download (target at least 40%; also against cp followed by sync, since the store syncs
  * every blob; docs/documents.md has the figures and where the time goes) and how much the server's resident memory grew during
- * the transfer (target under 100 MB). On PostgreSQL when DATABASE_URL is set (a fresh database),
+ * the transfer (target under 100 MB). BENCH_SERVER_FLAGS passes Node flags to the server (e.g.
+ * --cpu-prof, --trace-gc) for profiling. On PostgreSQL when DATABASE_URL is set (a fresh database),
  * otherwise on the embedded engine.
  */
 const SIZE = Number(process.env.BENCH_DOCUMENT_BYTES ?? 1024 ** 3);
 const RATIO_TARGET = 0.4;
 const RSS_TARGET = 100 * 1024 ** 2;
 const admin = process.env.DATABASE_URL;
-const SERVER = fileURLToPath(new URL(process.env.BENCH_SERVER ?? './documents/server.ts', import.meta.url));
+const SERVER = fileURLToPath(new URL('./documents/server.ts', import.meta.url));
 
 const work = mkdtempSync(path.join(tmpdir(), 'tma-bench-documents-'));
 const source = path.join(work, 'protokoll.txt');

@@ -7,11 +7,12 @@ import { holdScopes, removeSearchScopes } from './scopes.ts';
 
 /**
  * The full-text index of sealed texts (docs/security.md, "Search"): each text's words, normalised
- * (normalize/), become 64-bit tokens under keys of its scope (scope-tokens.ts), stored beside the
- * object (its postings: one row per token, under a B-tree) in the same transaction as the sealed text. A search answers object ids only: the caller
- * filters them by its own policy before it counts or shows anything.
+ * (normalize/), become 64-bit tokens under keys of its scope (scope-tokens.ts), stored as an
+ * entry naming the object with one posting per token (under a B-tree), in the same transaction as
+ * the sealed text. A search answers object ids only: the caller filters them by its own policy
+ * before it counts or shows anything.
  *
- * Token inputs: 'f:' and each form of a word (its German and English stems), and 'p:' and each
+ * Token inputs: 'f:' and each form of a word (the folded word, its German and its English stem), and 'p:' and each
  * prefix of the folded word (4 to 12 characters, shorter than the word), so that "Drohu" finds
  * "Drohungen". A query's word matches an entry holding any of its forms, or (4 characters or more)
  * the prefix that is the word; every word of a query must match.

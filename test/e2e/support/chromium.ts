@@ -11,5 +11,6 @@ export const CHROMIUM_MISSING = 'chromium not installed: apt-get install chromiu
  * (a developer machine); under CI=true the config refuses to run instead (playwright.config.ts).
  */
 export function skipWithoutChromium(): void {
-  test.skip(!HAVE_CHROMIUM, `${CHROMIUM_MISSING} (looked for ${CHROMIUM_PATH})`); // why: a system tool missing on a developer's machine, named; CI=true never gets here
+  // Skipped on purpose: Chromium, a system tool, is missing on this developer's machine (named in the summary).
+  test.skip(!HAVE_CHROMIUM, `${CHROMIUM_MISSING} (looked for ${CHROMIUM_PATH})`); // why: no Chromium here; CI=true never skips
 }
