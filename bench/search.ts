@@ -27,6 +27,7 @@ const CASES = Number(process.env.BENCH_CASES ?? 10_000);
 const PER_CASE = Number(process.env.BENCH_ENTRIES_PER_CASE ?? 50);
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 100);
 const PERSONS = Number(process.env.BENCH_PERSONS ?? 50_000);
+const MEMBER_CASES = Number(process.env.BENCH_MEMBER_CASES ?? 500);
 const dbName = `tma_bench_search_${process.pid}`;
 
 /** A small deterministic generator, so that every run indexes the same texts. */
@@ -89,41 +90,46 @@ try {
   }
   const indexS = (performance.now() - t0) / 1000 - plainS;
   await sql`create index scratch_fts_tsv on scratch_fts using gin (tsv)`.execute(db);
-  await sql`analyze`.execute(db);
+  // What autovacuum does for a table that grows (PostgreSQL 13+): the postings' visibility map
+  // lets their lookups stay in the index.
+  await sql`vacuum analyze`.execute(db);
 
   // Two mid-frequency words per query, so that the answers are neither empty nor everything.
   const queries = Array.from(
     { length: QUERIES },
     () => `${vocabulary[50 + Math.floor(random() * 2000)]} ${vocabulary[50 + Math.floor(random() * 2000)]}`,
   );
-  const caseIds = scopes.map((s) => s.id);
-  const ours: number[] = [];
-  const theirs: number[] = [];
-  let found = 0;
-  let foundPlain = 0;
-  for (const [i, query] of queries.entries()) {
-    // Alternating which goes first, so that caches favour neither.
-    const runOurs = async () => {
-      const s0 = performance.now();
-      const outcome = await search.search(db, scopes, query, { limit: 200 });
-      ours.push(performance.now() - s0);
-      found += outcome.kind === 'hits' ? outcome.hits.length : 0;
-    };
-    const runTheirs = async () => {
-      const s0 = performance.now();
-      const rows = await sql`select id from scratch_fts where case_id = any(${caseIds}::uuid[])
-        and tsv @@ plainto_tsquery(${config}::regconfig, ${query}) limit 200`.execute(db);
-      theirs.push(performance.now() - s0);
-      foundPlain += rows.rows.length;
-    };
-    if (i % 2 === 0) {
-      await runOurs();
-      await runTheirs();
-    } else {
-      await runTheirs();
-      await runOurs();
+  /** Both searches over these scopes, alternating which goes first so that caches favour neither. */
+  const compare = async (reach: readonly Scope[]) => {
+    const caseIds = reach.map((s) => s.id);
+    const result = { ours: [] as number[], theirs: [] as number[], found: 0, foundPlain: 0 };
+    for (const [i, query] of queries.entries()) {
+      const runOurs = async () => {
+        const s0 = performance.now();
+        const outcome = await search.search(db, reach, query, { limit: 200 });
+        result.ours.push(performance.now() - s0);
+        result.found += outcome.kind === 'hits' ? outcome.hits.length : 0;
+      };
+      const runTheirs = async () => {
+        const s0 = performance.now();
+        const rows = await sql`select id from scratch_fts where case_id = any(${caseIds}::uuid[])
+          and tsv @@ plainto_tsquery(${config}::regconfig, ${query}) limit 200`.execute(db);
+        result.theirs.push(performance.now() - s0);
+        result.foundPlain += rows.rows.length;
+      };
+      if (i % 2 === 0) {
+        await runOurs();
+        await runTheirs();
+      } else {
+        await runTheirs();
+        await runOurs();
+      }
     }
-  }
+    return result;
+  };
+  const all = await compare(scopes);
+  // A threat manager's reach under the cases' need-to-know: the cases they are a member of.
+  const member = await compare(scopes.filter((_, i) => i % Math.max(1, Math.floor(CASES / MEMBER_CASES)) === 0));
 
   const persons = new PersonIndex(keys);
   const people = Array.from({ length: PERSONS }, (_, i) => ({
@@ -152,17 +158,22 @@ try {
     lookups.push(performance.now() - s0);
   }
 
-  const p95 = percentile(ours, 0.95);
-  const plainP95 = percentile(theirs, 0.95);
+  const p95 = percentile(all.ours, 0.95);
+  const plainP95 = percentile(all.theirs, 0.95);
   const personP95 = percentile(lookups, 0.95);
   const met = p95 < 100 && p95 <= 2 * plainP95 && personP95 < 10;
+  const line = (label: string, r: typeof all) =>
+    [
+      `${label}: blind index p50 ${percentile(r.ours, 0.5).toFixed(1)} ms, p95 ${percentile(r.ours, 0.95).toFixed(1)} ms (${(r.found / QUERIES).toFixed(1)} hits a query);`,
+      `  PostgreSQL full-text search p50 ${percentile(r.theirs, 0.5).toFixed(1)} ms, p95 ${percentile(r.theirs, 0.95).toFixed(1)} ms (${(r.foundPlain / QUERIES).toFixed(1)} hits a query);`,
+      `  ratio p95 ${(percentile(r.ours, 0.95) / percentile(r.theirs, 0.95)).toFixed(2)}`,
+    ].join('\n');
   process.stdout.write(
     [
-      `search: ${CASES} cases, ${CASES * PER_CASE} entries, ${QUERIES} two-word queries over all cases, on ${admin === undefined ? 'the embedded engine' : 'PostgreSQL'}`,
+      `search: ${CASES} cases, ${CASES * PER_CASE} entries, ${QUERIES} two-word queries, on ${admin === undefined ? 'the embedded engine' : 'PostgreSQL'}`,
       `indexing (tokens)             ${indexS.toFixed(1)} s; plaintext FTS insert ${plainS.toFixed(1)} s`,
-      `blind-index search            p50 ${percentile(ours, 0.5).toFixed(1)} ms, p95 ${p95.toFixed(1)} ms (${(found / QUERIES).toFixed(1)} hits a query)`,
-      `PostgreSQL full-text search   p50 ${percentile(theirs, 0.5).toFixed(1)} ms, p95 ${plainP95.toFixed(1)} ms (${(foundPlain / QUERIES).toFixed(1)} hits a query)`,
-      `ratio p95 ours / theirs       ${(p95 / plainP95).toFixed(2)} (target <= 2, and p95 < 100 ms)`,
+      line(`over all ${CASES} cases (the issue's target: p95 < 100 ms and ratio <= 2)`, all),
+      line(`over ${MEMBER_CASES} of them (a member's reach)`, member),
       `person lookup (${PERSONS} persons) p50 ${percentile(lookups, 0.5).toFixed(2)} ms, p95 ${personP95.toFixed(2)} ms (target < 10 ms)`,
       `targets: ${met ? 'met' : 'NOT met'}`,
       '',

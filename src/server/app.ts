@@ -92,6 +92,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const keys = deps.keys ?? new KeyRing(openKeyProvider(config.keys, config.secretsDir), database.db);
   // Made here, outside any transaction: requests then only ever read them.
   await keys.ensureSingletons();
+  const search = new SearchIndex(keys);
+  const renewed = await search.prepare(database.db);
+  if (renewed !== undefined) {
+    log.info(
+      { generation: renewed.generation },
+      'this release makes search tokens another way: a new search key generation is re-indexed in the background',
+    );
+  }
   installAuthentication(app, database, keys, clock, {
     idleSeconds: config.sessionIdleSeconds,
     absoluteSeconds: config.sessionAbsoluteSeconds,
@@ -174,7 +182,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     scanner: deps.scanner === null ? undefined : (deps.scanner ?? openScanner(config.documents)),
     uploadLimitBytes: config.documents.uploadLimitBytes,
     owners: deps.documentOwners ?? {},
-    search: new SearchIndex(keys),
+    search,
   });
   await webRoutes(app, deps.webDir);
   return app;

@@ -11,6 +11,7 @@ import { loadSigner } from './audit/checkpoints.ts';
 import { auditRetentionJob, scheduleAuditRetention } from './audit/retention.job.ts';
 import type { Config } from './config.ts';
 import type { DocumentOwners } from './documents/owners.ts';
+import { documentNameSource } from './documents/search-source.ts';
 import { checkScanner, openBlobStore, openScanner } from './documents/setup.ts';
 import { scheduleOrphanSweep, sweepOrphansJob } from './documents/sweeper.job.ts';
 import { settingsRepository } from './features/settings/settings.repository.ts';
@@ -26,6 +27,8 @@ import { openDatabase } from './platform/db/open.ts';
 import { jobCleanupJob, scheduleMaintenance } from './platform/jobs/maintenance.ts';
 import { JobWorker } from './platform/jobs/queue.ts';
 import { createLifecycle } from './platform/lifecycle.ts';
+import { reindexSearchJob, scheduleSearchReindex } from './search/reindex.job.ts';
+import type { SearchSources } from './search/sources.ts';
 
 export interface RunningServer {
   readonly app: FastifyInstance;
@@ -72,6 +75,8 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
         'no escrow export holds the current master key version: run npm run keys:escrow -- --out FILE and store it offline',
       );
     }
+    // Where the re-indexing after a search-key rotation reads each indexed object type's plaintext.
+    const searchSources: SearchSources = { texts: [documentNameSource(keys)], persons: [] };
     const blobStore = openBlobStore(config.documents);
     // Makes the local store's directory, or finds the S3 bucket: a store that is not there stops the start.
     await blobStore.check();
@@ -95,6 +100,7 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     await scheduleIdentitySealing(database.db, keys, log);
     await scheduleOrphanSweep(database.db, blobStore, log);
     await scheduleEpochDestruction(database.db, keys.provider, config.keys.epochRetentionDays, log);
+    await scheduleSearchReindex(database.db, keys, searchSources, log);
     const retention = {
       database,
       // Only the schema owner may delete audit rows; on the embedded engine there are no roles.
@@ -115,6 +121,7 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
         sealLegacyIdentitiesJob(database.db, keys, log),
         sweepOrphansJob(database.db, blobStore, log),
         destroyEpochsJob(database.db, keys.provider, config.keys.epochRetentionDays, log),
+        reindexSearchJob(database.db, keys, searchSources, log),
       ],
       log,
     );

@@ -115,6 +115,7 @@ for (const engine of engines()) {
       const tables = new Map<string, string[]>();
       for (const r of rows) tables.set(r.table_name, [...(tables.get(r.table_name) ?? []), r.column_name]);
       const expected: Record<string, string[]> = {
+        search_generations: ['generation', 'key_id', 'scheme', 'created_at', 'completed_at'],
         users: [
           'id',
           'role',
@@ -167,6 +168,7 @@ for (const engine of engines()) {
         'person_tokens',
         'schema_migrations',
         'search_entries',
+        'search_generations',
         'search_postings',
         'security_events',
         'sessions',

@@ -5,8 +5,11 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
 import { docxWithAuthor, jpegWithGps } from '../../src/server/documents/inspect/test-fixtures.ts';
+import { documentNameSource } from '../../src/server/documents/search-source.ts';
 import { sweepOrphans } from '../../src/server/documents/sweeper.job.ts';
+import { reindexSearch } from '../../src/server/search/reindex.ts';
 import { SearchIndex } from '../../src/server/search/search-index.ts';
+import { SearchKeys } from '../../src/server/search/search-keys.ts';
 import { type Browser, call, createAccount, signIn, stepUp } from '../support/accounts.ts';
 import { buildTestApp, type TestApp } from '../support/app.ts';
 import { engines } from '../support/db.ts';
@@ -317,6 +320,23 @@ for (const engine of engines()) {
       assert.equal(result.pending, 1);
       assert.ok(!(await storedBlobs()).includes(name));
       assert.equal(await pending(), 0);
+    });
+
+    test('after a rotation of the search key, names are re-indexed from their sealed rows', async () => {
+      const doc = (await upload(member, 'Gesprächsnotiz Schäfer.txt', Buffer.from('Notiz'))).json();
+      const search = new SearchIndex(t.keys);
+      const named = async (query: string) => {
+        const outcome = await search.search(t.database.db, [{ type: 'case', id: caseId }], query);
+        return outcome.kind === 'hits' ? outcome.hits.map((h) => h.objectId) : outcome;
+      };
+      const keys = new SearchKeys(t.keys);
+      const { generation } = await keys.rotate(t.database.db);
+      const result = await reindexSearch(t.database.db, t.keys, { texts: [documentNameSource(t.keys)], persons: [] });
+      assert.equal(result.complete, true, JSON.stringify(result));
+      assert.ok(result.reindexed >= 1);
+      const entries = await t.database.db.selectFrom('search_entries').select('key_generation').execute();
+      assert.ok(entries.every((e) => e.key_generation === generation));
+      assert.deepEqual(await named('Schaefer Gesprächsnotiz'), [doc.id]);
     });
   });
 }

@@ -9,6 +9,7 @@ import { LocalKeyProvider } from '../../src/server/platform/crypto/local-key-pro
 import { openFieldText, sealedKeyId, sealField } from '../../src/server/platform/crypto/sealed-field.ts';
 import { openEmbedded } from '../../src/server/platform/db/database.ts';
 import { migrate } from '../../src/server/platform/db/migrate.ts';
+import { SearchIndex } from '../../src/server/search/search-index.ts';
 import { runCli } from '../support/process.ts';
 
 const CLI = path.resolve(import.meta.dirname, '../../src/server/keys/keys-cli.ts');
@@ -34,6 +35,8 @@ describe('npm run keys:* on the embedded engine', () => {
       await migrate(database.db);
       const keys = new KeyRing(LocalKeyProvider.open(secrets), database.db);
       await keys.ensureSingletons();
+      // The first search key, as a server makes it at start.
+      await new SearchIndex(keys).prepare(database.db);
       note = sealField(await keys.createKey('case', caseId), 'Gefährdete Person: Erika Musterfrau', place);
       // Held, as a running server holds it: the commands refuse.
       const held = await keysCli(env, ['rotate']);
@@ -57,6 +60,24 @@ describe('npm run keys:* on the embedded engine', () => {
     assert.equal(after.oldestLiveEpoch, 2);
     assert.equal(after.epochs[0].state, 'retired');
     assert.match(after.epochs[0].destroyAfter, /^\d{4}-/);
+
+    // The search key rotates on its own: a new generation, re-indexed by the servers' job.
+    const search = await keysCli(env, ['rotate-search']);
+    assert.equal(search.code, 0, search.err);
+    assert.match(search.out, /search key generation 2 is current/);
+    const twice = await keysCli(env, ['rotate-search']);
+    assert.equal(twice.code, 2);
+    assert.match(
+      twice.err,
+      /the search key is still rotating: generations 2, 1 are live until the re-indexing finishes/,
+    );
+    const rotating = await keysCli(env, ['status']);
+    assert.match(
+      rotating.out,
+      /generation 2: current, made \S+, older generations being re-indexed; entries: none; person tokens: none/,
+    );
+    assert.match(rotating.out, /generation 1: retiring, made \S+; entries: none; person tokens: none/);
+    assert.match(rotating.out, /data keys: 5 \(1 case, 1 index, 2 search, 1 system\)/);
 
     const escrowFile = path.join(dir, 'escrow.json');
     const passphraseFile = path.join(dir, 'passphrase');

@@ -34,7 +34,7 @@ export interface DocumentRow {
   readonly deletedAt: Date | null;
 }
 
-const namePlace = (versionId: string): FieldContext => ({
+export const namePlace = (versionId: string): FieldContext => ({
   table: 'document_versions',
   column: 'name',
   rowId: versionId,

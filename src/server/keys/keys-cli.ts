@@ -11,10 +11,17 @@ import {
   sealEscrow,
 } from '../platform/crypto/escrow.ts';
 import { type KeyProvider, KeyProviderError } from '../platform/crypto/key-provider.ts';
+import { KeyRing } from '../platform/crypto/key-ring.ts';
 import { LocalKeyProvider } from '../platform/crypto/local-key-provider.ts';
 import { MasterFileError } from '../platform/crypto/master-key-file.ts';
 import { type Database, DatabaseUnavailableError, openEmbedded, openPostgres } from '../platform/db/database.ts';
 import { DataDirLockedError } from '../platform/db/lockfile.ts';
+import {
+  type SearchKeyStatus,
+  SearchKeys,
+  SearchRotationPendingError,
+  searchKeyStatus,
+} from '../search/search-keys.ts';
 import { destroyExpiredEpochs, type KeyStatus, keyStatus } from './epochs.ts';
 import { openKeyProvider } from './provider.ts';
 import { rewrapAll } from './rotation.ts';
@@ -22,14 +29,15 @@ import { rewrapAll } from './rotation.ts';
 /**
  * `npm run keys:<command>` (docs/security.md):
  *   keys:rotate [-- --new-version]  a new master version, every data key re-wrapped under it (resumes an unfinished rotation)
- *   keys:status [-- --json]    master versions, key counts, the oldest live epoch
+ *   keys:status [-- --json]    master versions, key counts, the oldest live epoch, the search key's generations
+ *   keys:rotate-search         a new search key; the servers re-index the search tokens under it in the background
  *   keys:escrow -- --out FILE  the master keys sealed under a recovery passphrase, for offline storage
  *   keys:recover -- --in FILE  restores them into an empty secrets directory
  * On the embedded engine rotate and status take the data directory's lock: they refuse while a
  * server runs on it (stop it for the few seconds a rotation takes). Exit 0: done; 1: done with
  * problems (keys that could not be re-wrapped); 2: could not run.
  */
-const USAGE = `usage: npm run keys:rotate [-- --new-version] | keys:status [-- --json] | keys:escrow -- --out FILE | keys:recover -- --in FILE`;
+const USAGE = `usage: npm run keys:rotate [-- --new-version] | keys:status [-- --json] | keys:rotate-search | keys:escrow -- --out FILE | keys:recover -- --in FILE`;
 
 class UsageError extends Error {}
 
@@ -39,6 +47,23 @@ async function openDatabase(config: Config): Promise<Database> {
     return openEmbedded({ dataDir: config.dataDir });
   }
   return openPostgres({ url: config.databaseUrl, poolMax: 2, statementTimeoutMs: 600_000, onPoolError: () => {} });
+}
+
+const tally = (counts: Readonly<Record<string, number>>) =>
+  Object.entries(counts)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([type, n]) => `${n} ${type}`)
+    .join(', ') || 'none';
+
+function describeSearch(generations: readonly SearchKeyStatus[]): string {
+  const lines = generations.map((g) => {
+    const state =
+      g.state === 'retired'
+        ? 'retired, rows left for the re-indexing'
+        : `${g.state}, made ${g.createdAt ?? '?'}${g.state === 'current' && g.completedAt === null ? ', older generations being re-indexed' : ''}`;
+    return `  generation ${g.generation}: ${state}; entries: ${tally(g.entries)}; person tokens: ${tally(g.personTokens)}`;
+  });
+  return `search key:\n${lines.join('\n')}\n`;
 }
 
 function describe(s: KeyStatus): string {
@@ -85,7 +110,10 @@ async function status(config: Config, json: boolean): Promise<number> {
       versions,
       config.keys.epochRetentionDays,
     );
-    process.stdout.write(json ? `${JSON.stringify(s, null, 2)}\n` : describe(s));
+    const search = await searchKeyStatus(database.db);
+    process.stdout.write(
+      json ? `${JSON.stringify({ ...s, search }, null, 2)}\n` : `${describe(s)}${describeSearch(search)}`,
+    );
     process.stderr.write(escrowWarning(provider));
     return 0;
   } finally {
@@ -132,6 +160,20 @@ async function rotate(config: Config, newVersion: boolean): Promise<number> {
     }
     process.stderr.write(escrowWarning(provider));
     return result.failed.length === 0 ? 0 : 1;
+  } finally {
+    await database.close();
+  }
+}
+
+async function rotateSearch(config: Config): Promise<number> {
+  const provider = openKeyProvider(config.keys, config.secretsDir, { create: false });
+  const database = await openDatabase(config);
+  try {
+    const { generation } = await new SearchKeys(new KeyRing(provider, database.db)).rotate(database.db);
+    process.stdout.write(
+      `search key generation ${generation} is current: new search tokens are made with it now. The servers re-index the older tokens in the background (job search.reindex, every minute) and delete the older key when none is left; npm run keys:status shows the progress.\n`,
+    );
+    return 0;
   } finally {
     await database.close();
   }
@@ -205,6 +247,8 @@ async function main(): Promise<number> {
       return rotate(config, parsed.values['new-version']);
     case 'status':
       return status(config, parsed.values.json);
+    case 'rotate-search':
+      return rotateSearch(config);
     case 'escrow':
       return escrow(config, parsed.values.out);
     case 'recover':
@@ -225,6 +269,7 @@ try {
     error instanceof EscrowError ||
     error instanceof KeyProviderError ||
     error instanceof MasterFileError ||
+    error instanceof SearchRotationPendingError ||
     error instanceof UsageError;
   const hint =
     error instanceof DataDirLockedError

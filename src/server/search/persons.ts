@@ -1,5 +1,5 @@
 import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js/min';
 import type { KeyRing } from '../platform/crypto/key-ring.ts';
 import type { DB, PersonTokenTable } from '../platform/db/schema.ts';
@@ -7,6 +7,7 @@ import { baseOf, digraphFold } from './normalize/fold.ts';
 import { NAME_PARTICLES } from './normalize/stop-words.ts';
 import type { Scope } from './scope-tokens.ts';
 import { holdScopes } from './scopes.ts';
+import { type SearchGeneration, SearchKeys, TOKEN_SCHEME } from './search-keys.ts';
 
 /**
  * Person identifiers for recognising the same person across reports and cases (docs/security.md,
@@ -94,25 +95,37 @@ export function personForms(
 }
 
 export class PersonIndex {
-  readonly #keys: KeyRing;
+  readonly #keys: SearchKeys;
   readonly #region: CountryCode;
-  #key: { readonly keyId: string; readonly key: KeyObject } | undefined;
+  /** The HMAC key of each live generation, by the id of its data key. */
+  readonly #hmacKeys = new Map<string, KeyObject>();
 
   /** `region`: where national phone numbers are read (ISO 3166 code; Germany by default). */
   constructor(keys: KeyRing, options: { readonly region?: CountryCode } = {}) {
-    this.#keys = keys;
+    this.#keys = new SearchKeys(keys);
     this.#region = options.region ?? 'DE';
   }
 
-  /** The person's identifiers as tokens of this object, replacing earlier ones, in the caller's transaction. */
+  /**
+   * The person's identifiers as tokens of this object, replacing earlier ones, in the caller's
+   * transaction. The person is locked for it (lockPerson): the re-indexing after a rotation,
+   * which takes the same lock, then either went first, and the delete here sees its tokens, or
+   * waits and reads the identifiers this transaction wrote.
+   */
   async index(
     tx: Kysely<DB>,
     person: { objectType: string; objectId: string; scope: Scope; identifiers: PersonIdentifiers },
   ): Promise<void> {
+    await lockPerson(tx, person.objectType, person.objectId);
     await holdScopes(tx, [person.scope]);
     await this.remove(tx, person.objectType, person.objectId);
-    const tokens = await this.#tokens(tx, person.identifiers);
+    const live = await this.#keys.generations(tx, { hold: true });
+    const [current] = live;
+    if (current === undefined) throw new Error('no search key generation');
+    const tokens = await this.#tokens(tx, live, [current], person.identifiers);
     if (tokens.length === 0) return;
+    // Another release's generation: made again by the re-indexing (see SearchIndex.indexMany).
+    const generation = current.scheme === TOKEN_SCHEME ? current.generation : 0;
     await tx
       .insertInto('person_tokens')
       .values(
@@ -123,6 +136,7 @@ export class PersonIndex {
           scope_id: person.scope.id,
           kind,
           token: String(token),
+          key_generation: generation,
         })),
       )
       .onConflict((oc) => oc.doNothing())
@@ -139,10 +153,13 @@ export class PersonIndex {
 
   /**
    * Objects naming a person with any of these identifiers, wherever they are: a fact for the
-   * triage roles only, which the caller must filter by its policy before showing anything.
+   * triage roles only, which the caller must filter by its policy before showing anything. During
+   * a rotation of the search key, under every live generation.
    */
   async find(db: Kysely<DB>, identifiers: PersonIdentifiers): Promise<PersonMatch[]> {
-    const tokens = await this.#tokens(db, identifiers);
+    const live = await this.#keys.generations(db);
+    const ours = live.filter((g) => g.scheme === TOKEN_SCHEME);
+    const tokens = await this.#tokens(db, live, ours.length > 0 ? ours : live, identifiers);
     if (tokens.length === 0) return [];
     const rows = await db
       .selectFrom('person_tokens')
@@ -174,20 +191,53 @@ export class PersonIndex {
     return [...matches.values()].map((m) => ({ ...m, kinds: [...m.kinds].sort() }));
   }
 
+  /**
+   * The tokens of the identifiers under each generation in `use`. `live` is every generation
+   * there is: the keys of any other, retired ones, are dropped.
+   */
   async #tokens(
     executor: Kysely<DB>,
+    live: readonly SearchGeneration[],
+    use: readonly SearchGeneration[],
     identifiers: PersonIdentifiers,
   ): Promise<{ kind: PersonTokenKind; token: bigint }[]> {
-    const keys = await this.#keys.searchKeys(executor);
-    try {
-      if (this.#key?.keyId !== keys.keyId) this.#key = { keyId: keys.keyId, key: createSecretKey(keys.person) };
-    } finally {
-      for (const key of [keys.mask, keys.form, keys.cipher, keys.person]) key.fill(0);
+    const liveIds = new Set(live.map((g) => g.keyId));
+    for (const keyId of this.#hmacKeys.keys()) if (!liveIds.has(keyId)) this.#hmacKeys.delete(keyId);
+    const forms = personForms(identifiers, this.#region);
+    if (forms.length === 0) return [];
+    const keys: KeyObject[] = [];
+    for (const generation of use) {
+      let key = this.#hmacKeys.get(generation.keyId);
+      if (key === undefined) {
+        const derived = await this.#keys.derive(generation, executor);
+        key = createSecretKey(derived.person);
+        for (const bytes of [derived.mask, derived.form, derived.cipher, derived.person]) bytes.fill(0);
+        // A key made in this transaction is not kept before it commits (a rollback leaves no key behind).
+        if (!this.#keys.madeIn(executor, generation)) this.#hmacKeys.set(generation.keyId, key);
+      }
+      keys.push(key);
     }
-    const key = this.#key.key;
-    return personForms(identifiers, this.#region).map(({ kind, form }) => ({
-      kind,
-      token: createHmac('sha256', key).update(`${kind}\0${form}`).digest().readBigInt64BE(0),
-    }));
+    return keys.flatMap((key) =>
+      forms.map(({ kind, form }) => ({
+        kind,
+        token: createHmac('sha256', key).update(`${kind}\0${form}`).digest().readBigInt64BE(0),
+      })),
+    );
   }
+}
+
+/**
+ * Locks one person's tokens for the caller's transaction (an advisory lock on its name: a person
+ * has several rows and none that stands for all). `wait: false` takes it only if it is free.
+ */
+export async function lockPerson(tx: Kysely<DB>, objectType: string, objectId: string, wait = true): Promise<boolean> {
+  const name = `person_tokens:${objectType}:${objectId}`;
+  if (wait) {
+    await sql`select pg_advisory_xact_lock(hashtextextended(${name}, 0))`.execute(tx);
+    return true;
+  }
+  const { rows } = await sql<{
+    locked: boolean;
+  }>`select pg_try_advisory_xact_lock(hashtextextended(${name}, 0)) as locked`.execute(tx);
+  return rows[0]?.locked === true;
 }

@@ -59,3 +59,19 @@ test('tokensIn: one token per distinct form, sorted (the order of the text is no
   assert.deepEqual(new Set(list), new Set(forms.map((f) => t.tokensOf([scope], f)[0])));
   assert.deepEqual(t.tokensIn(scope, [...forms].reverse()), list, 'the same set, whatever the order');
 });
+
+test("a scope's tokens share its 16-bit bucket, so that they sit side by side in the postings' B-tree", () => {
+  const t = tokens();
+  const bucketOf = (token: bigint) => BigInt.asUintN(64, token) >> 48n;
+  const scope = caseScope();
+  const own = t.tokensIn(
+    scope,
+    Array.from({ length: 200 }, (_, i) => `p:wort${i}`),
+  );
+  assert.equal(new Set(own.map(bucketOf)).size, 1);
+  assert.equal(new Set(own.map((token) => BigInt.asUintN(48, token))).size, 200, '48 bits keep them apart');
+  const scopes = Array.from({ length: 300 }, caseScope);
+  const buckets = new Set([...t.tokensOf(scopes, 'p:wort1')].map(bucketOf));
+  assert.ok(buckets.size > 290, `scopes spread over the buckets (${buckets.size} of 300 distinct)`);
+  assert.equal(bucketOf(t.tokensOf([scope], 'p:anderes')[0] as bigint), bucketOf(own[0] as bigint));
+});

@@ -4,9 +4,10 @@ import { createCipheriv, createHmac, createSecretKey, type KeyObject } from 'nod
  * Full-text tokens: 64 bits for a (scope, word form) pair, unrelated between scopes, computed for
  * thousands of scopes at once (a query runs over every case the actor may see).
  *
- *   mask(scope)        = HMAC-SHA-256(K_mask, scope type ‖ 0 ‖ scope id), first 16 bytes
+ *   mask(scope)        = HMAC-SHA-256(K_mask, scope type ‖ 0 ‖ scope id), bytes 0 to 15
+ *   bucket(scope)      = the same HMAC, bytes 16 and 17
  *   digest(form)       = HMAC-SHA-256(K_form, form), first 16 bytes
- *   token(scope, form) = first 8 bytes of AES-256_K_cipher(mask(scope) XOR digest(form))
+ *   token(scope, form) = bucket(scope) ‖ bytes 2 to 7 of AES-256_K_cipher(mask(scope) XOR digest(form))
  *
  * The mask is the scope's key material, derived from the search key and the scope's id (the
  * issue's per-case key); AES under a key of the search key turns each masked form into a value
@@ -18,7 +19,12 @@ import { createCipheriv, createHmac, createSecretKey, type KeyObject } from 'nod
  * two-word query over 10,000 cases needs some 40,000 tokens (two stems, a prefix); one AES-ECB
  * call over all the masked blocks of a form takes well under a millisecond.
  *
- * Kept in memory: the masks (16 bytes a scope, at most MAX_MASKS) and the digests of recent words
+ * The bucket puts a scope's tokens side by side in the postings' B-tree (one of 65,536 ranges), so
+ * that indexing a case's texts writes a few index pages instead of pages all over the index
+ * (measured in docs/security.md). It says which scope a token belongs to, which the posting's
+ * entry says anyway; the 48 bits after it keep tokens apart within a bucket.
+ *
+ * Kept in memory: the masks (18 bytes a scope, at most MAX_MASKS) and the digests of recent words
  * (at most MAX_DIGESTS, the words themselves as the map's keys: a running server's memory holds
  * the texts it indexes anyway, and is outside what encryption at rest protects).
  */
@@ -59,23 +65,30 @@ export class ScopeTokens {
     const mask = this.#mask(scope);
     const blocks = Buffer.allocUnsafe(16 * distinct.length);
     for (const [i, form] of distinct.entries()) xorInto(blocks, 16 * i, mask, this.#digest(form));
-    return [...new Set(this.#encrypt(blocks))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    return [...new Set(this.#encrypt(blocks, () => mask))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   }
 
   /** The token of one form in each of the scopes, in their order (for a query). */
   tokensOf(scopes: readonly Scope[], form: string): BigInt64Array {
     const digest = this.#digest(form);
     const blocks = Buffer.allocUnsafe(16 * scopes.length);
-    for (const [i, scope] of scopes.entries()) xorInto(blocks, 16 * i, this.#mask(scope), digest);
-    return this.#encrypt(blocks);
+    const masks = scopes.map((scope) => this.#mask(scope));
+    for (const [i, mask] of masks.entries()) xorInto(blocks, 16 * i, mask, digest);
+    return this.#encrypt(blocks, (i) => masks[i] as Buffer);
   }
 
-  #encrypt(blocks: Buffer): BigInt64Array {
+  /** The tokens of the masked blocks: each block's scope bucket, then 48 bits of its cipher text. */
+  #encrypt(blocks: Buffer, maskOf: (block: number) => Buffer): BigInt64Array {
     const cipher = createCipheriv('aes-256-ecb', this.#cipherKey, null).setAutoPadding(false);
     const out = cipher.update(blocks);
     cipher.final();
     const tokens = new BigInt64Array(blocks.length / 16);
-    for (let i = 0; i < tokens.length; i++) tokens[i] = out.readBigInt64BE(16 * i);
+    for (let i = 0; i < tokens.length; i++) {
+      const mask = maskOf(i);
+      out[16 * i] = mask[16] as number;
+      out[16 * i + 1] = mask[17] as number;
+      tokens[i] = out.readBigInt64BE(16 * i);
+    }
     return tokens;
   }
 
@@ -99,7 +112,8 @@ export class ScopeTokens {
     const name = `${scope.type}:${scope.id}`;
     let mask = this.#masks.get(name);
     if (mask === undefined) {
-      mask = createHmac('sha256', this.#maskKey).update(`${scope.type}\0${scope.id}`).digest().subarray(0, 16);
+      // 16 bytes of mask and 2 of bucket.
+      mask = createHmac('sha256', this.#maskKey).update(`${scope.type}\0${scope.id}`).digest().subarray(0, 18);
       if (this.#masks.size >= MAX_MASKS) this.#masks.delete(this.#masks.keys().next().value as string);
       this.#masks.set(name, mask);
     }

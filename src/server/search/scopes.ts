@@ -31,18 +31,27 @@ export async function removeSearchScopes(tx: Kysely<DB>, scopes: readonly Scope[
  * and then removes them with the rest.
  */
 export async function holdScopes(tx: Kysely<DB>, scopes: readonly Scope[]): Promise<void> {
+  const held = await heldScopes(tx, scopes);
+  const missing = scopes.find((s) => !held.has(scopeName(s)));
+  if (missing !== undefined) throw new MissingKeyError(`of ${missing.type} ${missing.id}`);
+}
+
+export const scopeName = (scope: Scope): string => `${scope.type}:${scope.id}`;
+
+/** Holds the data keys of those of these scopes that have one (see holdScopes); their names. */
+export async function heldScopes(tx: Kysely<DB>, scopes: readonly Scope[]): Promise<Set<string>> {
+  const held = new Set<string>();
   for (const type of ['case', 'report'] as const) {
     const ids = [...new Set(scopes.filter((s) => s.type === type).map((s) => s.id))];
     if (ids.length === 0) continue;
-    const held = await tx
+    const rows = await tx
       .selectFrom('data_keys')
       .select('owner_id')
       .where('purpose', '=', type)
       .where('owner_id', 'in', ids)
       .forShare()
       .execute();
-    const present = new Set(held.map((r) => r.owner_id));
-    const missing = ids.find((id) => !present.has(id));
-    if (missing !== undefined) throw new MissingKeyError(`of ${type} ${missing}`);
+    for (const row of rows) held.add(`${type}:${row.owner_id}`);
   }
+  return held;
 }

@@ -1,6 +1,6 @@
 import { hkdfSync, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { DB } from '../db/schema.ts';
+import type { DataKeyTable, DB } from '../db/schema.ts';
 import { type EncryptionContext, type KeyProvider, KeyProviderError } from './key-provider.ts';
 import { type DataKey, type FieldContext, openFieldText, SealedFieldError, sealedKeyId } from './sealed-field.ts';
 
@@ -11,6 +11,7 @@ import { type DataKey, type FieldContext, openFieldText, SealedFieldError, seale
  *
  * - system: secrets and personal data that belong to no case (TOTP secrets, accounts);
  * - index: the key of blind indexes (HMAC), from which each index derives its own key with HKDF;
+ * - search: the key of the search's tokens, one per generation (search/search-keys.ts);
  * - case: one per case; report: one per report until it joins a case, then re-wrapped for that case.
  *
  * Every method takes the executor of the caller (its transaction, if it is in one): the embedded
@@ -24,7 +25,7 @@ export interface KeyRingOptions {
   readonly now?: () => number;
 }
 
-export type SingletonPurpose = 'system' | 'index' | 'search';
+export type SingletonPurpose = 'system' | 'index';
 export type OwnedPurpose = 'case' | 'report';
 
 interface Cached {
@@ -125,7 +126,6 @@ export class KeyRing {
   async ensureSingletons(): Promise<void> {
     await this.#singleton('system', this.#db);
     await this.#singleton('index', this.#db);
-    await this.#singleton('search', this.#db);
   }
 
   /** The key for secrets and personal data that belong to no case. */
@@ -143,28 +143,15 @@ export class KeyRing {
   }
 
   /**
-   * The keys of the search (docs/security.md, "Search"), derived from the search key with HKDF:
-   * `mask`, `form` and `cipher` for the per-scope full-text tokens, `person` for person identifiers. The
-   * search key is a data key of its own, apart from the index key of accounts; `keyId` names it,
-   * so that what is derived from it can be remembered and dropped when it changes.
+   * Makes a search key, in the caller's transaction: a data key of its own, apart from the index
+   * key of accounts, of which the search keeps several generations while it rotates
+   * (search/search-keys.ts records them). Read it back with keyById.
    */
-  async searchKeys(executor: Kysely<DB> = this.#db): Promise<{
-    readonly keyId: string;
-    readonly mask: Buffer;
-    readonly form: Buffer;
-    readonly cipher: Buffer;
-    readonly person: Buffer;
-  }> {
-    const base = await this.#singleton('search', executor);
-    const derive = (use: string) =>
-      Buffer.from(hkdfSync('sha256', base.key, Buffer.alloc(0), `tma-search/v1/${use}`, 32));
-    return {
-      keyId: base.id,
-      mask: derive('fulltext-mask'),
-      form: derive('fulltext-form'),
-      cipher: derive('fulltext-cipher'),
-      person: derive('person'),
-    };
+  async createSearchKey(executor: Kysely<DB>): Promise<string> {
+    const { id, row } = await this.#newRow('search', null);
+    await executor.insertInto('data_keys').values(row).execute();
+    this.#madeIn(executor).add(id);
+    return id;
   }
 
   /**
@@ -191,6 +178,11 @@ export class KeyRing {
     return this.#load(id, executor, find, () => {
       throw new MissingKeyError(id);
     });
+  }
+
+  /** Whether this key was made in this transaction, not yet committed: nothing derived from it may be kept. */
+  isUncommitted(executor: Kysely<DB>, id: string): boolean {
+    return this.#shared.uncommitted.get(executor)?.has(id) === true;
   }
 
   #ownedRow(executor: Kysely<DB>, purpose: OwnedPurpose, ownerId: string) {
@@ -286,19 +278,10 @@ export class KeyRing {
     executor: Kysely<DB>,
     find: () => Promise<KeyRow | undefined>,
   ): Promise<KeyRow> {
-    const fresh = await this.provider.generateDataKey(contextOf({ purpose, owner_id: ownerId, case_id: null }));
-    fresh.key.fill(0);
-    const id = randomUUID();
+    const { id, row: values } = await this.#newRow(purpose, ownerId);
     await executor
       .insertInto('data_keys')
-      .values({
-        id,
-        purpose,
-        owner_id: ownerId,
-        wrapped: fresh.wrapped,
-        master_version: fresh.masterVersion,
-        created_at: new Date(this.#now()),
-      })
+      .values(values)
       // Two requests or instances making it at once: one row wins, and both use it.
       .onConflict((oc) =>
         ownerId === null
@@ -310,6 +293,22 @@ export class KeyRing {
     if (row === undefined) throw new Error(`the ${purpose} key vanished as it was made`);
     if (row.id === id) this.#madeIn(executor).add(id);
     return row;
+  }
+
+  /** A new data key from the provider, wrapped, as the row that stores it; the clear key is wiped. */
+  async #newRow(purpose: DataKeyTable['purpose'], ownerId: string | null) {
+    const fresh = await this.provider.generateDataKey(contextOf({ purpose, owner_id: ownerId, case_id: null }));
+    fresh.key.fill(0);
+    const id = randomUUID();
+    const row = {
+      id,
+      purpose,
+      owner_id: ownerId,
+      wrapped: fresh.wrapped,
+      master_version: fresh.masterVersion,
+      created_at: new Date(this.#now()),
+    };
+    return { id, row };
   }
 
   async #unwrap(row: KeyRow): Promise<DataKey> {

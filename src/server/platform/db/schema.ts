@@ -32,6 +32,7 @@ export interface DB {
   search_entries: SearchEntryTable;
   search_postings: SearchPostingTable;
   person_tokens: PersonTokenTable;
+  search_generations: SearchGenerationTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -331,6 +332,15 @@ export interface SearchEntryTable {
 export interface SearchPostingTable {
   token: ColumnType<string, string, never>;
   entry_id: ColumnType<string, string, never>;
+}
+
+/** A search key's generation: the newest is current; older ones live until re-indexed away. */
+export interface SearchGenerationTable {
+  generation: number;
+  key_id: string;
+  scheme: number;
+  created_at: Date;
+  completed_at: Date | null;
 }
 
 export interface PersonTokenTable {

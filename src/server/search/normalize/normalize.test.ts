@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { prefixesOf, prefixProbeOf, queryTermsOf, type Term, termsOf } from './normalize.ts';
+import { indexKeysOf, queryKeyOf, queryTermsOf, type Term, termsOf } from './normalize.ts';
 
 const wordsOf = (text: string): string[] => termsOf(text).map((term) => term.word);
 
@@ -10,21 +10,10 @@ function queryTerms(query: string): readonly Term[] {
   return result.kind === 'terms' ? result.terms : [];
 }
 
-/** The search as the blind index will run it: every query term must match one indexed form. */
+/** The search as the blind index runs it: every query term's one key among the text's keys. */
 function finds(text: string, query: string): boolean {
-  const indexed = new Set(termsOf(text).flatMap((term) => term.forms));
-  return queryTerms(query).every((term) => term.forms.some((form) => indexed.has(form)));
-}
-
-/** Like `finds`, but a query term may also match as a prefix of an indexed word. */
-function findsByPrefix(text: string, query: string): boolean {
-  const terms = termsOf(text);
-  const indexed = new Set(terms.flatMap((term) => term.forms));
-  const prefixes = new Set(terms.flatMap((term) => prefixesOf(term.word)));
-  return queryTerms(query).every((term) => {
-    const probe = prefixProbeOf(term.word);
-    return term.forms.some((form) => indexed.has(form)) || (probe !== undefined && prefixes.has(probe));
-  });
+  const indexed = new Set(termsOf(text).flatMap(indexKeysOf));
+  return queryTerms(query).every((term) => indexed.has(queryKeyOf(term)));
 }
 
 function assertAllMeet(spellings: readonly string[]): void {
@@ -36,7 +25,7 @@ function assertAllMeet(spellings: readonly string[]): void {
 test('Müller, Mueller, MUELLER, MULLER and müller all meet, in texts and as prefixes', () => {
   assertAllMeet(['Müller', 'Mueller', 'MUELLER', 'MULLER', 'müller', 'MÜLLER']);
   assert.deepEqual(wordsOf('Müller Mueller MUELLER MULLER'), ['muller']);
-  assert.ok(findsByPrefix('Herr Müller', 'Muell'));
+  assert.ok(finds('Herr Müller', 'Muell'));
   assertAllMeet(['Schröder', 'Schroeder', 'SCHRODER']);
   assertAllMeet(['Bär', 'Baer']);
 });
@@ -80,15 +69,15 @@ test('plural and verb forms that the Snowball stemmers bring together', () => {
   }
 });
 
-test('pairs Snowball leaves apart are reached by prefix search where the query is the shorter word', () => {
-  // German Snowball strips -en but not -t, and keeps -ung in short words.
-  assert.ok(!finds('bedroht', 'bedrohen'));
+test('pairs Snowball leaves apart are reached by prefix search where the query is the shorter word or stem', () => {
+  // German Snowball strips -en but not -t, and keeps -ung in short words: bedrohen's stem bedroh
+  // begins bedroht, not the other way round.
+  assert.ok(finds('bedroht', 'bedrohen'));
   assert.ok(!finds('bedrohen', 'bedroht'));
   assert.ok(!finds('droht', 'Drohung'));
-  assert.ok(!finds('threatened', 'threat'));
-  assert.ok(findsByPrefix('threatened', 'threat'));
-  assert.ok(findsByPrefix('Drohungen', 'Drohu'));
-  assert.ok(findsByPrefix('Er hat ihn bedroht', 'bedroh'));
+  assert.ok(finds('threatened', 'threat'));
+  assert.ok(finds('Drohungen', 'Drohu'));
+  assert.ok(finds('Er hat ihn bedroht', 'bedroh'));
 });
 
 test('short words are not stemmed', () => {
@@ -228,15 +217,30 @@ test('operators carry no meaning: every word must match', () => {
   assert.ok(finds('Drohung durch Herrn Müller mit einem Messer', '"Müller" AND -Drohung* OR (NOT +Messer)'));
 });
 
-test('prefixes run from 4 characters up to 12, each shorter than the word', () => {
-  assert.deepEqual(prefixesOf('drohungen'), ['droh', 'drohu', 'drohun', 'drohung', 'drohunge']);
-  assert.deepEqual(prefixesOf('drohungsschreiben').at(-1), 'drohungsschr');
-  assert.equal(prefixesOf('drohungsschreiben').length, 9);
-  assert.deepEqual(prefixesOf('droh'), []);
-  assert.deepEqual(prefixesOf('петрова'), ['петр', 'петро', 'петров']);
-  assert.equal(prefixProbeOf('dro'), undefined);
-  assert.equal(prefixProbeOf('drohungsschreiben'), 'drohungsschr');
-  assert.ok(findsByPrefix('Drohungsschreiben', 'Drohungsschrei'));
+test('a query term is one key: the prefix of its shortest form from 4 to 12 characters, else the whole form', () => {
+  const key = (query: string) => queryKeyOf(queryTerms(query)[0] as Term);
+  assert.equal(key('Drohungen'), 'p:drohung');
+  assert.equal(key('Drohu'), 'p:drohu');
+  assert.equal(key('Axt'), 'w:axt');
+  // A tie between the word and a stem goes to the stem, which related words share.
+  assert.equal(key('happy'), 'p:happi');
+  assert.equal(key('Sicherheitsbeauftragten'), 'w:sicherheitsbeauftragt');
+  assert.equal(key('Петровой'), 'p:петровой');
+});
+
+test('a text term is indexed under every prefix of every form from 4 to 12 characters, and short and long forms whole', () => {
+  const keys = (text: string) => indexKeysOf(termsOf(text)[0] as Term);
+  assert.deepEqual(keys('Drohungen'), ['p:droh', 'p:drohu', 'p:drohun', 'p:drohung', 'p:drohunge', 'p:drohungen']);
+  assert.deepEqual(keys('Axt'), ['w:axt']);
+  const long = keys('Drohungsschreiben');
+  assert.ok(long.includes('w:drohungsschreiben') && long.includes('p:drohungsschr'));
+  assert.ok(!long.includes('p:drohungsschre'));
+  assert.ok(finds('Drohungsschreiben', 'Drohungsschr'));
+  assert.ok(finds('Drohungsschreiben', 'Drohungsschreiben'));
+  // Past 12 characters a query matches whole, so compounds that share 12 letters stay apart.
+  assert.ok(!finds('Sicherheitsbereich', 'Sicherheitsbeauftragter'));
+  assert.ok(finds('Sicherheitsbeauftragter', 'Sicherheitsbeauftragten'));
+  assert.ok(finds('Äxte', 'Axt') && !finds('Axtstiel', 'Axt'));
 });
 
 const SAMPLE_WORDS = [

@@ -12,11 +12,16 @@ import { isStopWord } from './stop-words.ts';
  * - A `Term` is one word of a text or query. `word` is the folded, unstemmed word (see fold.ts:
  *   case, accents, umlauts, ß and the ae/oe/ue digraphs folded). `forms` are its alternative
  *   spellings for matching, de-duplicated: the word itself, its German stem and its English stem
- *   (a text may be in either language). Indexing stores every form of every term; a query term
- *   matches a record holding any of its forms, and every query term must match. There are no
- *   operators: quotes, + - * | & ! ( ) : and the words AND, OR, NOT are punctuation or stop words.
- * - Prefix search runs on `word`, never on stems: the index stores `prefixesOf(word)`, and a query
- *   looks up `prefixProbeOf(word)`, so "Drohu" finds "Drohungen" whatever the stemmer made of it.
+ *   (a text may be in either language). Every query term must match. There are no operators:
+ *   quotes, + - * | & ! ( ) : and the words AND, OR, NOT are punctuation or stop words.
+ * - Keys, one per query term: a query term is looked up as the one key `queryKeyOf` gives, the
+ *   prefix of its shortest form (a stem, usually); a text's term is indexed under `indexKeysOf`,
+ *   every prefix of every form. So a query term of 4 to 12 characters matches every word that has
+ *   a form beginning with its shortest form: "Drohungen" (stem drohung) finds Drohung, Drohungen
+ *   and Drohungsschreiben, and "Drohu" finds them too. Shorter and longer forms match whole: "Axt"
+ *   finds Axt and Äxte (stem axt), not Axtstiel, and a form over 12 characters matches only a word
+ *   with that very form, so long compounds that share their first 12 letters stay apart. One key
+ *   per term keeps a query's work at one lookup per word and scope (search-index.ts).
  *
  * Words: runs of letters, marks and digits in any script, so employee numbers, dates and phone
  * numbers keep their digit runs. Chinese and Japanese, written without spaces, are indexed one
@@ -172,24 +177,32 @@ export function queryTermsOf(query: string): QueryResult {
   return { kind: 'terms', terms: terms.toArray() };
 }
 
-/**
- * The prefixes to index for a term's `word`: from 4 characters up to 12, each shorter than the word
- * (the whole word is matched through `forms`). The cap bounds the tokens a long word makes.
- */
-export function prefixesOf(form: string): string[] {
-  const letters = codePoints(form);
-  const prefixes: string[] = [];
-  for (let length = PREFIX_MIN_LENGTH; length < letters.length && length <= PREFIX_MAX_LENGTH; length += 1) {
-    prefixes.push(letters.slice(0, length).join(''));
+/** The one key a query term is looked up as (see the header): a prefix key, or a whole-form key. */
+export function queryKeyOf(term: Term): string {
+  // The shortest form, a stem on a tie (the forms list the word first): "happy" looks up "happi",
+  // the stem it shares with "happiness" and "happily".
+  let shortest = term.forms[0] ?? term.word;
+  for (const form of term.forms.slice(1)) {
+    if (codePoints(form).length <= codePoints(shortest).length) shortest = form;
   }
-  return prefixes;
+  const length = codePoints(shortest).length;
+  return length >= PREFIX_MIN_LENGTH && length <= PREFIX_MAX_LENGTH ? `p:${shortest}` : `w:${shortest}`;
 }
 
 /**
- * The prefix a query term's `word` is looked up as, or undefined when it is too short for prefix
- * search. A word longer than the prefix cap is cut to it, which is what the index stored.
+ * The keys a text's term is indexed under: every prefix of every form from 4 to 12 characters (the
+ * form itself among them when it fits), and each form shorter or longer than that whole. The cap
+ * bounds the keys a long word makes.
  */
-export function prefixProbeOf(word: string): string | undefined {
-  const letters = codePoints(word);
-  return letters.length < PREFIX_MIN_LENGTH ? undefined : letters.slice(0, PREFIX_MAX_LENGTH).join('');
+export function indexKeysOf(term: Term): string[] {
+  const keys = new Set<string>();
+  for (const form of term.forms) {
+    const letters = codePoints(form);
+    if (letters.length < PREFIX_MIN_LENGTH || letters.length > PREFIX_MAX_LENGTH) keys.add(`w:${form}`);
+    const longest = Math.min(letters.length, PREFIX_MAX_LENGTH);
+    for (let length = PREFIX_MIN_LENGTH; length <= longest; length += 1) {
+      keys.add(`p:${letters.slice(0, length).join('')}`);
+    }
+  }
+  return [...keys];
 }
