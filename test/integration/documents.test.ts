@@ -22,6 +22,8 @@ for (const engine of engines()) {
     let t: TestApp;
     let member: Browser;
     let outsider: Browser;
+    let memberId: string;
+    let outsiderId: string;
     const caseId = randomUUID();
     const blobsDir = () => path.join(t.config.dataDir, 'documents');
     before(async () => {
@@ -30,8 +32,11 @@ for (const engine of engines()) {
       await t.keys.createKey('case', caseId);
       const m = await createAccount(t, 'threat_manager');
       admit(caseId, m.id);
+      memberId = m.id;
       member = await signIn(t, m.email);
-      outsider = await signIn(t, (await createAccount(t, 'threat_manager')).email);
+      const o = await createAccount(t, 'threat_manager');
+      outsiderId = o.id;
+      outsider = await signIn(t, o.email);
     });
     after(() => t.close());
 
@@ -94,6 +99,24 @@ for (const engine of engines()) {
         .where('object_id', '=', document.id)
         .execute();
       assert.deepEqual(events.map((e) => e.action).sort(), ['document.downloaded', 'document.uploaded']);
+
+      // Reading a document's facts and listing a case's documents are reads of case data: audited too.
+      assert.equal((await call(t, member, 'GET', `/api/documents/${document.id}`)).statusCode, 200);
+      const reads = await t.database.db
+        .selectFrom('audit_events')
+        .select(['action', 'object_type', 'object_id', 'case_id', 'outcome', 'detail'])
+        .where('action', 'in', ['document.viewed', 'document.listed'])
+        .where('actor_user_id', '=', memberId)
+        .orderBy('id')
+        .execute();
+      assert.deepEqual(
+        reads.map((e) => [e.action, e.object_type, e.object_id, e.case_id, e.outcome]),
+        [
+          ['document.listed', 'case', caseId, caseId, 'allowed'],
+          ['document.viewed', 'document', document.id, caseId, 'allowed'],
+        ],
+      );
+      assert.deepEqual(reads[0]?.detail, { documents: 1 });
     });
 
     test('someone the owner’s rule does not admit gets 404 everywhere; no session gets 401', async () => {
@@ -108,6 +131,27 @@ for (const engine of engines()) {
         'no report rule: nobody',
       );
       assert.equal((await download(undefined, own.id)).statusCode, 401);
+      // Every refusal by the owner's rule is in the trail (SECURITY.md item 40), named to the caller
+      // as nothing but a 404; a document that does not exist refuses nothing and records nothing.
+      assert.equal((await call(t, outsider, 'GET', `/api/documents/${randomUUID()}`)).statusCode, 404);
+      const denied = await t.database.db
+        .selectFrom('audit_events')
+        .select(['object_type', 'object_id', 'case_id', 'outcome', 'detail'])
+        .where('action', '=', 'document.denied')
+        .where('actor_user_id', '=', outsiderId)
+        .orderBy('id')
+        .execute();
+      assert.deepEqual(
+        denied.map((e) => [e.object_type, e.object_type === 'report' ? 'a report' : e.object_id, e.outcome, e.detail]),
+        [
+          ['case', caseId, 'denied', { access: 'write' }],
+          ['document', own.id, 'denied', { access: 'read' }],
+          ['document', own.id, 'denied', { access: 'read' }],
+          ['case', caseId, 'denied', { access: 'read' }],
+          ['report', 'a report', 'denied', { access: 'read' }],
+        ],
+      );
+      assert.ok(denied.slice(0, 4).every((e) => e.case_id === caseId));
     });
 
     test('versions: a stale one is refused (409); earlier versions stay downloadable; deletion needs a step-up', async () => {

@@ -111,6 +111,11 @@ export const AUDIT_DETAILS = {
   'document.upload_refused': z.strictObject({ reason: z.enum(UPLOAD_REFUSALS) }),
   'document.downloaded': z.strictObject({ version: z.number().int().positive(), inline: z.boolean() }),
   'document.deleted': none,
+  /** A document's facts read (its page, its versions); the documents of a case or report listed. */
+  'document.viewed': none,
+  'document.listed': z.strictObject({ documents: z.number().int().nonnegative() }),
+  /** The owner's rule refused a document, or an owner's documents: the caller was answered 404. */
+  'document.denied': z.strictObject({ access: z.enum(['read', 'write']) }),
   /** The anonymous channel (intake issue): a report or message arrived; no trace of the sender. */
   'anonymous.report_submitted': none,
   'anonymous.message_sent': none,

@@ -49,18 +49,48 @@ export interface IncomingFile {
 }
 
 /** The document in the actor's reach, or 404: a document of an owner they may not see does not exist for them. */
-async function reachable(ctx: DocumentsContext, actor: Actor, id: string, write: boolean): Promise<DocumentRow> {
+async function reachable(
+  ctx: DocumentsContext,
+  actor: Actor,
+  id: string,
+  write: boolean,
+  origin: Origin,
+): Promise<DocumentRow> {
   const document = await documentsRepository.find(ctx.database.db, id);
   if (document === undefined || document.deletedAt !== null) throw new NotFoundError();
-  await allowed(ctx, actor, document.ownerType, document.ownerId, write);
+  await allowed(ctx, actor, { type: document.ownerType, id: document.ownerId }, write, origin, id);
   return document;
 }
 
-async function allowed(ctx: DocumentsContext, actor: Actor, type: OwnerType, id: string, write: boolean) {
-  const rule = ctx.owners[type];
+/**
+ * Whether the owner's rule lets the actor at its documents (or at one of them); a refusal is
+ * recorded (SECURITY.md item 40: denied access is audited) and answered 404. Never called inside
+ * a transaction: the refusal's event must stay when the request fails.
+ */
+async function allowed(
+  ctx: DocumentsContext,
+  actor: Actor,
+  owner: { readonly type: OwnerType; readonly id: string },
+  write: boolean,
+  origin: Origin,
+  documentId?: string,
+): Promise<void> {
+  const rule = ctx.owners[owner.type];
   const db = ctx.database.db;
-  const ok = rule !== undefined && (write ? await rule.canWrite(db, actor, id) : await rule.canRead(db, actor, id));
-  if (!ok) throw new NotFoundError();
+  const ok =
+    rule !== undefined && (write ? await rule.canWrite(db, actor, owner.id) : await rule.canRead(db, actor, owner.id));
+  if (ok) return;
+  await recordAudit(db, ctx.clock.now(), {
+    action: 'document.denied',
+    outcome: 'denied',
+    actorUserId: actor.userId,
+    object: documentId === undefined ? owner : { type: 'document', id: documentId },
+    ...(owner.type === 'case' ? { caseId: owner.id } : {}),
+    ip: origin.ip,
+    userAgent: origin.userAgent,
+    detail: { access: write ? 'write' : 'read' },
+  });
+  throw new NotFoundError();
 }
 
 function present(document: DocumentRow, versions: readonly VersionRow[]): Document {
@@ -204,7 +234,7 @@ export async function uploadDocument(
   strip: boolean,
   origin: Origin,
 ): Promise<Document> {
-  await allowed(ctx, actor, owner.type, owner.id, true);
+  await allowed(ctx, actor, owner, true, origin);
   const key = await ctx.keys.keyFor(owner.type, owner.id);
   const versionId = randomUUID();
   const upload = await store(ctx, file, strip, key, versionId).catch((e: unknown) =>
@@ -229,7 +259,7 @@ export async function uploadDocument(
     },
     versionId,
   );
-  return getDocument(ctx, actor, id);
+  return presentOne(ctx, id);
 }
 
 export async function addVersion(
@@ -241,7 +271,7 @@ export async function addVersion(
   strip: boolean,
   origin: Origin,
 ): Promise<Document> {
-  const document = await reachable(ctx, actor, documentId, true);
+  const document = await reachable(ctx, actor, documentId, true, origin);
   const owner = { type: document.ownerType, id: document.ownerId };
   const key = await ctx.keys.keyFor(owner.type, owner.id);
   const versionId = randomUUID();
@@ -263,26 +293,50 @@ export async function addVersion(
     },
     versionId,
   );
-  return getDocument(ctx, actor, documentId);
+  return presentOne(ctx, documentId);
 }
 
-export async function getDocument(ctx: DocumentsContext, actor: Actor, id: string): Promise<Document> {
-  const document = await reachable(ctx, actor, id, false);
+/** A document as the API shows it, after a change the actor just made (its own event recorded it). */
+async function presentOne(ctx: DocumentsContext, id: string): Promise<Document> {
+  const document = await documentsRepository.find(ctx.database.db, id);
+  if (document === undefined) throw new NotFoundError();
   return present(document, await documentsRepository.versions(ctx.database.db, ctx.keys, [id]));
+}
+
+/** A document's facts and versions; the read is an audit event. */
+export async function getDocument(ctx: DocumentsContext, actor: Actor, id: string, origin: Origin): Promise<Document> {
+  const document = await reachable(ctx, actor, id, false, origin);
+  const shown = present(document, await documentsRepository.versions(ctx.database.db, ctx.keys, [id]));
+  await recordAudit(ctx.database.db, ctx.clock.now(), {
+    action: 'document.viewed',
+    ...about(actor, origin, id, { type: document.ownerType, id: document.ownerId }),
+  });
+  return shown;
 }
 
 export async function listDocuments(
   ctx: DocumentsContext,
   actor: Actor,
   owner: { readonly type: OwnerType; readonly id: string },
+  origin: Origin,
 ): Promise<Document[]> {
-  await allowed(ctx, actor, owner.type, owner.id, false);
+  await allowed(ctx, actor, owner, false, origin);
   const documents = await documentsRepository.ofOwner(ctx.database.db, owner.type, owner.id);
   const versions = await documentsRepository.versions(
     ctx.database.db,
     ctx.keys,
     documents.map((d) => d.id),
   );
+  await recordAudit(ctx.database.db, ctx.clock.now(), {
+    action: 'document.listed',
+    outcome: 'allowed',
+    actorUserId: actor.userId,
+    object: owner,
+    ...(owner.type === 'case' ? { caseId: owner.id } : {}),
+    ip: origin.ip,
+    userAgent: origin.userAgent,
+    detail: { documents: documents.length },
+  });
   return documents.map((d) => present(d, versions));
 }
 
@@ -308,7 +362,7 @@ export async function openContent(
   inline: boolean,
   origin: Origin,
 ): Promise<OpenedContent> {
-  const document = await reachable(ctx, actor, id, false);
+  const document = await reachable(ctx, actor, id, false, origin);
   const versions = await documentsRepository.versions(ctx.database.db, ctx.keys, [id]);
   const row = versions.find((v) => v.version === version);
   if (row === undefined) throw new NotFoundError();
@@ -358,7 +412,7 @@ export async function deleteDocument(
   expectedVersion: number,
   origin: Origin,
 ): Promise<void> {
-  const document = await reachable(ctx, actor, id, true);
+  const document = await reachable(ctx, actor, id, true, origin);
   const now = ctx.clock.now();
   await ctx.database.transaction(async (tx) => {
     await documentsRepository.bump(tx, id, expectedVersion, { deleted_at: now, deleted_by: actor.userId });

@@ -163,7 +163,12 @@ export async function documentRoutes(app: FastifyInstance, ctx: DocumentsContext
     query: OwnerQuery,
     responses: { 200: DocumentList },
     handler: async ({ query }, request) => ({
-      documents: await listDocuments(ctx, actorOf(request), { type: query.ownerType, id: query.ownerId }),
+      documents: await listDocuments(
+        ctx,
+        actorOf(request),
+        { type: query.ownerType, id: query.ownerId },
+        originOf(request),
+      ),
     }),
   });
 
@@ -175,7 +180,7 @@ export async function documentRoutes(app: FastifyInstance, ctx: DocumentsContext
     tags: ['documents'],
     params: DocumentParams,
     responses: { 200: Document },
-    handler: ({ params }, request) => getDocument(ctx, actorOf(request), params.id),
+    handler: ({ params }, request) => getDocument(ctx, actorOf(request), params.id, originOf(request)),
   });
 
   defineRoute(app, {
