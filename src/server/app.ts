@@ -7,7 +7,7 @@ import { installCsrfCheck } from './access/csrf.ts';
 import { RelyingParty } from './access/sso/relying-party.ts';
 import { chainRepository } from './audit/chain.repository.ts';
 import { type CheckpointSigner, loadSigner } from './audit/checkpoints.ts';
-import { denialRecorder } from './audit/denials.ts';
+import { denialRecorder, OncePerWindow } from './audit/denials.ts';
 import type { Config } from './config.ts';
 import type { BlobStore } from './documents/blobs/blob-store.ts';
 import type { DocumentOwners } from './documents/owners.ts';
@@ -183,6 +183,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     uploadLimitBytes: config.documents.uploadLimitBytes,
     owners: deps.documentOwners ?? {},
     search,
+    denials: new OncePerWindow(),
   });
   await webRoutes(app, deps.webDir);
   return app;

@@ -7,6 +7,7 @@ import {
   type StripResidual,
 } from '../../contract/documents.ts';
 import type { Actor } from '../access/actor.ts';
+import type { OncePerWindow } from '../audit/denials.ts';
 import type { DetailOf } from '../audit/events.ts';
 import { recordAudit } from '../audit/record.ts';
 import type { Clock } from '../platform/clock.ts';
@@ -35,6 +36,8 @@ export interface DocumentsContext {
   readonly owners: DocumentOwners;
   /** Document names are searchable within their case or report (the newest version's name). */
   readonly search: SearchIndex;
+  /** Refusals recorded at most once a minute per user, access and object (as access.denied is). */
+  readonly denials: OncePerWindow;
 }
 
 export interface Origin {
@@ -80,15 +83,19 @@ async function allowed(
   const ok =
     rule !== undefined && (write ? await rule.canWrite(db, actor, owner.id) : await rule.canRead(db, actor, owner.id));
   if (ok) return;
-  await recordAudit(db, ctx.clock.now(), {
+  const now = ctx.clock.now();
+  const object = documentId === undefined ? owner : { type: 'document' as const, id: documentId };
+  const access = write ? 'write' : 'read';
+  if (!ctx.denials.take(`${actor.userId} ${access} ${object.type}:${object.id}`, now)) throw new NotFoundError();
+  await recordAudit(db, now, {
     action: 'document.denied',
     outcome: 'denied',
     actorUserId: actor.userId,
-    object: documentId === undefined ? owner : { type: 'document', id: documentId },
+    object,
     ...(owner.type === 'case' ? { caseId: owner.id } : {}),
     ip: origin.ip,
     userAgent: origin.userAgent,
-    detail: { access: write ? 'write' : 'read' },
+    detail: { access },
   });
   throw new NotFoundError();
 }

@@ -92,6 +92,14 @@ async function* limited(stream: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8
   }
 }
 
+/**
+ * Fastify answers HEAD with a GET route's handler: for documents that would open and audit a read
+ * (or decrypt and audit a download) whose answer nobody gets. HEAD is refused instead.
+ */
+function refuseHead(request: FastifyRequest): void {
+  if (request.method === 'HEAD') throw new NotFoundError();
+}
+
 export async function documentRoutes(app: FastifyInstance, ctx: DocumentsContext): Promise<void> {
   await app.register(async (scope) => {
     // One file per request, a few short fields; the limit one byte over the upload limit, so that
@@ -162,14 +170,17 @@ export async function documentRoutes(app: FastifyInstance, ctx: DocumentsContext
     tags: ['documents'],
     query: OwnerQuery,
     responses: { 200: DocumentList },
-    handler: async ({ query }, request) => ({
-      documents: await listDocuments(
-        ctx,
-        actorOf(request),
-        { type: query.ownerType, id: query.ownerId },
-        originOf(request),
-      ),
-    }),
+    handler: async ({ query }, request) => {
+      refuseHead(request);
+      return {
+        documents: await listDocuments(
+          ctx,
+          actorOf(request),
+          { type: query.ownerType, id: query.ownerId },
+          originOf(request),
+        ),
+      };
+    },
   });
 
   defineRoute(app, {
@@ -180,7 +191,10 @@ export async function documentRoutes(app: FastifyInstance, ctx: DocumentsContext
     tags: ['documents'],
     params: DocumentParams,
     responses: { 200: Document },
-    handler: ({ params }, request) => getDocument(ctx, actorOf(request), params.id, originOf(request)),
+    handler: ({ params }, request) => {
+      refuseHead(request);
+      return getDocument(ctx, actorOf(request), params.id, originOf(request));
+    },
   });
 
   defineRoute(app, {
@@ -193,8 +207,7 @@ export async function documentRoutes(app: FastifyInstance, ctx: DocumentsContext
     query: ContentQuery,
     responses: { 200: { description: 'The file' } },
     handler: async ({ params, query }, request, reply) => {
-      // Fastify answers HEAD with this handler: that would decrypt, and audit a download that never happens.
-      if (request.method === 'HEAD') throw new NotFoundError();
+      refuseHead(request);
       const inline = query.inline === 'true';
       const content = await openContent(
         ctx,

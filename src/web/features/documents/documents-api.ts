@@ -6,6 +6,8 @@ export const documentQuery = (id: string) =>
   queryOptions({
     queryKey: ['documents', id],
     queryFn: ({ signal }) => apiGet(`/api/documents/${encodeURIComponent(id)}`, Document, { signal }),
+    // Every read is an audit event: a window regaining focus is no reason to read it again.
+    refetchOnWindowFocus: false,
   });
 
 const contentPath = (id: string, version: number) =>
