@@ -2,7 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import type { KeyRing } from '../platform/crypto/key-ring.ts';
 import type { DB } from '../platform/db/schema.ts';
 import { lockPerson, PersonIndex } from './persons.ts';
-import { heldScopes } from './scopes.ts';
+import { heldScopes, scopeName } from './scopes.ts';
 import { type IndexedText, SearchIndex } from './search-index.ts';
 import { SearchKeys, TOKEN_SCHEME } from './search-keys.ts';
 import type { SearchSources } from './sources.ts';
@@ -113,12 +113,14 @@ async function entriesBatch(run: Run, after: string, batchSize: number): Promise
     tx,
     candidates.map((c) => ({ type: c.scope_type, id: c.scope_id })),
   );
-  const shredded = candidates.filter((c) => !held.has(`${c.scope_type}:${c.scope_id}`)).map((c) => c.id);
+  const shredded = candidates
+    .filter((c) => !held.has(scopeName({ type: c.scope_type, id: c.scope_id })))
+    .map((c) => c.id);
   if (shredded.length > 0) {
     await tx.deleteFrom('search_entries').where('id', 'in', shredded).execute();
     tally.removed += shredded.length;
   }
-  const kept = candidates.filter((c) => held.has(`${c.scope_type}:${c.scope_id}`)).map((c) => c.id);
+  const kept = candidates.filter((c) => held.has(scopeName({ type: c.scope_type, id: c.scope_id }))).map((c) => c.id);
   if (kept.length === 0) return last.id;
   // Locked now; one another instance holds is its to do, and one written meanwhile is current.
   const rows = await tx
@@ -161,7 +163,7 @@ async function entriesBatch(run: Run, after: string, batchSize: number): Promise
     tx,
     again.map((e) => e.scope),
   );
-  const indexable = again.filter((e) => sourceScopes.has(`${e.scope.type}:${e.scope.id}`));
+  const indexable = again.filter((e) => sourceScopes.has(scopeName(e.scope)));
   for (const e of again) {
     if (indexable.includes(e)) continue;
     await run.index.remove(tx, e.objectType, e.objectId, e.field);
@@ -210,7 +212,7 @@ async function personsBatch(
     );
     for (const id of ids) {
       const person = found.get(id);
-      if (person === undefined || person === null || !scopes.has(`${person.scope.type}:${person.scope.id}`)) {
+      if (person === undefined || person === null || !scopes.has(scopeName(person.scope))) {
         await run.persons.remove(tx, type, id);
         if (person === null) tally.unreadable += 1;
         else tally.removed += 1;

@@ -51,7 +51,7 @@ export async function heldScopes(tx: Kysely<DB>, scopes: readonly Scope[]): Prom
       .where('owner_id', 'in', ids)
       .forShare()
       .execute();
-    for (const row of rows) held.add(`${type}:${row.owner_id}`);
+    for (const row of rows) if (row.owner_id !== null) held.add(scopeName({ type, id: row.owner_id }));
   }
   return held;
 }
