@@ -11,6 +11,8 @@ export const CHROMIUM_MISSING = 'chromium not installed: apt-get install chromiu
  * (a developer machine); under CI=true the config refuses to run instead (playwright.config.ts).
  */
 export function skipWithoutChromium(): void {
-  // Skipped on purpose: Chromium, a system tool, is missing on this developer's machine (named in the summary).
-  test.skip(!HAVE_CHROMIUM, `${CHROMIUM_MISSING} (looked for ${CHROMIUM_PATH})`); // why: no Chromium here; CI=true never skips
+  // why: the project's rule for a missing system tool. Chromium is not installed on this developer's
+  // machine, so the tests are skipped visibly, with the tool named in the summary; under CI=true
+  // the config refuses to run instead, so CI never skips.
+  test.skip(!HAVE_CHROMIUM, `${CHROMIUM_MISSING} (looked for ${CHROMIUM_PATH})`);
 }
