@@ -8,6 +8,8 @@ import { RelyingParty } from './access/sso/relying-party.ts';
 import { chainRepository } from './audit/chain.repository.ts';
 import { type CheckpointSigner, loadSigner } from './audit/checkpoints.ts';
 import { denialRecorder, OncePerWindow } from './audit/denials.ts';
+import type { CasesContext } from './cases/context.ts';
+import { caseDocuments } from './cases/document-owner.ts';
 import type { Config } from './config.ts';
 import type { BlobStore } from './documents/blobs/blob-store.ts';
 import type { DocumentOwners } from './documents/owners.ts';
@@ -16,6 +18,8 @@ import { openBlobStore, openScanner } from './documents/setup.ts';
 import { openApiRoutes } from './features/api-docs/openapi.routes.ts';
 import { approvalRoutes } from './features/approvals/approvals.routes.ts';
 import { auditRoutes } from './features/audit/audit.routes.ts';
+import { caseRoutes } from './features/cases/cases.routes.ts';
+import { memberRoutes } from './features/cases/members.routes.ts';
 import { documentRoutes } from './features/documents/documents.routes.ts';
 import { healthRoutes } from './features/health/health.routes.ts';
 import { invitationRoutes } from './features/invitations/invitations.routes.ts';
@@ -51,7 +55,7 @@ export interface AppDeps {
   readonly auditSigner?: CheckpointSigner;
   /** The data keys (server.ts shares them with the jobs); the local key provider of the secrets directory otherwise. */
   readonly keys?: KeyRing;
-  /** Who may reach the documents of a case or a report: registered by the cases and intake features; none, no access. */
+  /** Who may reach the documents of a report (the intake issue's rule); cases bring their own rule (cases/document-owner.ts). */
   readonly documentOwners?: DocumentOwners;
   /** The blob store and virus scanner of the configuration, unless given (tests). */
   readonly blobStore?: BlobStore;
@@ -181,10 +185,20 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     store: deps.blobStore ?? openBlobStore(config.documents),
     scanner: deps.scanner === null ? undefined : (deps.scanner ?? openScanner(config.documents)),
     uploadLimitBytes: config.documents.uploadLimitBytes,
-    owners: deps.documentOwners ?? {},
+    owners: { case: caseDocuments(clock), ...deps.documentOwners },
     search,
     denials: new OncePerWindow(),
   });
+  const cases: CasesContext = {
+    database,
+    keys,
+    clock,
+    search,
+    denials: new OncePerWindow(),
+    expertMaxDays: config.expertMaxDays,
+  };
+  caseRoutes(app, cases);
+  memberRoutes(app, cases);
   await webRoutes(app, deps.webDir);
   return app;
 }

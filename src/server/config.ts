@@ -38,6 +38,8 @@ export interface Config {
   readonly sessionIdleSeconds: number;
   readonly sessionAbsoluteSeconds: number;
   readonly stepUpSeconds: number;
+  /** The longest an expert's case membership may run, in days. */
+  readonly expertMaxDays: number;
   readonly audit: AuditConfig;
   /** Single sign-on with OpenID Connect; undefined: off. */
   readonly oidc: OidcConfig | undefined;
@@ -134,6 +136,7 @@ const schema = z.object({
   TMA_SESSION_IDLE_SECONDS: int(1, 24 * 3600).default(30 * 60),
   TMA_SESSION_ABSOLUTE_SECONDS: int(60, 7 * 24 * 3600).default(12 * 3600),
   TMA_STEP_UP_SECONDS: int(1, 3600).default(5 * 60),
+  TMA_EXPERT_MEMBERSHIP_MAX_DAYS: int(1, 365).default(90),
   TMA_AUDIT_DIR: z.string().min(1).default('./audit'),
   TMA_AUDIT_SIGNING_KEY_FILE: z.string().min(1).optional(),
   TMA_AUDIT_CHAIN_INTERVAL_MS: int(50, 60_000).default(500),
@@ -310,6 +313,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     sessionIdleSeconds: v.TMA_SESSION_IDLE_SECONDS,
     sessionAbsoluteSeconds: v.TMA_SESSION_ABSOLUTE_SECONDS,
     stepUpSeconds: v.TMA_STEP_UP_SECONDS,
+    expertMaxDays: v.TMA_EXPERT_MEMBERSHIP_MAX_DAYS,
     audit: {
       dir: auditDir,
       signingKeyFile: path.resolve(cwd, v.TMA_AUDIT_SIGNING_KEY_FILE ?? path.join(secretsDir, 'audit-signing-key.pem')),

@@ -9,6 +9,7 @@ import { buildApp } from './app.ts';
 import { AuditChainer } from './audit/chainer.ts';
 import { loadSigner } from './audit/checkpoints.ts';
 import { auditRetentionJob, scheduleAuditRetention } from './audit/retention.job.ts';
+import { caseTextSource } from './cases/search-source.ts';
 import type { Config } from './config.ts';
 import type { DocumentOwners } from './documents/owners.ts';
 import { documentNameSource } from './documents/search-source.ts';
@@ -42,10 +43,10 @@ export interface StartOptions {
   /** Adds routes before the app is sealed: fixture routes in tests, plugins later. */
   readonly beforeListen?: (app: FastifyInstance) => void;
   /**
-   * Who may reach the documents of which owner. The cases and intake issues will register their
-   * rules here (from main.ts, which passes none yet); until then no owner has any (deny by
-   * default). Only the browser tests' server stands one in (test/e2e/support/documents-server.ts):
-   * anything passed here decides access to documents, so nothing but the owners' own rules may be.
+   * Owner rules for documents that replace the product's own (cases bring theirs, cases/document-owner.ts;
+   * reports will bring theirs with the intake issue). Only the browser tests' documents server stands one in
+   * (test/e2e/support/documents-server.ts): anything passed here decides access to documents, so main.ts
+   * passes nothing.
    */
   readonly documentOwners?: DocumentOwners;
 }
@@ -76,7 +77,7 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
       );
     }
     // Where the re-indexing after a search-key rotation reads each indexed object type's plaintext.
-    const searchSources: SearchSources = { texts: [documentNameSource(keys)], persons: [] };
+    const searchSources: SearchSources = { texts: [documentNameSource(keys), caseTextSource(keys)], persons: [] };
     const blobStore = openBlobStore(config.documents);
     // Makes the local store's directory, or finds the S3 bucket: a store that is not there stops the start.
     await blobStore.check();

@@ -116,6 +116,17 @@ for (const engine of engines()) {
       for (const r of rows) tables.set(r.table_name, [...(tables.get(r.table_name) ?? []), r.column_name]);
       const expected: Record<string, string[]> = {
         search_generations: ['generation', 'key_id', 'scheme', 'created_at', 'completed_at'],
+        case_members: [
+          'case_id',
+          'user_id',
+          'role',
+          'full_scope',
+          'sections',
+          'expires_at',
+          'granted_by',
+          'granted_at',
+          'version',
+        ],
         users: [
           'id',
           'role',
@@ -155,6 +166,12 @@ for (const engine of engines()) {
         'audit_cuts',
         'audit_events',
         'blob_uploads',
+        'break_glass',
+        'case_counters',
+        'case_members',
+        'case_priority_changes',
+        'case_status_changes',
+        'cases',
         'data_keys',
         'document_versions',
         'documents',

@@ -78,7 +78,7 @@ for (const engine of engines()) {
       ]) {
         assert.equal((await t.app.inject({ method: 'GET', url })).statusCode, 404, url);
       }
-      assert.equal((await t.app.inject({ method: 'GET', url: '/api/cases' })).statusCode, 404);
+      assert.equal((await t.app.inject({ method: 'GET', url: '/api/no-such-resource' })).statusCode, 404);
       assert.equal((await t.app.inject({ method: 'GET', url: '/robots.txt' })).statusCode, 404);
       assert.equal((await t.app.inject({ method: 'GET', url: '/cases/TM-2026-0042' })).statusCode, 200);
     });

@@ -114,6 +114,28 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = {
     url: `/api/documents/${need(w.document).id}/versions`,
     body: { ...body, expectedVersion: String(need(w.document).version), strip: 'false' },
   }),
+  'POST /api/cases': async (w, body) => {
+    const browser = await account(w, 'threat_manager', true);
+    return {
+      browser,
+      actor: 'threat_manager (then the lead)',
+      body,
+      after: (res) => {
+        if (res.statusCode === 201) w.case = { id: res.json().id, lead: browser };
+      },
+    };
+  },
+  'PUT /api/cases/{id}': async (w, body) => caseEdit(w, '', body),
+  'POST /api/cases/{id}/priority': async (w, body) => caseEdit(w, '/priority', { ...body, priority: 3 }),
+  // Closing: the reason and the closure reason both carried.
+  'POST /api/cases/{id}/status': async (w, body) =>
+    caseEdit(w, '/status', { ...body, status: 'closed', closureReason: 'other' }),
+  'POST /api/cases/{id}/break-glass': async (w, body) => ({
+    browser: await account(w, 'team_lead', true),
+    actor: 'team_lead, not a member',
+    url: `/api/cases/${need(w.case).id}/break-glass`,
+    body: { ...body, minutes: 60 },
+  }),
   'PUT /api/admin/users/{id}/role': async (w, body) => {
     const browser = await account(w, 'admin', true);
     const target = await createAccount(w, 'reporter');
@@ -142,6 +164,19 @@ export function asForm(body: Body) {
   });
 }
 
+/** An edit of the case by its lead, naming the version it has now. */
+async function caseEdit(w: World, path: string, body: Body): Promise<Prepared> {
+  const { id, lead } = need(w.case);
+  const current = await call(w, lead, 'GET', `/api/cases/${id}`);
+  assert.equal(current.statusCode, 200, current.body);
+  return {
+    browser: lead,
+    actor: 'the lead of the case',
+    url: `/api/cases/${id}${path}`,
+    body: { ...body, expectedVersion: current.json().version },
+  };
+}
+
 export function need<T>(value: T | undefined): T {
   if (value === undefined) throw new Error('an earlier scenario did not succeed');
   return value;
@@ -153,6 +188,7 @@ export interface World extends CanaryApp {
   passkey?: SoftAuthenticator;
   member?: Browser;
   document?: { id: string; version: number };
+  case?: { id: string; lead: Browser };
 }
 
 export async function account(w: World, role: Role, stepped: boolean): Promise<Browser> {

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
-import type { Role } from '../../contract/accounts.ts';
+import { CONTENT_ROLES, type Role } from '../../contract/accounts.ts';
 import type { Actor } from './actor.ts';
 
 /**
@@ -10,7 +10,8 @@ import type { Actor } from './actor.ts';
  * it learns nothing about what exists; a request without a valid session on a route that needs
  * one gets 401, so the client knows to sign in. Object-level checks (this session, this case)
  * live in the services' queries, which find nothing for an actor without access, again a 404.
- * The cases issue adds membership and scope rules here, one per action.
+ * Cases: the policies admit the roles that work on cases at all; the case's own rule (membership,
+ * scope, break-glass: cases/reach.ts) decides per case and answers 404 for anything out of reach.
  */
 export interface PolicyContext {
   readonly request: FastifyRequest;
@@ -50,6 +51,14 @@ export const policies = {
    * owner (a case, a report), checked by the document service, which answers 404 otherwise.
    */
   'documents.access': signedIn,
+  /** Case URLs: the roles that see case content; the case's rule decides per case (cases/reach.ts). */
+  'cases.access': role(...CONTENT_ROLES),
+  /** Opening a case: threat managers and team leads (experts are invited into cases). */
+  'cases.create': role('threat_manager', 'team_lead'),
+  /** Break-glass into a case one is not a member of: team leads only. */
+  'cases.break_glass': role('team_lead'),
+  /** Handing a leaving person's memberships to a successor: team leads only. */
+  'cases.reassign': role('team_lead'),
 } satisfies Record<string, Policy>;
 
 export type PolicyName = keyof typeof policies;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CASE_SECTIONS, CASE_STATUSES } from '../../contract/cases.ts';
 import { DOCUMENT_KINDS, UPLOAD_REFUSALS } from '../../contract/documents.ts';
 import { SSO_ERROR_REASONS } from '../../contract/sso.ts';
 import type { SealedPurpose } from './purpose.ts';
@@ -100,6 +101,43 @@ export const AUDIT_DETAILS = {
     keys: z.number().int().nonnegative(),
     reason: z.enum(['deletion', 'retention']),
   }),
+  /** Cases (cases/): states, numbers and ids, never a title, a reason or a purpose in the clear. */
+  'case.created': none,
+  /** A case read: which part, and how the reader reached it (a membership, a break-glass, a team lead's list entry). */
+  'case.viewed': z.strictObject({
+    part: z.enum(['case', 'members', 'access_log']),
+    via: z.enum(['member', 'break_glass', 'list']),
+  }),
+  /** The case list read: how many cases it held, and whether it was a search. */
+  'case.listed': z.strictObject({ cases: z.number().int().nonnegative(), search: z.boolean() }),
+  'case.updated': z.strictObject({ fields: z.array(z.enum(['title', 'summary', 'tags'])) }),
+  'case.status_changed': z.strictObject({ from: z.enum(CASE_STATUSES), to: z.enum(CASE_STATUSES) }),
+  'case.priority_changed': z.strictObject({
+    from: z.number().int().min(1).max(4).nullable(),
+    to: z.number().int().min(1).max(4),
+  }),
+  /** A case out of the caller's reach, or beyond their scope: they were answered 404. */
+  'case.denied': z.strictObject({ access: z.enum(['read', 'write']) }),
+  'case.member_granted': z.strictObject({
+    user: z.uuid(),
+    role: z.enum(['lead', 'member', 'expert']),
+    full: z.boolean(),
+    sections: z.array(z.enum(CASE_SECTIONS)),
+    expires: z.iso.datetime().nullable(),
+  }),
+  'case.member_changed': z.strictObject({
+    user: z.uuid(),
+    full: z.boolean(),
+    sections: z.array(z.enum(CASE_SECTIONS)),
+    expires: z.iso.datetime().nullable(),
+  }),
+  'case.member_revoked': z.strictObject({ user: z.uuid() }),
+  'case.lead_transferred': z.strictObject({ from: z.uuid().nullable(), to: z.uuid() }),
+  /** All of a leaving user's memberships handed to another (object: the leaving user). */
+  'case.memberships_reassigned': z.strictObject({ to: z.uuid(), cases: z.number().int().nonnegative() }),
+  /** A team lead's time-limited access to a case they are not a member of; the purpose is sealed on the event. */
+  'case.break_glass_started': z.strictObject({ minutes: z.number().int().positive() }),
+  'case.break_glass_ended': none,
   /** Documents (documents/): sizes, kinds and versions, never a file name or content. */
   'document.uploaded': z.strictObject({
     version: z.number().int().positive(),

@@ -5,7 +5,7 @@ import type { DB } from '../platform/db/schema.ts';
 
 /**
  * Who may see and change the documents of a case or a report is the owner's rule, not the document
- * service's: the cases issue registers the case rule (membership and the documents scope), the
+ * service's: the case rule (membership and the documents scope, cases/document-owner.ts), the
  * intake issue the report rule. An owner type with no rule registered has no documents anyone can
  * reach (deny by default): every document URL of it answers 404.
  */

@@ -27,11 +27,11 @@ import { contentDisposition } from '../../documents/inspect/file-name.ts';
 import {
   AppError,
   BadRequestError,
-  NotFoundError,
   UnsupportedMediaTypeError,
   UploadRefusedError,
   ValidationError,
 } from '../../platform/http/errors.ts';
+import { refuseHead } from '../../platform/http/head.ts';
 import { defineRoute } from '../../platform/http/routes.ts';
 import { actorOf, originOf } from '../session/request-origin.ts';
 
@@ -90,14 +90,6 @@ async function* limited(stream: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8
     // The body broke off or is malformed (busboy): the client's request, not our fault.
     throw new BadRequestError('The upload ended early or is not valid multipart/form-data.', { cause: error });
   }
-}
-
-/**
- * Fastify answers HEAD with a GET route's handler: for documents that would open and audit a read
- * (or decrypt and audit a download) whose answer nobody gets. HEAD is refused instead.
- */
-function refuseHead(request: FastifyRequest): void {
-  if (request.method === 'HEAD') throw new NotFoundError();
 }
 
 export async function documentRoutes(app: FastifyInstance, ctx: DocumentsContext): Promise<void> {

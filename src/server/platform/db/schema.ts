@@ -33,6 +33,12 @@ export interface DB {
   search_postings: SearchPostingTable;
   person_tokens: PersonTokenTable;
   search_generations: SearchGenerationTable;
+  case_counters: CaseCounterTable;
+  cases: CaseTable;
+  case_members: CaseMemberTable;
+  case_status_changes: CaseStatusChangeTable;
+  case_priority_changes: CasePriorityChangeTable;
+  break_glass: BreakGlassTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -351,4 +357,70 @@ export interface PersonTokenTable {
   kind: 'name' | 'name_birth' | 'employee_number' | 'email' | 'phone';
   token: ColumnType<string, bigint | string, bigint | string>;
   key_generation: ColumnType<number, number | undefined, number>;
+}
+
+export type CaseStatusColumn = 'intake' | 'assessment' | 'management' | 'monitoring' | 'closed';
+
+export interface CaseCounterTable {
+  year: number;
+  last: number;
+}
+
+export interface CaseTable {
+  id: string;
+  year: number;
+  number: number;
+  status: CaseStatusColumn;
+  priority: number | null;
+  title_sealed: Uint8Array;
+  summary_sealed: Uint8Array;
+  tags_sealed: Uint8Array;
+  closure_reason: 'resolved' | 'no_concern' | 'transferred' | 'merged' | 'other' | null;
+  created_by: string | null;
+  created_at: Date;
+  updated_at: Date;
+  closed_at: Date | null;
+  version: Generated<number>;
+}
+
+export interface CaseMemberTable {
+  case_id: string;
+  user_id: string;
+  role: 'lead' | 'member' | 'expert';
+  full_scope: boolean;
+  sections: ColumnType<string[], string[] | undefined, string[]>;
+  expires_at: Date | null;
+  granted_by: string | null;
+  granted_at: Date;
+  version: Generated<number>;
+}
+
+export interface CaseStatusChangeTable {
+  id: string;
+  case_id: string;
+  from_status: CaseStatusColumn | null;
+  to_status: CaseStatusColumn;
+  reason_sealed: Uint8Array | null;
+  changed_by: string | null;
+  changed_at: Date;
+}
+
+export interface CasePriorityChangeTable {
+  id: string;
+  case_id: string;
+  from_priority: number | null;
+  to_priority: number;
+  reason_sealed: Uint8Array;
+  changed_by: string | null;
+  changed_at: Date;
+}
+
+export interface BreakGlassTable {
+  id: string;
+  case_id: string;
+  user_id: string;
+  purpose_sealed: Uint8Array;
+  started_at: Date;
+  expires_at: Date;
+  ended_at: Date | null;
 }

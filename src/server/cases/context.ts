@@ -1,0 +1,69 @@
+import type { Actor } from '../access/actor.ts';
+import type { OncePerWindow } from '../audit/denials.ts';
+import { recordAudit } from '../audit/record.ts';
+import type { Clock } from '../platform/clock.ts';
+import type { KeyRing } from '../platform/crypto/key-ring.ts';
+import type { Database } from '../platform/db/database.ts';
+import { NotFoundError } from '../platform/http/errors.ts';
+import type { SearchIndex } from '../search/search-index.ts';
+import { meets, type Need, type Reach, reachOf } from './reach.ts';
+
+/** What the case services need (app.ts). */
+export interface CasesContext {
+  readonly database: Database;
+  readonly keys: KeyRing;
+  readonly clock: Clock;
+  readonly search: SearchIndex;
+  /** Refusals recorded at most once a minute per user, access and case (as access.denied is). */
+  readonly denials: OncePerWindow;
+  /** The longest an expert's membership may run (TMA_EXPERT_MEMBERSHIP_MAX_DAYS). */
+  readonly expertMaxDays: number;
+}
+
+export interface Origin {
+  readonly ip: string;
+  readonly userAgent: string | undefined;
+}
+
+/** Who, from where, about which case: what every audit event of a case carries. */
+export const aboutCase = (actor: Actor, origin: Origin, caseId: string) => ({
+  outcome: 'allowed' as const,
+  actorUserId: actor.userId,
+  object: { type: 'case' as const, id: caseId },
+  caseId,
+  ip: origin.ip,
+  userAgent: origin.userAgent,
+});
+
+const writes = (need: Need): boolean =>
+  need.kind === 'edit' ||
+  need.kind === 'manage' ||
+  need.kind === 'break_glass' ||
+  (need.kind === 'section' && need.write);
+
+/**
+ * The actor's reach into the case when it meets the need; otherwise the refusal is recorded (at
+ * most once a minute per user, access and case) and answered 404, the same answer as for a case
+ * that does not exist. Never called inside a transaction: the refusal's event must stay.
+ */
+export async function need(
+  ctx: CasesContext,
+  actor: Actor,
+  caseId: string,
+  what: Need,
+  origin: Origin,
+): Promise<Reach> {
+  const now = ctx.clock.now();
+  const reach = await reachOf(ctx.database.db, actor, caseId, now);
+  if (reach !== undefined && meets(reach, what)) return reach;
+  const access = writes(what) ? 'write' : 'read';
+  if (ctx.denials.take(`${actor.userId} ${access} case:${caseId}`, now)) {
+    await recordAudit(ctx.database.db, now, {
+      action: 'case.denied',
+      ...aboutCase(actor, origin, caseId),
+      outcome: 'denied',
+      detail: { access },
+    });
+  }
+  throw new NotFoundError();
+}

@@ -1,0 +1,126 @@
+import { type Kysely, sql } from 'kysely';
+import { CONTENT_ROLES } from '../../contract/accounts.ts';
+import type { CaseAccess, CaseSection, MemberRole } from '../../contract/cases.ts';
+import type { Actor } from '../access/actor.ts';
+import type { DB } from '../platform/db/schema.ts';
+
+/**
+ * How an actor reaches a case, read from the database on every request (never cached, so a grant
+ * or a revocation holds from the very next request):
+ * - `member`: a membership that has not expired, with its role and scope;
+ * - `break_glass`: a team lead's open break-glass, which reads the whole case and changes nothing;
+ * - `list`: a team lead who is neither, who sees what the case list shows and may break the glass.
+ * Nobody else reaches the case at all. Memberships count only for the roles that see case content:
+ * an account that became an administrator or auditor keeps no reach through an old membership.
+ */
+export interface Reach {
+  readonly caseId: string;
+  readonly kind: 'member' | 'break_glass' | 'list';
+  readonly role: MemberRole | null;
+  readonly fullScope: boolean;
+  readonly sections: readonly CaseSection[];
+  /** When the membership or the break-glass ends; null for a membership without end. */
+  readonly expiresAt: Date | null;
+  readonly teamLead: boolean;
+}
+
+/** What a request needs of a case: its list entry, its whole content, a section, or a right. */
+export type Need =
+  | { readonly kind: 'entry' }
+  | { readonly kind: 'overview' }
+  | { readonly kind: 'section'; readonly section: CaseSection; readonly write: boolean }
+  | { readonly kind: 'edit' }
+  | { readonly kind: 'manage' }
+  | { readonly kind: 'break_glass' };
+
+export const hasContentRole = (actor: Actor): boolean => CONTENT_ROLES.includes(actor.role);
+
+/** The actor's reach into one case; undefined when the case does not exist or is out of reach. */
+export async function reachOf(db: Kysely<DB>, actor: Actor, caseId: string, now: Date): Promise<Reach | undefined> {
+  if (!hasContentRole(actor)) return undefined;
+  const row = await db
+    .selectFrom('cases as c')
+    .leftJoin('case_members as m', (join) =>
+      join
+        .onRef('m.case_id', '=', 'c.id')
+        .on('m.user_id', '=', actor.userId)
+        .on((eb) => eb.or([eb('m.expires_at', 'is', null), eb('m.expires_at', '>', now)])),
+    )
+    .select(['c.id', 'm.role', 'm.full_scope', 'm.sections', 'm.expires_at'])
+    .select((eb) =>
+      eb
+        .selectFrom('break_glass as b')
+        .whereRef('b.case_id', '=', 'c.id')
+        .where('b.user_id', '=', actor.userId)
+        .where('b.ended_at', 'is', null)
+        .where('b.expires_at', '>', now)
+        .select(sql<Date | null>`max(b.expires_at)`.as('until'))
+        .as('glass_until'),
+    )
+    .where('c.id', '=', caseId)
+    .executeTakeFirst();
+  if (row === undefined) return undefined;
+  const teamLead = actor.role === 'team_lead';
+  const member =
+    row.role === null || row.full_scope === null
+      ? undefined
+      : {
+          role: row.role,
+          fullScope: row.full_scope,
+          sections: (row.sections ?? []) as CaseSection[],
+          expiresAt: row.expires_at,
+        };
+  // A break-glass counts only while its holder is a team lead: a demotion ends it.
+  const glassUntil = teamLead && row.glass_until !== null ? new Date(row.glass_until) : null;
+  if (member !== undefined && (member.fullScope || glassUntil === null)) {
+    return { caseId, kind: 'member', ...member, teamLead };
+  }
+  if (glassUntil !== null) {
+    return {
+      caseId,
+      kind: 'break_glass',
+      role: member?.role ?? null,
+      fullScope: true,
+      sections: [],
+      expiresAt: glassUntil,
+      teamLead,
+    };
+  }
+  if (teamLead) return { caseId, kind: 'list', role: null, fullScope: false, sections: [], expiresAt: null, teamLead };
+  return undefined;
+}
+
+const sees = (reach: Reach, section: CaseSection): boolean =>
+  reach.kind === 'break_glass' || (reach.kind === 'member' && (reach.fullScope || reach.sections.includes(section)));
+
+/** Whether a reach meets a need. A break-glass reads everything and writes nothing. */
+export function meets(reach: Reach, need: Need): boolean {
+  switch (need.kind) {
+    case 'entry':
+      return true;
+    case 'overview':
+      return reach.kind === 'break_glass' || (reach.kind === 'member' && reach.fullScope);
+    case 'section':
+      return need.write ? reach.kind === 'member' && sees(reach, need.section) : sees(reach, need.section);
+    case 'edit':
+      return reach.kind === 'member' && reach.fullScope && reach.role !== 'expert';
+    case 'manage':
+      return reach.teamLead || (reach.kind === 'member' && reach.role === 'lead');
+    case 'break_glass':
+      return reach.teamLead && !(reach.kind === 'member' && reach.fullScope) && reach.kind !== 'break_glass';
+  }
+}
+
+export function accessOf(reach: Reach): CaseAccess {
+  return {
+    kind: reach.kind,
+    role: reach.role,
+    fullScope: reach.kind === 'break_glass' || reach.fullScope,
+    sections: [...reach.sections],
+    expiresAt: reach.expiresAt?.toISOString() ?? null,
+    canEdit: meets(reach, { kind: 'edit' }),
+    canManageMembers: meets(reach, { kind: 'manage' }),
+    canReadAccessLog: meets(reach, { kind: 'manage' }),
+    canBreakGlass: meets(reach, { kind: 'break_glass' }),
+  };
+}

@@ -1,0 +1,37 @@
+import type { Kysely } from 'kysely';
+import { type KeyRing, unlessUnreadable } from '../platform/crypto/key-ring.ts';
+import type { DB } from '../platform/db/schema.ts';
+import type { TextSource } from '../search/sources.ts';
+import { indexedTexts, openTexts } from './texts.ts';
+
+/**
+ * A case's title, summary and tags for the re-indexing after a rotation of the search key, as
+ * creating and editing the case index them (cases.service.ts).
+ */
+export function caseTextSource(keys: KeyRing): TextSource {
+  return {
+    objectType: 'case',
+    async texts(tx: Kysely<DB>, objectIds: readonly string[]) {
+      if (objectIds.length === 0) return new Map();
+      const rows = await tx
+        .selectFrom('cases')
+        .select(['id', 'title_sealed', 'summary_sealed', 'tags_sealed'])
+        .where('id', 'in', objectIds)
+        .execute();
+      const ring = keys.using(tx);
+      const texts = new Map<string, { field: string; scope: { type: 'case'; id: string }; text: string | null }[]>();
+      for (const row of rows) {
+        const opened = await unlessUnreadable(openTexts(ring, row.id, row));
+        const scope = { type: 'case' as const, id: row.id };
+        // Texts that cannot be opened (tampered with, or the case shredded) are null: their entries go.
+        texts.set(
+          row.id,
+          opened === null
+            ? ['title', 'summary', 'tags'].map((field) => ({ field, scope, text: null }))
+            : indexedTexts(row.id, opened).map((e) => ({ field: e.field, scope, text: e.text })),
+        );
+      }
+      return texts;
+    },
+  };
+}

@@ -1,0 +1,297 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Role } from '../../src/contract/accounts.ts';
+import { routeTable } from '../../src/server/platform/http/routes.ts';
+import { type Browser, call, createAccount, signIn, stepUp } from '../support/accounts.ts';
+import { buildTestApp, type TestApp } from '../support/app.ts';
+import { grant, openCase } from '../support/cases.ts';
+import { engines } from '../support/db.ts';
+import { form, postForm } from '../support/documents.ts';
+
+/**
+ * Need-to-know per case (SECURITY.md items 2, 3 and 5), generated from the route table: every
+ * route of a case, asked by every relation a user can have to the case, is either let through or
+ * answered 404, exactly as the table below says. A case route without a probe here fails the test.
+ *
+ * Each probe is a request that an admitted caller gets a distinct answer to (a 200, or a 409 for a
+ * stale version, or a 400 for a refused grant) without changing the case for the next relation;
+ * a refused caller gets 404, the same as for a case that does not exist.
+ */
+type Relation =
+  | 'lead'
+  | 'member'
+  | 'out_of_scope_member'
+  | 'documents_expert'
+  | 'expired_expert'
+  | 'non_member'
+  | 'team_lead'
+  | 'break_glass'
+  | 'former_member_now_admin'
+  | 'auditor'
+  | 'reporter';
+
+const RELATIONS: readonly { relation: Relation; role: Role }[] = [
+  { relation: 'lead', role: 'threat_manager' },
+  { relation: 'member', role: 'threat_manager' },
+  { relation: 'out_of_scope_member', role: 'threat_manager' },
+  { relation: 'documents_expert', role: 'expert' },
+  { relation: 'expired_expert', role: 'expert' },
+  { relation: 'non_member', role: 'threat_manager' },
+  { relation: 'team_lead', role: 'team_lead' },
+  { relation: 'break_glass', role: 'team_lead' },
+  { relation: 'former_member_now_admin', role: 'admin' },
+  { relation: 'auditor', role: 'auditor' },
+  { relation: 'reporter', role: 'reporter' },
+];
+
+/** Who each need admits. */
+const ADMITS: Record<string, readonly Relation[]> = {
+  entry: ['lead', 'member', 'out_of_scope_member', 'documents_expert', 'team_lead', 'break_glass'],
+  edit: ['lead', 'member'],
+  manage: ['lead', 'team_lead', 'break_glass'],
+  break_glass: ['team_lead'],
+  own_glass: ['break_glass'],
+  documents_read: ['lead', 'member', 'documents_expert', 'break_glass'],
+  documents_write: ['lead', 'member', 'documents_expert'],
+};
+
+interface Ids {
+  readonly caseId: string;
+  readonly leadId: string;
+  readonly memberId: string;
+  readonly adminId: string;
+}
+
+interface Probe {
+  readonly need: keyof typeof ADMITS;
+  /** The admitted caller's answer. */
+  readonly status: number;
+  readonly path?: (ids: Ids) => string;
+  readonly body?: (ids: Ids) => object;
+}
+
+const STALE = 999_999;
+const PROBES: Record<string, Probe> = {
+  'GET /api/cases/:id': { need: 'entry', status: 200 },
+  'PUT /api/cases/:id': {
+    need: 'edit',
+    status: 409,
+    body: () => ({ expectedVersion: STALE, title: 'x', summary: '', tags: [] }),
+  },
+  'POST /api/cases/:id/status': {
+    need: 'edit',
+    status: 409,
+    body: () => ({ expectedVersion: STALE, status: 'assessment' }),
+  },
+  'POST /api/cases/:id/priority': {
+    need: 'edit',
+    status: 409,
+    body: () => ({ expectedVersion: STALE, priority: 2, reason: 'probe' }),
+  },
+  'POST /api/cases/:id/break-glass': {
+    need: 'break_glass',
+    status: 201,
+    body: () => ({ purpose: 'the access matrix probes this', minutes: 15 }),
+  },
+  'DELETE /api/cases/:id/break-glass': { need: 'own_glass', status: 204 },
+  'GET /api/cases/:id/access-log': { need: 'manage', status: 200 },
+  'GET /api/cases/:id/members': { need: 'entry', status: 200 },
+  'GET /api/cases/:id/candidates': { need: 'manage', status: 200 },
+  'POST /api/cases/:id/members': {
+    need: 'manage',
+    status: 400,
+    body: (ids) => ({ userId: ids.adminId, role: 'member', fullScope: true }),
+  },
+  'PUT /api/cases/:id/members/:userId': {
+    need: 'manage',
+    status: 409,
+    path: (ids) => `/api/cases/${ids.caseId}/members/${ids.memberId}`,
+    body: () => ({ expectedVersion: STALE, fullScope: true }),
+  },
+  'DELETE /api/cases/:id/members/:userId': {
+    need: 'manage',
+    status: 409,
+    path: (ids) => `/api/cases/${ids.caseId}/members/${ids.memberId}?expectedVersion=${STALE}`,
+  },
+  'POST /api/cases/:id/lead': {
+    need: 'manage',
+    status: 409,
+    body: (ids) => ({ expectedVersion: STALE, userId: ids.memberId }),
+  },
+};
+
+for (const engine of engines()) {
+  describe(`need-to-know per case on ${engine}`, () => {
+    let t: TestApp;
+    const browsers = new Map<Relation, Browser>();
+    let ids: Ids;
+    before(async () => {
+      t = await buildTestApp(engine);
+      const users = new Map<Relation, string>();
+      for (const { relation, role } of RELATIONS) {
+        const account = await createAccount(t, role);
+        users.set(relation, account.id);
+        const browser = await signIn(t, account.email);
+        await stepUp(t, browser);
+        browsers.set(relation, browser);
+      }
+      const lead = browsers.get('lead') as Browser;
+      const opened = await openCase(t, lead);
+      const caseId = opened.id;
+      const id = (r: Relation) => users.get(r) as string;
+      await grant(t, lead, caseId, { userId: id('member'), role: 'member', fullScope: true });
+      await grant(t, lead, caseId, {
+        userId: id('out_of_scope_member'),
+        role: 'member',
+        fullScope: false,
+        sections: ['timeline'],
+      });
+      await grant(t, lead, caseId, {
+        userId: id('documents_expert'),
+        role: 'expert',
+        fullScope: false,
+        sections: ['documents'],
+      });
+      await grant(t, lead, caseId, { userId: id('expired_expert'), role: 'expert', fullScope: true });
+      await t.database.db
+        .updateTable('case_members')
+        .set({ expires_at: new Date(Date.now() - 60_000) })
+        .where('user_id', '=', id('expired_expert'))
+        .execute();
+      // A member whose account became an administrator's: the row stays, the reach does not.
+      await t.database.db
+        .insertInto('case_members')
+        .values({
+          case_id: caseId,
+          user_id: id('former_member_now_admin'),
+          role: 'member',
+          full_scope: true,
+          sections: [],
+          expires_at: null,
+          granted_by: id('lead'),
+          granted_at: new Date(),
+        })
+        .execute();
+      const glass = await call(t, browsers.get('break_glass'), 'POST', `/api/cases/${caseId}/break-glass`, {
+        purpose: 'urgent call from site security',
+      });
+      assert.equal(glass.statusCode, 201, glass.body);
+      ids = { caseId, leadId: id('lead'), memberId: id('member'), adminId: id('former_member_now_admin') };
+    });
+    after(() => t.close());
+
+    const caseRoutes = () => routeTable(t.app).filter((r) => r.url.startsWith('/api/cases/:id') && r.method !== 'HEAD');
+
+    test('every case route has a probe', () => {
+      const routes = caseRoutes().map((r) => `${r.method} ${r.url}`);
+      assert.ok(routes.length >= 12);
+      for (const route of routes) assert.ok(route in PROBES, `${route} has no probe in the matrix`);
+    });
+
+    test('every relation × every case route: admitted as the table says, 404 otherwise', async () => {
+      // Ending one's own break-glass goes last: it ends the break-glass relation's reach.
+      const routes = caseRoutes().sort(
+        (a, b) => Number(a.url.endsWith('break-glass')) - Number(b.url.endsWith('break-glass')),
+      );
+      for (const route of routes) {
+        const key = `${route.method} ${route.url}`;
+        const probe = PROBES[key] as Probe;
+        for (const { relation } of RELATIONS) {
+          const url = probe.path?.(ids) ?? route.url.replace(':id', ids.caseId);
+          const res = await call(t, browsers.get(relation), route.method as 'GET', url, probe.body?.(ids));
+          const admitted = (ADMITS[probe.need] as readonly Relation[]).includes(relation);
+          assert.equal(res.statusCode, admitted ? probe.status : 404, `${relation} ${key}: ${res.body}`);
+          // A break-glass started by the probe ends at once, so the next route sees the same reach.
+          if (key === 'POST /api/cases/:id/break-glass' && admitted) {
+            const end = await call(t, browsers.get(relation), 'DELETE', `/api/cases/${ids.caseId}/break-glass`);
+            assert.equal(end.statusCode, 204);
+          }
+        }
+      }
+    });
+
+    test('the case itself: title and summary only for a whole scope or a break-glass; out of scope, nothing', async () => {
+      const glass = await call(t, browsers.get('break_glass'), 'POST', `/api/cases/${ids.caseId}/break-glass`, {
+        purpose: 'second look at the file',
+      });
+      assert.equal(glass.statusCode, 201, glass.body);
+      const overviews: Partial<Record<Relation, boolean>> = {};
+      for (const relation of ADMITS.entry as Relation[]) {
+        const res = await call(t, browsers.get(relation), 'GET', `/api/cases/${ids.caseId}`);
+        assert.equal(res.statusCode, 200, `${relation}: ${res.body}`);
+        overviews[relation] = res.json().overview !== null;
+      }
+      assert.deepEqual(overviews, {
+        lead: true,
+        member: true,
+        out_of_scope_member: false,
+        documents_expert: false,
+        team_lead: false,
+        break_glass: true,
+      });
+    });
+
+    test('documents of the case: the documents scope reads and writes them; a break-glass reads them', async () => {
+      for (const { relation } of RELATIONS) {
+        const browser = browsers.get(relation);
+        const list = await call(t, browser, 'GET', `/api/documents?ownerType=case&ownerId=${ids.caseId}`);
+        const reads = (ADMITS.documents_read as readonly Relation[]).includes(relation);
+        assert.equal(list.statusCode, reads ? 200 : 404, `${relation} lists: ${list.body}`);
+        const upload = await postForm(
+          t,
+          browser,
+          '/api/documents',
+          form({ ownerType: 'case', ownerId: ids.caseId }, { name: 'note.txt', content: Buffer.from('a note') }),
+        );
+        const writes = (ADMITS.documents_write as readonly Relation[]).includes(relation);
+        assert.equal(upload.statusCode, writes ? 201 : 404, `${relation} uploads: ${upload.body}`);
+      }
+    });
+
+    test('the list: members see their cases, a team lead every case without its title, others none', async () => {
+      const expected: Partial<Record<Relation, { count: number; title: boolean } | 404>> = {
+        lead: { count: 1, title: true },
+        member: { count: 1, title: true },
+        out_of_scope_member: { count: 1, title: false },
+        documents_expert: { count: 1, title: false },
+        expired_expert: { count: 0, title: false },
+        non_member: { count: 0, title: false },
+        team_lead: { count: 1, title: false },
+        former_member_now_admin: 404,
+        auditor: 404,
+        reporter: 404,
+      };
+      for (const [relation, want] of Object.entries(expected)) {
+        const res = await call(t, browsers.get(relation as Relation), 'GET', '/api/cases');
+        if (want === 404) {
+          assert.equal(res.statusCode, 404, relation);
+          continue;
+        }
+        assert.equal(res.statusCode, 200, `${relation}: ${res.body}`);
+        const { cases, total } = res.json();
+        assert.equal(total, want.count, relation);
+        assert.equal(cases.length, want.count, relation);
+        if (want.count > 0) assert.equal(cases[0].title !== null, want.title, `${relation} title`);
+      }
+    });
+
+    test('a revoked member is refused at their very next request', async () => {
+      const member = browsers.get('member') as Browser;
+      const before = await call(t, member, 'GET', `/api/cases/${ids.caseId}`);
+      assert.equal(before.statusCode, 200);
+      const members = (await call(t, browsers.get('lead'), 'GET', `/api/cases/${ids.caseId}/members`)).json().members;
+      const row = members.find((m: { user: { id: string } }) => m.user.id === ids.memberId);
+      const revoke = await call(
+        t,
+        browsers.get('lead'),
+        'DELETE',
+        `/api/cases/${ids.caseId}/members/${ids.memberId}?expectedVersion=${row.version}`,
+      );
+      assert.equal(revoke.statusCode, 204, revoke.body);
+      const afterRevoke = await call(t, member, 'GET', `/api/cases/${ids.caseId}`);
+      assert.equal(afterRevoke.statusCode, 404);
+      const list = await call(t, member, 'GET', '/api/cases');
+      assert.equal(list.json().total, 0);
+    });
+  });
+}

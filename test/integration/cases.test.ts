@@ -1,0 +1,356 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { manualClock } from '../../src/server/platform/clock.ts';
+import { type Browser, call, createAccount, signIn, stepUp } from '../support/accounts.ts';
+import { buildTestApp, type TestApp } from '../support/app.ts';
+import { grant, openCase } from '../support/cases.ts';
+import { engines } from '../support/db.ts';
+
+/**
+ * The case record (docs/cases.md): reference numbers, editing with optimistic concurrency, the
+ * status workflow, priority, members and their scopes, hand-over, break-glass and the access log.
+ * Who reaches what: case-access-matrix.test.ts.
+ */
+const problem = (res: { json(): unknown }) => res.json() as { code: string; errors?: { path: string }[] };
+
+for (const engine of engines()) {
+  describe(`cases on ${engine}`, () => {
+    let t: TestApp;
+    const clock = manualClock(new Date());
+    let lead: Browser;
+    let leadId: string;
+    let colleague: { id: string; email: string };
+    let expert: { id: string; email: string };
+    let teamLead: Browser;
+    let teamLeadId: string;
+    before(async () => {
+      t = await buildTestApp(engine, { clock });
+      const l = await createAccount(t, 'threat_manager');
+      leadId = l.id;
+      lead = await signIn(t, l.email);
+      await stepUp(t, lead);
+      colleague = await createAccount(t, 'threat_manager');
+      expert = await createAccount(t, 'expert');
+      const tl = await createAccount(t, 'team_lead');
+      teamLeadId = tl.id;
+      teamLead = await signIn(t, tl.email);
+      await stepUp(t, teamLead);
+    });
+    after(() => t.close());
+
+    test('reference numbers count up per year without gaps; the creator leads', async () => {
+      const a = await openCase(t, lead, { title: 'First' });
+      const b = await openCase(t, lead, { title: 'Second' });
+      const year = clock.now().getUTCFullYear();
+      const n = Number(a.reference.slice(-4));
+      assert.match(a.reference, new RegExp(`^TM-${year}-\\d{4}$`));
+      assert.equal(b.reference, `TM-${year}-${String(n + 1).padStart(4, '0')}`);
+      assert.equal(a.status, 'intake');
+      assert.equal(a.lead?.id, leadId);
+      assert.equal(a.access.role, 'lead');
+      assert.deepEqual(a.overview, { title: 'First', summary: '', tags: [] });
+    });
+
+    test('texts are kept as typed (HTML too); control characters, unknown fields and duplicate tags are refused', async () => {
+      const html = '<script>alert(1)</script><b>bold</b>';
+      const c = await openCase(t, lead, { title: html, summary: `${html}\nline two`, tags: ['<i>x</i>'] });
+      assert.equal(c.overview?.title, html);
+      assert.equal(c.overview?.summary, `${html}\nline two`);
+      for (const body of [
+        { title: 'bell\u0007' },
+        { title: '' },
+        { title: 'x'.repeat(201) },
+        { title: 'ok', tags: ['a', 'A'] },
+        { title: 'ok', lead: leadId },
+        { title: 'ok', summary: 'zero\u200bwidth' },
+      ]) {
+        const res = await call(t, lead, 'POST', '/api/cases', body);
+        assert.equal(res.statusCode, 400, JSON.stringify(body));
+        assert.equal(problem(res).code, 'validation_failed');
+      }
+    });
+
+    test('a stale edit gets 409; of two concurrent edits of one version exactly one wins', async () => {
+      const c = await openCase(t, lead);
+      const edit = (title: string) =>
+        call(t, lead, 'PUT', `/api/cases/${c.id}`, { expectedVersion: c.version, title, summary: 's', tags: ['t'] });
+      const [x, y] = await Promise.all([edit('One'), edit('Two')]);
+      assert.deepEqual([x.statusCode, y.statusCode].sort(), [200, 409]);
+      const loser = x.statusCode === 409 ? x : y;
+      assert.equal(problem(loser).code, 'stale_version');
+      const now = (await call(t, lead, 'GET', `/api/cases/${c.id}`)).json();
+      assert.equal(now.version, c.version + 1);
+      assert.ok(['One', 'Two'].includes(now.overview.title));
+    });
+
+    test('the workflow: forward freely; back, closing and reopening with a reason; closing with a closure reason', async () => {
+      const c = await openCase(t, lead);
+      let version = c.version;
+      const move = async (body: object, status = 200) => {
+        const res = await call(t, lead, 'POST', `/api/cases/${c.id}/status`, { expectedVersion: version, ...body });
+        assert.equal(res.statusCode, status, res.body);
+        if (status === 200) version = res.json().version;
+        return res;
+      };
+      await move({ status: 'assessment' });
+      await move({ status: 'management' });
+      const back = await move({ status: 'assessment' }, 400);
+      assert.deepEqual(
+        problem(back).errors?.map((e) => e.path),
+        ['reason'],
+      );
+      await move({ status: 'assessment', reason: 'new facts' });
+      const same = await move({ status: 'assessment', reason: 'again' }, 400);
+      assert.deepEqual(
+        problem(same).errors?.map((e) => e.path),
+        ['status'],
+      );
+      const noClosure = await move({ status: 'closed', reason: 'done' }, 400);
+      assert.deepEqual(
+        problem(noClosure).errors?.map((e) => e.path),
+        ['closureReason'],
+      );
+      const closed = await move({ status: 'closed', reason: 'settled', closureReason: 'resolved' });
+      assert.equal(closed.json().closureReason, 'resolved');
+      assert.ok(closed.json().closedAt);
+      await move({ status: 'monitoring' }, 400);
+      const reopened = await move({ status: 'monitoring', reason: 'he called again' });
+      assert.equal(reopened.json().closureReason, null);
+      assert.equal(reopened.json().closedAt, null);
+      const changes = await t.database.db
+        .selectFrom('case_status_changes')
+        .select(['from_status', 'to_status', 'reason_sealed'])
+        .where('case_id', '=', c.id)
+        .orderBy('changed_at')
+        .execute();
+      assert.equal(changes.length, 6);
+      assert.ok(changes.every((r) => r.reason_sealed === null || !Buffer.from(r.reason_sealed).includes('settled')));
+    });
+
+    test('priority by hand needs a reason; the change is audited without it', async () => {
+      const c = await openCase(t, lead);
+      const none = await call(t, lead, 'POST', `/api/cases/${c.id}/priority`, {
+        expectedVersion: c.version,
+        priority: 3,
+        reason: '   ',
+      });
+      assert.equal(none.statusCode, 400);
+      const set = await call(t, lead, 'POST', `/api/cases/${c.id}/priority`, {
+        expectedVersion: c.version,
+        priority: 3,
+        reason: 'threat repeated in writing',
+      });
+      assert.equal(set.statusCode, 200, set.body);
+      assert.equal(set.json().priority, 3);
+      const event = await t.database.db
+        .selectFrom('audit_events')
+        .select('detail')
+        .where('action', '=', 'case.priority_changed')
+        .where('case_id', '=', c.id)
+        .executeTakeFirstOrThrow();
+      assert.deepEqual(event.detail, { from: null, to: 3 });
+    });
+
+    test('grants: a scope must name a section, an expiry must lie ahead and within the maximum, experts join as experts', async () => {
+      const c = await openCase(t, lead);
+      const url = `/api/cases/${c.id}/members`;
+      const refused = async (body: object, path: string) => {
+        const res = await call(t, lead, 'POST', url, body);
+        assert.equal(res.statusCode, 400, res.body);
+        assert.ok(
+          problem(res).errors?.some((e) => e.path === `body.${path}` || e.path === path),
+          `${JSON.stringify(body)}: ${res.body}`,
+        );
+      };
+      await refused({ userId: colleague.id, role: 'member', fullScope: false, sections: [] }, 'sections');
+      await refused({ userId: colleague.id, role: 'member', fullScope: false, sections: ['bogus'] }, 'sections.0');
+      const past = new Date(clock.now().getTime() - 1000).toISOString();
+      await refused({ userId: expert.id, role: 'expert', fullScope: true, expiresAt: past }, 'expiresAt');
+      const far = new Date(clock.now().getTime() + 91 * 86_400_000).toISOString();
+      await refused({ userId: expert.id, role: 'expert', fullScope: true, expiresAt: far }, 'expiresAt');
+      await refused({ userId: expert.id, role: 'member', fullScope: true }, 'role');
+      const admin = await createAccount(t, 'admin');
+      await refused({ userId: admin.id, role: 'member', fullScope: true }, 'userId');
+
+      await grant(t, lead, c.id, { userId: expert.id, role: 'expert', fullScope: false, sections: ['documents'] });
+      const members = (await call(t, lead, 'GET', url)).json().members as { user: { id: string }; expiresAt: string }[];
+      const row = members.find((m) => m.user.id === expert.id);
+      const days = (Date.parse(row?.expiresAt ?? '') - clock.now().getTime()) / 86_400_000;
+      assert.equal(Math.round(days), 30, 'an expert membership ends after 30 days unless chosen');
+      const again = await call(t, lead, 'POST', url, { userId: expert.id, role: 'expert', fullScope: true });
+      assert.equal(again.statusCode, 409);
+      assert.equal(problem(again).code, 'already_member');
+    });
+
+    test('grants need a fresh step-up; the lead cannot be revoked or narrowed', async () => {
+      const c = await openCase(t, lead);
+      const fresh = await signIn(t, colleague.email);
+      const other = await createAccount(t, 'threat_manager');
+      await grant(t, lead, c.id, { userId: colleague.id, role: 'member', fullScope: true });
+      // Signing in counts as a fresh confirmation; five minutes later it no longer does.
+      clock.advance(5 * 60_000 + 1);
+      const notLead = await call(t, fresh, 'POST', `/api/cases/${c.id}/members`, {
+        userId: other.id,
+        role: 'member',
+        fullScope: true,
+      });
+      assert.equal(notLead.statusCode, 401, 'without a step-up the route asks for one first');
+      assert.equal(problem(notLead).code, 'step_up_required');
+      await stepUp(t, fresh);
+      const stepped = await call(t, fresh, 'POST', `/api/cases/${c.id}/members`, {
+        userId: other.id,
+        role: 'member',
+        fullScope: true,
+      });
+      assert.equal(stepped.statusCode, 404, 'a member who does not lead cannot grant');
+      // The clock moved past everyone's confirmation: the lead and the team lead confirm again.
+      await stepUp(t, lead);
+      await stepUp(t, teamLead);
+      const members = (await call(t, lead, 'GET', `/api/cases/${c.id}/members`)).json().members;
+      const leadRow = members.find((m: { role: string }) => m.role === 'lead');
+      const revoke = await call(
+        t,
+        lead,
+        'DELETE',
+        `/api/cases/${c.id}/members/${leadId}?expectedVersion=${leadRow.version}`,
+      );
+      assert.equal(revoke.statusCode, 409);
+      assert.equal(problem(revoke).code, 'lead_cannot_leave');
+      const narrow = await call(t, lead, 'PUT', `/api/cases/${c.id}/members/${leadId}`, {
+        expectedVersion: leadRow.version,
+        fullScope: false,
+        sections: ['documents'],
+      });
+      assert.equal(narrow.statusCode, 409);
+      assert.equal(problem(narrow).code, 'lead_scope');
+    });
+
+    test('hand-over: the lead passes to a colleague; a leaver’s memberships go to a successor', async () => {
+      const c = await openCase(t, lead);
+      const transfer = await call(t, lead, 'POST', `/api/cases/${c.id}/lead`, {
+        expectedVersion: c.version,
+        userId: colleague.id,
+      });
+      assert.equal(transfer.statusCode, 204, transfer.body);
+      const toExpert = await call(t, teamLead, 'POST', `/api/cases/${c.id}/lead`, {
+        expectedVersion: c.version + 1,
+        userId: expert.id,
+      });
+      assert.equal(toExpert.statusCode, 400, 'an expert cannot lead');
+      const detail = (await call(t, lead, 'GET', `/api/cases/${c.id}`)).json();
+      assert.equal(detail.lead.id, colleague.id);
+      assert.equal(detail.access.role, 'member');
+
+      const successor = await createAccount(t, 'threat_manager');
+      const res = await call(t, teamLead, 'POST', `/api/users/${colleague.id}/case-memberships/reassign`, {
+        toUserId: successor.id,
+      });
+      assert.equal(res.statusCode, 200, res.body);
+      assert.ok(res.json().moved >= 1);
+      const after = (await call(t, lead, 'GET', `/api/cases/${c.id}`)).json();
+      assert.equal(after.lead.id, successor.id);
+      const left = await t.database.db
+        .selectFrom('case_members')
+        .select('case_id')
+        .where('user_id', '=', colleague.id)
+        .execute();
+      assert.deepEqual(left, []);
+    });
+
+    test('break-glass: a purpose and at most 8 hours; it ends on time; the lead reads its purpose in the access log', async () => {
+      const c = await openCase(t, lead, { title: 'Confidential' });
+      const url = `/api/cases/${c.id}/break-glass`;
+      for (const body of [{}, { purpose: 'short' }, { purpose: 'a proper purpose', minutes: 481 }]) {
+        const res = await call(t, teamLead, 'POST', url, body);
+        assert.equal(res.statusCode, 400, JSON.stringify(body));
+      }
+      const before = (await call(t, teamLead, 'GET', `/api/cases/${c.id}`)).json();
+      assert.equal(before.access.kind, 'list');
+      assert.equal(before.overview, null);
+      const opened = await call(t, teamLead, 'POST', url, { purpose: 'police asked for the file', minutes: 15 });
+      assert.equal(opened.statusCode, 201, opened.body);
+      const during = (await call(t, teamLead, 'GET', `/api/cases/${c.id}`)).json();
+      assert.equal(during.access.kind, 'break_glass');
+      assert.equal(during.overview.title, 'Confidential');
+      const edit = await call(t, teamLead, 'PUT', `/api/cases/${c.id}`, {
+        expectedVersion: during.version,
+        title: 'changed',
+        summary: '',
+        tags: [],
+      });
+      assert.equal(edit.statusCode, 404, 'a break-glass reads and changes nothing');
+      clock.advance(15 * 60_000 + 1);
+      const ended = (await call(t, teamLead, 'GET', `/api/cases/${c.id}`)).json();
+      assert.equal(ended.access.kind, 'list');
+      assert.equal(ended.overview, null);
+
+      const log = await call(t, lead, 'GET', `/api/cases/${c.id}/access-log`);
+      assert.equal(log.statusCode, 200, log.body);
+      const entries = log.json().entries as { action: string; actor: { id: string }; purpose: string | null }[];
+      const glass = entries.find((e) => e.action === 'case.break_glass_started');
+      assert.equal(glass?.purpose, 'police asked for the file');
+      assert.equal(glass?.actor.id, teamLeadId);
+      assert.ok(entries.some((e) => e.action === 'case.viewed' && e.actor.id === teamLeadId));
+      const stored = await t.database.db
+        .selectFrom('break_glass')
+        .select('purpose_sealed')
+        .where('case_id', '=', c.id)
+        .executeTakeFirstOrThrow();
+      assert.ok(!Buffer.from(stored.purpose_sealed).includes('police'));
+    });
+
+    test('search in the list: members find their cases by a word of the title; a team lead’s list-only reach finds none', async () => {
+      const c = await openCase(t, lead, { title: 'Drohbrief im Lager', tags: ['Lagerhalle'] });
+      const mine = await call(t, lead, 'GET', `/api/cases?q=${encodeURIComponent('drohbrief')}`);
+      assert.equal(mine.statusCode, 200, mine.body);
+      assert.deepEqual(
+        mine.json().cases.map((x: { id: string }) => x.id),
+        [c.id],
+      );
+      const theirs = await call(t, teamLead, 'GET', `/api/cases?q=${encodeURIComponent('drohbrief')}`);
+      assert.deepEqual(theirs.json().cases, []);
+      const all = await call(t, teamLead, 'GET', '/api/cases?limit=100');
+      assert.ok(all.json().cases.some((x: { id: string; title: string | null }) => x.id === c.id && x.title === null));
+    });
+
+    test('HEAD on a case reads nothing and records nothing', async () => {
+      const c = await openCase(t, lead);
+      const count = async () =>
+        (
+          await t.database.db
+            .selectFrom('audit_events')
+            .select((eb) => eb.fn.countAll<string>().as('n'))
+            .where('case_id', '=', c.id)
+            .where('action', '=', 'case.viewed')
+            .executeTakeFirstOrThrow()
+        ).n;
+      const before = await count();
+      const head = await t.app.inject({
+        method: 'HEAD',
+        url: `/api/cases/${c.id}`,
+        headers: { cookie: `__Host-tma=${lead.cookie}` },
+      });
+      assert.equal(head.statusCode, 404);
+      assert.equal(await count(), before);
+      assert.equal((await call(t, lead, 'GET', `/api/cases/${c.id}`)).statusCode, 200);
+      assert.equal(Number(await count()), Number(before) + 1, 'a GET is recorded');
+    });
+
+    test('list filters and sorting', async () => {
+      const c = await openCase(t, lead, { title: 'Filter me' });
+      const res = await call(t, lead, 'POST', `/api/cases/${c.id}/priority`, {
+        expectedVersion: c.version,
+        priority: 4,
+        reason: 'acute',
+      });
+      assert.equal(res.statusCode, 200);
+      const acute = (await call(t, lead, 'GET', '/api/cases?priority=4')).json();
+      assert.ok(acute.cases.every((x: { priority: number }) => x.priority === 4));
+      assert.ok(acute.cases.some((x: { id: string }) => x.id === c.id));
+      const byPriority = (await call(t, lead, 'GET', '/api/cases?sort=priority&order=desc')).json();
+      assert.equal(byPriority.cases[0].priority, 4);
+      const bad = await call(t, lead, 'GET', '/api/cases?sort=title');
+      assert.equal(bad.statusCode, 400);
+    });
+  });
+}
