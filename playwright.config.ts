@@ -145,8 +145,9 @@ export default defineConfig({
   // The second server has short idle sessions, for test/e2e/session-timeout.spec.ts; the third is the audit
   // journey's own (test/e2e/audit.spec.ts), the fourth and fifth the two-factor journeys' (test/e2e/mfa-app.spec.ts,
   // test/e2e/mfa-reset.spec.ts), the sixth the passkey journey's (test/e2e/passkeys.spec.ts), the seventh the
-  // single-sign-on journey's (test/e2e/sso.spec.ts), after its identity provider, the last the documents
-  // journey's (test/e2e/documents.spec.ts), with a stand-in owner rule (test/e2e/support/documents-server.ts).
+  // single-sign-on journey's (test/e2e/sso.spec.ts), after its identity provider, then the documents
+  // journey's (test/e2e/documents.spec.ts), with a stand-in owner rule (test/e2e/support/documents-server.ts),
+  // and the last the cases journey's, with its team made at start (test/e2e/support/cases-server.ts).
   ...(HAVE_CHROMIUM
     ? {
         webServer: [
@@ -162,6 +163,11 @@ export default defineConfig({
             'documents',
             { TMA_STEP_UP_SECONDS: String(SERVERS.documents.stepUpSeconds) },
             'test/e2e/support/documents-server.ts',
+          ),
+          realServer(
+            'cases',
+            { TMA_STEP_UP_SECONDS: String(SERVERS.cases.stepUpSeconds) },
+            'test/e2e/support/cases-server.ts',
           ),
         ],
       }

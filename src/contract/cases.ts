@@ -57,6 +57,7 @@ const text = (max: number) =>
   z.string().max(max).refine(noControl, 'must not contain control characters other than line breaks and tabs');
 
 export const CaseTitle = line(TITLE_MAX);
+export const SummaryText = text(SUMMARY_MAX);
 export const CaseTags = z
   .array(line(TAG_MAX))
   .max(TAGS_MAX)
@@ -69,7 +70,7 @@ const Version = z.number().int().positive();
 export const CreateCase = z
   .strictObject({
     title: CaseTitle,
-    summary: text(SUMMARY_MAX).default(''),
+    summary: SummaryText.default(''),
     tags: CaseTags.default([]),
   })
   .meta({ id: 'CreateCase' });
@@ -79,7 +80,7 @@ export const UpdateCase = z
   .strictObject({
     expectedVersion: Version,
     title: CaseTitle,
-    summary: text(SUMMARY_MAX),
+    summary: SummaryText,
     tags: CaseTags,
   })
   .meta({ id: 'UpdateCase' });
@@ -265,6 +266,8 @@ export const BreakGlass = z
   .meta({ id: 'BreakGlass' });
 
 export const AccessLogEntry = z.strictObject({
+  /** The audit event's sequence number. */
+  id: z.string(),
   at: z.iso.datetime(),
   actor: UserRef.nullable(),
   action: z.string(),
@@ -280,7 +283,7 @@ export type AccessLog = z.infer<typeof AccessLog>;
 export const AccessLogQuery = z.strictObject({
   cursor: z
     .string()
-    .regex(/^\d{1,19}$/)
+    .regex(/^\d{1,18}$/)
     .optional(),
   limit: z.coerce.number().int().min(1).max(200).default(100),
 });

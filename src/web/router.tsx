@@ -7,7 +7,7 @@ import {
   notFound,
   redirect,
 } from '@tanstack/react-router';
-import type { Role } from '../contract/accounts.ts';
+import { CONTENT_ROLES, type Role } from '../contract/accounts.ts';
 import { SignInCodePage, type SignInCodeSearch } from './features/mfa/SignInCodePage.tsx';
 import { SignInSetUpPage, type SignInSetUpSearch } from './features/mfa/SignInSetUpPage.tsx';
 import { landingPath } from './features/session/landing.ts';
@@ -32,6 +32,8 @@ const ProfilePage = lazyRouteComponent(() => import('./features/profile/ProfileP
 const UsersPage = lazyRouteComponent(() => import('./features/users/UsersPage.tsx'), 'UsersPage');
 const ApprovalsPage = lazyRouteComponent(() => import('./features/approvals/ApprovalsPage.tsx'), 'ApprovalsPage');
 const AuditPage = lazyRouteComponent(() => import('./features/audit/AuditPage.tsx'), 'AuditPage');
+const CasesPage = lazyRouteComponent(() => import('./features/cases/CasesPage.tsx'), 'CasesPage');
+const CasePage = lazyRouteComponent(() => import('./features/cases/CasePage.tsx'), 'CasePage');
 const DocumentPage = lazyRouteComponent(() => import('./features/documents/DocumentPage.tsx'), 'DocumentPage');
 
 export interface RouterContext {
@@ -187,6 +189,29 @@ const auditRoute = createRoute({
   component: AuditPage,
 });
 
+/** Cases: for the roles that see case content; which cases and how much is the server's decision (404 otherwise). */
+const forContentRoles = ({ context }: { context: { session: { user: { role: Role } } } }) => {
+  if (!CONTENT_ROLES.includes(context.session.user.role)) throw notFound();
+};
+
+const casesRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/cases',
+  beforeLoad: forContentRoles,
+  component: CasesPage,
+});
+
+const caseRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/cases/$caseId',
+  beforeLoad: forContentRoles,
+  component: function CaseRoute() {
+    const { caseId } = caseRoute.useParams();
+    // A new case id is a new page: its tabs and forms start afresh.
+    return <CasePage key={caseId} caseId={caseId} />;
+  },
+});
+
 /** A document of a case or a report; whether the user may see it is the server's decision (404 otherwise). */
 const documentRoute = createRoute({
   getParentRoute: () => signedInRoute,
@@ -206,7 +231,15 @@ const routeTree = rootRoute.addChildren([
   ssoErrorRoute,
   inviteRoute,
   resetRoute,
-  signedInRoute.addChildren([profileRoute, usersRoute, approvalsRoute, auditRoute, documentRoute]),
+  signedInRoute.addChildren([
+    profileRoute,
+    usersRoute,
+    approvalsRoute,
+    auditRoute,
+    casesRoute,
+    caseRoute,
+    documentRoute,
+  ]),
 ]);
 
 export function createAppRouter(queryClient: QueryClient) {

@@ -47,6 +47,7 @@ const RELATIONS: readonly { relation: Relation; role: Role }[] = [
 /** Who each need admits. */
 const ADMITS: Record<string, readonly Relation[]> = {
   entry: ['lead', 'member', 'out_of_scope_member', 'documents_expert', 'team_lead', 'break_glass'],
+  roster: ['lead', 'member', 'team_lead', 'break_glass'],
   edit: ['lead', 'member'],
   manage: ['lead', 'team_lead', 'break_glass'],
   break_glass: ['team_lead'],
@@ -95,7 +96,7 @@ const PROBES: Record<string, Probe> = {
   },
   'DELETE /api/cases/:id/break-glass': { need: 'own_glass', status: 204 },
   'GET /api/cases/:id/access-log': { need: 'manage', status: 200 },
-  'GET /api/cases/:id/members': { need: 'entry', status: 200 },
+  'GET /api/cases/:id/members': { need: 'roster', status: 200 },
   'GET /api/cases/:id/candidates': { need: 'manage', status: 200 },
   'POST /api/cases/:id/members': {
     need: 'manage',

@@ -5,6 +5,7 @@ import { type Browser, call, createAccount, signIn, stepUp } from '../support/ac
 import { buildTestApp, type TestApp } from '../support/app.ts';
 import { grant, openCase } from '../support/cases.ts';
 import { engines } from '../support/db.ts';
+import { form, postForm } from '../support/documents.ts';
 
 /**
  * The case record (docs/cases.md): reference numbers, editing with optimistic concurrency, the
@@ -227,9 +228,10 @@ for (const engine of engines()) {
 
     test('hand-over: the lead passes to a colleague; a leaver’s memberships go to a successor', async () => {
       const c = await openCase(t, lead);
+      const leaver = await createAccount(t, 'threat_manager');
       const transfer = await call(t, lead, 'POST', `/api/cases/${c.id}/lead`, {
         expectedVersion: c.version,
-        userId: colleague.id,
+        userId: leaver.id,
       });
       assert.equal(transfer.statusCode, 204, transfer.body);
       const toExpert = await call(t, teamLead, 'POST', `/api/cases/${c.id}/lead`, {
@@ -238,21 +240,24 @@ for (const engine of engines()) {
       });
       assert.equal(toExpert.statusCode, 400, 'an expert cannot lead');
       const detail = (await call(t, lead, 'GET', `/api/cases/${c.id}`)).json();
-      assert.equal(detail.lead.id, colleague.id);
+      assert.equal(detail.lead.id, leaver.id);
       assert.equal(detail.access.role, 'member');
 
+      // Leaving: the account is locked first; then a team lead hands everything to a successor.
+      await t.database.db.updateTable('users').set({ status: 'locked' }).where('id', '=', leaver.id).execute();
       const successor = await createAccount(t, 'threat_manager');
-      const res = await call(t, teamLead, 'POST', `/api/users/${colleague.id}/case-memberships/reassign`, {
+      const res = await call(t, teamLead, 'POST', `/api/users/${leaver.id}/case-memberships/reassign`, {
         toUserId: successor.id,
       });
       assert.equal(res.statusCode, 200, res.body);
-      assert.ok(res.json().moved >= 1);
+      assert.deepEqual(res.json(), { moved: 1, merged: 0 });
       const after = (await call(t, lead, 'GET', `/api/cases/${c.id}`)).json();
       assert.equal(after.lead.id, successor.id);
+      assert.equal(after.version, detail.version + 1, 'the hand-over takes a version of the case');
       const left = await t.database.db
         .selectFrom('case_members')
         .select('case_id')
-        .where('user_id', '=', colleague.id)
+        .where('user_id', '=', leaver.id)
         .execute();
       assert.deepEqual(left, []);
     });
@@ -280,6 +285,8 @@ for (const engine of engines()) {
       });
       assert.equal(edit.statusCode, 404, 'a break-glass reads and changes nothing');
       clock.advance(15 * 60_000 + 1);
+      await stepUp(t, lead);
+      await stepUp(t, teamLead);
       const ended = (await call(t, teamLead, 'GET', `/api/cases/${c.id}`)).json();
       assert.equal(ended.access.kind, 'list');
       assert.equal(ended.overview, null);
@@ -299,6 +306,31 @@ for (const engine of engines()) {
       assert.ok(!Buffer.from(stored.purpose_sealed).includes('police'));
     });
 
+    if (engine === 'postgres')
+      test('a member revoked while their edit waits for the case is refused when it gets there', async () => {
+        const c = await openCase(t, lead);
+        const member = await signIn(t, colleague.email);
+        await grant(t, lead, c.id, { userId: colleague.id, role: 'member', fullScope: true });
+        const res = await t.database.db.transaction().execute(async (tx) => {
+          // What a revocation does: the case row locked, the membership deleted, then commit.
+          await tx.selectFrom('cases').select('id').where('id', '=', c.id).forUpdate().execute();
+          const pending = call(t, member, 'PUT', `/api/cases/${c.id}`, {
+            expectedVersion: c.version,
+            title: 'written after the revocation',
+            summary: '',
+            tags: [],
+          });
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          await tx.deleteFrom('case_members').where('case_id', '=', c.id).where('user_id', '=', colleague.id).execute();
+          // Wrapped: returning the promise itself would hold this transaction open until it settles.
+          return { pending };
+        });
+        const answer = await res.pending;
+        assert.equal(answer.statusCode, 404, answer.body);
+        const now = (await call(t, lead, 'GET', `/api/cases/${c.id}`)).json();
+        assert.equal(now.overview.title, 'Threats in the workshop');
+      });
+
     test('search in the list: members find their cases by a word of the title; a team lead’s list-only reach finds none', async () => {
       const c = await openCase(t, lead, { title: 'Drohbrief im Lager', tags: ['Lagerhalle'] });
       const mine = await call(t, lead, 'GET', `/api/cases?q=${encodeURIComponent('drohbrief')}`);
@@ -311,6 +343,80 @@ for (const engine of engines()) {
       assert.deepEqual(theirs.json().cases, []);
       const all = await call(t, teamLead, 'GET', '/api/cases?limit=100');
       assert.ok(all.json().cases.some((x: { id: string; title: string | null }) => x.id === c.id && x.title === null));
+    });
+
+    test('nobody gives themselves access: no self-grant, self-lead or hand-over to oneself without the whole case', async () => {
+      const c = await openCase(t, lead);
+      const selfGrant = await call(t, teamLead, 'POST', `/api/cases/${c.id}/members`, {
+        userId: teamLeadId,
+        role: 'member',
+        fullScope: true,
+      });
+      assert.equal(selfGrant.statusCode, 409, selfGrant.body);
+      assert.equal(problem(selfGrant).code, 'self_grant');
+      const selfLead = await call(t, teamLead, 'POST', `/api/cases/${c.id}/lead`, {
+        expectedVersion: c.version,
+        userId: teamLeadId,
+      });
+      assert.equal(selfLead.statusCode, 409, selfLead.body);
+      assert.equal(problem(selfLead).code, 'self_grant');
+      const still = (await call(t, teamLead, 'GET', `/api/cases/${c.id}`)).json();
+      assert.equal(still.overview, null);
+      assert.equal(still.access.kind, 'list');
+
+      // The hand-over of a leaver: never to oneself, never of an account still at work.
+      const toSelf = await call(t, teamLead, 'POST', `/api/users/${leadId}/case-memberships/reassign`, {
+        toUserId: teamLeadId,
+      });
+      assert.equal(problem(toSelf).code, 'self_grant');
+      const active = await call(t, teamLead, 'POST', `/api/users/${leadId}/case-memberships/reassign`, {
+        toUserId: colleague.id,
+      });
+      assert.equal(active.statusCode, 409);
+      assert.equal(problem(active).code, 'user_active');
+      assert.equal((await call(t, lead, 'GET', `/api/cases/${c.id}`)).statusCode, 200, 'the lead keeps the case');
+    });
+
+    test('a team lead with some sections keeps writing them during a break-glass, and changes nothing else', async () => {
+      const c = await openCase(t, lead);
+      await grant(t, lead, c.id, { userId: teamLeadId, role: 'member', fullScope: false, sections: ['documents'] });
+      const glass = await call(t, teamLead, 'POST', `/api/cases/${c.id}/break-glass`, { purpose: 'checking the file' });
+      assert.equal(glass.statusCode, 201, glass.body);
+      const detail = (await call(t, teamLead, 'GET', `/api/cases/${c.id}`)).json();
+      assert.equal(detail.access.kind, 'break_glass');
+      assert.ok(detail.overview !== null, 'the break-glass reads the whole case');
+      const upload = await postForm(
+        t,
+        teamLead,
+        '/api/documents',
+        form({ ownerType: 'case', ownerId: c.id }, { name: 'minutes.txt', content: Buffer.from('minutes') }),
+      );
+      assert.equal(upload.statusCode, 201, upload.body);
+      const edit = await call(t, teamLead, 'PUT', `/api/cases/${c.id}`, {
+        expectedVersion: detail.version,
+        title: 'x',
+        summary: '',
+        tags: [],
+      });
+      assert.equal(edit.statusCode, 404);
+    });
+
+    test('changing an expert’s scope keeps the end of their membership', async () => {
+      const c = await openCase(t, lead);
+      const end = new Date(clock.now().getTime() + 10 * 86_400_000).toISOString();
+      await grant(t, lead, c.id, { userId: expert.id, role: 'expert', fullScope: true, expiresAt: end });
+      const members = (await call(t, lead, 'GET', `/api/cases/${c.id}/members`)).json().members;
+      const row = members.find((m: { user: { id: string } }) => m.user.id === expert.id);
+      const change = await call(t, lead, 'PUT', `/api/cases/${c.id}/members/${expert.id}`, {
+        expectedVersion: row.version,
+        fullScope: false,
+        sections: ['documents'],
+      });
+      assert.equal(change.statusCode, 204, change.body);
+      const after = (await call(t, lead, 'GET', `/api/cases/${c.id}/members`)).json().members;
+      const changed = after.find((m: { user: { id: string } }) => m.user.id === expert.id);
+      assert.equal(changed.expiresAt, end);
+      assert.deepEqual(changed.sections, ['documents']);
     });
 
     test('HEAD on a case reads nothing and records nothing', async () => {

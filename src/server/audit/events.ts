@@ -105,7 +105,7 @@ export const AUDIT_DETAILS = {
   'case.created': none,
   /** A case read: which part, and how the reader reached it (a membership, a break-glass, a team lead's list entry). */
   'case.viewed': z.strictObject({
-    part: z.enum(['case', 'members', 'access_log']),
+    part: z.enum(['case', 'members', 'candidates', 'access_log']),
     via: z.enum(['member', 'break_glass', 'list']),
   }),
   /** The case list read: how many cases it held, and whether it was a search. */

@@ -6,7 +6,7 @@ import { recordAudit } from '../audit/record.ts';
 import { sealField } from '../platform/crypto/sealed-field.ts';
 import { NotFoundError } from '../platform/http/errors.ts';
 import { userRefs } from './cases.repository.ts';
-import { aboutCase, type CasesContext, need, type Origin } from './context.ts';
+import { aboutCase, type CasesContext, need, type Origin, refused } from './context.ts';
 import { reasonPlace } from './texts.ts';
 
 /**
@@ -72,7 +72,10 @@ export async function endBreakGlass(ctx: CasesContext, actor: Actor, caseId: str
       await recordAudit(tx, now, { action: 'case.break_glass_ended', ...aboutCase(actor, origin, caseId) });
     return rows.length;
   });
-  if (ended === 0) throw new NotFoundError();
+  if (ended === 0) {
+    await refused(ctx, actor, caseId, 'write', origin);
+    throw new NotFoundError();
+  }
 }
 
 const partOf = (action: string, detail: unknown): string | null => {
@@ -112,6 +115,7 @@ export async function accessLog(
   );
   const entries = await Promise.all(
     shown.map(async (r) => ({
+      id: String(r.id),
       at: r.at.toISOString(),
       actor:
         r.actor_user_id === null ? null : (refs.get(r.actor_user_id) ?? { id: r.actor_user_id, displayName: null }),

@@ -105,6 +105,7 @@ export async function createCase(
     sections: [],
     expiresAt: null,
     teamLead: actor.role === 'team_lead',
+    membership: { fullScope: true, sections: [] },
   };
   return present(ctx, row, reach);
 }

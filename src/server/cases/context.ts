@@ -1,9 +1,11 @@
+import type { Kysely } from 'kysely';
 import type { Actor } from '../access/actor.ts';
 import type { OncePerWindow } from '../audit/denials.ts';
 import { recordAudit } from '../audit/record.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { KeyRing } from '../platform/crypto/key-ring.ts';
 import type { Database } from '../platform/db/database.ts';
+import type { DB } from '../platform/db/schema.ts';
 import { NotFoundError } from '../platform/http/errors.ts';
 import type { SearchIndex } from '../search/search-index.ts';
 import { meets, type Need, type Reach, reachOf } from './reach.ts';
@@ -56,14 +58,62 @@ export async function need(
   const now = ctx.clock.now();
   const reach = await reachOf(ctx.database.db, actor, caseId, now);
   if (reach !== undefined && meets(reach, what)) return reach;
-  const access = writes(what) ? 'write' : 'read';
-  if (ctx.denials.take(`${actor.userId} ${access} case:${caseId}`, now)) {
-    await recordAudit(ctx.database.db, now, {
-      action: 'case.denied',
-      ...aboutCase(actor, origin, caseId),
-      outcome: 'denied',
-      detail: { access },
-    });
-  }
+  await refused(ctx, actor, caseId, writes(what) ? 'write' : 'read', origin);
   throw new NotFoundError();
+}
+
+/** A refusal found inside a write's transaction: recorded by `guarded` after the rollback. */
+export class RefusedInTransaction extends NotFoundError {}
+
+/**
+ * The same check again inside a write's transaction, holding the case row shared until commit: a
+ * revocation or expiry that came in since the first check refuses the write.
+ */
+export async function recheck(
+  ctx: CasesContext,
+  tx: Kysely<DB>,
+  actor: Actor,
+  caseId: string,
+  what: Need,
+): Promise<Reach> {
+  const reach = await reachOf(tx, actor, caseId, ctx.clock.now(), { hold: true });
+  if (reach === undefined || !meets(reach, what)) throw new RefusedInTransaction();
+  return reach;
+}
+
+/**
+ * Records a refusal (case.denied), at most once a minute per user, access and case. Call it outside
+ * any transaction, after a rollback: the event must stay.
+ */
+export async function refused(
+  ctx: CasesContext,
+  actor: Actor,
+  caseId: string,
+  access: 'read' | 'write',
+  origin: Origin,
+): Promise<void> {
+  const now = ctx.clock.now();
+  if (!ctx.denials.take(`${actor.userId} ${access} case:${caseId}`, now)) return;
+  await recordAudit(ctx.database.db, now, {
+    action: 'case.denied',
+    ...aboutCase(actor, origin, caseId),
+    outcome: 'denied',
+    detail: { access },
+  });
+}
+
+/** Runs a write whose transaction may refuse the actor after all (or find nothing): records that after the rollback. */
+export async function guarded<T>(
+  ctx: CasesContext,
+  actor: Actor,
+  caseId: string,
+  origin: Origin,
+  write: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (error instanceof NotFoundError) await refused(ctx, actor, caseId, 'write', origin);
+    throw error;
+  }
 }

@@ -7,11 +7,13 @@ import { meets, reachOf } from './reach.ts';
 
 /**
  * The case rule for documents (documents/owners.ts): members whose scope holds the documents
- * section read and write them; an open break-glass reads them. Asked on every request.
+ * section read and write them; an open break-glass reads them. Asked on every request, and for an
+ * upload again in the transaction that records it.
  */
 export function caseDocuments(clock: Clock): OwnerAccess {
   const may = async (db: Kysely<DB>, actor: Actor, caseId: string, write: boolean) => {
-    const reach = await reachOf(db, actor, caseId, clock.now());
+    // A write holds the case row until its transaction ends, as every write of a case does.
+    const reach = await reachOf(db, actor, caseId, clock.now(), { hold: write });
     return reach !== undefined && meets(reach, { kind: 'section', section: 'documents', write });
   };
   return {

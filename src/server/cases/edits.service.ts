@@ -15,7 +15,7 @@ import type { DB } from '../platform/db/schema.ts';
 import { ValidationError } from '../platform/http/errors.ts';
 import { type CaseRow, casesRepository, stale } from './cases.repository.ts';
 import { present } from './cases.service.ts';
-import { aboutCase, type CasesContext, need, type Origin } from './context.ts';
+import { aboutCase, type CasesContext, guarded, need, type Origin, recheck } from './context.ts';
 import { indexedTexts, openTexts, reasonPlace, sealTexts } from './texts.ts';
 
 /**
@@ -40,14 +40,18 @@ async function edit(
   origin: Origin,
   change: (editing: Editing) => Promise<CaseRow>,
 ): Promise<CaseDetail> {
-  const reach = await need(ctx, actor, id, { kind: 'edit' }, origin);
+  await need(ctx, actor, id, { kind: 'edit' }, origin);
   const now = ctx.clock.now();
-  const row = await ctx.database.transaction(async (tx) => {
-    const current = await casesRepository.lock(tx, id);
-    if (current === undefined || current.version !== expectedVersion) throw stale();
-    const key = await ctx.keys.keyFor('case', id, tx);
-    return change({ tx, current, key, now, about: aboutCase(actor, origin, id) });
-  });
+  const { row, reach } = await guarded(ctx, actor, id, origin, () =>
+    ctx.database.transaction(async (tx) => {
+      const current = await casesRepository.lock(tx, id);
+      // The case row is locked now: no grant or revocation changes the reach until this commits.
+      const reach = await recheck(ctx, tx, actor, id, { kind: 'edit' });
+      if (current === undefined || current.version !== expectedVersion) throw stale();
+      const key = await ctx.keys.keyFor('case', id, tx);
+      return { row: await change({ tx, current, key, now, about: aboutCase(actor, origin, id) }), reach };
+    }),
+  );
   return present(ctx, row, reach);
 }
 
@@ -59,7 +63,11 @@ export function updateCase(ctx: CasesContext, actor: Actor, id: string, input: U
     const fields = (['title', 'summary', 'tags'] as const).filter(
       (f) => JSON.stringify(before[f]) !== JSON.stringify(after[f]),
     );
-    if (fields.length === 0) return current;
+    if (fields.length === 0) {
+      // Nothing changed, nothing written; the answer still shows the case's content: a read.
+      await recordAudit(tx, now, { action: 'case.viewed', ...about, detail: { part: 'case', via: 'member' } });
+      return current;
+    }
     const updated = await casesRepository.bump(tx, id, input.expectedVersion, {
       ...sealTexts(key, id, after),
       updated_at: now,

@@ -1,14 +1,19 @@
+import { CONTENT_ROLES, type Role } from '../../contract/accounts.ts';
+import type { CaseSection } from '../../contract/cases.ts';
 import type { Actor } from '../access/actor.ts';
 import { recordAudit } from '../audit/record.ts';
-import { NotFoundError, ValidationError } from '../platform/http/errors.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../platform/http/errors.ts';
 import type { CasesContext, Origin } from './context.ts';
 import { makeLead } from './members.service.ts';
 
 /**
  * When someone leaves: a team lead hands all of their memberships to one successor, in one
- * transaction. Where the successor is a member already, the leaver's membership goes (and the
- * successor takes the lead if the leaver had it); elsewhere the successor takes the leaver's place
- * with the same scope. Every case records both sides in its own trail.
+ * transaction. Only for an account that is leaving (locked, or no longer in a role that sees case
+ * content): otherwise this would take a working colleague's cases away from them. The successor
+ * is someone else than the team lead doing it (who would otherwise give themselves every case
+ * without a break-glass). Where the successor is a member already, the leaver's membership goes
+ * (and the successor takes the lead if the leaver had it); elsewhere the successor takes the
+ * leaver's place with the same scope. Every case records both sides in its own trail.
  */
 export async function reassignMemberships(
   ctx: CasesContext,
@@ -18,18 +23,51 @@ export async function reassignMemberships(
   origin: Origin,
 ): Promise<{ moved: number; merged: number }> {
   if (fromUserId === toUserId) throw new ValidationError([{ path: 'toUserId', message: 'choose another person' }]);
+  if (toUserId === actor.userId)
+    throw new ConflictError(
+      'You cannot hand cases to yourself: another team lead can, or hand them to a colleague.',
+      'self_grant',
+    );
   const now = ctx.clock.now();
   return ctx.database.transaction(async (tx) => {
-    const from = await tx.selectFrom('users').select('id').where('id', '=', fromUserId).executeTakeFirst();
+    const from = await tx
+      .selectFrom('users')
+      .select(['role', 'status'])
+      .where('id', '=', fromUserId)
+      .forUpdate()
+      .executeTakeFirst();
     if (from === undefined) throw new NotFoundError();
+    if (from.status !== 'locked' && CONTENT_ROLES.includes(from.role as Role))
+      throw new ConflictError(
+        'This account is still active: lock it first (it ends their sessions), or hand over case by case.',
+        'user_active',
+      );
+    const successor = await tx
+      .selectFrom('users')
+      .select(['role', 'status'])
+      .where('id', '=', toUserId)
+      .executeTakeFirst();
+    if (successor === undefined || !['threat_manager', 'team_lead'].includes(successor.role))
+      throw new ValidationError([{ path: 'toUserId', message: 'the successor is a threat manager or a team lead' }]);
+    if (successor.status === 'locked') throw new ConflictError('The successor’s account is locked.', 'user_locked');
     const rows = await tx
       .selectFrom('case_members')
       .selectAll()
       .where('user_id', '=', fromUserId)
       .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
       .orderBy('case_id')
-      .forUpdate()
       .execute();
+    // The cases, locked in one order (as every change of members locks its case first), and each
+    // given a new version: a hand-over or grant in flight on one of them then waits, or is stale.
+    const caseIds = rows.map((r) => r.case_id);
+    if (caseIds.length > 0) {
+      await tx.selectFrom('cases').select('id').where('id', 'in', caseIds).orderBy('id').forUpdate().execute();
+      await tx
+        .updateTable('cases')
+        .set((eb) => ({ version: eb('version', '+', 1), updated_at: now }))
+        .where('id', 'in', caseIds)
+        .execute();
+    }
     let moved = 0;
     let merged = 0;
     const base = { outcome: 'allowed' as const, actorUserId: actor.userId, ip: origin.ip, userAgent: origin.userAgent };
@@ -37,7 +75,7 @@ export async function reassignMemberships(
       const caseId = row.case_id;
       const about = { ...base, object: { type: 'case' as const, id: caseId }, caseId };
       if (row.role === 'lead') {
-        // makeLead checks that the successor may lead, demotes the leaver and seats the successor.
+        // makeLead demotes the leaver and seats the successor; the leaver's row then goes.
         await makeLead(tx, caseId, toUserId, actor.userId, now);
         await tx.deleteFrom('case_members').where('case_id', '=', caseId).where('user_id', '=', fromUserId).execute();
         await recordAudit(tx, now, {
@@ -46,55 +84,49 @@ export async function reassignMemberships(
           detail: { from: fromUserId, to: toUserId },
         });
         moved++;
-      } else {
-        const existing = await tx
-          .selectFrom('case_members')
-          .select(['role', 'expires_at'])
-          .where('case_id', '=', caseId)
-          .where('user_id', '=', toUserId)
-          .executeTakeFirst();
-        await tx.deleteFrom('case_members').where('case_id', '=', caseId).where('user_id', '=', fromUserId).execute();
-        const live = existing !== undefined && (existing.expires_at === null || existing.expires_at > now);
-        if (live) {
-          merged++;
-        } else {
-          const successor = await tx.selectFrom('users').select('role').where('id', '=', toUserId).executeTakeFirst();
-          if (successor === undefined || !['threat_manager', 'team_lead'].includes(successor.role))
-            throw new ValidationError([
-              { path: 'toUserId', message: 'the successor is a threat manager or a team lead' },
-            ]);
-          if (existing !== undefined)
-            await tx.deleteFrom('case_members').where('case_id', '=', caseId).where('user_id', '=', toUserId).execute();
-          // An expert's place goes to a member with the same scope and end.
-          const role = row.role === 'expert' ? 'member' : row.role;
-          await tx
-            .insertInto('case_members')
-            .values({
-              case_id: caseId,
-              user_id: toUserId,
-              role,
-              full_scope: row.full_scope,
-              sections: row.sections,
-              expires_at: row.expires_at,
-              granted_by: actor.userId,
-              granted_at: now,
-            })
-            .execute();
-          await recordAudit(tx, now, {
-            action: 'case.member_granted',
-            ...about,
-            detail: {
-              user: toUserId,
-              role,
-              full: row.full_scope,
-              sections: row.sections as never,
-              expires: row.expires_at?.toISOString() ?? null,
-            },
-          });
-          moved++;
-        }
-        await recordAudit(tx, now, { action: 'case.member_revoked', ...about, detail: { user: fromUserId } });
+        continue;
       }
+      const existing = await tx
+        .selectFrom('case_members')
+        .select(['expires_at'])
+        .where('case_id', '=', caseId)
+        .where('user_id', '=', toUserId)
+        .executeTakeFirst();
+      await tx.deleteFrom('case_members').where('case_id', '=', caseId).where('user_id', '=', fromUserId).execute();
+      if (existing !== undefined && (existing.expires_at === null || existing.expires_at > now)) {
+        merged++;
+      } else {
+        if (existing !== undefined)
+          await tx.deleteFrom('case_members').where('case_id', '=', caseId).where('user_id', '=', toUserId).execute();
+        // An expert's place goes to a member with the same scope and end.
+        const role = row.role === 'expert' ? 'member' : row.role;
+        await tx
+          .insertInto('case_members')
+          .values({
+            case_id: caseId,
+            user_id: toUserId,
+            role,
+            full_scope: row.full_scope,
+            sections: row.sections,
+            expires_at: row.expires_at,
+            granted_by: actor.userId,
+            granted_at: now,
+          })
+          .execute();
+        await recordAudit(tx, now, {
+          action: 'case.member_granted',
+          ...about,
+          detail: {
+            user: toUserId,
+            role,
+            full: row.full_scope,
+            sections: row.sections as CaseSection[],
+            expires: row.expires_at?.toISOString() ?? null,
+          },
+        });
+        moved++;
+      }
+      await recordAudit(tx, now, { action: 'case.member_revoked', ...about, detail: { user: fromUserId } });
     }
     await recordAudit(tx, now, {
       action: 'case.memberships_reassigned',

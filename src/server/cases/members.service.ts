@@ -1,12 +1,13 @@
 import type { Kysely } from 'kysely';
 import { CONTENT_ROLES, type Role } from '../../contract/accounts.ts';
-import type { CaseSection, ChangeMember, GrantMember, Member, MemberList } from '../../contract/cases.ts';
+import type { CaseSection, ChangeMember, GrantMember } from '../../contract/cases.ts';
 import type { Actor } from '../access/actor.ts';
 import { recordAudit } from '../audit/record.ts';
 import type { DB } from '../platform/db/schema.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../platform/http/errors.ts';
-import { casesRepository, stale, userRefs } from './cases.repository.ts';
-import { aboutCase, type CasesContext, need, type Origin } from './context.ts';
+import { casesRepository, stale } from './cases.repository.ts';
+import { aboutCase, type CasesContext, guarded, need, type Origin, recheck } from './context.ts';
+import type { Reach } from './reach.ts';
 
 /**
  * Who works on a case (docs/cases.md, "Members and scopes"): grants, scope changes and revocations
@@ -16,13 +17,6 @@ import { aboutCase, type CasesContext, need, type Origin } from './context.ts';
  */
 const DAY_MS = 86_400_000;
 export const EXPERT_DEFAULT_DAYS = 30;
-
-export interface Candidate {
-  readonly id: string;
-  readonly displayName: string | null;
-  readonly role: Role;
-  readonly expertise: string | null;
-}
 
 const memberMessage = (path: string, message: string) => new ValidationError([{ path, message }]);
 
@@ -52,87 +46,35 @@ async function memberRow(tx: Kysely<DB>, caseId: string, userId: string, lock = 
   return query.executeTakeFirst();
 }
 
-export async function listMembers(
-  ctx: CasesContext,
-  actor: Actor,
-  caseId: string,
-  origin: Origin,
-): Promise<MemberList> {
-  const reach = await need(ctx, actor, caseId, { kind: 'entry' }, origin);
-  const db = ctx.database.db;
-  const rows = await db
-    .selectFrom('case_members')
-    .selectAll()
-    .where('case_id', '=', caseId)
-    .orderBy('granted_at')
-    .execute();
-  const refs = await userRefs(
-    db,
-    ctx.keys,
-    rows.flatMap((r) => [r.user_id, r.granted_by]),
-  );
-  const now = ctx.clock.now();
-  const members: Member[] = rows
-    .filter((r) => r.expires_at === null || r.expires_at > now)
-    .map((r) => ({
-      user: refs.get(r.user_id) ?? { id: r.user_id, displayName: null },
-      role: r.role,
-      fullScope: r.full_scope,
-      sections: r.sections as CaseSection[],
-      expiresAt: r.expires_at?.toISOString() ?? null,
-      grantedBy: r.granted_by === null ? null : (refs.get(r.granted_by) ?? null),
-      grantedAt: r.granted_at.toISOString(),
-      version: r.version,
-    }));
-  await recordAudit(db, now, {
-    action: 'case.viewed',
-    ...aboutCase(actor, origin, caseId),
-    detail: { part: 'members', via: reach.kind },
-  });
-  return { members };
+/** Whether the actor gives themselves access: only one who holds the whole case already may (as member or lead). */
+function checkNotSelf(actor: Actor, userId: string, reach: Reach): void {
+  if (userId === actor.userId && reach.membership?.fullScope !== true)
+    throw new ConflictError(
+      'You cannot give yourself access to a case: open it by break-glass, or ask its lead.',
+      'self_grant',
+    );
 }
 
-/** Who could be granted: accounts that see case content, not yet members, not locked. */
-export async function listCandidates(
+/**
+ * A change of the case's members by its lead or a team lead: checked before, and again inside the
+ * transaction with the case row locked, so that grants, revocations and hand-overs of one case
+ * happen one after the other and a manager who lost their reach meanwhile changes nothing.
+ */
+async function managing(
   ctx: CasesContext,
   actor: Actor,
   caseId: string,
   origin: Origin,
-): Promise<Candidate[]> {
+  change: (tx: Kysely<DB>, reach: Reach, now: Date) => Promise<void>,
+): Promise<void> {
   await need(ctx, actor, caseId, { kind: 'manage' }, origin);
-  const db = ctx.database.db;
-  const now = ctx.clock.now();
-  const rows = await db
-    .selectFrom('users as u')
-    .select(['u.id', 'u.role', 'u.expertise'])
-    .where('u.role', 'in', [...CONTENT_ROLES])
-    .where('u.status', '!=', 'locked')
-    .where((eb) =>
-      eb.not(
-        eb.exists(
-          eb
-            .selectFrom('case_members as m')
-            .select('m.user_id')
-            .whereRef('m.user_id', '=', 'u.id')
-            .where('m.case_id', '=', caseId)
-            .where((e) => e.or([e('m.expires_at', 'is', null), e('m.expires_at', '>', now)])),
-        ),
-      ),
-    )
-    .execute();
-  const refs = await userRefs(
-    db,
-    ctx.keys,
-    rows.map((r) => r.id),
+  await guarded(ctx, actor, caseId, origin, () =>
+    ctx.database.transaction(async (tx) => {
+      if ((await casesRepository.lock(tx, caseId)) === undefined) throw new NotFoundError();
+      const reach = await recheck(ctx, tx, actor, caseId, { kind: 'manage' });
+      await change(tx, reach, ctx.clock.now());
+    }),
   );
-  return rows
-    .map((r) => ({
-      id: r.id,
-      displayName: refs.get(r.id)?.displayName ?? null,
-      role: r.role as Role,
-      expertise: r.expertise,
-    }))
-    .sort((a, b) => (a.displayName ?? '').localeCompare(b.displayName ?? ''));
 }
 
 export async function grantMember(
@@ -142,11 +84,9 @@ export async function grantMember(
   input: GrantMember & { sections: CaseSection[]; expiresAt: string | null },
   origin: Origin,
 ): Promise<void> {
-  await need(ctx, actor, caseId, { kind: 'manage' }, origin);
-  const now = ctx.clock.now();
   const expiresAt = expiryOf(ctx, input.role, input.expiresAt);
-  await ctx.database.transaction(async (tx) => {
-    if ((await casesRepository.lock(tx, caseId)) === undefined) throw new NotFoundError();
+  await managing(ctx, actor, caseId, origin, async (tx, reach, now) => {
+    checkNotSelf(actor, input.userId, reach);
     const { role } = await joinable(tx, input.userId);
     if (role === 'expert' && input.role !== 'expert')
       throw memberMessage('role', 'an expert joins a case as an expert');
@@ -191,15 +131,16 @@ export async function changeMember(
   input: ChangeMember & { sections: CaseSection[]; expiresAt: string | null },
   origin: Origin,
 ): Promise<void> {
-  await need(ctx, actor, caseId, { kind: 'manage' }, origin);
-  const now = ctx.clock.now();
-  await ctx.database.transaction(async (tx) => {
+  await managing(ctx, actor, caseId, origin, async (tx, reach, now) => {
+    checkNotSelf(actor, userId, reach);
     const row = await memberRow(tx, caseId, userId, true);
     if (row === undefined || (row.expires_at !== null && row.expires_at <= now)) throw new NotFoundError();
     if (row.version !== input.expectedVersion) throw stale();
     if (row.role === 'lead')
       throw new ConflictError('The lead always sees the whole case; hand the lead over first.', 'lead_scope');
-    const expiresAt = expiryOf(ctx, row.role, input.expiresAt);
+    // An expert's membership keeps its end unless a new one is chosen.
+    const expiresAt =
+      input.expiresAt === null && row.role === 'expert' ? row.expires_at : expiryOf(ctx, row.role, input.expiresAt);
     await tx
       .updateTable('case_members')
       .set((eb) => ({
@@ -232,9 +173,7 @@ export async function revokeMember(
   expectedVersion: number,
   origin: Origin,
 ): Promise<void> {
-  await need(ctx, actor, caseId, { kind: 'manage' }, origin);
-  const now = ctx.clock.now();
-  await ctx.database.transaction(async (tx) => {
+  await managing(ctx, actor, caseId, origin, async (tx, _reach, now) => {
     const row = await memberRow(tx, caseId, userId, true);
     if (row === undefined) throw new NotFoundError();
     if (row.version !== expectedVersion) throw stale();
@@ -291,9 +230,8 @@ export async function transferLead(
   input: { expectedVersion: number; userId: string },
   origin: Origin,
 ): Promise<void> {
-  await need(ctx, actor, caseId, { kind: 'manage' }, origin);
-  const now = ctx.clock.now();
-  await ctx.database.transaction(async (tx) => {
+  await managing(ctx, actor, caseId, origin, async (tx, reach, now) => {
+    checkNotSelf(actor, input.userId, reach);
     const current = await casesRepository.lock(tx, caseId);
     if (current === undefined) throw new NotFoundError();
     if (current.version !== input.expectedVersion) throw stale();

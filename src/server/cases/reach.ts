@@ -17,17 +17,22 @@ export interface Reach {
   readonly caseId: string;
   readonly kind: 'member' | 'break_glass' | 'list';
   readonly role: MemberRole | null;
+  /** What the caller reads: the whole case for a full scope or a break-glass, else the sections. */
   readonly fullScope: boolean;
   readonly sections: readonly CaseSection[];
   /** When the membership or the break-glass ends; null for a membership without end. */
   readonly expiresAt: Date | null;
   readonly teamLead: boolean;
+  /** The caller's own membership, whatever a break-glass adds to it for reading: what they may change. */
+  readonly membership: { readonly fullScope: boolean; readonly sections: readonly CaseSection[] } | null;
 }
 
 /** What a request needs of a case: its list entry, its whole content, a section, or a right. */
 export type Need =
   | { readonly kind: 'entry' }
   | { readonly kind: 'overview' }
+  /** Who works on the case: the whole case's members, a break-glass, and those who manage members. */
+  | { readonly kind: 'roster' }
   | { readonly kind: 'section'; readonly section: CaseSection; readonly write: boolean }
   | { readonly kind: 'edit' }
   | { readonly kind: 'manage' }
@@ -36,9 +41,15 @@ export type Need =
 export const hasContentRole = (actor: Actor): boolean => CONTENT_ROLES.includes(actor.role);
 
 /** The actor's reach into one case; undefined when the case does not exist or is out of reach. */
-export async function reachOf(db: Kysely<DB>, actor: Actor, caseId: string, now: Date): Promise<Reach | undefined> {
+export async function reachOf(
+  db: Kysely<DB>,
+  actor: Actor,
+  caseId: string,
+  now: Date,
+  options: { readonly hold?: boolean } = {},
+): Promise<Reach | undefined> {
   if (!hasContentRole(actor)) return undefined;
-  const row = await db
+  let query = db
     .selectFrom('cases as c')
     .leftJoin('case_members as m', (join) =>
       join
@@ -57,8 +68,11 @@ export async function reachOf(db: Kysely<DB>, actor: Actor, caseId: string, now:
         .select(sql<Date | null>`max(b.expires_at)`.as('until'))
         .as('glass_until'),
     )
-    .where('c.id', '=', caseId)
-    .executeTakeFirst();
+    .where('c.id', '=', caseId);
+  // A write holds the case row shared until it commits: a revocation (which locks it for update)
+  // then waits for the write, or the write sees the revocation.
+  if (options.hold === true) query = query.forShare('c');
+  const row = await query.executeTakeFirst();
   if (row === undefined) return undefined;
   const teamLead = actor.role === 'team_lead';
   const member =
@@ -72,8 +86,9 @@ export async function reachOf(db: Kysely<DB>, actor: Actor, caseId: string, now:
         };
   // A break-glass counts only while its holder is a team lead: a demotion ends it.
   const glassUntil = teamLead && row.glass_until !== null ? new Date(row.glass_until) : null;
+  const membership = member === undefined ? null : { fullScope: member.fullScope, sections: member.sections };
   if (member !== undefined && (member.fullScope || glassUntil === null)) {
-    return { caseId, kind: 'member', ...member, teamLead };
+    return { caseId, kind: 'member', ...member, teamLead, membership };
   }
   if (glassUntil !== null) {
     return {
@@ -84,14 +99,28 @@ export async function reachOf(db: Kysely<DB>, actor: Actor, caseId: string, now:
       sections: [],
       expiresAt: glassUntil,
       teamLead,
+      membership,
     };
   }
-  if (teamLead) return { caseId, kind: 'list', role: null, fullScope: false, sections: [], expiresAt: null, teamLead };
+  if (teamLead)
+    return {
+      caseId,
+      kind: 'list',
+      role: null,
+      fullScope: false,
+      sections: [],
+      expiresAt: null,
+      teamLead,
+      membership: null,
+    };
   return undefined;
 }
 
 const sees = (reach: Reach, section: CaseSection): boolean =>
   reach.kind === 'break_glass' || (reach.kind === 'member' && (reach.fullScope || reach.sections.includes(section)));
+/** Changes go by the caller's own membership only: a break-glass adds reading, never writing. */
+const writes = (reach: Reach, section: CaseSection): boolean =>
+  reach.membership !== null && (reach.membership.fullScope || reach.membership.sections.includes(section));
 
 /** Whether a reach meets a need. A break-glass reads everything and writes nothing. */
 export function meets(reach: Reach, need: Need): boolean {
@@ -100,10 +129,12 @@ export function meets(reach: Reach, need: Need): boolean {
       return true;
     case 'overview':
       return reach.kind === 'break_glass' || (reach.kind === 'member' && reach.fullScope);
+    case 'roster':
+      return meets(reach, { kind: 'overview' }) || meets(reach, { kind: 'manage' });
     case 'section':
-      return need.write ? reach.kind === 'member' && sees(reach, need.section) : sees(reach, need.section);
+      return need.write ? writes(reach, need.section) : sees(reach, need.section);
     case 'edit':
-      return reach.kind === 'member' && reach.fullScope && reach.role !== 'expert';
+      return reach.membership?.fullScope === true && reach.role !== 'expert';
     case 'manage':
       return reach.teamLead || (reach.kind === 'member' && reach.role === 'lead');
     case 'break_glass':

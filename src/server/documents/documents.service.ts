@@ -140,6 +140,9 @@ async function commit(
   const now = ctx.clock.now();
   try {
     return await ctx.database.transaction(async (tx) => {
+      // Asked again in the transaction that records the version: access revoked while the file
+      // streamed in refuses it (the case rule holds the case row until commit, cases/reach.ts).
+      if (!(await ctx.owners[owner.type]?.canWrite(tx, actor, owner.id))) throw new RevokedDuringUpload();
       const { documentId, version } = await place(tx);
       await documentsRepository.addVersion(
         tx,
@@ -164,9 +167,13 @@ async function commit(
     });
   } catch (error) {
     await discard({ db: ctx.database.db, store: ctx.store }, upload.blobName);
+    if (error instanceof RevokedDuringUpload) await allowed(ctx, actor, owner, true, origin);
     throw error;
   }
 }
+
+/** The owner's rule refused the upload at its commit; `allowed` records the refusal after the rollback. */
+class RevokedDuringUpload extends NotFoundError {}
 
 export async function uploadDocument(
   ctx: DocumentsContext,

@@ -25,6 +25,14 @@ const KNOWN_CODES = [
   'last_second_factor',
   'sso_required',
   'no_passkey',
+  'stale_version',
+  'already_member',
+  'already_lead',
+  'lead_cannot_leave',
+  'lead_scope',
+  'self_grant',
+  'user_active',
+  'user_locked',
 ] as const;
 type KnownCode = (typeof KNOWN_CODES)[number];
 

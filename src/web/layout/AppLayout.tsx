@@ -1,5 +1,6 @@
 import { Link, Outlet } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
+import { CONTENT_ROLES } from '../../contract/accounts.ts';
 import { UserMenu } from '../features/session/UserMenu.tsx';
 import { CONFINED_PAGES } from '../features/session/useConfinedSession.ts';
 import { useSession } from '../features/session/useSession.ts';
@@ -42,6 +43,13 @@ export function AppLayout() {
                 {t('nav.overview')}
               </Link>
             </li>
+            {user !== undefined && CONTENT_ROLES.includes(user.role) && (
+              <li>
+                <Link to="/cases" className="site-nav__link">
+                  {t('nav.cases')}
+                </Link>
+              </li>
+            )}
             {user?.role === 'admin' && (
               <li>
                 <Link to="/admin/users" className="site-nav__link">

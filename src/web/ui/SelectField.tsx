@@ -1,4 +1,5 @@
 import type { Ref } from 'react';
+import { describedBy, FieldFrame } from './FieldFrame.tsx';
 
 export interface SelectFieldProps<V extends string> {
   readonly id: string;
@@ -18,22 +19,8 @@ export interface SelectFieldProps<V extends string> {
 /** A labelled native select; hint and error are tied to it by aria-describedby. */
 export function SelectField<V extends string>(props: SelectFieldProps<V>) {
   const { id, label, value, options, onChange, placeholder, hint, error, required, selectRef, name } = props;
-  const describedBy = [hint ? `${id}-hint` : undefined, error ? `${id}-error` : undefined].filter(Boolean).join(' ');
   return (
-    <div className={`field${error ? ' field--invalid' : ''}`}>
-      <label className="field__label" htmlFor={id}>
-        {label}
-      </label>
-      {hint && (
-        <p className="field__hint" id={`${id}-hint`}>
-          {hint}
-        </p>
-      )}
-      {error && (
-        <p className="field__error" id={`${id}-error`}>
-          {error}
-        </p>
-      )}
+    <FieldFrame id={id} label={label} hint={hint} error={error}>
       <select
         id={id}
         ref={selectRef}
@@ -45,7 +32,7 @@ export function SelectField<V extends string>(props: SelectFieldProps<V>) {
           const chosen = options.find((option) => option.value === event.target.value);
           if (chosen) onChange(chosen.value);
         }}
-        aria-describedby={describedBy || undefined}
+        aria-describedby={describedBy(id, hint, error)}
         aria-invalid={error ? true : undefined}
       >
         {value === '' && <option value="">{placeholder ?? ''}</option>}
@@ -55,6 +42,6 @@ export function SelectField<V extends string>(props: SelectFieldProps<V>) {
           </option>
         ))}
       </select>
-    </div>
+    </FieldFrame>
   );
 }

@@ -1,11 +1,12 @@
 import type { Ref } from 'react';
+import { describedBy, FieldFrame } from './FieldFrame.tsx';
 
 export interface TextFieldProps {
   readonly id: string;
   readonly label: string;
   readonly value: string;
   readonly onChange: (value: string) => void;
-  readonly type?: 'text' | 'email' | 'password' | 'datetime-local';
+  readonly type?: 'text' | 'email' | 'password' | 'datetime-local' | 'date';
   readonly autoComplete?: string;
   readonly hint?: string;
   /** The field's error, announced with the field (aria-describedby) and marked aria-invalid. */
@@ -32,24 +33,8 @@ export function TextField({
   inputRef,
   ...rest
 }: TextFieldProps) {
-  const hintId = `${id}-hint`;
-  const errorId = `${id}-error`;
-  const describedBy = [hint ? hintId : undefined, error ? errorId : undefined].filter(Boolean).join(' ');
   return (
-    <div className={`field${error ? ' field--invalid' : ''}`}>
-      <label className="field__label" htmlFor={id}>
-        {label}
-      </label>
-      {hint && (
-        <p className="field__hint" id={hintId}>
-          {hint}
-        </p>
-      )}
-      {error && (
-        <p className="field__error" id={errorId}>
-          {error}
-        </p>
-      )}
+    <FieldFrame id={id} label={label} hint={hint} error={error}>
       <input
         id={id}
         ref={inputRef}
@@ -57,11 +42,11 @@ export function TextField({
         type={type}
         value={value}
         onChange={(event) => onChange(event.target.value)}
-        aria-describedby={describedBy || undefined}
+        aria-describedby={describedBy(id, hint, error)}
         aria-invalid={error ? true : undefined}
         spellCheck={type === 'text' ? undefined : false}
         {...rest}
       />
-    </div>
+    </FieldFrame>
   );
 }

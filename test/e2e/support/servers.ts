@@ -33,6 +33,7 @@ export const SERVERS = {
   sso: { port: MAIN_PORT + 5, dir: 'sso', stepUpSeconds: 3 },
   mfaReset: { port: MAIN_PORT + 6, dir: 'mfa-reset', stepUpSeconds: 3 },
   documents: { port: MAIN_PORT + 7, dir: 'documents', stepUpSeconds: 3 },
+  cases: { port: MAIN_PORT + 8, dir: 'cases', stepUpSeconds: 3 },
 } as const;
 export type ServerName = keyof typeof SERVERS;
 

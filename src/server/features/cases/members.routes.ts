@@ -13,14 +13,8 @@ import {
 } from '../../../contract/cases.ts';
 import type { CasesContext } from '../../cases/context.ts';
 import { reassignMemberships } from '../../cases/handover.ts';
-import {
-  changeMember,
-  grantMember,
-  listCandidates,
-  listMembers,
-  revokeMember,
-  transferLead,
-} from '../../cases/members.service.ts';
+import { changeMember, grantMember, revokeMember, transferLead } from '../../cases/members.service.ts';
+import { listCandidates, listMembers } from '../../cases/roster.service.ts';
 import { refuseHead } from '../../platform/http/head.ts';
 import { defineRoute } from '../../platform/http/routes.ts';
 import { actorOf, originOf } from '../session/request-origin.ts';
