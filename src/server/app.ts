@@ -20,6 +20,7 @@ import { approvalRoutes } from './features/approvals/approvals.routes.ts';
 import { auditRoutes } from './features/audit/audit.routes.ts';
 import { caseRoutes } from './features/cases/cases.routes.ts';
 import { memberRoutes } from './features/cases/members.routes.ts';
+import { personRoutes } from './features/cases/persons.routes.ts';
 import { documentRoutes } from './features/documents/documents.routes.ts';
 import { healthRoutes } from './features/health/health.routes.ts';
 import { invitationRoutes } from './features/invitations/invitations.routes.ts';
@@ -40,6 +41,7 @@ import { errorHandler } from './platform/http/problem.ts';
 import { defineRoute, installPolicyCheck } from './platform/http/routes.ts';
 import { installSecurityHeaders } from './platform/http/security-headers.ts';
 import type { Lifecycle } from './platform/lifecycle.ts';
+import { PersonIndex } from './search/persons.ts';
 import { SearchIndex } from './search/search-index.ts';
 
 export interface AppDeps {
@@ -194,11 +196,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     keys,
     clock,
     search,
+    persons: new PersonIndex(keys),
     denials: new OncePerWindow(),
     expertMaxDays: config.expertMaxDays,
   };
   caseRoutes(app, cases);
   memberRoutes(app, cases);
+  personRoutes(app, cases);
   await webRoutes(app, deps.webDir);
   return app;
 }

@@ -9,7 +9,7 @@ import { buildApp } from './app.ts';
 import { AuditChainer } from './audit/chainer.ts';
 import { loadSigner } from './audit/checkpoints.ts';
 import { auditRetentionJob, scheduleAuditRetention } from './audit/retention.job.ts';
-import { caseTextSource } from './cases/search-source.ts';
+import { casePersonSource, caseTextSource } from './cases/search-source.ts';
 import type { Config } from './config.ts';
 import type { DocumentOwners } from './documents/owners.ts';
 import { documentNameSource } from './documents/search-source.ts';
@@ -77,7 +77,10 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
       );
     }
     // Where the re-indexing after a search-key rotation reads each indexed object type's plaintext.
-    const searchSources: SearchSources = { texts: [documentNameSource(keys), caseTextSource(keys)], persons: [] };
+    const searchSources: SearchSources = {
+      texts: [documentNameSource(keys), caseTextSource(keys)],
+      persons: [casePersonSource(keys)],
+    };
     const blobStore = openBlobStore(config.documents);
     // Makes the local store's directory, or finds the S3 bucket: a store that is not there stops the start.
     await blobStore.check();

@@ -226,3 +226,31 @@ test('(c) the team lead opens the case by break-glass, ends it, and the lead rea
   ).toBeVisible();
   await expectNoAxeViolations(lead, 'the access log');
 });
+
+test('(d) a person is shown by pseudonym; the lead reveals the identity, and the reveal is in the access log', async ({
+  browser,
+}) => {
+  const page = await signedIn(browser, CASE_TEAM.lead);
+  await page.goto(`/cases/${state.caseId}`);
+  await page.getByRole('tab', { name: 'Persons' }).click();
+  const form = page.getByRole('region', { name: 'Add a person' });
+  await form.getByLabel('Role in the case').selectOption({ label: 'Person of concern' });
+  await form.getByLabel('Name').fill('Max Mustermann');
+  await form.getByLabel('Organisational unit').fill('Logistics, night shift');
+  await form.getByLabel('Notes').fill('Wrote both letters, by his own account.');
+  await form.getByRole('button', { name: 'Add person' }).click();
+
+  const list = page.getByRole('region', { name: 'Persons' });
+  await expect(list.getByText('Person A', { exact: true })).toBeVisible();
+  await expect(list.getByText('Wrote both letters, by his own account.')).toBeVisible();
+  await expect(page.getByText('Max Mustermann')).toHaveCount(0);
+  await expectNoAxeViolations(page, 'the persons tab');
+  await list.getByRole('button', { name: 'Show identity of Person A' }).click();
+  const identity = page.getByRole('definition').filter({ hasText: 'Max Mustermann' });
+  await expect(identity).toBeVisible();
+
+  await page.getByRole('tab', { name: 'Access log' }).click();
+  const line = page.getByRole('row', { name: /Identity revealed/ });
+  await expect(line).toContainText('Lina Lead');
+  await expect(line).toContainText('Identities');
+});

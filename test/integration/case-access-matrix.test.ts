@@ -26,6 +26,7 @@ type Relation =
   | 'non_member'
   | 'team_lead'
   | 'break_glass'
+  | 'recused_team_lead'
   | 'former_member_now_admin'
   | 'auditor'
   | 'reporter';
@@ -39,6 +40,7 @@ const RELATIONS: readonly { relation: Relation; role: Role }[] = [
   { relation: 'non_member', role: 'threat_manager' },
   { relation: 'team_lead', role: 'team_lead' },
   { relation: 'break_glass', role: 'team_lead' },
+  { relation: 'recused_team_lead', role: 'team_lead' },
   { relation: 'former_member_now_admin', role: 'admin' },
   { relation: 'auditor', role: 'auditor' },
   { relation: 'reporter', role: 'reporter' },
@@ -52,6 +54,10 @@ const ADMITS: Record<string, readonly Relation[]> = {
   manage: ['lead', 'team_lead', 'break_glass'],
   break_glass: ['team_lead'],
   own_glass: ['break_glass'],
+  persons_read: ['lead', 'member', 'break_glass'],
+  persons_write: ['lead', 'member'],
+  identities_read: ['lead', 'member', 'break_glass'],
+  identities_write: ['lead', 'member'],
   documents_read: ['lead', 'member', 'documents_expert', 'break_glass'],
   documents_write: ['lead', 'member', 'documents_expert'],
 };
@@ -61,13 +67,17 @@ interface Ids {
   readonly leadId: string;
   readonly memberId: string;
   readonly adminId: string;
+  readonly personId: string;
+  readonly otherPersonId: string;
+  /** A relation made afresh for each probe that removes one. */
+  relation(): Promise<string>;
 }
 
 interface Probe {
   readonly need: keyof typeof ADMITS;
   /** The admitted caller's answer. */
   readonly status: number;
-  readonly path?: (ids: Ids) => string;
+  readonly path?: (ids: Ids) => string | Promise<string>;
   readonly body?: (ids: Ids) => object;
 }
 
@@ -113,6 +123,42 @@ const PROBES: Record<string, Probe> = {
     need: 'manage',
     status: 409,
     path: (ids) => `/api/cases/${ids.caseId}/members/${ids.memberId}?expectedVersion=${STALE}`,
+  },
+  'GET /api/cases/:id/persons': { need: 'persons_read', status: 200 },
+  'POST /api/cases/:id/persons': { need: 'persons_write', status: 201, body: () => ({ role: 'witness' }) },
+  'PUT /api/cases/:id/persons/:personId': {
+    need: 'persons_write',
+    status: 409,
+    path: (ids) => `/api/cases/${ids.caseId}/persons/${ids.personId}`,
+    body: () => ({ expectedVersion: STALE, role: 'witness', notes: '' }),
+  },
+  'PUT /api/cases/:id/persons/:personId/identity': {
+    need: 'identities_write',
+    status: 409,
+    path: (ids) => `/api/cases/${ids.caseId}/persons/${ids.personId}/identity`,
+    body: () => ({ expectedVersion: STALE, identity: {} }),
+  },
+  'POST /api/cases/:id/persons/:personId/reveal': {
+    need: 'identities_read',
+    status: 200,
+    path: (ids) => `/api/cases/${ids.caseId}/persons/${ids.personId}/reveal`,
+  },
+  'POST /api/cases/:id/persons/:personId/conflicts': {
+    need: 'manage',
+    status: 204,
+    path: (ids) => `/api/cases/${ids.caseId}/persons/${ids.personId}/conflicts`,
+    body: (ids) => ({ userId: ids.adminId }),
+  },
+  'GET /api/cases/:id/conflicts': { need: 'manage', status: 200 },
+  'POST /api/cases/:id/relations': {
+    need: 'persons_write',
+    status: 201,
+    body: (ids) => ({ from: ids.personId, to: ids.otherPersonId, kind: 'colleague' }),
+  },
+  'DELETE /api/cases/:id/relations/:relationId': {
+    need: 'persons_write',
+    status: 204,
+    path: async (ids) => `/api/cases/${ids.caseId}/relations/${await ids.relation()}`,
   },
   'POST /api/cases/:id/lead': {
     need: 'manage',
@@ -177,7 +223,35 @@ for (const engine of engines()) {
         purpose: 'urgent call from site security',
       });
       assert.equal(glass.statusCode, 201, glass.body);
-      ids = { caseId, leadId: id('lead'), memberId: id('member'), adminId: id('former_member_now_admin') };
+      const person = async (role: string) => {
+        const res = await call(t, lead, 'POST', `/api/cases/${caseId}/persons`, { role });
+        assert.equal(res.statusCode, 201, res.body);
+        return res.json().id as string;
+      };
+      const personId = await person('person_of_concern');
+      const otherPersonId = await person('target');
+      // A team lead related to the person of concern: recused, whatever a team lead sees otherwise.
+      const recusal = await call(t, lead, 'POST', `/api/cases/${caseId}/persons/${personId}/conflicts`, {
+        userId: id('recused_team_lead'),
+      });
+      assert.equal(recusal.statusCode, 204, recusal.body);
+      ids = {
+        caseId,
+        leadId: id('lead'),
+        memberId: id('member'),
+        adminId: id('former_member_now_admin'),
+        personId,
+        otherPersonId,
+        relation: async () => {
+          const res = await call(t, lead, 'POST', `/api/cases/${caseId}/relations`, {
+            from: otherPersonId,
+            to: personId,
+            kind: 'other',
+          });
+          assert.equal(res.statusCode, 201, res.body);
+          return res.json().id as string;
+        },
+      };
     });
     after(() => t.close());
 
@@ -198,7 +272,7 @@ for (const engine of engines()) {
         const key = `${route.method} ${route.url}`;
         const probe = PROBES[key] as Probe;
         for (const { relation } of RELATIONS) {
-          const url = probe.path?.(ids) ?? route.url.replace(':id', ids.caseId);
+          const url = (await probe.path?.(ids)) ?? route.url.replace(':id', ids.caseId);
           const res = await call(t, browsers.get(relation), route.method as 'GET', url, probe.body?.(ids));
           const admitted = (ADMITS[probe.need] as readonly Relation[]).includes(relation);
           assert.equal(res.statusCode, admitted ? probe.status : 404, `${relation} ${key}: ${res.body}`);
@@ -258,6 +332,7 @@ for (const engine of engines()) {
         expired_expert: { count: 0, title: false },
         non_member: { count: 0, title: false },
         team_lead: { count: 1, title: false },
+        recused_team_lead: { count: 0, title: false },
         former_member_now_admin: 404,
         auditor: 404,
         reporter: 404,

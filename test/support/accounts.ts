@@ -19,7 +19,7 @@ export interface Browser {
 export async function createAccount(
   t: TestApp,
   role: Role,
-  overrides: { email?: string; status?: 'active' | 'locked' } = {},
+  overrides: { email?: string; status?: 'active' | 'locked'; displayName?: string } = {},
 ) {
   const id = randomUUID();
   const email = overrides.email ?? `${role}-${id.slice(0, 8)}@example.com`;
@@ -31,7 +31,7 @@ export async function createAccount(
       status: overrides.status ?? 'active',
       email: null,
       display_name: null,
-      ...(await sealIdentity(t.keys, id, { email, displayName: `Test ${role}` })),
+      ...(await sealIdentity(t.keys, id, { email, displayName: overrides.displayName ?? `Test ${role}` })),
       expertise: role === 'expert' ? 'hr' : null,
       password_hash: await hashPassword(PASSWORD),
       password_changed_at: new Date(),

@@ -136,6 +136,18 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = {
     url: `/api/cases/${need(w.case).id}/break-glass`,
     body: { ...body, minutes: 60 },
   }),
+  'POST /api/cases/{id}/persons': async (w, body) => ({
+    browser: need(w.case).lead,
+    actor: 'the lead of the case',
+    url: `/api/cases/${need(w.case).id}/persons`,
+    body: { ...body, role: 'person_of_concern', identity: { ...body.identity, dateOfBirth: '1980-02-29' } },
+    after: (res) => {
+      if (res.statusCode === 201) w.person = res.json().id;
+    },
+  }),
+  'PUT /api/cases/{id}/persons/{personId}': async (w, body) => personEdit(w, '', { ...body, role: 'witness' }),
+  'PUT /api/cases/{id}/persons/{personId}/identity': async (w, body) =>
+    personEdit(w, '/identity', { ...body, identity: { ...body.identity, dateOfBirth: '' } }),
   'PUT /api/admin/users/{id}/role': async (w, body) => {
     const browser = await account(w, 'admin', true);
     const target = await createAccount(w, 'reporter');
@@ -177,6 +189,21 @@ async function caseEdit(w: World, path: string, body: Body): Promise<Prepared> {
   };
 }
 
+/** An edit of the case's person by the lead, naming the version it has now. */
+async function personEdit(w: World, path: string, body: Body): Promise<Prepared> {
+  const { id, lead } = need(w.case);
+  const personId = need(w.person);
+  const list = await call(w, lead, 'GET', `/api/cases/${id}/persons`);
+  assert.equal(list.statusCode, 200, list.body);
+  const person = (list.json().persons as { id: string; version: number }[]).find((p) => p.id === personId);
+  return {
+    browser: lead,
+    actor: 'the lead of the case',
+    url: `/api/cases/${id}/persons/${personId}${path}`,
+    body: { ...body, expectedVersion: need(person).version },
+  };
+}
+
 export function need<T>(value: T | undefined): T {
   if (value === undefined) throw new Error('an earlier scenario did not succeed');
   return value;
@@ -189,6 +216,7 @@ export interface World extends CanaryApp {
   member?: Browser;
   document?: { id: string; version: number };
   case?: { id: string; lead: Browser };
+  person?: string;
 }
 
 export async function account(w: World, role: Role, stepped: boolean): Promise<Browser> {

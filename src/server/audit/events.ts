@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CASE_SECTIONS, CASE_STATUSES } from '../../contract/cases.ts';
 import { DOCUMENT_KINDS, UPLOAD_REFUSALS } from '../../contract/documents.ts';
+import { PERSON_ROLES, RELATION_KINDS } from '../../contract/persons.ts';
 import { SSO_ERROR_REASONS } from '../../contract/sso.ts';
 import type { SealedPurpose } from './purpose.ts';
 
@@ -105,7 +106,7 @@ export const AUDIT_DETAILS = {
   'case.created': none,
   /** A case read: which part, and how the reader reached it (a membership, a break-glass, a team lead's list entry). */
   'case.viewed': z.strictObject({
-    part: z.enum(['case', 'members', 'candidates', 'access_log']),
+    part: z.enum(['case', 'members', 'candidates', 'access_log', 'persons', 'conflicts']),
     via: z.enum(['member', 'break_glass', 'list']),
   }),
   /** The case list read: how many cases it held, and whether it was a search. */
@@ -138,6 +139,16 @@ export const AUDIT_DETAILS = {
   /** A team lead's time-limited access to a case they are not a member of; the purpose is sealed on the event. */
   'case.break_glass_started': z.strictObject({ minutes: z.number().int().positive() }),
   'case.break_glass_ended': none,
+  /** Persons of a case (cases/persons.service.ts): roles and ids, never a name or a note. */
+  'person.added': z.strictObject({ role: z.enum(PERSON_ROLES) }),
+  'person.changed': z.strictObject({ role: z.enum(PERSON_ROLES) }),
+  'person.identity_changed': none,
+  /** A member looked at a person's identity (the deliberate reveal), and how they reached the case. */
+  'person.revealed': z.strictObject({ via: z.enum(['member', 'break_glass', 'list']) }),
+  'person.relation_added': z.strictObject({ kind: z.enum(RELATION_KINDS), to: z.uuid() }),
+  'person.relation_removed': z.strictObject({ kind: z.enum(RELATION_KINDS) }),
+  /** An account recused from the case: related to this person, as declared or recognised. */
+  'person.conflict_recorded': z.strictObject({ user: z.uuid(), source: z.enum(['declared', 'recognised']) }),
   /** Documents (documents/): sizes, kinds and versions, never a file name or content. */
   'document.uploaded': z.strictObject({
     version: z.number().int().positive(),

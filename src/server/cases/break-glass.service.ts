@@ -81,6 +81,8 @@ export async function endBreakGlass(ctx: CasesContext, actor: Actor, caseId: str
 const partOf = (action: string, detail: unknown): string | null => {
   if (action === 'case.viewed') return (detail as { part?: string }).part ?? null;
   if (action.startsWith('document.')) return 'documents';
+  if (action === 'person.revealed' || action === 'person.identity_changed') return 'identities';
+  if (action.startsWith('person.')) return 'persons';
   return null;
 };
 

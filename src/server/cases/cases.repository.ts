@@ -106,6 +106,18 @@ export const casesRepository = {
         sql<string>`count(*) over ()`.as('total'),
       ]);
     if (!filter.all) query = query.where('m.user_id', 'is not', null);
+    // A recused account sees nothing of the case, not even its list entry.
+    query = query.where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('person_conflicts as pc')
+            .select('pc.user_id')
+            .whereRef('pc.case_id', '=', 'c.id')
+            .where('pc.user_id', '=', filter.userId),
+        ),
+      ),
+    );
     if (filter.status !== undefined) query = query.where('c.status', '=', filter.status as CaseRow['status']);
     if (filter.priority === 'none') query = query.where('c.priority', 'is', null);
     else if (filter.priority !== undefined) query = query.where('c.priority', '=', Number(filter.priority));

@@ -130,7 +130,13 @@ async function searchableCases(ctx: CasesContext, actor: Actor, now: Date): Prom
           .where('expires_at', '>', now)
           .execute()
       : [];
-  return [...new Set([...members, ...glass].map((r) => r.case_id))];
+  const recused = await db
+    .selectFrom('person_conflicts')
+    .select('case_id')
+    .where('user_id', '=', actor.userId)
+    .execute();
+  const out = new Set(recused.map((r) => r.case_id));
+  return [...new Set([...members, ...glass].map((r) => r.case_id))].filter((id) => !out.has(id));
 }
 
 async function openGlasses(ctx: CasesContext, actor: Actor, now: Date): Promise<Set<string>> {

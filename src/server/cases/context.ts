@@ -7,6 +7,7 @@ import type { KeyRing } from '../platform/crypto/key-ring.ts';
 import type { Database } from '../platform/db/database.ts';
 import type { DB } from '../platform/db/schema.ts';
 import { NotFoundError } from '../platform/http/errors.ts';
+import type { PersonIndex } from '../search/persons.ts';
 import type { SearchIndex } from '../search/search-index.ts';
 import { meets, type Need, type Reach, reachOf } from './reach.ts';
 
@@ -18,6 +19,8 @@ export interface CasesContext {
   readonly search: SearchIndex;
   /** Refusals recorded at most once a minute per user, access and case (as access.denied is). */
   readonly denials: OncePerWindow;
+  /** Person identifiers in the blind index: recognising the same person elsewhere, and conflicts. */
+  readonly persons: PersonIndex;
   /** The longest an expert's membership may run (TMA_EXPERT_MEMBERSHIP_MAX_DAYS). */
   readonly expertMaxDays: number;
 }
@@ -109,11 +112,12 @@ export async function guarded<T>(
   caseId: string,
   origin: Origin,
   write: () => Promise<T>,
+  access: 'read' | 'write' = 'write',
 ): Promise<T> {
   try {
     return await write();
   } catch (error) {
-    if (error instanceof NotFoundError) await refused(ctx, actor, caseId, 'write', origin);
+    if (error instanceof NotFoundError) await refused(ctx, actor, caseId, access, origin);
     throw error;
   }
 }

@@ -40,6 +40,17 @@ async function joinable(tx: Kysely<DB>, userId: string): Promise<{ role: Role }>
   return { role: user.role as Role };
 }
 
+/** Whether the account is related to a person of the case (person_conflicts): then it may not join. */
+export async function isRecused(tx: Kysely<DB>, caseId: string, userId: string): Promise<boolean> {
+  const row = await tx
+    .selectFrom('person_conflicts')
+    .select('user_id')
+    .where('case_id', '=', caseId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 async function memberRow(tx: Kysely<DB>, caseId: string, userId: string, lock = false) {
   let query = tx.selectFrom('case_members').selectAll().where('case_id', '=', caseId).where('user_id', '=', userId);
   if (lock) query = query.forUpdate();
@@ -90,6 +101,8 @@ export async function grantMember(
     const { role } = await joinable(tx, input.userId);
     if (role === 'expert' && input.role !== 'expert')
       throw memberMessage('role', 'an expert joins a case as an expert');
+    if (await isRecused(tx, caseId, input.userId))
+      throw new ConflictError('This person is related to someone in the case and is recused from it.', 'recused');
     const existing = await memberRow(tx, caseId, input.userId, true);
     if (existing !== undefined && (existing.expires_at === null || existing.expires_at > now))
       throw new ConflictError('This person is a member of the case already.', 'already_member');
@@ -198,6 +211,8 @@ export async function makeLead(
 ): Promise<string | null> {
   const { role } = await joinable(tx, to);
   if (role === 'expert') throw memberMessage('userId', 'an expert cannot lead a case');
+  if (await isRecused(tx, caseId, to))
+    throw new ConflictError('This person is related to someone in the case and is recused from it.', 'recused');
   const old = await tx
     .updateTable('case_members')
     .set((eb) => ({ role: 'member', version: eb('version', '+', 1) }))

@@ -12,6 +12,7 @@ import type { DB } from '../platform/db/schema.ts';
  * - `list`: a team lead who is neither, who sees what the case list shows and may break the glass.
  * Nobody else reaches the case at all. Memberships count only for the roles that see case content:
  * an account that became an administrator or auditor keeps no reach through an old membership.
+ * An account related to a person of the case (person_conflicts) is recused: no reach at all.
  */
 export interface Reach {
   readonly caseId: string;
@@ -68,12 +69,24 @@ export async function reachOf(
         .select(sql<Date | null>`max(b.expires_at)`.as('until'))
         .as('glass_until'),
     )
+    .select((eb) =>
+      eb
+        .exists(
+          eb
+            .selectFrom('person_conflicts as pc')
+            .select('pc.user_id')
+            .whereRef('pc.case_id', '=', 'c.id')
+            .where('pc.user_id', '=', actor.userId),
+        )
+        .as('recused'),
+    )
     .where('c.id', '=', caseId);
   // A write holds the case row shared until it commits: a revocation (which locks it for update)
   // then waits for the write, or the write sees the revocation.
   if (options.hold === true) query = query.forShare('c');
   const row = await query.executeTakeFirst();
-  if (row === undefined) return undefined;
+  // Related to a person of the case: recused, whatever their role or membership.
+  if (row === undefined || row.recused) return undefined;
   const teamLead = actor.role === 'team_lead';
   const member =
     row.role === null || row.full_scope === null

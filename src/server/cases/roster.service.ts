@@ -75,6 +75,17 @@ export async function listCandidates(
       eb.not(
         eb.exists(
           eb
+            .selectFrom('person_conflicts as pc')
+            .select('pc.user_id')
+            .whereRef('pc.user_id', '=', 'u.id')
+            .where('pc.case_id', '=', caseId),
+        ),
+      ),
+    )
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
             .selectFrom('case_members as m')
             .select('m.user_id')
             .whereRef('m.user_id', '=', 'u.id')

@@ -1,7 +1,9 @@
 import type { Kysely } from 'kysely';
 import { type KeyRing, unlessUnreadable } from '../platform/crypto/key-ring.ts';
 import type { DB } from '../platform/db/schema.ts';
-import type { TextSource } from '../search/sources.ts';
+import type { PersonIdentifiers } from '../search/persons.ts';
+import type { PersonSource, TextSource } from '../search/sources.ts';
+import { identifiersOf, openIdentity } from './persons.service.ts';
 import { indexedTexts, openTexts } from './texts.ts';
 
 /**
@@ -32,6 +34,31 @@ export function caseTextSource(keys: KeyRing): TextSource {
         );
       }
       return texts;
+    },
+  };
+}
+
+/** The identifiers of a case's persons, for the re-indexing of person tokens (persons.service.ts). */
+export function casePersonSource(keys: KeyRing): PersonSource {
+  return {
+    objectType: 'person',
+    async persons(tx: Kysely<DB>, objectIds: readonly string[]) {
+      const found = new Map<string, { scope: { type: 'case'; id: string }; identifiers: PersonIdentifiers } | null>();
+      if (objectIds.length === 0) return found;
+      const rows = await tx
+        .selectFrom('case_persons')
+        .select(['id', 'case_id', 'identity_sealed'])
+        .where('id', 'in', objectIds)
+        .execute();
+      const ring = keys.using(tx);
+      for (const row of rows) {
+        const identity = await unlessUnreadable(openIdentity(ring, row));
+        found.set(
+          row.id,
+          identity === null ? null : { scope: { type: 'case', id: row.case_id }, identifiers: identifiersOf(identity) },
+        );
+      }
+      return found;
     },
   };
 }

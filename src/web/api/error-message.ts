@@ -33,6 +33,7 @@ const KNOWN_CODES = [
   'self_grant',
   'user_active',
   'user_locked',
+  'recused',
 ] as const;
 type KnownCode = (typeof KNOWN_CODES)[number];
 

@@ -17,6 +17,11 @@ const SAME_IN_BOTH = new Set([
   'Status',
   'Passkeys',
   'Version',
+  // "Person" is German too; a case's pseudonyms read the same in both ("Person A").
+  'Person',
+  'Person {{letters}}',
+  // Only placeholders and a dash.
+  '{{from}} – {{kind}} – {{to}}',
 ]);
 
 type Tree = { readonly [key: string]: unknown };

@@ -39,6 +39,9 @@ export interface DB {
   case_status_changes: CaseStatusChangeTable;
   case_priority_changes: CasePriorityChangeTable;
   break_glass: BreakGlassTable;
+  case_persons: CasePersonTable;
+  person_relations: PersonRelationTable;
+  person_conflicts: PersonConflictTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -381,6 +384,8 @@ export interface CaseTable {
   updated_at: Date;
   closed_at: Date | null;
   version: Generated<number>;
+  /** How many persons the case has numbered (their pseudonyms), migration 0018. */
+  persons_counted: Generated<number>;
 }
 
 export interface CaseMemberTable {
@@ -423,4 +428,36 @@ export interface BreakGlassTable {
   started_at: Date;
   expires_at: Date;
   ended_at: Date | null;
+}
+
+export interface CasePersonTable {
+  id: string;
+  case_id: string;
+  role: 'person_of_concern' | 'target' | 'reporter' | 'witness' | 'other';
+  ordinal: number;
+  identity_sealed: Uint8Array;
+  notes_sealed: Uint8Array;
+  created_by: string | null;
+  created_at: Date;
+  updated_at: Date;
+  version: Generated<number>;
+}
+
+export interface PersonRelationTable {
+  id: string;
+  case_id: string;
+  from_person: string;
+  to_person: string;
+  kind: 'partner' | 'former_partner' | 'relative' | 'manager' | 'colleague' | 'other';
+  created_by: string | null;
+  created_at: Date;
+}
+
+export interface PersonConflictTable {
+  user_id: string;
+  person_id: string;
+  case_id: string;
+  source: 'declared' | 'recognised';
+  declared_by: string | null;
+  declared_at: Date;
 }

@@ -15,8 +15,9 @@ import { CaseDocuments } from './CaseDocuments.tsx';
 import { CaseOverview } from './CaseOverview.tsx';
 import { caseQuery } from './cases-api.ts';
 import { MembersSection } from './MembersSection.tsx';
+import { holds, PersonsSection } from './PersonsSection.tsx';
 
-type TabKey = 'overview' | 'members' | 'documents' | 'access';
+type TabKey = 'overview' | 'persons' | 'members' | 'documents' | 'access';
 
 /** The tabs the reader's reach holds: the server answers 404 for the others anyway. */
 function tabsOf(c: CaseDetail): TabKey[] {
@@ -25,6 +26,7 @@ function tabsOf(c: CaseDetail): TabKey[] {
   const documents = access.kind !== 'list' && (access.fullScope || access.sections.includes('documents'));
   return [
     'overview',
+    ...(holds(c, 'persons') ? (['persons'] as const) : []),
     ...(roster ? (['members'] as const) : []),
     ...(documents ? (['documents'] as const) : []),
     ...(access.canReadAccessLog ? (['access'] as const) : []),
@@ -55,6 +57,7 @@ export function CasePage({ caseId }: { caseId: string }) {
   const shown = tabs.includes(tab) ? tab : 'overview';
   const labels: Record<TabKey, string> = {
     overview: t('cases.tabs.overview'),
+    persons: t('cases.tabs.persons'),
     members: t('cases.tabs.members'),
     documents: t('cases.tabs.documents'),
     access: t('cases.tabs.access'),
@@ -77,6 +80,7 @@ export function CasePage({ caseId }: { caseId: string }) {
       >
         {shown === 'overview' &&
           (c.access.kind === 'list' ? <BreakGlassForm detail={c} /> : <CaseOverview detail={c} />)}
+        {shown === 'persons' && <PersonsSection detail={c} />}
         {shown === 'members' && <MembersSection detail={c} />}
         {shown === 'documents' && <CaseDocuments caseId={c.id} />}
         {shown === 'access' && <AccessLogSection caseId={c.id} />}

@@ -16,6 +16,14 @@ import {
   type UpdateCase,
 } from '../../../contract/cases.ts';
 import { DocumentList } from '../../../contract/documents.ts';
+import {
+  CasePerson,
+  type CreatePerson,
+  PersonIdentity,
+  PersonList,
+  Relation,
+  type RelationKind,
+} from '../../../contract/persons.ts';
 import { apiDelete, apiGet, apiPost, apiPut } from '../../api/client.ts';
 
 /**
@@ -88,3 +96,38 @@ export const revokeMember = (id: string, userId: string, expectedVersion: number
   apiDelete(casePath(id, `/members/${encodeURIComponent(userId)}?expectedVersion=${expectedVersion}`));
 export const transferLead = (id: string, body: { expectedVersion: number; userId: string }) =>
   apiPost(casePath(id, '/lead'), body);
+
+export const personsQuery = (id: string) =>
+  queryOptions({
+    queryKey: ['cases', id, 'persons'],
+    queryFn: ({ signal }) => apiGet(casePath(id, '/persons'), PersonList, { signal }),
+    refetchOnWindowFocus: false,
+  });
+
+export const addPerson = (id: string, body: CreatePerson) => apiPost(casePath(id, '/persons'), body, CasePerson);
+/** The identity of one person: each call is a deliberate reveal, recorded in the audit trail. */
+export const revealIdentity = (id: string, personId: string) =>
+  apiPost(casePath(id, `/persons/${encodeURIComponent(personId)}/reveal`), undefined, PersonIdentity);
+export const addRelation = (id: string, body: { from: string; to: string; kind: RelationKind }) =>
+  apiPost(casePath(id, '/relations'), body, Relation);
+export const removeRelation = (id: string, relationId: string) =>
+  apiDelete(casePath(id, `/relations/${encodeURIComponent(relationId)}`));
+export const declareConflict = (id: string, personId: string, userId: string) =>
+  apiPost(casePath(id, `/persons/${encodeURIComponent(personId)}/conflicts`), { userId });
+
+/** Every account that could be related to a person: the case's members and those who could join. */
+export const accountsQuery = (id: string) =>
+  queryOptions({
+    queryKey: ['cases', id, 'accounts'],
+    queryFn: async ({ signal }) => {
+      const [members, candidates] = await Promise.all([
+        apiGet(casePath(id, '/members'), MemberList, { signal }),
+        apiGet(casePath(id, '/candidates'), CandidateList, { signal }),
+      ]);
+      return [
+        ...members.members.map((m) => ({ id: m.user.id, displayName: m.user.displayName })),
+        ...candidates.candidates.map((c) => ({ id: c.id, displayName: c.displayName })),
+      ];
+    },
+    refetchOnWindowFocus: false,
+  });

@@ -1,0 +1,124 @@
+import { z } from 'zod';
+import { UserRef } from './cases.ts';
+
+/**
+ * Persons of a case (docs/cases.md, "Persons"): shown by a stable pseudonym ("Person A"); their
+ * identity only to members whose scope holds the identities section, by a deliberate reveal.
+ */
+export const PERSON_ROLES = ['person_of_concern', 'target', 'reporter', 'witness', 'other'] as const;
+export const PersonRole = z.enum(PERSON_ROLES);
+export type PersonRole = z.infer<typeof PersonRole>;
+
+export const RELATION_KINDS = ['partner', 'former_partner', 'relative', 'manager', 'colleague', 'other'] as const;
+export const RelationKind = z.enum(RELATION_KINDS);
+export type RelationKind = z.infer<typeof RelationKind>;
+
+export const NOTES_MAX = 5_000;
+const IDENTITY_FIELD_MAX = 200;
+
+/** One line, possibly empty: no control characters. */
+const field = z
+  .string()
+  .trim()
+  .max(IDENTITY_FIELD_MAX)
+  .refine((s) => !/[\p{Cc}\p{Cf}]/u.test(s), 'must not contain control characters')
+  .default('');
+const notes = z
+  .string()
+  .max(NOTES_MAX)
+  .refine(
+    (s) => !/[\p{Cc}\p{Cf}]/u.test(s.replace(/[\n\r\t]/g, '')),
+    'must not contain control characters other than line breaks and tabs',
+  )
+  .default('');
+
+/** Who the person is: every field may be unknown (empty). */
+export const PersonIdentity = z
+  .strictObject({
+    name: field,
+    /** YYYY-MM-DD, or empty. */
+    dateOfBirth: z
+      .string()
+      .regex(/^(\d{4}-\d{2}-\d{2})?$/, 'a date as YYYY-MM-DD')
+      .refine((s) => s === '' || !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), 'not a date')
+      .default(''),
+    employeeNumber: field,
+    orgUnit: field,
+    location: field,
+    /** An e-mail address or a phone number, as given. */
+    contact: field,
+  })
+  .meta({ id: 'PersonIdentity' });
+export type PersonIdentity = z.output<typeof PersonIdentity>;
+
+export const CreatePerson = z
+  .strictObject({ role: PersonRole, notes, identity: PersonIdentity.prefault({}) })
+  .meta({ id: 'CreatePerson' });
+export type CreatePerson = z.input<typeof CreatePerson>;
+
+export const UpdatePerson = z
+  .strictObject({ expectedVersion: z.number().int().positive(), role: PersonRole, notes })
+  .meta({ id: 'UpdatePerson' });
+export type UpdatePerson = z.input<typeof UpdatePerson>;
+
+export const UpdateIdentity = z
+  .strictObject({ expectedVersion: z.number().int().positive(), identity: PersonIdentity })
+  .meta({ id: 'UpdateIdentity' });
+export type UpdateIdentity = z.input<typeof UpdateIdentity>;
+
+export const CasePerson = z
+  .strictObject({
+    id: z.uuid(),
+    /** The pseudonym's letters: "A" for Person A, "AB" after Z. */
+    pseudonym: z.string(),
+    role: PersonRole,
+    notes: z.string(),
+    version: z.number().int().positive(),
+  })
+  .meta({ id: 'CasePerson' });
+export type CasePerson = z.infer<typeof CasePerson>;
+
+export const Relation = z
+  .strictObject({ id: z.uuid(), from: z.uuid(), to: z.uuid(), kind: RelationKind })
+  .meta({ id: 'Relation' });
+
+export const PersonList = z
+  .strictObject({ persons: z.array(CasePerson), relations: z.array(Relation) })
+  .meta({ id: 'PersonList' });
+export type PersonList = z.infer<typeof PersonList>;
+
+export const CreateRelation = z
+  .strictObject({ from: z.uuid(), to: z.uuid(), kind: RelationKind })
+  .refine((r) => r.from !== r.to, { path: ['to'], message: 'a person is not related to themself' })
+  .meta({ id: 'CreateRelation' });
+
+export const DeclareConflict = z.strictObject({ userId: z.uuid() }).meta({ id: 'DeclareConflict' });
+
+export const ConflictList = z
+  .strictObject({
+    conflicts: z.array(
+      z.strictObject({
+        user: UserRef,
+        personId: z.uuid(),
+        pseudonym: z.string(),
+        source: z.enum(['declared', 'recognised']),
+      }),
+    ),
+  })
+  .meta({ id: 'ConflictList' });
+export type ConflictList = z.infer<typeof ConflictList>;
+
+export const PersonParams = z.strictObject({ id: z.uuid(), personId: z.uuid() });
+export const RelationParams = z.strictObject({ id: z.uuid(), relationId: z.uuid() });
+
+/** 1 → A, 26 → Z, 27 → AA: the pseudonym of the nth person of a case. */
+export function pseudonymOf(ordinal: number): string {
+  let n = ordinal;
+  let letters = '';
+  while (n > 0) {
+    const rest = (n - 1) % 26;
+    letters = String.fromCharCode(65 + rest) + letters;
+    n = Math.floor((n - 1) / 26);
+  }
+  return letters;
+}
