@@ -3,10 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { defineConfig, type PlaywrightTestConfig } from '@playwright/test';
 import { CHROMIUM_MISSING, CHROMIUM_PATH, HAVE_CHROMIUM } from './test/e2e/support/chromium.ts';
+import type { LaunchSpec } from './test/e2e/support/launch.ts';
 import {
   auditDirOf,
   baseUrlOf,
   dataDirOf,
+  MAIN_PORT,
   SERVERS,
   type ServerName,
   secretsDirOf,
@@ -52,7 +54,7 @@ function realServer(
   server: ServerName,
   extraEnv: Record<string, string> = {},
   entry = 'src/server/main.ts',
-): WebServer {
+): LaunchSpec {
   const tmp = runDirectory();
   const url = baseUrlOf(server);
   // Only the main server may use PostgreSQL; the other has its own embedded database.
@@ -60,8 +62,9 @@ function realServer(
   const unset = ['DATABASE_URL_FILE', 'TMA_MIGRATION_DATABASE_URL', 'TMA_MIGRATION_DATABASE_URL_FILE'];
   if (!databaseUrl) unset.push('DATABASE_URL');
   return {
-    // `node` as npm run resolves it (Node 24), named by path so that no other node on PATH can stand in.
-    command: `env ${unset.map((name) => `-u ${name}`).join(' ')} "${process.execPath}" ${entry}`,
+    name: server,
+    entry,
+    unset,
     env: {
       TMA_HOST: '127.0.0.1',
       TMA_PORT: String(SERVERS[server].port),
@@ -74,11 +77,6 @@ function realServer(
       ...extraEnv,
     },
     url: `${url}/readyz`,
-    timeout: 60_000,
-    reuseExistingServer: false,
-    stdout: 'pipe',
-    stderr: 'pipe',
-    gracefulShutdown: { signal: 'SIGTERM', timeout: 10_000 },
   };
 }
 
@@ -86,18 +84,34 @@ function realServer(
  * The identity provider of the single-sign-on journey: a real oidc-provider over HTTPS (test/e2e/support/
  * idp-server.ts). It writes its CA where the TMA server 'sso' reads it at its first sign-in through it.
  */
-function testIdp(caFile: string): WebServer {
+function testIdp(caFile: string): LaunchSpec {
   return {
-    command: `"${process.execPath}" test/e2e/support/idp-server.ts`,
+    name: 'identity provider',
+    entry: 'test/e2e/support/idp-server.ts',
+    unset: [],
     env: { TMA_E2E_SSO_RP: baseUrlOf('sso'), TMA_E2E_SSO_CA_FILE: caFile },
     url: `${IDP.issuer}/.well-known/openid-configuration`,
     // Only the readiness probe: TMA itself verifies the provider against its CA.
-    ignoreHTTPSErrors: true,
-    timeout: 60_000,
+    insecure: true,
+  };
+}
+
+/**
+ * Every server at once (test/e2e/support/launch.ts): Playwright would start its list one after
+ * the other. `node` as npm run resolves it (Node 24), named by path so that no other node on PATH
+ * can stand in.
+ */
+function allServers(specs: readonly LaunchSpec[]): WebServer {
+  const port = MAIN_PORT + 40;
+  return {
+    command: `"${process.execPath}" test/e2e/support/launch.ts`,
+    env: { TMA_E2E_LAUNCH: JSON.stringify(specs), TMA_E2E_LAUNCH_PORT: String(port) },
+    url: `http://127.0.0.1:${port}/`,
+    timeout: 150_000,
     reuseExistingServer: false,
     stdout: 'pipe',
     stderr: 'pipe',
-    gracefulShutdown: { signal: 'SIGTERM', timeout: 5_000 },
+    gracefulShutdown: { signal: 'SIGTERM', timeout: 20_000 },
   };
 }
 const idpCaFile = path.join(runDirectory(), 'test-idp-ca.pem');
@@ -106,11 +120,14 @@ export default defineConfig({
   testDir: 'test/e2e',
   testMatch: '**/*.spec.ts',
   fullyParallel: false,
-  workers: 2,
+  // The journeys mostly wait (for the next code's 30-second step, for a step-up to lapse): four at once keep
+  // the two cores busy, where two left them idle most of the run.
+  workers: 4,
   retries: 0,
   forbidOnly: process.env.CI === 'true',
-  // Journeys of several sign-ins with two-factor set-ups, on a 2-core machine that also runs six servers.
-  timeout: 60_000,
+  // Journeys of several sign-ins with two-factor set-ups (a code may wait for the next 30-second step), on a
+  // 2-core machine that also runs ten servers.
+  timeout: 120_000,
   expect: { timeout: 10_000 },
   reporter: [['list'], ['./test/e2e/support/summary-reporter.ts']],
   globalSetup: './test/e2e/support/global-setup.ts',
@@ -150,7 +167,7 @@ export default defineConfig({
   // and the last the cases journey's, with its team made at start (test/e2e/support/cases-server.ts).
   ...(HAVE_CHROMIUM
     ? {
-        webServer: [
+        webServer: allServers([
           realServer('main', { TMA_STEP_UP_SECONDS: String(SERVERS.main.stepUpSeconds) }),
           realServer('timeout', { TMA_SESSION_IDLE_SECONDS: String(SERVERS.timeout.idleSeconds) }),
           realServer('auditor', { TMA_STEP_UP_SECONDS: String(SERVERS.auditor.stepUpSeconds) }),
@@ -169,7 +186,7 @@ export default defineConfig({
             { TMA_STEP_UP_SECONDS: String(SERVERS.cases.stepUpSeconds) },
             'test/e2e/support/cases-server.ts',
           ),
-        ],
+        ]),
       }
     : {}),
 });

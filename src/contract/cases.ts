@@ -120,6 +120,8 @@ export const CaseAccess = z.strictObject({
   canEdit: z.boolean(),
   canManageMembers: z.boolean(),
   canReadAccessLog: z.boolean(),
+  /** Conflicts of interest: the lead, and team leads who read the whole case. */
+  canOversee: z.boolean(),
   canBreakGlass: z.boolean(),
 });
 export type CaseAccess = z.infer<typeof CaseAccess>;
@@ -244,7 +246,12 @@ export const TransferLead = z.strictObject({ expectedVersion: Version, userId: z
 
 export const Reassign = z.strictObject({ toUserId: z.uuid() }).meta({ id: 'Reassign' });
 export const ReassignResult = z
-  .strictObject({ moved: z.number().int().nonnegative(), merged: z.number().int().nonnegative() })
+  .strictObject({
+    moved: z.number().int().nonnegative(),
+    merged: z.number().int().nonnegative(),
+    /** Cases the successor is recused from: the leaver's membership went, nobody took it. */
+    skipped: z.number().int().nonnegative(),
+  })
   .meta({ id: 'ReassignResult' });
 
 export const StartBreakGlass = z

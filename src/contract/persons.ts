@@ -102,6 +102,8 @@ export const ConflictList = z
         personId: z.uuid(),
         pseudonym: z.string(),
         source: z.enum(['declared', 'recognised']),
+        /** Suspected: a recognition on the name alone, or of the lead or a team lead, until confirmed. */
+        status: z.enum(['recused', 'suspected']),
       }),
     ),
   })
@@ -109,6 +111,7 @@ export const ConflictList = z
 export type ConflictList = z.infer<typeof ConflictList>;
 
 export const PersonParams = z.strictObject({ id: z.uuid(), personId: z.uuid() });
+export const ConflictParams = z.strictObject({ id: z.uuid(), personId: z.uuid(), userId: z.uuid() });
 export const RelationParams = z.strictObject({ id: z.uuid(), relationId: z.uuid() });
 
 /** 1 → A, 26 → Z, 27 → AA: the pseudonym of the nth person of a case. */

@@ -52,6 +52,7 @@ const ADMITS: Record<string, readonly Relation[]> = {
   roster: ['lead', 'member', 'team_lead', 'break_glass'],
   edit: ['lead', 'member'],
   manage: ['lead', 'team_lead', 'break_glass'],
+  oversee: ['lead', 'break_glass'],
   break_glass: ['team_lead'],
   own_glass: ['break_glass'],
   persons_read: ['lead', 'member', 'break_glass'],
@@ -71,6 +72,8 @@ interface Ids {
   readonly otherPersonId: string;
   /** A relation made afresh for each probe that removes one. */
   relation(): Promise<string>;
+  /** An account recused afresh (by the lead) for each probe that lifts a conflict. */
+  conflicted(): Promise<string>;
 }
 
 interface Probe {
@@ -144,12 +147,17 @@ const PROBES: Record<string, Probe> = {
     path: (ids) => `/api/cases/${ids.caseId}/persons/${ids.personId}/reveal`,
   },
   'POST /api/cases/:id/persons/:personId/conflicts': {
-    need: 'manage',
+    need: 'oversee',
     status: 204,
     path: (ids) => `/api/cases/${ids.caseId}/persons/${ids.personId}/conflicts`,
     body: (ids) => ({ userId: ids.adminId }),
   },
-  'GET /api/cases/:id/conflicts': { need: 'manage', status: 200 },
+  'GET /api/cases/:id/conflicts': { need: 'oversee', status: 200 },
+  'DELETE /api/cases/:id/persons/:personId/conflicts/:userId': {
+    need: 'oversee',
+    status: 204,
+    path: async (ids) => `/api/cases/${ids.caseId}/persons/${ids.personId}/conflicts/${await ids.conflicted()}`,
+  },
   'POST /api/cases/:id/relations': {
     need: 'persons_write',
     status: 201,
@@ -230,10 +238,17 @@ for (const engine of engines()) {
       };
       const personId = await person('person_of_concern');
       const otherPersonId = await person('target');
-      // A team lead related to the person of concern: recused, whatever a team lead sees otherwise.
-      const recusal = await call(t, lead, 'POST', `/api/cases/${caseId}/persons/${personId}/conflicts`, {
-        userId: id('recused_team_lead'),
-      });
+      // A team lead related to the person of concern: recused, whatever a team lead sees otherwise
+      // (only a team lead who reads the whole case recuses another team lead).
+      const recusal = await call(
+        t,
+        browsers.get('break_glass'),
+        'POST',
+        `/api/cases/${caseId}/persons/${personId}/conflicts`,
+        {
+          userId: id('recused_team_lead'),
+        },
+      );
       assert.equal(recusal.statusCode, 204, recusal.body);
       ids = {
         caseId,
@@ -242,6 +257,14 @@ for (const engine of engines()) {
         adminId: id('former_member_now_admin'),
         personId,
         otherPersonId,
+        conflicted: async () => {
+          const other = await createAccount(t, 'threat_manager');
+          const res = await call(t, lead, 'POST', `/api/cases/${caseId}/persons/${personId}/conflicts`, {
+            userId: other.id,
+          });
+          assert.equal(res.statusCode, 204, res.body);
+          return other.id;
+        },
         relation: async () => {
           const res = await call(t, lead, 'POST', `/api/cases/${caseId}/relations`, {
             from: otherPersonId,

@@ -137,7 +137,7 @@ for (const engine of engines()) {
         toUserId: successor.id,
       });
       assert.equal(res.statusCode, 200, res.body);
-      assert.deepEqual(res.json(), { moved: 1, merged: 0 });
+      assert.deepEqual(res.json(), { moved: 1, merged: 0, skipped: 0 });
       const after = (await call(t, lead, 'GET', `/api/cases/${c.id}`)).json();
       assert.equal(after.lead.id, successor.id);
       assert.equal(after.version, detail.version + 1, 'the hand-over takes a version of the case');

@@ -134,44 +134,77 @@ for (const engine of engines()) {
       assert.equal(removed.statusCode, 204);
     });
 
-    test('an account named as a person is recognised and recused: no reach, no membership, no grant', async () => {
+    test('recognition: an address recuses at once; a name alone, or a team lead, is only suspected until confirmed', async () => {
       const c = (await openCase(t, lead)).id;
       const jana = await createAccount(t, 'threat_manager', { displayName: 'Jana Beispiel' });
-      await grant(t, lead, c, { userId: jana.id, role: 'member', fullScope: true });
-      const j = await signIn(t, jana.email);
-      assert.equal((await call(t, j, 'GET', `/api/cases/${c}`)).statusCode, 200);
-      const res = await call(t, lead, 'POST', `/api/cases/${c}/persons`, {
-        role: 'person_of_concern',
-        identity: { name: 'BEISPIEL, Jana' },
-      });
-      assert.equal(res.statusCode, 201, res.body);
-      assert.equal((await call(t, j, 'GET', `/api/cases/${c}`)).statusCode, 404);
-      assert.equal((await call(t, j, 'GET', '/api/cases')).json().total, 0);
+      const tom = await createAccount(t, 'threat_manager', { email: 'tom.related@example.com' });
+      const tl = await createAccount(t, 'team_lead', { email: 'tl.related@example.com' });
+      for (const id of [jana.id, tom.id]) await grant(t, lead, c, { userId: id, role: 'member', fullScope: true });
+      const [j, tb, tlb] = await Promise.all([jana, tom, tl].map((a) => signIn(t, a.email)));
+      const person = async (identity: object) => {
+        const res = await call(t, lead, 'POST', `/api/cases/${c}/persons`, { role: 'person_of_concern', identity });
+        assert.equal(res.statusCode, 201, res.body);
+        return res.json().id as string;
+      };
+      const byName = await person({ name: 'BEISPIEL, Jana' });
+      await person({ contact: 'Tom.Related@example.com' });
+      await person({ contact: 'TL.Related@example.com' });
+      assert.equal((await call(t, j, 'GET', `/api/cases/${c}`)).statusCode, 200, 'a namesake is only suspected');
+      assert.equal((await call(t, tb, 'GET', `/api/cases/${c}`)).statusCode, 404, 'the same address recuses');
+      assert.equal((await call(t, tb, 'GET', '/api/cases')).json().total, 0);
+      assert.equal((await call(t, tlb, 'GET', `/api/cases/${c}`)).statusCode, 200, 'a team lead is only suspected');
+      const list = (await call(t, lead, 'GET', `/api/cases/${c}/conflicts`)).json().conflicts;
+      assert.deepEqual(
+        list.map((x: { user: { id: string }; source: string; status: string }) => [x.user.id, x.source, x.status]),
+        [
+          [jana.id, 'recognised', 'suspected'],
+          [tom.id, 'recognised', 'recused'],
+          [tl.id, 'recognised', 'suspected'],
+        ],
+      );
       const regrant = await call(t, lead, 'POST', `/api/cases/${c}/members`, {
-        userId: jana.id,
+        userId: tom.id,
         role: 'member',
         fullScope: true,
       });
       assert.equal(regrant.statusCode, 409);
       assert.equal(regrant.json().code, 'recused');
-      const conflicts = (await call(t, lead, 'GET', `/api/cases/${c}/conflicts`)).json().conflicts;
-      assert.deepEqual(
-        conflicts.map((x: { user: { id: string }; source: string; pseudonym: string }) => [
-          x.user.id,
-          x.source,
-          x.pseudonym,
-        ]),
-        [[jana.id, 'recognised', 'A']],
-      );
-      // By address too, and a team lead's list entry goes with it.
-      const tl = await createAccount(t, 'team_lead', { email: 'tl.related@example.com' });
-      const tlBrowser = await signIn(t, tl.email);
-      assert.equal((await call(t, tlBrowser, 'GET', `/api/cases/${c}`)).statusCode, 200);
-      await call(t, lead, 'POST', `/api/cases/${c}/persons`, {
-        role: 'target',
-        identity: { contact: 'TL.Related@example.com' },
+
+      // The lead confirms the namesake; only a team lead may recuse a team lead.
+      const confirm = await call(t, lead, 'POST', `/api/cases/${c}/persons/${byName}/conflicts`, { userId: jana.id });
+      assert.equal(confirm.statusCode, 204, confirm.body);
+      assert.equal((await call(t, j, 'GET', `/api/cases/${c}`)).statusCode, 404);
+      const onTeamLead = await call(t, lead, 'POST', `/api/cases/${c}/persons/${byName}/conflicts`, { userId: tl.id });
+      assert.equal(onTeamLead.statusCode, 409);
+      assert.equal(onTeamLead.json().code, 'needs_team_lead');
+
+      // A wrong one is lifted: the account can be granted again.
+      const lift = await call(t, lead, 'DELETE', `/api/cases/${c}/persons/${byName}/conflicts/${jana.id}`);
+      assert.equal(lift.statusCode, 204, lift.body);
+      await grant(t, lead, c, { userId: jana.id, role: 'member', fullScope: true });
+      assert.equal((await call(t, j, 'GET', `/api/cases/${c}`)).statusCode, 200);
+      // The trail says an account was recused from the case, never as which person.
+      const events = await t.database.db
+        .selectFrom('audit_events')
+        .select(['object_type', 'object_id', 'detail'])
+        .where('action', '=', 'person.conflict_recorded')
+        .where('case_id', '=', c)
+        .execute();
+      assert.ok(events.length >= 4);
+      assert.ok(events.every((e) => e.object_type === 'user' && !JSON.stringify(e.detail).includes(byName)));
+    });
+
+    test('who a person is may be written only with the identities section', async () => {
+      const helper = await createAccount(t, 'threat_manager');
+      await grant(t, lead, caseId, { userId: helper.id, role: 'member', fullScope: false, sections: ['persons'] });
+      const h = await signIn(t, helper.email);
+      const named = await call(t, h, 'POST', `/api/cases/${caseId}/persons`, {
+        role: 'witness',
+        identity: { name: 'Someone Named' },
       });
-      assert.equal((await call(t, tlBrowser, 'GET', `/api/cases/${c}`)).statusCode, 404);
+      assert.equal(named.statusCode, 404);
+      const unnamed = await call(t, h, 'POST', `/api/cases/${caseId}/persons`, { role: 'witness', notes: 'saw it' });
+      assert.equal(unnamed.statusCode, 201, unnamed.body);
     });
 
     test('a member declares themself related and is recused at once', async () => {

@@ -37,6 +37,7 @@ export const PLAINTEXT_COLUMNS: Readonly<Record<string, string>> = {
   'cases.status': ENUMERATION,
   'case_persons.role': ENUMERATION,
   'person_conflicts.source': ENUMERATION,
+  'person_conflicts.status': ENUMERATION,
   'person_relations.kind': ENUMERATION,
   'data_keys.purpose': ENUMERATION,
   'data_keys.wrapped': 'a data key wrapped by the master key of the key provider: useless without it',

@@ -147,8 +147,15 @@ export const AUDIT_DETAILS = {
   'person.revealed': z.strictObject({ via: z.enum(['member', 'break_glass', 'list']) }),
   'person.relation_added': z.strictObject({ kind: z.enum(RELATION_KINDS), to: z.uuid() }),
   'person.relation_removed': z.strictObject({ kind: z.enum(RELATION_KINDS) }),
-  /** An account recused from the case: related to this person, as declared or recognised. */
-  'person.conflict_recorded': z.strictObject({ user: z.uuid(), source: z.enum(['declared', 'recognised']) }),
+  /**
+   * An account (the object) related to a person of the case: recused, or suspected until confirmed.
+   * Which person is not said: the trail's readers must not learn who a person is.
+   */
+  'person.conflict_recorded': z.strictObject({
+    source: z.enum(['declared', 'recognised']),
+    status: z.enum(['recused', 'suspected']),
+  }),
+  'person.conflict_lifted': z.strictObject({ status: z.enum(['recused', 'suspected']) }),
   /** Documents (documents/): sizes, kinds and versions, never a file name or content. */
   'document.uploaded': z.strictObject({
     version: z.number().int().positive(),

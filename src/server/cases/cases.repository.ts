@@ -113,6 +113,7 @@ export const casesRepository = {
           eb
             .selectFrom('person_conflicts as pc')
             .select('pc.user_id')
+            .where('pc.status', '=', 'recused')
             .whereRef('pc.case_id', '=', 'c.id')
             .where('pc.user_id', '=', filter.userId),
         ),

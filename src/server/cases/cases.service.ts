@@ -133,6 +133,7 @@ async function searchableCases(ctx: CasesContext, actor: Actor, now: Date): Prom
   const recused = await db
     .selectFrom('person_conflicts')
     .select('case_id')
+    .where('status', '=', 'recused')
     .where('user_id', '=', actor.userId)
     .execute();
   const out = new Set(recused.map((r) => r.case_id));

@@ -7,71 +7,113 @@ import { recordAudit } from '../audit/record.ts';
 import type { DB } from '../platform/db/schema.ts';
 import { ConflictError, NotFoundError } from '../platform/http/errors.ts';
 import { personForms } from '../search/persons.ts';
-import { userRefs } from './cases.repository.ts';
+import { casesRepository, userRefs } from './cases.repository.ts';
 import { aboutCase, type CasesContext, guarded, need, type Origin, recheck } from './context.ts';
 
 /**
  * Conflicts of interest (docs/cases.md): an account related to a person of a case is recused from
- * the case: it sees nothing of it (cases/reach.ts), cannot be granted, and loses any membership.
- * Declared by the lead or a team lead, or by the account itself; recognised when a person's name or
- * contact is the account's display name or address. The recognition errs towards recusal: a shared
- * common name recuses too, and the lead or a team lead sees the recusal and its source.
+ * the case: it sees nothing of it (cases/reach.ts), cannot be granted, and loses its membership.
+ *
+ * - Declared: by a member for themself; by the lead for a member; by a team lead who reads the whole
+ *   case for anyone (the lead and team leads only by a team lead). Each with a fresh step-up.
+ * - Recognised: a person's e-mail address equals an account's: recused at once. A match on the name
+ *   alone (common names are shared), or one that names the case's lead or a team lead, is only
+ *   suspected: it recuses nobody until the lead or a team lead confirms it (a declaration).
+ * - Lifted: by the lead or a team lead who reads the whole case, with a step-up and an event.
+ *
+ * The events name the account as their object, not the person: the audit trail's readers learn
+ * that an account was recused from a case, never which person of it the account is.
  */
+type Status = 'recused' | 'suspected';
+
 interface Recusal {
   readonly caseId: string;
   readonly personId: string;
   readonly userId: string;
   readonly source: 'declared' | 'recognised';
+  readonly status: Status;
   readonly actor: Actor;
   readonly origin: Origin;
   readonly now: Date;
 }
 
-async function recuse(tx: Kysely<DB>, r: Recusal): Promise<void> {
-  const inserted = await tx
+const aboutAccount = (r: Pick<Recusal, 'actor' | 'origin' | 'caseId' | 'userId'>) => ({
+  ...aboutCase(r.actor, r.origin, r.caseId),
+  object: { type: 'user' as const, id: r.userId },
+});
+
+async function record(tx: Kysely<DB>, r: Recusal): Promise<void> {
+  const row = await tx
     .insertInto('person_conflicts')
     .values({
       user_id: r.userId,
       person_id: r.personId,
       case_id: r.caseId,
       source: r.source,
+      status: r.status,
       declared_by: r.source === 'declared' ? r.actor.userId : null,
       declared_at: r.now,
     })
-    .onConflict((oc) => oc.columns(['user_id', 'person_id']).doNothing())
-    .returning('user_id')
+    // A declaration confirms a suspected conflict; a suspicion never weakens a recusal.
+    .onConflict((oc) =>
+      r.status === 'recused'
+        ? oc.columns(['user_id', 'person_id']).doUpdateSet({
+            status: 'recused',
+            source: r.source,
+            declared_by: r.source === 'declared' ? r.actor.userId : null,
+            declared_at: r.now,
+          })
+        : oc.columns(['user_id', 'person_id']).doNothing(),
+    )
+    .returning('status')
     .executeTakeFirst();
-  if (inserted === undefined) return;
-  // Their membership goes, the lead's too: a team lead names a new lead.
-  await tx.deleteFrom('case_members').where('case_id', '=', r.caseId).where('user_id', '=', r.userId).execute();
+  // A suspicion that was known already (or a recusal) records nothing new.
+  if (row === undefined) return;
   await recordAudit(tx, r.now, {
     action: 'person.conflict_recorded',
+    ...aboutAccount(r),
+    detail: { source: r.source, status: row.status },
+  });
+  if (r.status !== 'recused') return;
+  const gone = await tx
+    .deleteFrom('case_members')
+    .where('case_id', '=', r.caseId)
+    .where('user_id', '=', r.userId)
+    .returning('role')
+    .executeTakeFirst();
+  if (gone === undefined) return;
+  // Their membership goes like any other revocation: an event, and a new version of the case.
+  await tx
+    .updateTable('cases')
+    .set((eb) => ({ version: eb('version', '+', 1), updated_at: r.now }))
+    .where('id', '=', r.caseId)
+    .execute();
+  await recordAudit(tx, r.now, {
+    action: 'case.member_revoked',
     ...aboutCase(r.actor, r.origin, r.caseId),
-    object: { type: 'person', id: r.personId },
-    detail: { user: r.userId, source: r.source },
+    detail: { user: r.userId },
   });
 }
 
+/** Whether the account is the case's lead or a team lead: only a team lead may recuse them. */
+async function overseer(tx: Kysely<DB>, caseId: string, userId: string): Promise<boolean> {
+  const user = await tx.selectFrom('users').select('role').where('id', '=', userId).executeTakeFirst();
+  return user?.role === 'team_lead' || (await casesRepository.leadOf(tx, caseId)) === userId;
+}
+
 /**
- * Compares the person's identifiers with every account that sees case content (their name and
- * address, opened in memory), in the transaction that wrote the person; each match is recused.
+ * Compares the person's name and contact with every account that sees case content (their name
+ * and address, opened in memory), in the transaction that wrote the person.
  */
 export async function recogniseConflicts(
   ctx: CasesContext,
   tx: Kysely<DB>,
-  person: {
-    caseId: string;
-    personId: string;
-    identity: PersonIdentity;
-    actor: Actor;
-    origin: Origin;
-    now: Date;
-  },
+  person: { caseId: string; personId: string; identity: PersonIdentity; actor: Actor; origin: Origin; now: Date },
 ): Promise<void> {
-  const wanted = new Set(
+  const wanted = new Map(
     personForms({ fullName: person.identity.name, email: person.identity.contact })
       .filter((f) => f.kind === 'name' || f.kind === 'email')
-      .map((f) => `${f.kind}:${f.form}`),
+      .map((f) => [`${f.kind}:${f.form}`, f.kind]),
   );
   if (wanted.size === 0) return;
   const users = await tx
@@ -82,15 +124,18 @@ export async function recogniseConflicts(
   const ring = ctx.keys.using(tx);
   for (const user of users) {
     const { email, displayName } = await openAccount(ring, user);
-    const forms = personForms({ fullName: displayName ?? undefined, email: email ?? undefined });
-    if (!forms.some((f) => wanted.has(`${f.kind}:${f.form}`))) continue;
-    await recuse(tx, { ...person, userId: user.id, source: 'recognised' });
+    const kinds = personForms({ fullName: displayName ?? undefined, email: email ?? undefined })
+      .map((f) => wanted.get(`${f.kind}:${f.form}`))
+      .filter((kind) => kind !== undefined);
+    if (kinds.length === 0) continue;
+    const strong = kinds.includes('email') && !(await overseer(tx, person.caseId, user.id));
+    await record(tx, { ...person, userId: user.id, source: 'recognised', status: strong ? 'recused' : 'suspected' });
   }
 }
 
 /**
- * Marks an account as related to a person of the case: by the lead or a team lead for anyone, or
- * by a member for themself (who needs to see the persons to know).
+ * Records that an account is related to a person of the case, and recuses it (a suspected conflict
+ * is thereby confirmed). Who may: see the module's comment.
  */
 export async function declareConflict(
   ctx: CasesContext,
@@ -101,39 +146,98 @@ export async function declareConflict(
   origin: Origin,
 ): Promise<void> {
   const self = userId === actor.userId;
-  const what = self ? ({ kind: 'section', section: 'persons', write: false } as const) : ({ kind: 'manage' } as const);
-  await need(ctx, actor, caseId, what, origin);
+  const what = self ? ({ kind: 'entry' } as const) : ({ kind: 'manage' } as const);
+  const reach = await need(ctx, actor, caseId, what, origin);
+  if (self && reach.membership === null) throw new NotFoundError();
   await guarded(ctx, actor, caseId, origin, () =>
     ctx.database.transaction(async (tx) => {
-      await tx.selectFrom('cases').select('id').where('id', '=', caseId).forUpdate().execute();
-      await recheck(ctx, tx, actor, caseId, what);
-      const person = await tx
-        .selectFrom('case_persons')
-        .select('id')
-        .where('id', '=', personId)
-        .where('case_id', '=', caseId)
-        .executeTakeFirst();
-      if (person === undefined) throw new NotFoundError();
-      const user = await tx.selectFrom('users').select('role').where('id', '=', userId).executeTakeFirst();
+      if ((await casesRepository.lock(tx, caseId)) === undefined) throw new NotFoundError();
+      const held = await recheck(ctx, tx, actor, caseId, what);
+      // Naming someone else: the lead for members, a team lead who reads the whole case for anyone.
+      if (!self) {
+        const teamLead = await recheck(ctx, tx, actor, caseId, { kind: 'oversee' }).then(
+          () => held.teamLead,
+          () => false,
+        );
+        const lead = held.kind === 'member' && held.role === 'lead';
+        if (!teamLead && !lead) throw new NotFoundError();
+        if (!teamLead && (await overseer(tx, caseId, userId)))
+          throw new ConflictError('Only a team lead may recuse the lead or a team lead.', 'needs_team_lead');
+      }
+      await personOfCase(tx, caseId, personId);
+      const user = await tx.selectFrom('users').select('id').where('id', '=', userId).executeTakeFirst();
       if (user === undefined) throw new ConflictError('There is no such account.', 'unknown_user');
-      await recuse(tx, { caseId, personId, userId, source: 'declared', actor, origin, now: ctx.clock.now() });
+      await record(tx, {
+        caseId,
+        personId,
+        userId,
+        source: 'declared',
+        status: 'recused',
+        actor,
+        origin,
+        now: ctx.clock.now(),
+      });
     }),
   );
 }
 
-/** Who is recused from the case, from which person, and how it came to be: for the lead and team leads. */
+/** Lifts a conflict that was wrong (a recognition of a namesake, a mistaken declaration). */
+export async function liftConflict(
+  ctx: CasesContext,
+  actor: Actor,
+  caseId: string,
+  personId: string,
+  userId: string,
+  origin: Origin,
+): Promise<void> {
+  await need(ctx, actor, caseId, { kind: 'oversee' }, origin);
+  await guarded(ctx, actor, caseId, origin, () =>
+    ctx.database.transaction(async (tx) => {
+      if ((await casesRepository.lock(tx, caseId)) === undefined) throw new NotFoundError();
+      await recheck(ctx, tx, actor, caseId, { kind: 'oversee' });
+      const gone = await tx
+        .deleteFrom('person_conflicts')
+        .where('case_id', '=', caseId)
+        .where('person_id', '=', personId)
+        .where('user_id', '=', userId)
+        .returning('status')
+        .executeTakeFirst();
+      if (gone === undefined) throw new NotFoundError();
+      await recordAudit(tx, ctx.clock.now(), {
+        action: 'person.conflict_lifted',
+        ...aboutAccount({ actor, origin, caseId, userId }),
+        detail: { status: gone.status },
+      });
+    }),
+  );
+}
+
+async function personOfCase(tx: Kysely<DB>, caseId: string, personId: string): Promise<void> {
+  const person = await tx
+    .selectFrom('case_persons')
+    .select('id')
+    .where('id', '=', personId)
+    .where('case_id', '=', caseId)
+    .executeTakeFirst();
+  if (person === undefined) throw new NotFoundError();
+}
+
+/**
+ * Who is recused from the case or suspected of a conflict, from which person, and how it came to
+ * be: for the lead and for team leads who read the whole case (a list entry says nothing of persons).
+ */
 export async function listConflicts(
   ctx: CasesContext,
   actor: Actor,
   caseId: string,
   origin: Origin,
 ): Promise<ConflictList> {
-  const reach = await need(ctx, actor, caseId, { kind: 'manage' }, origin);
+  const reach = await need(ctx, actor, caseId, { kind: 'oversee' }, origin);
   const db = ctx.database.db;
   const rows = await db
     .selectFrom('person_conflicts as pc')
     .innerJoin('case_persons as p', 'p.id', 'pc.person_id')
-    .select(['pc.user_id', 'pc.person_id', 'pc.source', 'p.ordinal'])
+    .select(['pc.user_id', 'pc.person_id', 'pc.source', 'pc.status', 'p.ordinal'])
     .where('pc.case_id', '=', caseId)
     .orderBy('p.ordinal')
     .execute();
@@ -153,6 +257,7 @@ export async function listConflicts(
       personId: r.person_id,
       pseudonym: pseudonymOf(r.ordinal),
       source: r.source,
+      status: r.status,
     })),
   };
 }

@@ -4,7 +4,7 @@ import type { Actor } from '../access/actor.ts';
 import { recordAudit } from '../audit/record.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../platform/http/errors.ts';
 import type { CasesContext, Origin } from './context.ts';
-import { makeLead } from './members.service.ts';
+import { isRecused, makeLead } from './members.service.ts';
 
 /**
  * When someone leaves: a team lead hands all of their memberships to one successor, in one
@@ -21,7 +21,7 @@ export async function reassignMemberships(
   fromUserId: string,
   toUserId: string,
   origin: Origin,
-): Promise<{ moved: number; merged: number }> {
+): Promise<{ moved: number; merged: number; skipped: number }> {
   if (fromUserId === toUserId) throw new ValidationError([{ path: 'toUserId', message: 'choose another person' }]);
   if (toUserId === actor.userId)
     throw new ConflictError(
@@ -70,10 +70,19 @@ export async function reassignMemberships(
     }
     let moved = 0;
     let merged = 0;
+    let skipped = 0;
     const base = { outcome: 'allowed' as const, actorUserId: actor.userId, ip: origin.ip, userAgent: origin.userAgent };
     for (const row of rows) {
       const caseId = row.case_id;
       const about = { ...base, object: { type: 'case' as const, id: caseId }, caseId };
+      if (await isRecused(tx, caseId, toUserId)) {
+        // The successor is recused from this case: the leaver's place goes, nobody takes it (a
+        // team lead names another member, or lead, by hand).
+        await tx.deleteFrom('case_members').where('case_id', '=', caseId).where('user_id', '=', fromUserId).execute();
+        await recordAudit(tx, now, { action: 'case.member_revoked', ...about, detail: { user: fromUserId } });
+        skipped++;
+        continue;
+      }
       if (row.role === 'lead') {
         // makeLead demotes the leaver and seats the successor; the leaver's row then goes.
         await makeLead(tx, caseId, toUserId, actor.userId, now);
@@ -134,6 +143,6 @@ export async function reassignMemberships(
       object: { type: 'user', id: fromUserId },
       detail: { to: toUserId, cases: rows.length },
     });
-    return { moved, merged };
+    return { moved, merged, skipped };
   });
 }

@@ -45,6 +45,7 @@ export async function isRecused(tx: Kysely<DB>, caseId: string, userId: string):
   const row = await tx
     .selectFrom('person_conflicts')
     .select('user_id')
+    .where('status', '=', 'recused')
     .where('case_id', '=', caseId)
     .where('user_id', '=', userId)
     .executeTakeFirst();

@@ -113,22 +113,22 @@ export async function listPersons(
 }
 
 /** A write of the case's persons: checked before, and again in the transaction with the case row held. */
-function writing<T>(
+async function writing<T>(
   ctx: CasesContext,
   actor: Actor,
   caseId: string,
   origin: Origin,
-  what: Need,
+  needs: Need | readonly Need[],
   write: (tx: Kysely<DB>, key: DataKey, now: Date) => Promise<T>,
 ): Promise<T> {
-  return need(ctx, actor, caseId, what, origin).then(() =>
-    guarded(ctx, actor, caseId, origin, () =>
-      ctx.database.transaction(async (tx) => {
-        await recheck(ctx, tx, actor, caseId, what);
-        const key = await ctx.keys.keyFor('case', caseId, tx);
-        return write(tx, key, ctx.clock.now());
-      }),
-    ),
+  const all = Array.isArray(needs) ? needs : [needs as Need];
+  for (const what of all) await need(ctx, actor, caseId, what, origin);
+  return guarded(ctx, actor, caseId, origin, () =>
+    ctx.database.transaction(async (tx) => {
+      for (const what of all) await recheck(ctx, tx, actor, caseId, what);
+      const key = await ctx.keys.keyFor('case', caseId, tx);
+      return write(tx, key, ctx.clock.now());
+    }),
   );
 }
 
@@ -139,7 +139,10 @@ export function addPerson(
   input: CreatePerson & { identity: PersonIdentity; notes: string },
   origin: Origin,
 ): Promise<CasePerson> {
-  return writing(ctx, actor, caseId, origin, persons('write'), async (tx, key, now) => {
+  // Who the person is may be written only by those whose scope holds identities.
+  const named = Object.values(input.identity).some((value) => value !== '');
+  const needs = named ? [persons('write'), identities('write')] : [persons('write')];
+  return writing(ctx, actor, caseId, origin, needs, async (tx, key, now) => {
     const counted = await tx
       .updateTable('cases')
       .set((eb) => ({ persons_counted: eb('persons_counted', '+', 1) }))
@@ -256,17 +259,29 @@ export async function revealIdentity(
   personId: string,
   origin: Origin,
 ): Promise<PersonIdentity> {
-  const reach = await need(ctx, actor, caseId, identities('read'), origin);
-  const db = ctx.database.db;
-  const row = await guarded(ctx, actor, caseId, origin, () => findPerson(db, caseId, personId), 'read');
-  const identity = await openIdentity(ctx.keys.using(db), row);
-  await recordAudit(db, ctx.clock.now(), {
-    action: 'person.revealed',
-    ...aboutCase(actor, origin, caseId),
-    object: { type: 'person', id: personId },
-    detail: { via: reach.kind },
-  });
-  return identity;
+  await need(ctx, actor, caseId, identities('read'), origin);
+  // Read, checked again and recorded in one transaction: a recusal or revocation that came in
+  // meanwhile refuses it, and no identity leaves without its event.
+  return guarded(
+    ctx,
+    actor,
+    caseId,
+    origin,
+    () =>
+      ctx.database.transaction(async (tx) => {
+        const reach = await recheck(ctx, tx, actor, caseId, identities('read'));
+        const row = await findPerson(tx, caseId, personId);
+        const identity = await openIdentity(ctx.keys.using(tx), row);
+        await recordAudit(tx, ctx.clock.now(), {
+          action: 'person.revealed',
+          ...aboutCase(actor, origin, caseId),
+          object: { type: 'person', id: personId },
+          detail: { via: reach.kind },
+        });
+        return identity;
+      }),
+    'read',
+  );
 }
 
 export function addRelation(
@@ -283,11 +298,10 @@ export function addRelation(
   return writing(ctx, actor, caseId, origin, persons('write'), async (tx, _key, now) => {
     await findPerson(tx, caseId, input.from);
     await findPerson(tx, caseId, input.to);
-    const id = randomUUID();
-    await tx
+    const inserted = await tx
       .insertInto('person_relations')
       .values({
-        id,
+        id: randomUUID(),
         case_id: caseId,
         from_person: input.from,
         to_person: input.to,
@@ -296,7 +310,20 @@ export function addRelation(
         created_at: now,
       })
       .onConflict((oc) => oc.columns(['from_person', 'to_person', 'kind']).doNothing())
-      .execute();
+      .returning('id')
+      .executeTakeFirst();
+    if (inserted === undefined) {
+      // Recorded already: the existing relation, and no second event.
+      const existing = await tx
+        .selectFrom('person_relations')
+        .select('id')
+        .where('from_person', '=', input.from)
+        .where('to_person', '=', input.to)
+        .where('kind', '=', input.kind)
+        .executeTakeFirstOrThrow();
+      return { id: existing.id, ...input };
+    }
+    const id = inserted.id;
     await recordAudit(tx, now, {
       action: 'person.relation_added',
       ...aboutCase(actor, origin, caseId),

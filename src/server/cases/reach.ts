@@ -37,6 +37,11 @@ export type Need =
   | { readonly kind: 'section'; readonly section: CaseSection; readonly write: boolean }
   | { readonly kind: 'edit' }
   | { readonly kind: 'manage' }
+  /**
+   * Conflicts of interest name who is related to a person: the lead, or a team lead who reads the
+   * whole case (a full membership or a break-glass), never a team lead's list entry alone.
+   */
+  | { readonly kind: 'oversee' }
   | { readonly kind: 'break_glass' };
 
 export const hasContentRole = (actor: Actor): boolean => CONTENT_ROLES.includes(actor.role);
@@ -75,6 +80,7 @@ export async function reachOf(
           eb
             .selectFrom('person_conflicts as pc')
             .select('pc.user_id')
+            .where('pc.status', '=', 'recused')
             .whereRef('pc.case_id', '=', 'c.id')
             .where('pc.user_id', '=', actor.userId),
         )
@@ -148,6 +154,11 @@ export function meets(reach: Reach, need: Need): boolean {
       return need.write ? writes(reach, need.section) : sees(reach, need.section);
     case 'edit':
       return reach.membership?.fullScope === true && reach.role !== 'expert';
+    case 'oversee':
+      return (
+        (reach.kind === 'member' && reach.role === 'lead') ||
+        (reach.teamLead && (reach.kind === 'break_glass' || reach.membership?.fullScope === true))
+      );
     case 'manage':
       return reach.teamLead || (reach.kind === 'member' && reach.role === 'lead');
     case 'break_glass':
@@ -165,6 +176,7 @@ export function accessOf(reach: Reach): CaseAccess {
     canEdit: meets(reach, { kind: 'edit' }),
     canManageMembers: meets(reach, { kind: 'manage' }),
     canReadAccessLog: meets(reach, { kind: 'manage' }),
+    canOversee: meets(reach, { kind: 'oversee' }),
     canBreakGlass: meets(reach, { kind: 'break_glass' }),
   };
 }

@@ -77,6 +77,7 @@ export async function listCandidates(
           eb
             .selectFrom('person_conflicts as pc')
             .select('pc.user_id')
+            .where('pc.status', '=', 'recused')
             .whereRef('pc.user_id', '=', 'u.id')
             .where('pc.case_id', '=', caseId),
         ),

@@ -34,6 +34,7 @@ const KNOWN_CODES = [
   'user_active',
   'user_locked',
   'recused',
+  'needs_team_lead',
 ] as const;
 type KnownCode = (typeof KNOWN_CODES)[number];
 

@@ -3,6 +3,7 @@ import { CaseParams } from '../../../contract/cases.ts';
 import {
   CasePerson,
   ConflictList,
+  ConflictParams,
   CreatePerson,
   CreateRelation,
   DeclareConflict,
@@ -14,7 +15,7 @@ import {
   UpdateIdentity,
   UpdatePerson,
 } from '../../../contract/persons.ts';
-import { declareConflict, listConflicts } from '../../cases/conflicts.service.ts';
+import { declareConflict, liftConflict, listConflicts } from '../../cases/conflicts.service.ts';
 import type { CasesContext } from '../../cases/context.ts';
 import {
   addPerson,
@@ -153,6 +154,21 @@ export function personRoutes(app: FastifyInstance, ctx: CasesContext): void {
     responses: { 204: { description: 'recorded' } },
     handler: async ({ params, body }, request, reply) => {
       await declareConflict(ctx, actorOf(request), params.id, params.personId, body.userId, originOf(request));
+      return reply.code(204).send();
+    },
+  });
+
+  defineRoute(app, {
+    method: 'DELETE',
+    url: '/api/cases/:id/persons/:personId/conflicts/:userId',
+    policy: 'cases.access',
+    stepUp: true,
+    summary: 'Lift a conflict that was wrong, or dismiss a suspected one (the lead and team leads)',
+    tags: ['persons'],
+    params: ConflictParams,
+    responses: { 204: { description: 'lifted' } },
+    handler: async ({ params }, request, reply) => {
+      await liftConflict(ctx, actorOf(request), params.id, params.personId, params.userId, originOf(request));
       return reply.code(204).send();
     },
   });

@@ -460,4 +460,6 @@ export interface PersonConflictTable {
   source: 'declared' | 'recognised';
   declared_by: string | null;
   declared_at: Date;
+  /** Migration 0019: a suspected conflict recuses nobody until confirmed. */
+  status: Generated<'recused' | 'suspected'>;
 }

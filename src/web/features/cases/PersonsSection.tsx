@@ -7,6 +7,7 @@ import { ErrorAlert } from '../../ui/ErrorAlert.tsx';
 import { SelectField } from '../../ui/SelectField.tsx';
 import { useStepUp } from '../session/StepUp.tsx';
 import { useSession } from '../session/useSession.ts';
+import { ConflictsCard } from './ConflictsCard.tsx';
 import { accountsQuery, declareConflict, personsQuery, removeRelation, revealIdentity } from './cases-api.ts';
 import { AddPersonForm, AddRelationForm } from './PersonForms.tsx';
 
@@ -66,6 +67,7 @@ export function PersonsSection({ detail }: { detail: CaseDetail }) {
           </>
         )}
       </section>
+      {detail.access.canOversee && <ConflictsCard caseId={detail.id} />}
       {changes(detail, 'persons') && data !== undefined && data.persons.length >= 2 && (
         <AddRelationForm caseId={detail.id} persons={data.persons} kinds={RELATION_KINDS as readonly RelationKind[]} />
       )}
@@ -128,7 +130,7 @@ function PersonItem({ person, detail }: { person: CasePerson; detail: CaseDetail
             {t('persons.conflict.declare', { person: label })}
           </button>
         ))}
-      {detail.access.canManageMembers && <RecuseOther detail={detail} onRecuse={(id) => recuse.mutate(id)} />}
+      {detail.access.canOversee && <RecuseOther detail={detail} onRecuse={(id) => recuse.mutate(id)} />}
     </li>
   );
 }

@@ -18,6 +18,7 @@ import {
 import { DocumentList } from '../../../contract/documents.ts';
 import {
   CasePerson,
+  ConflictList,
   type CreatePerson,
   PersonIdentity,
   PersonList,
@@ -131,3 +132,13 @@ export const accountsQuery = (id: string) =>
     },
     refetchOnWindowFocus: false,
   });
+
+export const conflictsQuery = (id: string) =>
+  queryOptions({
+    queryKey: ['cases', id, 'conflicts'],
+    queryFn: ({ signal }) => apiGet(casePath(id, '/conflicts'), ConflictList, { signal }),
+    refetchOnWindowFocus: false,
+  });
+
+export const liftConflict = (id: string, personId: string, userId: string) =>
+  apiDelete(casePath(id, `/persons/${encodeURIComponent(personId)}/conflicts/${encodeURIComponent(userId)}`));
