@@ -120,9 +120,8 @@ export default defineConfig({
   testDir: 'test/e2e',
   testMatch: '**/*.spec.ts',
   fullyParallel: false,
-  // The journeys mostly wait (for the next code's 30-second step, for a step-up to lapse): four at once keep
-  // the two cores busy, where two left them idle most of the run.
-  workers: 4,
+  // Two at a time: with four, the browsers and ten servers overload the two cores and journeys time out.
+  workers: 2,
   retries: 0,
   forbidOnly: process.env.CI === 'true',
   // Journeys of several sign-ins with two-factor set-ups (a code may wait for the next 30-second step), on a
