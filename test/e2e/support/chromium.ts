@@ -14,5 +14,5 @@ export function skipWithoutChromium(): void {
   // why: the project's rule for a missing system tool. Chromium is not installed on this developer's
   // machine, so the tests are skipped visibly, with the tool named in the summary; under CI=true
   // the config refuses to run instead, so CI never skips.
-  test.skip(!HAVE_CHROMIUM, `${CHROMIUM_MISSING} (looked for ${CHROMIUM_PATH})`);
+  test.skip(!HAVE_CHROMIUM, `${CHROMIUM_MISSING} (looked for ${CHROMIUM_PATH})`); // why: tool missing; CI refuses instead
 }

@@ -1,4 +1,17 @@
 import type { ColumnType, Generated } from 'kysely';
+import type {
+  BreakGlassTable,
+  CaseCounterTable,
+  CaseMemberTable,
+  CasePersonTable,
+  CasePriorityChangeTable,
+  CaseStatusChangeTable,
+  CaseTable,
+  PersonConflictTable,
+  PersonRelationTable,
+} from './schema-cases.ts';
+
+export type * from './schema-cases.ts';
 
 /**
  * Row types of the database, as Kysely sees them. Migrations in migrations/ are the source of
@@ -360,106 +373,4 @@ export interface PersonTokenTable {
   kind: 'name' | 'name_birth' | 'employee_number' | 'email' | 'phone';
   token: ColumnType<string, bigint | string, bigint | string>;
   key_generation: ColumnType<number, number | undefined, number>;
-}
-
-export type CaseStatusColumn = 'intake' | 'assessment' | 'management' | 'monitoring' | 'closed';
-
-export interface CaseCounterTable {
-  year: number;
-  last: number;
-}
-
-export interface CaseTable {
-  id: string;
-  year: number;
-  number: number;
-  status: CaseStatusColumn;
-  priority: number | null;
-  title_sealed: Uint8Array;
-  summary_sealed: Uint8Array;
-  tags_sealed: Uint8Array;
-  closure_reason: 'resolved' | 'no_concern' | 'transferred' | 'merged' | 'other' | null;
-  created_by: string | null;
-  created_at: Date;
-  updated_at: Date;
-  closed_at: Date | null;
-  version: Generated<number>;
-  /** How many persons the case has numbered (their pseudonyms), migration 0018. */
-  persons_counted: Generated<number>;
-}
-
-export interface CaseMemberTable {
-  case_id: string;
-  user_id: string;
-  role: 'lead' | 'member' | 'expert';
-  full_scope: boolean;
-  sections: ColumnType<string[], string[] | undefined, string[]>;
-  expires_at: Date | null;
-  granted_by: string | null;
-  granted_at: Date;
-  version: Generated<number>;
-}
-
-export interface CaseStatusChangeTable {
-  id: string;
-  case_id: string;
-  from_status: CaseStatusColumn | null;
-  to_status: CaseStatusColumn;
-  reason_sealed: Uint8Array | null;
-  changed_by: string | null;
-  changed_at: Date;
-}
-
-export interface CasePriorityChangeTable {
-  id: string;
-  case_id: string;
-  from_priority: number | null;
-  to_priority: number;
-  reason_sealed: Uint8Array;
-  changed_by: string | null;
-  changed_at: Date;
-}
-
-export interface BreakGlassTable {
-  id: string;
-  case_id: string;
-  user_id: string;
-  purpose_sealed: Uint8Array;
-  started_at: Date;
-  expires_at: Date;
-  ended_at: Date | null;
-}
-
-export interface CasePersonTable {
-  id: string;
-  case_id: string;
-  role: 'person_of_concern' | 'target' | 'reporter' | 'witness' | 'other';
-  ordinal: number;
-  identity_sealed: Uint8Array;
-  notes_sealed: Uint8Array;
-  created_by: string | null;
-  created_at: Date;
-  updated_at: Date;
-  version: Generated<number>;
-}
-
-export interface PersonRelationTable {
-  id: string;
-  case_id: string;
-  from_person: string;
-  to_person: string;
-  kind: 'partner' | 'former_partner' | 'relative' | 'manager' | 'colleague' | 'other';
-  created_by: string | null;
-  created_at: Date;
-}
-
-export interface PersonConflictTable {
-  user_id: string;
-  person_id: string;
-  case_id: string;
-  source: 'declared' | 'recognised';
-  declared_by: string | null;
-  declared_at: Date;
-  /** Migration 0019: a suspected conflict recuses nobody until confirmed. */
-  status: Generated<'recused' | 'suspected'>;
 }
