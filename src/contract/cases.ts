@@ -65,7 +65,8 @@ export const CaseTags = z
 export const Reason = text(REASON_MAX)
   .transform((s) => s.trim())
   .pipe(z.string().min(1, 'a reason is required'));
-const Version = z.number().int().positive();
+/** A row version as the database counts it (a PostgreSQL integer): a larger one is a bad request, not a 500. */
+export const Version = z.number().int().positive().max(2_147_483_647);
 
 export const CreateCase = z
   .strictObject({
@@ -297,6 +298,6 @@ export const AccessLogQuery = z.strictObject({
 
 export const CaseParams = z.strictObject({ id: z.uuid() });
 export const MemberParams = z.strictObject({ id: z.uuid(), userId: z.uuid() });
-export const RevokeQuery = z.strictObject({ expectedVersion: z.coerce.number().int().positive() });
+export const RevokeQuery = z.strictObject({ expectedVersion: z.coerce.number().pipe(Version) });
 
 export const caseReference = (year: number, number: number): string => `TM-${year}-${String(number).padStart(4, '0')}`;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { UserRef } from './cases.ts';
+import { UserRef, Version } from './cases.ts';
 
 /**
  * Persons of a case (docs/cases.md, "Persons"): shown by a stable pseudonym ("Person A"); their
@@ -57,12 +57,12 @@ export const CreatePerson = z
 export type CreatePerson = z.input<typeof CreatePerson>;
 
 export const UpdatePerson = z
-  .strictObject({ expectedVersion: z.number().int().positive(), role: PersonRole, notes })
+  .strictObject({ expectedVersion: Version, role: PersonRole, notes })
   .meta({ id: 'UpdatePerson' });
 export type UpdatePerson = z.input<typeof UpdatePerson>;
 
 export const UpdateIdentity = z
-  .strictObject({ expectedVersion: z.number().int().positive(), identity: PersonIdentity })
+  .strictObject({ expectedVersion: Version, identity: PersonIdentity })
   .meta({ id: 'UpdateIdentity' });
 export type UpdateIdentity = z.input<typeof UpdateIdentity>;
 

@@ -71,6 +71,14 @@ for (const engine of engines()) {
       const [x, y] = await Promise.all([edit('One'), edit('Two')]);
       assert.deepEqual([x.statusCode, y.statusCode].sort(), [200, 409]);
       const loser = x.statusCode === 409 ? x : y;
+      // A version beyond what the database counts is a bad request, not a failure of the server.
+      const huge = await call(t, lead, 'PUT', `/api/cases/${c.id}`, {
+        expectedVersion: 1e30,
+        title: 'x',
+        summary: '',
+        tags: [],
+      });
+      assert.equal(huge.statusCode, 400);
       assert.equal(problem(loser).code, 'stale_version');
       const now = (await call(t, lead, 'GET', `/api/cases/${c.id}`)).json();
       assert.equal(now.version, c.version + 1);
