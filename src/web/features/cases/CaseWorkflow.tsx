@@ -86,7 +86,16 @@ function StatusForm({ detail }: { detail: CaseDetail }) {
     };
     setProblems(found);
     if (Object.keys(found).length > 0 || to === '') return;
-    mutation.mutate({ to }, { onSuccess: () => (setTo(''), setReason(''), setClosure('')) });
+    mutation.mutate(
+      { to },
+      {
+        onSuccess: () => {
+          setTo('');
+          setReason('');
+          setClosure('');
+        },
+      },
+    );
   };
   return (
     <section className="card" aria-labelledby="status-heading">
@@ -150,7 +159,15 @@ function PriorityForm({ detail }: { detail: CaseDetail }) {
     };
     setProblems(found);
     if (Object.keys(found).length > 0 || priority === '') return;
-    mutation.mutate({ priority: Number(priority) }, { onSuccess: () => (setPriorityValue(''), setReason('')) });
+    mutation.mutate(
+      { priority: Number(priority) },
+      {
+        onSuccess: () => {
+          setPriorityValue('');
+          setReason('');
+        },
+      },
+    );
   };
   return (
     <section className="card" aria-labelledby="priority-heading">

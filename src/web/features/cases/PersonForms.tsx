@@ -103,7 +103,11 @@ export function AddRelationForm({
   const [to, setTo] = useState('');
   const mutation = useMutation({
     mutationFn: (body: { from: string; to: string; kind: RelationKind }) => addRelation(caseId, body),
-    onSuccess: () => (setFrom(''), setKind(''), setTo('')),
+    onSuccess: () => {
+      setFrom('');
+      setKind('');
+      setTo('');
+    },
     onSettled: () => client.invalidateQueries({ queryKey: personsQuery(caseId).queryKey }),
   });
   const options = persons.map((p) => ({ value: p.id, label: t('persons.pseudonym', { letters: p.pseudonym }) }));
