@@ -124,6 +124,8 @@ export const CaseAccess = z.strictObject({
   /** Conflicts of interest: the lead, and team leads who read the whole case. */
   canOversee: z.boolean(),
   canBreakGlass: z.boolean(),
+  /** Merging this case into another: its lead, or a team lead who edits the whole case. */
+  canMerge: z.boolean(),
 });
 export type CaseAccess = z.infer<typeof CaseAccess>;
 
@@ -185,6 +187,8 @@ export const CaseDetail = z
     access: CaseAccess,
     /** Title, summary and tags: only for a full scope or an open break-glass. */
     overview: CaseOverview.nullable(),
+    /** The case this one was merged into, for a caller who reaches that case too. */
+    mergedInto: z.strictObject({ id: z.uuid(), reference: z.string() }).nullable(),
   })
   .meta({ id: 'CaseDetail' });
 export type CaseDetail = z.infer<typeof CaseDetail>;
@@ -254,6 +258,18 @@ export const ReassignResult = z
     skipped: z.number().int().nonnegative(),
   })
   .meta({ id: 'ReassignResult' });
+
+/**
+ * For a team lead's hand-over: accounts that left (locked, or no longer in a role that works on
+ * cases) and still hold memberships, and who may take them over.
+ */
+export const Handover = z
+  .strictObject({
+    leavers: z.array(z.strictObject({ user: UserRef, cases: z.number().int().positive() })),
+    successors: z.array(z.strictObject({ user: UserRef, role: z.enum(['threat_manager', 'team_lead']) })),
+  })
+  .meta({ id: 'Handover' });
+export type Handover = z.infer<typeof Handover>;
 
 export const StartBreakGlass = z
   .strictObject({

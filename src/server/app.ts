@@ -19,6 +19,7 @@ import { openApiRoutes } from './features/api-docs/openapi.routes.ts';
 import { approvalRoutes } from './features/approvals/approvals.routes.ts';
 import { auditRoutes } from './features/audit/audit.routes.ts';
 import { caseRoutes } from './features/cases/cases.routes.ts';
+import { linkRoutes } from './features/cases/links.routes.ts';
 import { memberRoutes } from './features/cases/members.routes.ts';
 import { personRoutes } from './features/cases/persons.routes.ts';
 import { documentRoutes } from './features/documents/documents.routes.ts';
@@ -26,6 +27,7 @@ import { healthRoutes } from './features/health/health.routes.ts';
 import { invitationRoutes } from './features/invitations/invitations.routes.ts';
 import { mfaRoutes } from './features/mfa/mfa.routes.ts';
 import { passkeyRoutes } from './features/mfa/passkeys.routes.ts';
+import { notificationRoutes } from './features/notifications/notifications.routes.ts';
 import type { AccountsContext } from './features/session/context.ts';
 import { sessionRoutes } from './features/session/session.routes.ts';
 import { setupRoutes } from './features/setup/setup.routes.ts';
@@ -146,6 +148,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       return metrics.registry.metrics();
     },
   });
+  // One index of person identifiers: cases write it, new accounts are compared with it.
+  const persons = new PersonIndex(keys);
   const accounts: AccountsContext = {
     database,
     clock,
@@ -170,7 +174,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   mfaRoutes(app, accounts);
   passkeyRoutes(app, accounts);
   invitationRoutes(app, accounts);
-  userRoutes(app, accounts);
+  userRoutes(app, { ...accounts, persons });
   approvalRoutes(app, accounts);
   auditRoutes(app, {
     database,
@@ -196,13 +200,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     keys,
     clock,
     search,
-    persons: new PersonIndex(keys),
+    persons,
     denials: new OncePerWindow(),
     expertMaxDays: config.expertMaxDays,
   };
   caseRoutes(app, cases);
   memberRoutes(app, cases);
   personRoutes(app, cases);
+  linkRoutes(app, cases);
+  notificationRoutes(app, { database, keys, clock });
   await webRoutes(app, deps.webDir);
   return app;
 }

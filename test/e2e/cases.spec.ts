@@ -123,6 +123,27 @@ test('the lead shares only the documents with an expert; a document is uploaded'
   await expect(row).toContainText('Documents');
   await expectNoAxeViolations(page, 'the members tab');
 
+  // The lead moves the expert's end date: ten days from today, a day the form shows as chosen.
+  await row.getByRole('button', { name: 'Change for Eva Expert' }).click();
+  const change = page.getByRole('region', { name: 'Change the access of Eva Expert' });
+  await expect(change.getByRole('heading')).toBeFocused();
+  await change.getByLabel('Member until').fill('');
+  await change.getByRole('button', { name: 'Save change' }).click();
+  await expect(change.getByText("An expert's membership needs an end date.")).toBeVisible();
+  const day = new Date(Date.now() + 10 * 86_400_000);
+  const iso = `${day.getFullYear()}-${String(day.getMonth() + 1).padStart(2, '0')}-${String(day.getDate()).padStart(2, '0')}`;
+  await change.getByLabel('Member until').fill(iso);
+  await change.getByRole('button', { name: 'Save change' }).click();
+  await confirmIfAsked(page, CASE_TEAM.lead.password, row);
+  await expect(change).toHaveCount(0);
+  await expect
+    .poll(async () => {
+      const list = await (await page.request.get(`/api/cases/${state.caseId}/members`)).json();
+      const until = list.members.find((m: { role: string }) => m.role === 'expert')?.expiresAt;
+      return until === undefined ? '' : new Date(until).toDateString();
+    })
+    .toBe(new Date(`${iso}T23:59:59`).toDateString());
+
   const upload = await api(page, 'POST', '/api/documents', undefined, {
     ownerType: 'case',
     ownerId: state.caseId,
@@ -195,6 +216,10 @@ test('(c) the team lead opens the case by break-glass, ends it, and the lead rea
   const entry = page.getByRole('row', { name: new RegExp(state.reference ?? 'none') });
   await expect(entry).toContainText('Withheld (not in your scope)');
   await expect(entry).toContainText('Lina Lead');
+  // The hand-over of a leaver's cases: nobody has left.
+  const handover = page.getByRole('region', { name: 'Hand over the cases of someone who left' });
+  await expect(handover.getByText('Nobody who left holds case memberships.')).toBeVisible();
+  await expectNoAxeViolations(page, 'the team lead’s case list');
   await entry.getByRole('link').click();
   const form = page.getByRole('region', { name: 'Break-glass' });
   await expect(form).toBeVisible();
@@ -225,6 +250,20 @@ test('(c) the team lead opens the case by break-glass, ends it, and the lead rea
     lead.getByRole('row', { name: /Case viewed.*Tara Teamlead|Tara Teamlead.*Case viewed/ }).first(),
   ).toBeVisible();
   await expectNoAxeViolations(lead, 'the access log');
+
+  // The lead was told at once: the bell counts it, and leads to the case.
+  const bell = lead.getByRole('button', { name: 'Notifications (1 unread)' });
+  await bell.click();
+  await expect(bell).toHaveAttribute('aria-expanded', 'true');
+  const told = lead.getByRole('link', { name: new RegExp(`Tara Teamlead opened ${state.reference} by break-glass`) });
+  await expect(told).toBeVisible();
+  await expectNoAxeViolations(lead, 'the open notifications');
+  await lead.keyboard.press('Escape');
+  await expect(bell).toBeFocused();
+  await expect(told).toHaveCount(0);
+  await bell.click();
+  await lead.getByRole('button', { name: 'Mark all as read' }).click();
+  await expect(lead.getByRole('button', { name: 'Notifications (0 unread)' })).toBeVisible();
 });
 
 test('(d) a person is shown by pseudonym; the lead reveals the identity, and the reveal is in the access log', async ({
@@ -253,4 +292,59 @@ test('(d) a person is shown by pseudonym; the lead reveals the identity, and the
   const line = page.getByRole('row', { name: /Identity revealed/ });
   await expect(line).toContainText('Lina Lead');
   await expect(line).toContainText('Identities');
+});
+
+test('(e) the lead links a duplicate, then merges it: its person moves in, and the record says what moved', async ({
+  browser,
+}) => {
+  const page = await signedIn(browser, CASE_TEAM.lead);
+  const opened = await api(page, 'POST', '/api/cases', { title: 'Letters at the loading bay, reported again' });
+  expect(opened.status()).toBe(201);
+  const duplicate = await opened.json();
+  const person = await api(page, 'POST', `/api/cases/${duplicate.id}/persons`, {
+    role: 'witness',
+    notes: 'Night guard',
+  });
+  expect(person.status()).toBe(201);
+
+  await page.goto(`/cases/${state.caseId}`);
+  await page.getByRole('tab', { name: 'Related cases' }).click();
+  await expect(page.getByText('No linked cases you can see.')).toBeVisible();
+  await page.getByLabel('Reference of the other case').fill('case 2');
+  await page.getByRole('button', { name: 'Link case' }).click();
+  await expect(page.getByText('Enter a reference like TM-2026-0042.')).toBeVisible();
+  await page.getByLabel('Reference of the other case').fill(state.reference ?? '');
+  await page.getByRole('button', { name: 'Link case' }).click();
+  await expect(page.getByText('A case cannot be linked to itself.')).toBeVisible();
+  await page.getByLabel('Reference of the other case').fill(duplicate.reference);
+  await page.getByRole('button', { name: 'Link case' }).click();
+  await expect(page.getByRole('link', { name: duplicate.reference })).toBeVisible();
+  await expectNoAxeViolations(page, 'the related cases tab');
+
+  await page.getByRole('link', { name: duplicate.reference }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(duplicate.reference);
+  await page.getByRole('tab', { name: 'Related cases' }).click();
+  const merge = page.getByRole('region', { name: 'Merge this case into another' });
+  await merge.getByLabel('Reference of the case to merge into').fill(state.reference ?? '');
+  await merge.getByLabel('Reason').fill('The same two letters, reported by the night guard');
+  await merge.getByRole('button', { name: 'Merge case' }).click();
+  await expect(merge.getByText('Confirm that you want to merge.')).toBeVisible();
+  await merge.getByLabel(`I understand that ${duplicate.reference} will be closed`).check();
+  await merge.getByRole('button', { name: 'Merge case' }).click();
+  const landed = page.getByRole('heading', { level: 1, name: state.reference ?? '' });
+  await confirmIfAsked(page, CASE_TEAM.lead.password, landed);
+  await expect(landed).toBeVisible();
+
+  await page.getByRole('tab', { name: 'Related cases' }).click();
+  const record = page.getByRole('article', { name: `Merge of ${duplicate.reference}` });
+  await expect(record).toContainText('The same two letters, reported by the night guard');
+  await expect(record).toContainText('A became B');
+  await expectNoAxeViolations(page, 'the merge record');
+  await page.getByRole('tab', { name: 'Persons' }).click();
+  await expect(page.getByText('Night guard')).toBeVisible();
+
+  await page.goto(`/cases/${duplicate.id}`);
+  await expect(page.getByText('This case was merged into')).toBeVisible();
+  await expect(page.getByRole('link', { name: state.reference ?? '' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Edit title, summary and tags' })).toHaveCount(0);
 });

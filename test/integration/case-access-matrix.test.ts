@@ -49,11 +49,13 @@ const RELATIONS: readonly { relation: Relation; role: Role }[] = [
 /** Who each need admits. */
 const ADMITS: Record<string, readonly Relation[]> = {
   entry: ['lead', 'member', 'out_of_scope_member', 'documents_expert', 'team_lead', 'break_glass'],
+  overview: ['lead', 'member', 'break_glass'],
   roster: ['lead', 'member', 'team_lead', 'break_glass'],
   edit: ['lead', 'member'],
   manage: ['lead', 'team_lead', 'break_glass'],
   oversee: ['lead', 'break_glass'],
   break_glass: ['team_lead'],
+  merge: ['lead'],
   own_glass: ['break_glass'],
   persons_read: ['lead', 'member', 'break_glass'],
   persons_write: ['lead', 'member'],
@@ -65,6 +67,7 @@ const ADMITS: Record<string, readonly Relation[]> = {
 
 interface Ids {
   readonly caseId: string;
+  readonly reference: string;
   readonly leadId: string;
   readonly memberId: string;
   readonly adminId: string;
@@ -74,6 +77,8 @@ interface Ids {
   relation(): Promise<string>;
   /** An account recused afresh (by the lead) for each probe that lifts a conflict. */
   conflicted(): Promise<string>;
+  /** A case of the lead's and the member's, linked afresh for each probe that unlinks one. */
+  linked(): Promise<string>;
 }
 
 interface Probe {
@@ -168,6 +173,22 @@ const PROBES: Record<string, Probe> = {
     status: 204,
     path: async (ids) => `/api/cases/${ids.caseId}/relations/${await ids.relation()}`,
   },
+  'GET /api/cases/:id/related': { need: 'overview', status: 200 },
+  'POST /api/cases/:id/links': {
+    need: 'edit',
+    status: 400,
+    body: (ids) => ({ reference: ids.reference }),
+  },
+  'DELETE /api/cases/:id/links/:otherId': {
+    need: 'edit',
+    status: 204,
+    path: async (ids) => `/api/cases/${ids.caseId}/links/${await ids.linked()}`,
+  },
+  'POST /api/cases/:id/merge': {
+    need: 'merge',
+    status: 400,
+    body: (ids) => ({ into: ids.reference, reason: 'probe', expectedVersion: 1 }),
+  },
   'POST /api/cases/:id/lead': {
     need: 'manage',
     status: 409,
@@ -252,6 +273,7 @@ for (const engine of engines()) {
       assert.equal(recusal.statusCode, 204, recusal.body);
       ids = {
         caseId,
+        reference: opened.reference,
         leadId: id('lead'),
         memberId: id('member'),
         adminId: id('former_member_now_admin'),
@@ -263,6 +285,21 @@ for (const engine of engines()) {
             userId: other.id,
           });
           assert.equal(res.statusCode, 204, res.body);
+          return other.id;
+        },
+        linked: async () => {
+          const other = await openCase(t, lead, { title: 'A related case' });
+          await grant(t, lead, other.id, { userId: id('member'), role: 'member', fullScope: true });
+          const res = await call(t, lead, 'POST', `/api/cases/${caseId}/links`, { reference: other.reference });
+          assert.equal(res.statusCode, 204, res.body);
+          // Closed, so that the list's test (of open cases) counts the case under test alone.
+          const closed = await call(t, lead, 'POST', `/api/cases/${other.id}/status`, {
+            expectedVersion: other.version,
+            status: 'closed',
+            reason: 'only a probe',
+            closureReason: 'other',
+          });
+          assert.equal(closed.statusCode, 200, closed.body);
           return other.id;
         },
         relation: async () => {
@@ -361,7 +398,7 @@ for (const engine of engines()) {
         reporter: 404,
       };
       for (const [relation, want] of Object.entries(expected)) {
-        const res = await call(t, browsers.get(relation as Relation), 'GET', '/api/cases');
+        const res = await call(t, browsers.get(relation as Relation), 'GET', '/api/cases?status=intake');
         if (want === 404) {
           assert.equal(res.statusCode, 404, relation);
           continue;
@@ -389,7 +426,7 @@ for (const engine of engines()) {
       assert.equal(revoke.statusCode, 204, revoke.body);
       const afterRevoke = await call(t, member, 'GET', `/api/cases/${ids.caseId}`);
       assert.equal(afterRevoke.statusCode, 404);
-      const list = await call(t, member, 'GET', '/api/cases');
+      const list = await call(t, member, 'GET', '/api/cases?status=intake');
       assert.equal(list.json().total, 0);
     });
   });

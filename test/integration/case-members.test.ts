@@ -133,6 +133,21 @@ for (const engine of engines()) {
       // Leaving: the account is locked first; then a team lead hands everything to a successor.
       await t.database.db.updateTable('users').set({ status: 'locked' }).where('id', '=', leaver.id).execute();
       const successor = await createAccount(t, 'threat_manager');
+      // The form's list: the leaver with their one case; the successor among those who may take it, the asker not.
+      const offered = await call(t, teamLead, 'GET', '/api/case-memberships/handover');
+      assert.equal(offered.statusCode, 200, offered.body);
+      const handover = offered.json();
+      assert.deepEqual(
+        handover.leavers
+          .filter((l: { user: { id: string } }) => l.user.id === leaver.id)
+          .map((l: { cases: number }) => l.cases),
+        [1],
+      );
+      const successorIds = handover.successors.map((s: { user: { id: string } }) => s.user.id);
+      assert.ok(successorIds.includes(successor.id));
+      assert.ok(!successorIds.includes(teamLeadId));
+      assert.ok(!successorIds.includes(leaver.id));
+      assert.equal((await call(t, lead, 'GET', '/api/case-memberships/handover')).statusCode, 404);
       const res = await call(t, teamLead, 'POST', `/api/users/${leaver.id}/case-memberships/reassign`, {
         toUserId: successor.id,
       });

@@ -194,6 +194,52 @@ for (const engine of engines()) {
       assert.ok(events.every((e) => e.object_type === 'user' && !JSON.stringify(e.detail).includes(byName)));
     });
 
+    test('an account invited after the person was added is recognised too: by address recused, by name suspected', async () => {
+      const c = (await openCase(t, lead)).id;
+      for (const identity of [{ contact: 'Nora.Later@example.com' }, { name: 'Paul Später' }]) {
+        const res = await call(t, lead, 'POST', `/api/cases/${c}/persons`, { role: 'target', identity });
+        assert.equal(res.statusCode, 201, res.body);
+      }
+      const admin = await signIn(t, (await createAccount(t, 'admin')).email);
+      await stepUp(t, admin);
+      const invite = async (email: string, displayName: string) => {
+        const res = await call(t, admin, 'POST', '/api/admin/users', {
+          email,
+          displayName,
+          role: 'threat_manager',
+          expertise: null,
+        });
+        assert.equal(res.statusCode, 201, res.body);
+        return res.json().user.id as string;
+      };
+      const nora = await invite('nora.later@example.com', 'Nora Later');
+      const paul = await invite('p.spaeter@example.com', 'Paul Später');
+      const unrelated = await invite('someone.else@example.com', 'Someone Else');
+      const rows = await t.database.db
+        .selectFrom('person_conflicts')
+        .select(['user_id', 'source', 'status'])
+        .where('case_id', '=', c)
+        .execute();
+      const byUser = new Map(rows.map((r) => [r.user_id, `${r.source} ${r.status}`]));
+      assert.equal(byUser.get(nora), 'recognised recused');
+      assert.equal(byUser.get(paul), 'recognised suspected');
+      assert.equal(byUser.has(unrelated), false);
+      // The lead cannot grant the recused account; the event names the account, never the person.
+      const grantNora = await call(t, lead, 'POST', `/api/cases/${c}/members`, {
+        userId: nora,
+        role: 'member',
+        fullScope: true,
+      });
+      assert.equal(grantNora.json().code, 'recused');
+      const event = await t.database.db
+        .selectFrom('audit_events')
+        .select(['object_type', 'object_id'])
+        .where('action', '=', 'person.conflict_recorded')
+        .where('object_id', '=', nora)
+        .executeTakeFirstOrThrow();
+      assert.equal(event.object_type, 'user');
+    });
+
     test('who a person is may be written only with the identities section', async () => {
       const helper = await createAccount(t, 'threat_manager');
       await grant(t, lead, caseId, { userId: helper.id, role: 'member', fullScope: false, sections: ['persons'] });

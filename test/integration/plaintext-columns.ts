@@ -39,6 +39,7 @@ export const PLAINTEXT_COLUMNS: Readonly<Record<string, string>> = {
   'person_conflicts.source': ENUMERATION,
   'person_conflicts.status': ENUMERATION,
   'person_relations.kind': ENUMERATION,
+  'notifications.kind': ENUMERATION,
   'data_keys.purpose': ENUMERATION,
   'data_keys.wrapped': 'a data key wrapped by the master key of the key provider: useless without it',
   'document_versions.blob_name': 'the random name of the version’s encrypted blob (32 hex digits), never a file name',

@@ -172,6 +172,19 @@ for (const engine of engines()) {
         'a signed-out session is gone',
       );
 
+      // The app's own polls (the notification bell) are no activity: the session still idles out.
+      const polled = await signIn(t, email);
+      for (let minutes = 0; minutes < 30; minutes += 10) {
+        clock.advance(10 * 60_000);
+        const poll = await t.app.inject({
+          method: 'GET',
+          url: '/api/notifications',
+          headers: { cookie: `__Host-tma=${polled.cookie}`, 'x-tma-passive': '1' },
+        });
+        assert.equal(poll.statusCode, minutes + 10 < 30 ? 200 : 401, `a poll after ${minutes + 10} min`);
+      }
+      assert.equal((await call(t, polled, 'GET', '/api/session')).json().code, 'session_expired');
+
       const busy = await signIn(t, email);
       for (let minutes = 0; minutes < 12 * 60 - 20; minutes += 20) {
         clock.advance(20 * 60_000);

@@ -148,6 +148,28 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = {
   'PUT /api/cases/{id}/persons/{personId}': async (w, body) => personEdit(w, '', { ...body, role: 'witness' }),
   'PUT /api/cases/{id}/persons/{personId}/identity': async (w, body) =>
     personEdit(w, '/identity', { ...body, identity: { ...body.identity, dateOfBirth: '' } }),
+  'POST /api/cases/{id}/links': async (w, body) => {
+    const { id, lead } = need(w.case);
+    const other = await freshCase(w, lead);
+    return {
+      browser: lead,
+      actor: 'the lead of both cases',
+      url: `/api/cases/${id}/links`,
+      body: { ...body, reference: other.reference },
+    };
+  },
+  // Two cases of the lead's own: the case of the other scenarios goes on unmerged.
+  'POST /api/cases/{id}/merge': async (w, body) => {
+    const { lead } = need(w.case);
+    const source = await freshCase(w, lead);
+    const target = await freshCase(w, lead);
+    return {
+      browser: lead,
+      actor: 'the lead of both cases',
+      url: `/api/cases/${source.id}/merge`,
+      body: { ...body, into: target.reference, expectedVersion: source.version },
+    };
+  },
   'PUT /api/admin/users/{id}/role': async (w, body) => {
     const browser = await account(w, 'admin', true);
     const target = await createAccount(w, 'reporter');
@@ -174,6 +196,13 @@ export function asForm(body: Body) {
     name,
     content: Buffer.from(`${content}\n`),
   });
+}
+
+/** Another case of the same lead. */
+async function freshCase(w: World, lead: Browser): Promise<{ id: string; reference: string; version: number }> {
+  const res = await call(w, lead, 'POST', '/api/cases', { title: 'Another case' });
+  assert.equal(res.statusCode, 201, res.body);
+  return res.json();
 }
 
 /** An edit of the case by its lead, naming the version it has now. */

@@ -25,6 +25,9 @@ const touchIntervalMs = (idleSeconds: number) => Math.min(60_000, (idleSeconds *
 
 const TIMEOUTS = new Set(['idle_timeout', 'absolute_timeout']);
 
+/** Marks a request the client made without the user (a poll): it does not count as activity. */
+export const PASSIVE_HEADER = 'x-tma-passive';
+
 /**
  * Resolves the session cookie to an actor on every request, from the database: a revoked
  * session, a locked account or a changed role takes effect on the very next request, on every
@@ -57,7 +60,10 @@ export function installAuthentication(
       return;
     }
     let lastSeen = s.last_seen_at;
-    if (now.getTime() - lastSeen.getTime() >= touchIntervalMs(settings.idleSeconds)) {
+    // A request the app makes on its own (the bell asking for news) is no sign of the person: it
+    // must not keep an unattended session open past its idle timeout.
+    const passive = request.headers[PASSIVE_HEADER] === '1';
+    if (!passive && now.getTime() - lastSeen.getTime() >= touchIntervalMs(settings.idleSeconds)) {
       await sessionsRepository.touch(database.db, s.id, now);
       lastSeen = now;
     }

@@ -12,6 +12,8 @@ import type { SealedPurpose } from './purpose.ts';
  * time (record.ts), so the trail's vocabulary is this file.
  */
 const none = z.strictObject({});
+const count = z.number().int().nonnegative();
+const MergeCounts = { persons: count, documents: count, members: count, recused: count, links: count };
 const Role = z.enum(['reporter', 'threat_manager', 'team_lead', 'expert', 'admin', 'auditor']);
 const SecondFactorMethod = z.enum(['totp', 'passkey', 'recovery_code']);
 /** Why a passkey's answer was refused (webauthn.ts). */
@@ -106,7 +108,7 @@ export const AUDIT_DETAILS = {
   'case.created': none,
   /** A case read: which part, and how the reader reached it (a membership, a break-glass, a team lead's list entry). */
   'case.viewed': z.strictObject({
-    part: z.enum(['case', 'members', 'candidates', 'access_log', 'persons', 'conflicts']),
+    part: z.enum(['case', 'members', 'candidates', 'access_log', 'persons', 'conflicts', 'related']),
     via: z.enum(['member', 'break_glass', 'list']),
   }),
   /** The case list read: how many cases it held, and whether it was a search. */
@@ -139,6 +141,13 @@ export const AUDIT_DETAILS = {
   /** A team lead's time-limited access to a case they are not a member of; the purpose is sealed on the event. */
   'case.break_glass_started': z.strictObject({ minutes: z.number().int().positive() }),
   'case.break_glass_ended': none,
+  /** Two cases linked or unlinked: one event in each case's trail, naming the other. */
+  'case.linked': z.strictObject({ other: z.uuid() }),
+  'case.unlinked': z.strictObject({ other: z.uuid() }),
+  /** A duplicate merged into this case (object: the target), with how much moved; the list is sealed on case_merges. */
+  'case.merged': z.strictObject({ from: z.uuid(), ...MergeCounts }),
+  /** This case merged into another (object: the duplicate, now closed). */
+  'case.merged_into': z.strictObject({ into: z.uuid(), ...MergeCounts }),
   /** Persons of a case (cases/persons.service.ts): roles and ids, never a name or a note. */
   'person.added': z.strictObject({ role: z.enum(PERSON_ROLES) }),
   'person.changed': z.strictObject({ role: z.enum(PERSON_ROLES) }),

@@ -3,9 +3,10 @@ import type { AccessLog, StartBreakGlass } from '../../contract/cases.ts';
 import type { Actor } from '../access/actor.ts';
 import { openPurpose, sealPurpose } from '../audit/purpose.ts';
 import { recordAudit } from '../audit/record.ts';
+import { notify } from '../notifications/notifications.service.ts';
 import { sealField } from '../platform/crypto/sealed-field.ts';
 import { NotFoundError } from '../platform/http/errors.ts';
-import { userRefs } from './cases.repository.ts';
+import { casesRepository, userRefs } from './cases.repository.ts';
 import { aboutCase, type CasesContext, need, type Origin, refused } from './context.ts';
 import { reasonPlace } from './texts.ts';
 
@@ -51,6 +52,17 @@ export async function startBreakGlass(
       purpose,
       detail: { minutes: input.minutes },
     });
+    // The case's lead learns of it at once (the bell; the purpose is in the access log).
+    const lead = await casesRepository.leadOf(tx, caseId);
+    if (lead !== null && lead !== actor.userId)
+      await notify(tx, {
+        user_id: lead,
+        kind: 'break_glass',
+        case_id: caseId,
+        actor_user_id: actor.userId,
+        created_at: now,
+        until_at: expiresAt,
+      });
   });
   return { id, startedAt: now.toISOString(), expiresAt: expiresAt.toISOString() };
 }

@@ -10,12 +10,12 @@ import type { Actor } from '../access/actor.ts';
 import { recordAudit } from '../audit/record.ts';
 import { type CaseRow, casesRepository, stale, userRefs } from './cases.repository.ts';
 import { aboutCase, type CasesContext, need, type Origin } from './context.ts';
-import { accessOf, meets, type Reach } from './reach.ts';
+import { accessOf, meets, type Reach, reachOf } from './reach.ts';
 import { indexedTexts, openTexts, openTitle, sealTexts } from './texts.ts';
 
 /** The case record (docs/cases.md): create, list and read; its edits are in edits.service.ts. */
 
-export async function present(ctx: CasesContext, row: CaseRow, reach: Reach): Promise<CaseDetail> {
+export async function present(ctx: CasesContext, row: CaseRow, reach: Reach, actor: Actor): Promise<CaseDetail> {
   const db = ctx.database.db;
   const leadId = await casesRepository.leadOf(db, row.id);
   const refs = await userRefs(db, ctx.keys, [leadId]);
@@ -34,7 +34,17 @@ export async function present(ctx: CasesContext, row: CaseRow, reach: Reach): Pr
     overview: meets(reach, { kind: 'overview' })
       ? await openTexts(ctx.keys, row.id, row).then((t) => ({ ...t, tags: [...t.tags] }))
       : null,
+    mergedInto: await mergedInto(ctx, row, actor),
   };
+}
+
+/** Where a merged case went, named only to someone who reaches that case as well. */
+async function mergedInto(ctx: CasesContext, row: CaseRow, actor: Actor): Promise<CaseDetail['mergedInto']> {
+  if (row.merged_into === null) return null;
+  const db = ctx.database.db;
+  if ((await reachOf(db, actor, row.merged_into, ctx.clock.now())) === undefined) return null;
+  const target = await casesRepository.find(db, row.merged_into);
+  return target === undefined ? null : { id: target.id, reference: caseReference(target.year, target.number) };
 }
 
 /** A new case under a key of its own; its creator leads it. */
@@ -106,8 +116,9 @@ export async function createCase(
     expiresAt: null,
     teamLead: actor.role === 'team_lead',
     membership: { fullScope: true, sections: [] },
+    merged: false,
   };
-  return present(ctx, row, reach);
+  return present(ctx, row, reach, actor);
 }
 
 /** The scopes a search of the case list runs in: the cases whose whole content the actor may see. */
@@ -227,7 +238,7 @@ export async function getCase(ctx: CasesContext, actor: Actor, id: string, origi
   const reach = await need(ctx, actor, id, { kind: 'entry' }, origin);
   const row = await casesRepository.find(ctx.database.db, id);
   if (row === undefined) throw stale();
-  const detail = await present(ctx, row, reach);
+  const detail = await present(ctx, row, reach, actor);
   await recordAudit(ctx.database.db, ctx.clock.now(), {
     action: 'case.viewed',
     ...aboutCase(actor, origin, id),

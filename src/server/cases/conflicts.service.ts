@@ -6,7 +6,7 @@ import { openIdentity as openAccount } from '../access/identity.ts';
 import { recordAudit } from '../audit/record.ts';
 import type { DB } from '../platform/db/schema.ts';
 import { ConflictError, NotFoundError } from '../platform/http/errors.ts';
-import { personForms } from '../search/persons.ts';
+import { type PersonIndex, personForms } from '../search/persons.ts';
 import { casesRepository, userRefs } from './cases.repository.ts';
 import { aboutCase, type CasesContext, guarded, need, type Origin, recheck } from './context.ts';
 
@@ -131,6 +131,40 @@ export async function recogniseConflicts(
     const strong = kinds.includes('email') && !(await overseer(tx, person.caseId, user.id));
     await record(tx, { ...person, userId: user.id, source: 'recognised', status: strong ? 'recused' : 'suspected' });
   }
+}
+
+/**
+ * The other way round: a new account compared with the persons of every case, through the blind
+ * index of their identifiers (search/persons.ts), in the transaction that makes the account. The
+ * same rule as for a new person: the same address recuses at once, unless the account is a team
+ * lead's; the name alone is only suspected until the lead or a team lead confirms it.
+ */
+export async function recogniseAccount(
+  deps: { readonly persons: PersonIndex },
+  tx: Kysely<DB>,
+  account: { userId: string; email: string; displayName: string; actor: Actor; origin: Origin; now: Date },
+): Promise<number> {
+  const matches = await deps.persons.find(tx, { fullName: account.displayName, email: account.email });
+  let found = 0;
+  for (const match of matches) {
+    if (match.objectType !== 'person' || match.scope.type !== 'case') continue;
+    const kinds = match.kinds.filter((k) => k === 'email' || k === 'name');
+    if (kinds.length === 0) continue;
+    const caseId = match.scope.id;
+    const strong = kinds.includes('email') && !(await overseer(tx, caseId, account.userId));
+    await record(tx, {
+      caseId,
+      personId: match.objectId,
+      userId: account.userId,
+      source: 'recognised',
+      status: strong ? 'recused' : 'suspected',
+      actor: account.actor,
+      origin: account.origin,
+      now: account.now,
+    });
+    found += 1;
+  }
+  return found;
 }
 
 /**

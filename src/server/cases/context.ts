@@ -44,6 +44,7 @@ const writes = (need: Need): boolean =>
   need.kind === 'edit' ||
   need.kind === 'manage' ||
   need.kind === 'break_glass' ||
+  need.kind === 'merge' ||
   (need.kind === 'section' && need.write);
 
 /**

@@ -52,7 +52,7 @@ async function edit(
       return { row: await change({ tx, current, key, now, about: aboutCase(actor, origin, id) }), reach };
     }),
   );
-  return present(ctx, row, reach);
+  return present(ctx, row, reach, actor);
 }
 
 /** Title, summary and tags; a save that changes nothing takes no version and records nothing. */

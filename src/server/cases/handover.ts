@@ -1,8 +1,9 @@
 import { CONTENT_ROLES, type Role } from '../../contract/accounts.ts';
-import type { CaseSection } from '../../contract/cases.ts';
+import type { CaseSection, Handover } from '../../contract/cases.ts';
 import type { Actor } from '../access/actor.ts';
 import { recordAudit } from '../audit/record.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../platform/http/errors.ts';
+import { userRefs } from './cases.repository.ts';
 import type { CasesContext, Origin } from './context.ts';
 import { isRecused, makeLead } from './members.service.ts';
 
@@ -145,4 +146,40 @@ export async function reassignMemberships(
     });
     return { moved, merged, skipped };
   });
+}
+
+/**
+ * What a team lead's hand-over form offers: the accounts that left and still hold live
+ * memberships (with how many), and the active threat managers and team leads who may take them,
+ * the asking team lead left out (the same rules as reassignMemberships).
+ */
+export async function handoverCandidates(ctx: CasesContext, actor: Actor): Promise<Handover> {
+  const db = ctx.database.db;
+  const now = ctx.clock.now();
+  const leaving = await db
+    .selectFrom('case_members as m')
+    .innerJoin('users as u', 'u.id', 'm.user_id')
+    .select(['m.user_id'])
+    .select((eb) => eb.fn.countAll<string>().as('cases'))
+    .where((eb) => eb.or([eb('m.expires_at', 'is', null), eb('m.expires_at', '>', now)]))
+    .where((eb) => eb.or([eb('u.status', '=', 'locked'), eb('u.role', 'not in', [...CONTENT_ROLES])]))
+    .groupBy('m.user_id')
+    .execute();
+  const successors = await db
+    .selectFrom('users')
+    .select(['id', 'role'])
+    .where('role', 'in', ['threat_manager', 'team_lead'])
+    .where('status', '=', 'active')
+    .where('id', '!=', actor.userId)
+    .execute();
+  const refs = await userRefs(db, ctx.keys, [...leaving.map((l) => l.user_id), ...successors.map((s) => s.id)]);
+  const ref = (id: string) => refs.get(id) ?? { id, displayName: null };
+  const byName = (a: { user: { displayName: string | null } }, b: { user: { displayName: string | null } }) =>
+    (a.user.displayName ?? '').localeCompare(b.user.displayName ?? '');
+  return {
+    leavers: leaving.map((l) => ({ user: ref(l.user_id), cases: Number(l.cases) })).sort(byName),
+    successors: successors
+      .map((s) => ({ user: ref(s.id), role: s.role as 'threat_manager' | 'team_lead' }))
+      .sort(byName),
+  };
 }

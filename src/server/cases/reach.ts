@@ -26,6 +26,8 @@ export interface Reach {
   readonly teamLead: boolean;
   /** The caller's own membership, whatever a break-glass adds to it for reading: what they may change. */
   readonly membership: { readonly fullScope: boolean; readonly sections: readonly CaseSection[] } | null;
+  /** Merged into another case: a closed record that nobody changes any more (cases/merge.service.ts). */
+  readonly merged: boolean;
 }
 
 /** What a request needs of a case: its list entry, its whole content, a section, or a right. */
@@ -42,7 +44,9 @@ export type Need =
    * whole case (a full membership or a break-glass), never a team lead's list entry alone.
    */
   | { readonly kind: 'oversee' }
-  | { readonly kind: 'break_glass' };
+  | { readonly kind: 'break_glass' }
+  /** Merging a case into another, on both: who edits the whole case and manages its members. */
+  | { readonly kind: 'merge' };
 
 export const hasContentRole = (actor: Actor): boolean => CONTENT_ROLES.includes(actor.role);
 
@@ -63,7 +67,7 @@ export async function reachOf(
         .on('m.user_id', '=', actor.userId)
         .on((eb) => eb.or([eb('m.expires_at', 'is', null), eb('m.expires_at', '>', now)])),
     )
-    .select(['c.id', 'm.role', 'm.full_scope', 'm.sections', 'm.expires_at'])
+    .select(['c.id', 'c.merged_into', 'm.role', 'm.full_scope', 'm.sections', 'm.expires_at'])
     .select((eb) =>
       eb
         .selectFrom('break_glass as b')
@@ -106,8 +110,9 @@ export async function reachOf(
   // A break-glass counts only while its holder is a team lead: a demotion ends it.
   const glassUntil = teamLead && row.glass_until !== null ? new Date(row.glass_until) : null;
   const membership = member === undefined ? null : { fullScope: member.fullScope, sections: member.sections };
+  const merged = row.merged_into !== null;
   if (member !== undefined && (member.fullScope || glassUntil === null)) {
-    return { caseId, kind: 'member', ...member, teamLead, membership };
+    return { caseId, kind: 'member', ...member, teamLead, membership, merged };
   }
   if (glassUntil !== null) {
     return {
@@ -119,6 +124,7 @@ export async function reachOf(
       expiresAt: glassUntil,
       teamLead,
       membership,
+      merged,
     };
   }
   if (teamLead)
@@ -131,15 +137,21 @@ export async function reachOf(
       expiresAt: null,
       teamLead,
       membership: null,
+      merged,
     };
   return undefined;
 }
 
 const sees = (reach: Reach, section: CaseSection): boolean =>
   reach.kind === 'break_glass' || (reach.kind === 'member' && (reach.fullScope || reach.sections.includes(section)));
-/** Changes go by the caller's own membership only: a break-glass adds reading, never writing. */
+/**
+ * Changes go by the caller's own membership only: a break-glass adds reading, never writing. A
+ * merged case is a record of what was merged: nothing in it changes any more.
+ */
 const writes = (reach: Reach, section: CaseSection): boolean =>
-  reach.membership !== null && (reach.membership.fullScope || reach.membership.sections.includes(section));
+  !reach.merged &&
+  reach.membership !== null &&
+  (reach.membership.fullScope || reach.membership.sections.includes(section));
 
 /** Whether a reach meets a need. A break-glass reads everything and writes nothing. */
 export function meets(reach: Reach, need: Need): boolean {
@@ -153,7 +165,7 @@ export function meets(reach: Reach, need: Need): boolean {
     case 'section':
       return need.write ? writes(reach, need.section) : sees(reach, need.section);
     case 'edit':
-      return reach.membership?.fullScope === true && reach.role !== 'expert';
+      return !reach.merged && reach.membership?.fullScope === true && reach.role !== 'expert';
     case 'oversee':
       return (
         (reach.kind === 'member' && reach.role === 'lead') ||
@@ -163,6 +175,8 @@ export function meets(reach: Reach, need: Need): boolean {
       return reach.teamLead || (reach.kind === 'member' && reach.role === 'lead');
     case 'break_glass':
       return reach.teamLead && !(reach.kind === 'member' && reach.fullScope) && reach.kind !== 'break_glass';
+    case 'merge':
+      return meets(reach, { kind: 'edit' }) && meets(reach, { kind: 'manage' });
   }
 }
 
@@ -178,5 +192,6 @@ export function accessOf(reach: Reach): CaseAccess {
     canReadAccessLog: meets(reach, { kind: 'manage' }),
     canOversee: meets(reach, { kind: 'oversee' }),
     canBreakGlass: meets(reach, { kind: 'break_glass' }),
+    canMerge: meets(reach, { kind: 'merge' }),
   };
 }

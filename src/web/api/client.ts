@@ -33,6 +33,11 @@ export interface ApiGetOptions {
   /** Non-2xx statuses whose body is data of the given schema, e.g. 503 from /readyz. */
   readonly dataStatuses?: readonly number[];
   readonly signal?: AbortSignal;
+  /**
+   * Asked by the app on its own (a poll), not by the user: the server does not count it as
+   * activity, so an unattended session still times out.
+   */
+  readonly passive?: boolean;
 }
 
 /**
@@ -81,7 +86,7 @@ export async function apiGet<S extends z.ZodType>(
   const response = await fetch(path, {
     method: 'GET',
     credentials: 'same-origin',
-    headers: { accept: 'application/json' },
+    headers: { accept: 'application/json', ...(options.passive ? { 'x-tma-passive': '1' } : {}) },
     ...(options.signal ? { signal: options.signal } : {}),
   });
   const body = await readJson(response);

@@ -35,6 +35,11 @@ const KNOWN_CODES = [
   'user_locked',
   'recused',
   'needs_team_lead',
+  'link_to_itself',
+  'already_linked',
+  'merge_into_itself',
+  'already_merged',
+  'target_closed',
 ] as const;
 type KnownCode = (typeof KNOWN_CODES)[number];
 

@@ -1,6 +1,7 @@
 import { Link, Outlet } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import { CONTENT_ROLES } from '../../contract/accounts.ts';
+import { NotificationBell } from '../features/notifications/NotificationBell.tsx';
 import { UserMenu } from '../features/session/UserMenu.tsx';
 import { CONFINED_PAGES } from '../features/session/useConfinedSession.ts';
 import { useSession } from '../features/session/useSession.ts';
@@ -32,6 +33,7 @@ export function AppLayout() {
             </span>
           </p>
           <div className="site-header__tools">
+            {user !== undefined && CONTENT_ROLES.includes(user.role) && <NotificationBell />}
             {session?.status === 'signed-in' && <UserMenu session={session.session} />}
             <LanguageSwitch />
           </div>

@@ -4,6 +4,7 @@ import {
   CaseParams,
   ChangeMember,
   GrantMember,
+  Handover,
   MemberList,
   MemberParams,
   Reassign,
@@ -12,7 +13,7 @@ import {
   TransferLead,
 } from '../../../contract/cases.ts';
 import type { CasesContext } from '../../cases/context.ts';
-import { reassignMemberships } from '../../cases/handover.ts';
+import { handoverCandidates, reassignMemberships } from '../../cases/handover.ts';
 import { changeMember, grantMember, revokeMember, transferLead } from '../../cases/members.service.ts';
 import { listCandidates, listMembers } from '../../cases/roster.service.ts';
 import { refuseHead } from '../../platform/http/head.ts';
@@ -117,6 +118,19 @@ export function memberRoutes(app: FastifyInstance, ctx: CasesContext): void {
     handler: async ({ params, body }, request, reply) => {
       await transferLead(ctx, actorOf(request), params.id, body, originOf(request));
       return reply.code(204).send();
+    },
+  });
+
+  defineRoute(app, {
+    method: 'GET',
+    url: '/api/case-memberships/handover',
+    policy: 'cases.reassign',
+    summary: 'Accounts that left and still hold memberships, and who may take them over (team leads)',
+    tags: ['cases'],
+    responses: { 200: Handover },
+    handler: (_input, request) => {
+      refuseHead(request);
+      return handoverCandidates(ctx, actorOf(request));
     },
   });
 

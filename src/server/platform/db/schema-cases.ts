@@ -1,6 +1,6 @@
 import type { ColumnType, Generated } from 'kysely';
 
-/** Row types of the cases tables (migrations 0017 to 0019), as Kysely sees them; schema.ts lists them in DB. */
+/** Row types of the cases tables (migrations 0017 to 0020), as Kysely sees them; schema.ts lists them in DB. */
 export type CaseStatusColumn = 'intake' | 'assessment' | 'management' | 'monitoring' | 'closed';
 
 export interface CaseCounterTable {
@@ -25,6 +25,8 @@ export interface CaseTable {
   version: Generated<number>;
   /** How many persons the case has numbered (their pseudonyms), migration 0018. */
   persons_counted: Generated<number>;
+  /** The case this one was merged into (migration 0020): it is then closed and changes nothing. */
+  merged_into: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface CaseMemberTable {
@@ -101,4 +103,33 @@ export interface PersonConflictTable {
   declared_at: Date;
   /** Migration 0019: a suspected conflict recuses nobody until confirmed. */
   status: Generated<'recused' | 'suspected'>;
+}
+
+/** Migration 0020: two related cases, stored once with case_a < case_b. */
+export interface CaseLinkTable {
+  case_a: string;
+  case_b: string;
+  linked_by: string | null;
+  linked_at: Date;
+}
+
+export interface CaseMergeTable {
+  id: string;
+  source_case: string;
+  target_case: string;
+  merged_by: string | null;
+  merged_at: Date;
+  reason_sealed: Uint8Array;
+  manifest_sealed: Uint8Array;
+}
+
+export interface NotificationTable {
+  id: string;
+  user_id: string;
+  kind: 'break_glass';
+  case_id: string | null;
+  actor_user_id: string | null;
+  created_at: Date;
+  until_at: Date | null;
+  read_at: Date | null;
 }

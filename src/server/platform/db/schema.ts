@@ -2,11 +2,14 @@ import type { ColumnType, Generated } from 'kysely';
 import type {
   BreakGlassTable,
   CaseCounterTable,
+  CaseLinkTable,
   CaseMemberTable,
+  CaseMergeTable,
   CasePersonTable,
   CasePriorityChangeTable,
   CaseStatusChangeTable,
   CaseTable,
+  NotificationTable,
   PersonConflictTable,
   PersonRelationTable,
 } from './schema-cases.ts';
@@ -55,6 +58,9 @@ export interface DB {
   case_persons: CasePersonTable;
   person_relations: PersonRelationTable;
   person_conflicts: PersonConflictTable;
+  case_links: CaseLinkTable;
+  case_merges: CaseMergeTable;
+  notifications: NotificationTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;

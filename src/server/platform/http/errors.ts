@@ -31,7 +31,11 @@ export class ValidationError extends AppError {
 
 export class BadRequestError extends AppError {
   readonly status = 400;
-  readonly code = 'bad_request';
+  readonly code: string;
+  constructor(detail?: string, options?: ErrorOptions & { readonly code?: string }) {
+    super(detail, options);
+    this.code = options?.code ?? 'bad_request';
+  }
 }
 
 /** 401 with a code saying what to do: sign in, sign in again after a timeout, or re-enter the password. */

@@ -1,9 +1,11 @@
 import { useQuery } from '@tanstack/react-query';
+import { Link } from '@tanstack/react-router';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CaseDetail } from '../../../contract/cases.ts';
 import { problemCode } from '../../api/client.ts';
 import { useDocumentTitle } from '../../layout/useDocumentTitle.ts';
+import { Alert } from '../../ui/Alert.tsx';
 import { ErrorAlert } from '../../ui/ErrorAlert.tsx';
 import { Heading } from '../../ui/Heading.tsx';
 import { type Tab, Tabs } from '../../ui/Tabs.tsx';
@@ -16,8 +18,9 @@ import { CaseOverview } from './CaseOverview.tsx';
 import { caseQuery } from './cases-api.ts';
 import { MembersSection } from './MembersSection.tsx';
 import { holds, PersonsSection } from './PersonsSection.tsx';
+import { RelatedSection } from './RelatedSection.tsx';
 
-type TabKey = 'overview' | 'persons' | 'members' | 'documents' | 'access';
+type TabKey = 'overview' | 'persons' | 'members' | 'documents' | 'related' | 'access';
 
 /** The tabs the reader's reach holds: the server answers 404 for the others anyway. */
 function tabsOf(c: CaseDetail): TabKey[] {
@@ -29,6 +32,7 @@ function tabsOf(c: CaseDetail): TabKey[] {
     ...(holds(c, 'persons') ? (['persons'] as const) : []),
     ...(roster ? (['members'] as const) : []),
     ...(documents ? (['documents'] as const) : []),
+    ...(c.overview !== null ? (['related'] as const) : []),
     ...(access.canReadAccessLog ? (['access'] as const) : []),
   ];
 }
@@ -60,6 +64,7 @@ export function CasePage({ caseId }: { caseId: string }) {
     persons: t('cases.tabs.persons'),
     members: t('cases.tabs.members'),
     documents: t('cases.tabs.documents'),
+    related: t('cases.tabs.related'),
     access: t('cases.tabs.access'),
   };
   return (
@@ -71,6 +76,7 @@ export function CasePage({ caseId }: { caseId: string }) {
       </div>
       <CaseFacts detail={c} />
       {c.access.kind === 'break_glass' && <BreakGlassNotice detail={c} />}
+      {c.closureReason === 'merged' && <MergedNote detail={c} />}
       <Tabs
         id="case"
         label={t('cases.tabs.label')}
@@ -83,6 +89,7 @@ export function CasePage({ caseId }: { caseId: string }) {
         {shown === 'persons' && <PersonsSection detail={c} />}
         {shown === 'members' && <MembersSection detail={c} />}
         {shown === 'documents' && <CaseDocuments caseId={c.id} />}
+        {shown === 'related' && <RelatedSection detail={c} />}
         {shown === 'access' && <AccessLogSection caseId={c.id} />}
       </Tabs>
     </section>
@@ -133,5 +140,27 @@ function CaseFacts({ detail }: { detail: CaseDetail }) {
         </div>
       )}
     </dl>
+  );
+}
+
+/** A merged case is a closed record; where its content went, for a reader who reaches that case. */
+function MergedNote({ detail }: { detail: CaseDetail }) {
+  const { t } = useTranslation();
+  const target = detail.mergedInto;
+  return (
+    <Alert tone="info">
+      <p className="merged-note">
+        {target === null ? (
+          t('links.mergedAway')
+        ) : (
+          <>
+            {t('links.mergedInto')}{' '}
+            <Link to="/cases/$caseId" params={{ caseId: target.id }}>
+              {target.reference}
+            </Link>
+          </>
+        )}
+      </p>
+    </Alert>
   );
 }

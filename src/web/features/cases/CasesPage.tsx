@@ -10,6 +10,7 @@ import { TextField } from '../../ui/TextField.tsx';
 import { useSession } from '../session/useSession.ts';
 import { CaseTable } from './CaseTable.tsx';
 import { casesQuery } from './cases-api.ts';
+import { HandoverCard } from './HandoverCard.tsx';
 import { NewCaseForm } from './NewCaseForm.tsx';
 
 const PAGE = 50;
@@ -152,6 +153,7 @@ export function CasesPage() {
         )}
       </section>
       {(role === 'threat_manager' || role === 'team_lead') && <NewCaseForm />}
+      {role === 'team_lead' && <HandoverCard />}
     </section>
   );
 }

@@ -6,13 +6,10 @@ import { SelectField } from '../../ui/SelectField.tsx';
 import { TextField } from '../../ui/TextField.tsx';
 import { useStepUp } from '../session/StepUp.tsx';
 import { candidatesQuery, grantMember } from './cases-api.ts';
+import { DAY_MS, dayOf, endIsValid, endOfDay } from './member-dates.ts';
 import { type Scope, ScopeFields } from './ScopeFields.tsx';
 
-const DAY_MS = 86_400_000;
 const EXPERT_DAYS = 30;
-/** A date input's value (local calendar day). */
-const dayOf = (date: Date) =>
-  `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, '0')}-${String(date.getDate()).padStart(2, '0')}`;
 
 /** Grants membership: who, in which role, with which scope, until when (experts always end: 30 days unless chosen). */
 export function GrantMemberForm({ caseId }: { caseId: string }) {
@@ -42,15 +39,12 @@ export function GrantMemberForm({ caseId }: { caseId: string }) {
   };
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    // The end of the chosen day, in the user's time zone.
-    const end = until === '' ? null : new Date(`${until}T23:59:59`);
+    const end = endOfDay(until);
     const found = {
       ...(userId === '' ? { user: t('cases.members.chooseUser') } : {}),
       ...(!scope.full && scope.sections.length === 0 ? { scope: t('cases.members.chooseSection') } : {}),
       ...(expert && end === null ? { until: t('cases.members.expertEnds') } : {}),
-      ...(end !== null && (Number.isNaN(end.getTime()) || end.getTime() <= Date.now())
-        ? { until: t('cases.members.untilPast') }
-        : {}),
+      ...(endIsValid(end) ? {} : { until: t('cases.members.untilPast') }),
     };
     setProblems(found);
     if (Object.keys(found).length > 0) return;

@@ -1,9 +1,11 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CaseDetail, Member } from '../../../contract/cases.ts';
 import { ErrorAlert } from '../../ui/ErrorAlert.tsx';
 import { useDateTime } from '../../ui/useDateTime.ts';
 import { useStepUp } from '../session/StepUp.tsx';
+import { ChangeMemberForm } from './ChangeMemberForm.tsx';
 import { membersQuery, revokeMember, transferLead } from './cases-api.ts';
 import { GrantMemberForm } from './GrantMemberForm.tsx';
 
@@ -12,6 +14,8 @@ export function MembersSection({ detail }: { detail: CaseDetail }) {
   const { t } = useTranslation();
   const members = useQuery(membersQuery(detail.id));
   const manage = detail.access.canManageMembers;
+  const [changing, setChanging] = useState<string | null>(null);
+  const changed = members.data?.members.find((m) => m.user.id === changing);
   return (
     <>
       <section className="card" aria-labelledby="members-heading">
@@ -32,19 +36,38 @@ export function MembersSection({ detail }: { detail: CaseDetail }) {
               </thead>
               <tbody>
                 {members.data.members.map((m) => (
-                  <MemberRow key={m.user.id} member={m} detail={detail} manage={manage} />
+                  <MemberRow
+                    key={m.user.id}
+                    member={m}
+                    detail={detail}
+                    manage={manage}
+                    onChange={() => setChanging(m.user.id)}
+                  />
                 ))}
               </tbody>
             </table>
           </div>
         )}
       </section>
+      {manage && changed !== undefined && (
+        <ChangeMemberForm key={changed.user.id} caseId={detail.id} member={changed} onDone={() => setChanging(null)} />
+      )}
       {manage && <GrantMemberForm caseId={detail.id} />}
     </>
   );
 }
 
-function MemberRow({ member, detail, manage }: { member: Member; detail: CaseDetail; manage: boolean }) {
+function MemberRow({
+  member,
+  detail,
+  manage,
+  onChange,
+}: {
+  member: Member;
+  detail: CaseDetail;
+  manage: boolean;
+  onChange: () => void;
+}) {
   const { t } = useTranslation();
   const when = useDateTime();
   const client = useQueryClient();
@@ -73,6 +96,10 @@ function MemberRow({ member, detail, manage }: { member: Member; detail: CaseDet
         <td>
           {member.role !== 'lead' && (
             <div className="row-actions">
+              <button type="button" className="button button--secondary button--small" onClick={onChange}>
+                {t('cases.members.change')}
+                {who}
+              </button>
               {member.role === 'member' && (
                 <button
                   type="button"

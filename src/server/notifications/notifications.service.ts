@@ -1,0 +1,89 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { caseReference } from '../../contract/cases.ts';
+import type { Notification, NotificationList } from '../../contract/notifications.ts';
+import type { Actor } from '../access/actor.ts';
+import { userRefs } from '../cases/cases.repository.ts';
+import { reachOf } from '../cases/reach.ts';
+import type { Clock } from '../platform/clock.ts';
+import type { KeyRing } from '../platform/crypto/key-ring.ts';
+import type { Database } from '../platform/db/database.ts';
+import type { DB, NotificationTable } from '../platform/db/schema.ts';
+
+export interface NotificationsContext {
+  readonly database: Database;
+  readonly keys: KeyRing;
+  readonly clock: Clock;
+}
+
+/** How many of the newest a user is shown; older ones stay, unlisted. */
+const SHOWN = 30;
+
+/** A notification, in the transaction of what it tells of: both happen, or neither. */
+export async function notify(
+  tx: Kysely<DB>,
+  n: Pick<NotificationTable, 'user_id' | 'kind' | 'case_id' | 'actor_user_id' | 'created_at' | 'until_at'>,
+): Promise<void> {
+  await tx
+    .insertInto('notifications')
+    .values({ id: randomUUID(), ...n, read_at: null })
+    .execute();
+}
+
+/**
+ * The caller's newest notifications. Each is made readable when it is read, not when it was
+ * written: one about a case the caller no longer reaches (a revoked membership, a recusal) is not
+ * shown at all, not even its reference.
+ */
+export async function listNotifications(ctx: NotificationsContext, actor: Actor): Promise<NotificationList> {
+  const db = ctx.database.db;
+  const now = ctx.clock.now();
+  const rows = await db
+    .selectFrom('notifications as n')
+    .leftJoin('cases as c', 'c.id', 'n.case_id')
+    .select(['n.id', 'n.kind', 'n.case_id', 'n.actor_user_id', 'n.created_at', 'n.until_at', 'n.read_at'])
+    .select(['c.year', 'c.number'])
+    .where('n.user_id', '=', actor.userId)
+    .orderBy('n.created_at', 'desc')
+    .orderBy('n.id')
+    .limit(SHOWN)
+    .execute();
+  const refs = await userRefs(
+    db,
+    ctx.keys,
+    rows.map((r) => r.actor_user_id),
+  );
+  const notifications: Notification[] = [];
+  for (const row of rows) {
+    if (row.case_id === null || row.year === null || row.number === null) continue;
+    if ((await reachOf(db, actor, row.case_id, now)) === undefined) continue;
+    notifications.push({
+      id: row.id,
+      kind: row.kind,
+      case: { id: row.case_id, reference: caseReference(row.year, row.number) },
+      actor: row.actor_user_id === null ? null : (refs.get(row.actor_user_id) ?? null),
+      at: row.created_at.toISOString(),
+      until: row.until_at?.toISOString() ?? null,
+      read: row.read_at !== null,
+    });
+  }
+  return { notifications, unread: notifications.filter((n) => !n.read).length };
+}
+
+/** Marks the caller's own notifications read (these, or all); others' ids change nothing. */
+export async function markRead(
+  ctx: NotificationsContext,
+  actor: Actor,
+  ids: readonly string[] | undefined,
+): Promise<void> {
+  let query = ctx.database.db
+    .updateTable('notifications')
+    .set({ read_at: ctx.clock.now() })
+    .where('user_id', '=', actor.userId)
+    .where('read_at', 'is', null);
+  if (ids !== undefined) {
+    if (ids.length === 0) return;
+    query = query.where('id', 'in', ids);
+  }
+  await query.execute();
+}

@@ -1,0 +1,96 @@
+import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Link } from '@tanstack/react-router';
+import { type KeyboardEvent, useId, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { NotificationList } from '../../../contract/notifications.ts';
+import { apiGet, apiPost } from '../../api/client.ts';
+import { ErrorAlert } from '../../ui/ErrorAlert.tsx';
+import { useDateTime } from '../../ui/useDateTime.ts';
+
+/** Asked again every minute while the app is open (issue 11 makes it live). */
+const POLL_MS = 60_000;
+
+const notificationsQuery = queryOptions({
+  queryKey: ['notifications'],
+  // Passive: the poll must not keep an unattended session alive past its idle timeout.
+  queryFn: ({ signal }) => apiGet('/api/notifications', NotificationList, { signal, passive: true }),
+  refetchInterval: POLL_MS,
+});
+
+/**
+ * The bell in the header: how many notifications are unread, and, opened, the newest of them (a
+ * break-glass on a case the user leads), each leading to its case. A disclosure: the button says
+ * whether the list is open; Escape closes it and returns to the button.
+ */
+export function NotificationBell() {
+  const { t } = useTranslation();
+  const when = useDateTime();
+  const client = useQueryClient();
+  const query = useQuery(notificationsQuery);
+  const [open, setOpen] = useState(false);
+  const button = useRef<HTMLButtonElement>(null);
+  const panelId = useId();
+  const markAll = useMutation({
+    mutationFn: () => apiPost('/api/notifications/read', {}),
+    onSettled: () => client.invalidateQueries({ queryKey: ['notifications'] }),
+  });
+  const unread = query.data?.unread ?? 0;
+  const close = () => {
+    setOpen(false);
+    button.current?.focus();
+  };
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.key === 'Escape' && open) close();
+  };
+  return (
+    // biome-ignore lint/a11y/noStaticElementInteractions: Escape anywhere in the open list closes it (a disclosure, not a widget).
+    <div className="bell" onKeyDown={onKeyDown}>
+      <button
+        ref={button}
+        type="button"
+        className="button button--on-brand bell__button"
+        aria-expanded={open}
+        aria-controls={panelId}
+        onClick={() => setOpen(!open)}
+      >
+        <svg className="bell__icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+          <path d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22zm7-6V11a7 7 0 0 0-5.5-6.84V3a1.5 1.5 0 0 0-3 0v1.16A7 7 0 0 0 5 11v5l-2 2v1h18v-1z" />
+        </svg>
+        <span>{t('notifications.button', { count: unread })}</span>
+      </button>
+      {open && (
+        <section id={panelId} className="bell__panel" aria-label={t('notifications.heading')}>
+          <h2 className="bell__heading">{t('notifications.heading')}</h2>
+          {query.isError && <ErrorAlert error={query.error} />}
+          <ErrorAlert error={markAll.error} />
+          {query.data?.notifications.length === 0 && <p>{t('notifications.none')}</p>}
+          <ul className="bell__list">
+            {query.data?.notifications.map((n) => (
+              <li key={n.id} className={n.read ? 'bell__item' : 'bell__item bell__item--unread'}>
+                {!n.read && <span className="visually-hidden">{t('notifications.unread')} </span>}
+                <Link to="/cases/$caseId" params={{ caseId: n.case.id }} onClick={() => setOpen(false)}>
+                  {t(`notifications.kinds.${n.kind}`, {
+                    name: n.actor?.displayName ?? '—',
+                    reference: n.case.reference,
+                    until: n.until === null ? '—' : when(n.until),
+                  })}
+                </Link>
+                <span className="muted"> {when(n.at)}</span>
+              </li>
+            ))}
+          </ul>
+          {unread > 0 && (
+            <button
+              type="button"
+              className="button button--secondary button--small"
+              disabled={markAll.isPending}
+              onClick={() => markAll.mutate()}
+            >
+              {t('notifications.markAllRead')}
+            </button>
+          )}
+        </section>
+      )}
+    </div>
+  );
+}

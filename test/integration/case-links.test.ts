@@ -1,0 +1,340 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { CaseDetail } from '../../src/contract/cases.ts';
+import type { RelatedCases } from '../../src/contract/links.ts';
+import type { NotificationList } from '../../src/contract/notifications.ts';
+import { sealedKeyId } from '../../src/server/platform/crypto/sealed-field.ts';
+import { type Browser, call, createAccount, signIn, stepUp } from '../support/accounts.ts';
+import { buildTestApp, type TestApp } from '../support/app.ts';
+import { grant, openCase } from '../support/cases.ts';
+import { engines } from '../support/db.ts';
+import { form, postForm } from '../support/documents.ts';
+
+/**
+ * Linked and merged cases and the break-glass notification (docs/cases.md, "Linking and merging",
+ * "Notifications"): a link shows only to someone who reads both cases wholly; a merge moves
+ * persons, documents, members and links, seals them again with the target's key, and leaves an
+ * audited record of what moved.
+ */
+const IDENTITY = {
+  name: 'Erika Beispiel',
+  dateOfBirth: '1983-11-05',
+  employeeNumber: 'E-7781',
+  orgUnit: 'Warehouse',
+  location: 'Bremen',
+  contact: 'erika.beispiel@example.org',
+};
+
+const keyIdOf = async (t: TestApp, caseId: string) =>
+  (
+    await t.database.db
+      .selectFrom('data_keys')
+      .select('id')
+      .where('purpose', '=', 'case')
+      .where('owner_id', '=', caseId)
+      .executeTakeFirstOrThrow()
+  ).id;
+
+for (const engine of engines()) {
+  describe(`linked and merged cases on ${engine}`, () => {
+    let t: TestApp;
+    let lead: Browser;
+    let member: Browser;
+    let memberId: string;
+    let teamLead: Browser;
+    before(async () => {
+      t = await buildTestApp(engine);
+      const l = await createAccount(t, 'threat_manager');
+      lead = await signIn(t, l.email);
+      await stepUp(t, lead);
+      const m = await createAccount(t, 'threat_manager');
+      memberId = m.id;
+      member = await signIn(t, m.email);
+      const tl = await createAccount(t, 'team_lead');
+      teamLead = await signIn(t, tl.email);
+    });
+    after(() => t.close());
+
+    const related = async (browser: Browser, caseId: string) => {
+      const res = await call(t, browser, 'GET', `/api/cases/${caseId}/related`);
+      assert.equal(res.statusCode, 200, res.body);
+      return res.json() as RelatedCases;
+    };
+
+    test('a link shows on both sides to who reads both cases, and to nobody else', async () => {
+      const a = await openCase(t, lead, { title: 'Letters to the canteen' });
+      const b = await openCase(t, lead, { title: 'Calls to the front desk' });
+      await grant(t, lead, a.id, { userId: memberId, role: 'member', fullScope: true });
+      const linked = await call(t, lead, 'POST', `/api/cases/${a.id}/links`, { reference: b.reference.toLowerCase() });
+      assert.equal(linked.statusCode, 204, linked.body);
+      assert.deepEqual(
+        (await related(lead, a.id)).links.map((l) => [l.reference, l.title]),
+        [[b.reference, 'Calls to the front desk']],
+      );
+      assert.deepEqual(
+        (await related(lead, b.id)).links.map((l) => l.reference),
+        [a.reference],
+      );
+      // The member of one side only: the link, and the other case, stay out of sight.
+      assert.deepEqual((await related(member, a.id)).links, []);
+      assert.equal((await call(t, member, 'GET', `/api/cases/${b.id}/related`)).statusCode, 404);
+
+      const bad: [object, number, string][] = [
+        [{ reference: a.reference }, 400, 'link_to_itself'],
+        [{ reference: b.reference }, 409, 'already_linked'],
+        [{ reference: 'TM-1999-9999' }, 404, 'not_found'],
+        [{ reference: 'case 42' }, 400, 'validation_failed'],
+        [{ reference: '<script>alert(1)</script>' }, 400, 'validation_failed'],
+      ];
+      for (const [body, status, code] of bad) {
+        const res = await call(t, lead, 'POST', `/api/cases/${a.id}/links`, body);
+        assert.equal(res.statusCode, status, `${JSON.stringify(body)}: ${res.body}`);
+        assert.equal(res.json().code, code);
+      }
+      // The member may not link a case they are not a member of: 404, recorded on that case.
+      const refused = await call(t, member, 'POST', `/api/cases/${a.id}/links`, { reference: b.reference });
+      assert.equal(refused.statusCode, 404);
+      const denials = await t.database.db
+        .selectFrom('audit_events')
+        .select('detail')
+        .where('case_id', '=', b.id)
+        .where('action', '=', 'case.denied')
+        .execute();
+      assert.deepEqual(denials.map((d) => (d.detail as { access: string }).access).sort(), ['read', 'write']);
+
+      const events = await t.database.db
+        .selectFrom('audit_events')
+        .select(['case_id', 'detail'])
+        .where('action', '=', 'case.linked')
+        .where('case_id', 'in', [a.id, b.id])
+        .execute();
+      assert.equal(events.length, 2);
+
+      const unlinked = await call(t, lead, 'DELETE', `/api/cases/${b.id}/links/${a.id}`);
+      assert.equal(unlinked.statusCode, 204, unlinked.body);
+      assert.deepEqual((await related(lead, a.id)).links, []);
+      assert.equal((await call(t, lead, 'DELETE', `/api/cases/${b.id}/links/${a.id}`)).statusCode, 404);
+    });
+
+    test('a merge moves persons, documents, members and links, sealed again under the target’s key', async () => {
+      const target = await openCase(t, lead, { title: 'Threats against the shift lead' });
+      const source = await openCase(t, lead, { title: 'Duplicate: threats against the shift lead' });
+      const elsewhere = await openCase(t, lead, { title: 'Graffiti in the car park' });
+      const addPerson = async (caseId: string, body: object) => {
+        const res = await call(t, lead, 'POST', `/api/cases/${caseId}/persons`, body);
+        assert.equal(res.statusCode, 201, res.body);
+        return res.json() as { id: string; pseudonym: string };
+      };
+      await addPerson(target.id, { role: 'target' });
+      const concern = await addPerson(source.id, { role: 'person_of_concern', identity: IDENTITY, notes: 'n' });
+      const witness = await addPerson(source.id, { role: 'witness' });
+      const relation = await call(t, lead, 'POST', `/api/cases/${source.id}/relations`, {
+        from: concern.id,
+        to: witness.id,
+        kind: 'colleague',
+      });
+      assert.equal(relation.statusCode, 201, relation.body);
+      // An account related to the person of concern: recused from the duplicate, and from the target once merged.
+      const related1 = await createAccount(t, 'threat_manager');
+      const declared = await call(t, lead, 'POST', `/api/cases/${source.id}/persons/${concern.id}/conflicts`, {
+        userId: related1.id,
+      });
+      assert.equal(declared.statusCode, 204, declared.body);
+      const upload = await postForm(
+        t,
+        lead,
+        '/api/documents',
+        form(
+          { ownerType: 'case', ownerId: source.id },
+          { name: 'Gesprächsnotiz.txt', content: Buffer.from('notes of the talk') },
+        ),
+      );
+      assert.equal(upload.statusCode, 201, upload.body);
+      const documentId = upload.json().id as string;
+      await grant(t, lead, source.id, { userId: memberId, role: 'member', fullScope: true });
+      const link = await call(t, lead, 'POST', `/api/cases/${source.id}/links`, { reference: elsewhere.reference });
+      assert.equal(link.statusCode, 204);
+      const sourceNow = (await call(t, lead, 'GET', `/api/cases/${source.id}`)).json() as CaseDetail;
+
+      const bad: [object, number, string][] = [
+        [{ into: source.reference, reason: 'same', expectedVersion: sourceNow.version }, 400, 'merge_into_itself'],
+        [{ into: target.reference, reason: 'dup', expectedVersion: sourceNow.version + 1 }, 409, 'stale_version'],
+        [{ into: target.reference, reason: '  ', expectedVersion: sourceNow.version }, 400, 'validation_failed'],
+      ];
+      for (const [body, status, code] of bad) {
+        const res = await call(t, lead, 'POST', `/api/cases/${source.id}/merge`, body);
+        assert.equal(res.statusCode, status, `${JSON.stringify(body)}: ${res.body}`);
+        assert.equal(res.json().code, code);
+      }
+      // A member, not the lead: the merge is refused as if the case did not exist.
+      await stepUp(t, member);
+      const byMember = await call(t, member, 'POST', `/api/cases/${source.id}/merge`, {
+        into: target.reference,
+        reason: 'dup',
+        expectedVersion: sourceNow.version,
+      });
+      assert.equal(byMember.statusCode, 404);
+
+      const merged = await call(t, lead, 'POST', `/api/cases/${source.id}/merge`, {
+        into: target.reference,
+        reason: 'Same incident, reported twice',
+        expectedVersion: sourceNow.version,
+      });
+      assert.equal(merged.statusCode, 200, merged.body);
+      assert.deepEqual(merged.json(), { id: target.id, reference: target.reference });
+
+      // The duplicate: closed as merged, pointing to the target, changing nothing any more.
+      const after = (await call(t, lead, 'GET', `/api/cases/${source.id}`)).json() as CaseDetail;
+      assert.equal(after.status, 'closed');
+      assert.equal(after.closureReason, 'merged');
+      assert.deepEqual(after.mergedInto, { id: target.id, reference: target.reference });
+      assert.equal(after.access.canEdit, false);
+      const again = await call(t, lead, 'POST', `/api/cases/${source.id}/merge`, {
+        into: target.reference,
+        reason: 'again',
+        expectedVersion: after.version,
+      });
+      assert.equal(again.statusCode, 409);
+      assert.equal(again.json().code, 'already_merged');
+      const reopen = await call(t, lead, 'POST', `/api/cases/${source.id}/status`, {
+        expectedVersion: after.version,
+        status: 'intake',
+        reason: 'try',
+      });
+      assert.equal(reopen.statusCode, 404);
+      const intoMerged = await call(t, lead, 'POST', `/api/cases/${elsewhere.id}/merge`, {
+        into: source.reference,
+        reason: 'no',
+        expectedVersion: elsewhere.version + 1,
+      });
+      assert.equal(intoMerged.json().code, 'already_merged');
+
+      // The persons, numbered on after the target's own, with their relation; sealed under the target's key.
+      const persons = (await call(t, lead, 'GET', `/api/cases/${target.id}/persons`)).json();
+      assert.deepEqual(
+        persons.persons.map((p: { pseudonym: string }) => p.pseudonym),
+        ['A', 'B', 'C'],
+      );
+      assert.equal(persons.relations.length, 1);
+      assert.equal((await call(t, lead, 'GET', `/api/cases/${source.id}/persons`)).json().persons.length, 0);
+      const targetKey = await keyIdOf(t, target.id);
+      const row = await t.database.db
+        .selectFrom('case_persons')
+        .select(['identity_sealed', 'notes_sealed'])
+        .where('id', '=', concern.id)
+        .executeTakeFirstOrThrow();
+      assert.equal(sealedKeyId(row.identity_sealed), targetKey);
+      assert.equal(sealedKeyId(row.notes_sealed), targetKey);
+      const reveal = await call(t, lead, 'POST', `/api/cases/${target.id}/persons/${concern.id}/reveal`);
+      assert.equal(reveal.statusCode, 200, reveal.body);
+      assert.equal(reveal.json().name, IDENTITY.name);
+      const tokens = await t.database.db
+        .selectFrom('person_tokens')
+        .select('scope_id')
+        .where('object_id', '=', concern.id)
+        .execute();
+      assert.ok(tokens.length > 0 && tokens.every((r) => r.scope_id === target.id));
+
+      // The document: its key wrapped under the target's key, readable there, found by name there only.
+      const content = await call(t, lead, 'GET', `/api/documents/${documentId}/versions/1/content`);
+      assert.equal(content.statusCode, 200, content.body);
+      assert.equal(content.body, 'notes of the talk');
+      const docs = await call(t, lead, 'GET', `/api/documents?ownerType=case&ownerId=${target.id}`);
+      assert.deepEqual(
+        docs.json().documents.map((d: { id: string }) => d.id),
+        [documentId],
+      );
+      const entries = await t.database.db
+        .selectFrom('search_entries')
+        .select(['scope_id'])
+        .where('object_id', '=', documentId)
+        .execute();
+      assert.deepEqual(
+        entries.map((e) => e.scope_id),
+        [target.id],
+      );
+
+      // The member joined the target; the related account is recused from it.
+      const roster = (await call(t, lead, 'GET', `/api/cases/${target.id}/members`)).json();
+      assert.ok(roster.members.some((m: { user: { id: string }; role: string }) => m.user.id === memberId));
+      const related1Browser = await signIn(t, related1.email);
+      assert.equal((await call(t, related1Browser, 'GET', `/api/cases/${target.id}`)).statusCode, 404);
+
+      // The link moved; the record names what moved, and both trails hold the merge.
+      const record = await related(lead, target.id);
+      assert.deepEqual(
+        record.links.map((l) => l.reference),
+        [elsewhere.reference],
+      );
+      const [merge] = record.merges;
+      assert.ok(merge);
+      assert.equal(merge.source.reference, source.reference);
+      assert.equal(merge.reason, 'Same incident, reported twice');
+      assert.deepEqual(
+        merge.persons.map((p) => [p.from, p.to]),
+        [
+          ['A', 'B'],
+          ['B', 'C'],
+        ],
+      );
+      assert.equal(merge.documents, 1);
+      assert.deepEqual(
+        merge.members.map((m) => m.id),
+        [memberId],
+      );
+      assert.equal(merge.links, 1);
+      const events = await t.database.db
+        .selectFrom('audit_events')
+        .select(['action', 'case_id', 'detail'])
+        .where('action', 'in', ['case.merged', 'case.merged_into'])
+        .execute();
+      assert.deepEqual(events.map((e) => [e.action, e.case_id]).sort(), [
+        ['case.merged', target.id],
+        ['case.merged_into', source.id],
+      ]);
+      const stored = await t.database.db
+        .selectFrom('case_merges')
+        .select(['reason_sealed', 'manifest_sealed'])
+        .executeTakeFirstOrThrow();
+      assert.ok(!Buffer.from(stored.reason_sealed).includes('reported twice'));
+      assert.equal(sealedKeyId(stored.manifest_sealed), targetKey);
+    });
+
+    test('a break-glass tells the case’s lead at once; the bell shows only cases the user still reaches', async () => {
+      const opened = await openCase(t, lead, { title: 'Night shift' });
+      const empty = (await call(t, lead, 'GET', '/api/notifications')).json() as NotificationList;
+      const glass = await call(t, teamLead, 'POST', `/api/cases/${opened.id}/break-glass`, {
+        purpose: 'the lead is on holiday and the plant called',
+        minutes: 30,
+      });
+      assert.equal(glass.statusCode, 201, glass.body);
+      const list = (await call(t, lead, 'GET', '/api/notifications')).json() as NotificationList;
+      assert.equal(list.unread, empty.unread + 1);
+      const [first] = list.notifications;
+      assert.ok(first);
+      assert.equal(first.kind, 'break_glass');
+      assert.equal(first.case.reference, opened.reference);
+      assert.equal(first.until, glass.json().expiresAt);
+      assert.ok(!JSON.stringify(list).includes('holiday'));
+      // Nobody else is told; marking read takes one's own only.
+      assert.equal(((await call(t, member, 'GET', '/api/notifications')).json() as NotificationList).unread, 0);
+      const others = await call(t, member, 'POST', '/api/notifications/read', { ids: [first.id] });
+      assert.equal(others.statusCode, 204);
+      assert.equal(((await call(t, lead, 'GET', '/api/notifications')).json() as NotificationList).unread, list.unread);
+      const read = await call(t, lead, 'POST', '/api/notifications/read', { ids: [first.id] });
+      assert.equal(read.statusCode, 204);
+      const now = (await call(t, lead, 'GET', '/api/notifications')).json() as NotificationList;
+      assert.equal(now.unread, list.unread - 1);
+      assert.equal(now.notifications[0]?.read, true);
+      // Recused from the case: its notification, reference and all, is gone from the bell.
+      const person = await call(t, lead, 'POST', `/api/cases/${opened.id}/persons`, { role: 'person_of_concern' });
+      const recusal = await call(t, teamLead, 'POST', `/api/cases/${opened.id}/persons/${person.json().id}/conflicts`, {
+        userId: opened.lead?.id,
+      });
+      assert.equal(recusal.statusCode, 204, recusal.body);
+      const gone = (await call(t, lead, 'GET', '/api/notifications')).json() as NotificationList;
+      assert.ok(!gone.notifications.some((n) => n.case.id === opened.id));
+      assert.equal((await call(t, undefined, 'GET', '/api/notifications')).statusCode, 401);
+    });
+  });
+}
