@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PasskeyAuthenticationResponse } from './mfa.ts';
+import { uuid } from './uuid.ts';
 
 /** Roles of TMA users. See docs/accounts.md for what each may do. */
 export const ROLES = ['reporter', 'threat_manager', 'team_lead', 'expert', 'admin', 'auditor'] as const;
@@ -45,7 +46,7 @@ export const DisplayName = z
   .max(120)
   .refine((s) => !/\p{Cc}/u.test(s), 'must not contain control characters');
 
-export const Uuid = z.uuid();
+export const Uuid = uuid();
 /** What a team lead approves: a role that sees case content, a password reset, a new two-factor set-up. */
 export const ApprovalKind = z.enum(['grant_role', 'reset_password', 'reset_mfa']);
 export const Token = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'not a valid link');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { uuid } from './uuid.ts';
 
 /** The audit viewer and verification API (auditors only). See docs/audit.md. */
 
@@ -13,11 +14,11 @@ const FilterText = z
   .refine((s) => !/\p{Cc}/u.test(s), 'must not contain control characters');
 
 const filterFields = {
-  actor: z.uuid().optional(),
+  actor: uuid().optional(),
   action: FilterText.optional(),
   objectType: FilterText.optional(),
   objectId: FilterText.optional(),
-  caseId: z.uuid().optional(),
+  caseId: uuid().optional(),
   outcome: AuditOutcome.optional(),
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),

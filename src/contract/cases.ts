@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Expertise, Role } from './accounts.ts';
+import { uuid } from './uuid.ts';
 
 /**
  * Cases with need-to-know (docs/cases.md): the case record, its members with their scopes, and a
@@ -104,7 +105,7 @@ export const SetPriority = z
   .meta({ id: 'SetPriority' });
 export type SetPriority = z.input<typeof SetPriority>;
 
-export const UserRef = z.strictObject({ id: z.uuid(), displayName: z.string().nullable() });
+export const UserRef = z.strictObject({ id: uuid(), displayName: z.string().nullable() });
 export type UserRef = z.infer<typeof UserRef>;
 
 /**
@@ -132,7 +133,7 @@ export type CaseAccess = z.infer<typeof CaseAccess>;
 /** What a list shows: the title only to those whose scope holds the whole case. */
 export const CaseSummary = z
   .strictObject({
-    id: z.uuid(),
+    id: uuid(),
     reference: z.string(),
     status: CaseStatus,
     priority: Priority.nullable(),
@@ -174,7 +175,7 @@ export const CaseOverview = z.strictObject({
 
 export const CaseDetail = z
   .strictObject({
-    id: z.uuid(),
+    id: uuid(),
     reference: z.string(),
     status: CaseStatus,
     priority: Priority.nullable(),
@@ -188,7 +189,7 @@ export const CaseDetail = z
     /** Title, summary and tags: only for a full scope or an open break-glass. */
     overview: CaseOverview.nullable(),
     /** The case this one was merged into, for a caller who reaches that case too. */
-    mergedInto: z.strictObject({ id: z.uuid(), reference: z.string() }).nullable(),
+    mergedInto: z.strictObject({ id: uuid(), reference: z.string() }).nullable(),
   })
   .meta({ id: 'CaseDetail' });
 export type CaseDetail = z.infer<typeof CaseDetail>;
@@ -213,7 +214,7 @@ export type MemberList = z.infer<typeof MemberList>;
 export const CandidateList = z
   .strictObject({
     candidates: z.array(
-      z.strictObject({ id: z.uuid(), displayName: z.string().nullable(), role: Role, expertise: Expertise.nullable() }),
+      z.strictObject({ id: uuid(), displayName: z.string().nullable(), role: Role, expertise: Expertise.nullable() }),
     ),
   })
   .meta({ id: 'CandidateList' });
@@ -236,7 +237,7 @@ const scopeRule = (m: { fullScope: boolean; sections: readonly string[] }, ctx: 
 };
 
 export const GrantMember = z
-  .strictObject({ userId: z.uuid(), role: z.enum(['member', 'expert']), ...scopeFields })
+  .strictObject({ userId: uuid(), role: z.enum(['member', 'expert']), ...scopeFields })
   .superRefine(scopeRule)
   .meta({ id: 'GrantMember' });
 export type GrantMember = z.input<typeof GrantMember>;
@@ -247,9 +248,9 @@ export const ChangeMember = z
   .meta({ id: 'ChangeMember' });
 export type ChangeMember = z.input<typeof ChangeMember>;
 
-export const TransferLead = z.strictObject({ expectedVersion: Version, userId: z.uuid() }).meta({ id: 'TransferLead' });
+export const TransferLead = z.strictObject({ expectedVersion: Version, userId: uuid() }).meta({ id: 'TransferLead' });
 
-export const Reassign = z.strictObject({ toUserId: z.uuid() }).meta({ id: 'Reassign' });
+export const Reassign = z.strictObject({ toUserId: uuid() }).meta({ id: 'Reassign' });
 export const ReassignResult = z
   .strictObject({
     moved: z.number().int().nonnegative(),
@@ -286,7 +287,7 @@ export const StartBreakGlass = z
   .meta({ id: 'StartBreakGlass' });
 export type StartBreakGlass = z.input<typeof StartBreakGlass>;
 export const BreakGlass = z
-  .strictObject({ id: z.uuid(), startedAt: z.iso.datetime(), expiresAt: z.iso.datetime() })
+  .strictObject({ id: uuid(), startedAt: z.iso.datetime(), expiresAt: z.iso.datetime() })
   .meta({ id: 'BreakGlass' });
 
 export const AccessLogEntry = z.strictObject({
@@ -312,8 +313,8 @@ export const AccessLogQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(100),
 });
 
-export const CaseParams = z.strictObject({ id: z.uuid() });
-export const MemberParams = z.strictObject({ id: z.uuid(), userId: z.uuid() });
+export const CaseParams = z.strictObject({ id: uuid() });
+export const MemberParams = z.strictObject({ id: uuid(), userId: uuid() });
 export const RevokeQuery = z.strictObject({ expectedVersion: z.coerce.number().pipe(Version) });
 
 export const caseReference = (year: number, number: number): string => `TM-${year}-${String(number).padStart(4, '0')}`;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { uuid } from './uuid.ts';
 
 /**
  * Documents of a case or a report (docs/documents.md). Uploads are multipart/form-data: the
@@ -70,7 +71,7 @@ export type StripResidual = z.infer<typeof StripResidual>;
 export const UploadFields = z
   .strictObject({
     ownerType: OwnerType,
-    ownerId: z.uuid(),
+    ownerId: uuid(),
     /** Remove EXIF/GPS, author and revision metadata before storing (always done for anonymous uploads). */
     strip: z.enum(['true', 'false']).default('false'),
   })
@@ -96,15 +97,15 @@ export const DocumentVersion = z.strictObject({
   /** With `stripped`: identifying data stripping could not remove (empty: none found). */
   residual: z.array(StripResidual),
   scanned: z.boolean(),
-  uploadedBy: z.uuid().nullable(),
+  uploadedBy: uuid().nullable(),
   uploadedAt: z.iso.datetime(),
 });
 
 export const Document = z
   .strictObject({
-    id: z.uuid(),
+    id: uuid(),
     ownerType: OwnerType,
-    ownerId: z.uuid(),
+    ownerId: uuid(),
     /** Optimistic concurrency: name it when adding a version or deleting. */
     version: z.number().int().positive(),
     current: DocumentVersion,
@@ -116,12 +117,12 @@ export type Document = z.infer<typeof Document>;
 
 export const DocumentList = z.strictObject({ documents: z.array(Document) }).meta({ id: 'DocumentList' });
 
-export const DocumentParams = z.strictObject({ id: z.uuid() });
+export const DocumentParams = z.strictObject({ id: uuid() });
 export const VersionParams = z.strictObject({
-  id: z.uuid(),
+  id: uuid(),
   version: z.string().regex(/^\d{1,9}$/, 'a version number'),
 });
-export const OwnerQuery = z.strictObject({ ownerType: OwnerType, ownerId: z.uuid() });
+export const OwnerQuery = z.strictObject({ ownerType: OwnerType, ownerId: uuid() });
 export const ContentQuery = z.strictObject({
   /** Shown inside the app (images and PDFs only); otherwise a download (attachment). */
   inline: z.enum(['true', 'false']).default('false'),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CaseStatus, Reason, UserRef, Version } from './cases.ts';
+import { uuid } from './uuid.ts';
 
 /**
  * Linked and merged cases (docs/cases.md, "Linking and merging"). The other case is named by its
@@ -21,11 +22,11 @@ export function parseReference(reference: string): { year: number; number: numbe
 export const LinkCase = z.strictObject({ reference: CaseReferenceText }).meta({ id: 'LinkCase' });
 export type LinkCase = z.input<typeof LinkCase>;
 
-export const CaseRef = z.strictObject({ id: z.uuid(), reference: z.string() });
+export const CaseRef = z.strictObject({ id: uuid(), reference: z.string() });
 export type CaseRef = z.infer<typeof CaseRef>;
 
 export const LinkedCase = z.strictObject({
-  id: z.uuid(),
+  id: uuid(),
   reference: z.string(),
   status: CaseStatus,
   title: z.string(),
@@ -35,12 +36,13 @@ export const LinkedCase = z.strictObject({
 export type LinkedCase = z.infer<typeof LinkedCase>;
 
 /** A person who moved, by pseudonym in the case they left and in the case they joined. */
-export const MovedPerson = z.strictObject({ id: z.uuid(), from: z.string(), to: z.string() });
+export const MovedPerson = z.strictObject({ id: uuid(), from: z.string(), to: z.string() });
 
 /** The audited record of a merge, as the target case keeps it. */
 export const MergeRecord = z.strictObject({
-  id: z.uuid(),
-  source: CaseRef,
+  id: uuid(),
+  /** The duplicate; its reference only for a reader who reaches it. */
+  source: z.strictObject({ id: uuid(), reference: z.string().nullable() }),
   mergedAt: z.iso.datetime(),
   mergedBy: UserRef.nullable(),
   reason: z.string(),
@@ -48,8 +50,9 @@ export const MergeRecord = z.strictObject({
   documents: z.number().int().nonnegative(),
   /** Members of the merged case who became members here. */
   members: z.array(UserRef),
-  /** Members of the merged case who did not: recused here by a conflict of interest. */
+  /** Members of the merged case who did not: recused here. Shown to those who oversee conflicts only. */
   recused: z.array(UserRef),
+  /** Links that moved in, to cases the reader reads wholly. */
   links: z.number().int().nonnegative(),
 });
 export type MergeRecord = z.infer<typeof MergeRecord>;
@@ -74,4 +77,4 @@ export const MergeCase = z
   .meta({ id: 'MergeCase' });
 export type MergeCase = z.input<typeof MergeCase>;
 
-export const LinkParams = z.strictObject({ id: z.uuid(), otherId: z.uuid() });
+export const LinkParams = z.strictObject({ id: uuid(), otherId: uuid() });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { uuid } from './uuid.ts';
 
 /** Multi-factor authentication: authenticator apps (TOTP), passkeys and recovery codes. See docs/accounts.md. */
 
@@ -77,7 +78,7 @@ export type MfaChallengeRequest = z.infer<typeof MfaChallengeRequest>;
 
 export const PasskeySummary = z
   .strictObject({
-    id: z.uuid(),
+    id: uuid(),
     name: z.string(),
     createdAt: z.iso.datetime(),
     lastUsedAt: z.iso.datetime().nullable(),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { UserRef } from './cases.ts';
+import { uuid } from './uuid.ts';
 
 /**
  * What a user should know about (docs/cases.md, "Notifications"). For now: a team lead broke the
@@ -9,9 +10,9 @@ import { UserRef } from './cases.ts';
 export const NOTIFICATION_KINDS = ['break_glass'] as const;
 
 export const Notification = z.strictObject({
-  id: z.uuid(),
+  id: uuid(),
   kind: z.enum(NOTIFICATION_KINDS),
-  case: z.strictObject({ id: z.uuid(), reference: z.string() }),
+  case: z.strictObject({ id: uuid(), reference: z.string() }),
   actor: UserRef.nullable(),
   at: z.iso.datetime(),
   /** When what it tells of ends (a break-glass's expiry). */
@@ -26,5 +27,5 @@ export const NotificationList = z
 export type NotificationList = z.infer<typeof NotificationList>;
 
 /** Marks these as read; without ids, all of the caller's. */
-export const MarkRead = z.strictObject({ ids: z.array(z.uuid()).max(100).optional() }).meta({ id: 'MarkRead' });
+export const MarkRead = z.strictObject({ ids: z.array(uuid()).max(100).optional() }).meta({ id: 'MarkRead' });
 export type MarkRead = z.input<typeof MarkRead>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { UserRef, Version } from './cases.ts';
+import { uuid } from './uuid.ts';
 
 /**
  * Persons of a case (docs/cases.md, "Persons"): shown by a stable pseudonym ("Person A"); their
@@ -68,7 +69,7 @@ export type UpdateIdentity = z.input<typeof UpdateIdentity>;
 
 export const CasePerson = z
   .strictObject({
-    id: z.uuid(),
+    id: uuid(),
     /** The pseudonym's letters: "A" for Person A, "AB" after Z. */
     pseudonym: z.string(),
     role: PersonRole,
@@ -79,7 +80,7 @@ export const CasePerson = z
 export type CasePerson = z.infer<typeof CasePerson>;
 
 export const Relation = z
-  .strictObject({ id: z.uuid(), from: z.uuid(), to: z.uuid(), kind: RelationKind })
+  .strictObject({ id: uuid(), from: uuid(), to: uuid(), kind: RelationKind })
   .meta({ id: 'Relation' });
 
 export const PersonList = z
@@ -88,18 +89,18 @@ export const PersonList = z
 export type PersonList = z.infer<typeof PersonList>;
 
 export const CreateRelation = z
-  .strictObject({ from: z.uuid(), to: z.uuid(), kind: RelationKind })
+  .strictObject({ from: uuid(), to: uuid(), kind: RelationKind })
   .refine((r) => r.from !== r.to, { path: ['to'], message: 'a person is not related to themself' })
   .meta({ id: 'CreateRelation' });
 
-export const DeclareConflict = z.strictObject({ userId: z.uuid() }).meta({ id: 'DeclareConflict' });
+export const DeclareConflict = z.strictObject({ userId: uuid() }).meta({ id: 'DeclareConflict' });
 
 export const ConflictList = z
   .strictObject({
     conflicts: z.array(
       z.strictObject({
         user: UserRef,
-        personId: z.uuid(),
+        personId: uuid(),
         pseudonym: z.string(),
         source: z.enum(['declared', 'recognised']),
         /** Suspected: a recognition on the name alone, or of the lead or a team lead, until confirmed. */
@@ -110,9 +111,9 @@ export const ConflictList = z
   .meta({ id: 'ConflictList' });
 export type ConflictList = z.infer<typeof ConflictList>;
 
-export const PersonParams = z.strictObject({ id: z.uuid(), personId: z.uuid() });
-export const ConflictParams = z.strictObject({ id: z.uuid(), personId: z.uuid(), userId: z.uuid() });
-export const RelationParams = z.strictObject({ id: z.uuid(), relationId: z.uuid() });
+export const PersonParams = z.strictObject({ id: uuid(), personId: uuid() });
+export const ConflictParams = z.strictObject({ id: uuid(), personId: uuid(), userId: uuid() });
+export const RelationParams = z.strictObject({ id: uuid(), relationId: uuid() });
 
 /** 1 → A, 26 → Z, 27 → AA: the pseudonym of the nth person of a case. */
 export function pseudonymOf(ordinal: number): string {

@@ -148,7 +148,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       return metrics.registry.metrics();
     },
   });
-  // One index of person identifiers: cases write it, new accounts are compared with it.
+  // One index of person identifiers: cases write it; an account given a case role is compared with it.
   const persons = new PersonIndex(keys);
   const accounts: AccountsContext = {
     database,
@@ -174,8 +174,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   mfaRoutes(app, accounts);
   passkeyRoutes(app, accounts);
   invitationRoutes(app, accounts);
-  userRoutes(app, { ...accounts, persons });
-  approvalRoutes(app, accounts);
+  userRoutes(app, accounts);
+  approvalRoutes(app, { ...accounts, persons });
   auditRoutes(app, {
     database,
     keys,

@@ -152,6 +152,26 @@ for (const engine of engines()) {
       assert.equal(upload.statusCode, 201, upload.body);
       const documentId = upload.json().id as string;
       await grant(t, lead, source.id, { userId: memberId, role: 'member', fullScope: true });
+      // A member of the duplicate related to a person of the target: left out of the target.
+      const targetPerson = (await call(t, lead, 'GET', `/api/cases/${target.id}/persons`)).json().persons[0].id;
+      const leftOut = await createAccount(t, 'threat_manager');
+      await grant(t, lead, source.id, { userId: leftOut.id, role: 'member', fullScope: true });
+      const leftOutConflict = await call(t, lead, 'POST', `/api/cases/${target.id}/persons/${targetPerson}/conflicts`, {
+        userId: leftOut.id,
+      });
+      assert.equal(leftOutConflict.statusCode, 204, leftOutConflict.body);
+      // A member of the target related to a person of the duplicate: recused once that person moves in.
+      const movedOut = await createAccount(t, 'threat_manager');
+      await grant(t, lead, target.id, { userId: movedOut.id, role: 'member', fullScope: true });
+      const movedOutConflict = await call(t, lead, 'POST', `/api/cases/${source.id}/persons/${witness.id}/conflicts`, {
+        userId: movedOut.id,
+      });
+      assert.equal(movedOutConflict.statusCode, 204, movedOutConflict.body);
+      // A team lead with the whole duplicate but only the target's list entry: refused on the target's side.
+      const tlMember = await createAccount(t, 'team_lead');
+      await grant(t, lead, source.id, { userId: tlMember.id, role: 'member', fullScope: true });
+      const tlBrowser = await signIn(t, tlMember.email);
+      await stepUp(t, tlBrowser);
       const link = await call(t, lead, 'POST', `/api/cases/${source.id}/links`, { reference: elsewhere.reference });
       assert.equal(link.statusCode, 204);
       const sourceNow = (await call(t, lead, 'GET', `/api/cases/${source.id}`)).json() as CaseDetail;
@@ -174,6 +194,23 @@ for (const engine of engines()) {
         expectedVersion: sourceNow.version,
       });
       assert.equal(byMember.statusCode, 404);
+      const byTeamLead = await call(t, tlBrowser, 'POST', `/api/cases/${source.id}/merge`, {
+        into: target.reference,
+        reason: 'dup',
+        expectedVersion: sourceNow.version,
+      });
+      assert.equal(byTeamLead.statusCode, 404, byTeamLead.body);
+      const refusedOn = await t.database.db
+        .selectFrom('audit_events')
+        .select('case_id')
+        .where('action', '=', 'case.denied')
+        .where('actor_user_id', '=', tlMember.id)
+        .execute();
+      assert.deepEqual(
+        refusedOn.map((r) => r.case_id),
+        [target.id],
+        'the refusal is the target’s',
+      );
 
       const merged = await call(t, lead, 'POST', `/api/cases/${source.id}/merge`, {
         into: target.reference,
@@ -254,9 +291,20 @@ for (const engine of engines()) {
         [target.id],
       );
 
-      // The member joined the target; the related account is recused from it.
+      // The member joined the target; the related accounts are not (or no longer) members of it.
       const roster = (await call(t, lead, 'GET', `/api/cases/${target.id}/members`)).json();
-      assert.ok(roster.members.some((m: { user: { id: string }; role: string }) => m.user.id === memberId));
+      const rosterIds = roster.members.map((m: { user: { id: string } }) => m.user.id);
+      assert.ok(rosterIds.includes(memberId));
+      assert.ok(rosterIds.includes(tlMember.id));
+      assert.ok(!rosterIds.includes(leftOut.id), 'recused from the target: left out');
+      assert.ok(!rosterIds.includes(movedOut.id), 'recused by a conflict that moved in: revoked');
+      const revoked = await t.database.db
+        .selectFrom('audit_events')
+        .select('detail')
+        .where('action', '=', 'case.member_revoked')
+        .where('case_id', '=', target.id)
+        .execute();
+      assert.ok(revoked.some((r) => (r.detail as { user: string }).user === movedOut.id));
       const related1Browser = await signIn(t, related1.email);
       assert.equal((await call(t, related1Browser, 'GET', `/api/cases/${target.id}`)).statusCode, 404);
 
@@ -278,10 +326,14 @@ for (const engine of engines()) {
         ],
       );
       assert.equal(merge.documents, 1);
+      assert.deepEqual(merge.members.map((m) => m.id).sort(), [memberId, tlMember.id].sort());
       assert.deepEqual(
-        merge.members.map((m) => m.id),
-        [memberId],
+        merge.recused.map((m) => m.id),
+        [leftOut.id],
       );
+      // A member who does not oversee conflicts reads the record without who was left out for one.
+      const asMember = (await related(member, target.id)).merges[0];
+      assert.deepEqual(asMember?.recused, []);
       assert.equal(merge.links, 1);
       const events = await t.database.db
         .selectFrom('audit_events')
@@ -326,12 +378,14 @@ for (const engine of engines()) {
       const now = (await call(t, lead, 'GET', '/api/notifications')).json() as NotificationList;
       assert.equal(now.unread, list.unread - 1);
       assert.equal(now.notifications[0]?.read, true);
-      // Recused from the case: its notification, reference and all, is gone from the bell.
-      const person = await call(t, lead, 'POST', `/api/cases/${opened.id}/persons`, { role: 'person_of_concern' });
-      const recusal = await call(t, teamLead, 'POST', `/api/cases/${opened.id}/persons/${person.json().id}/conflicts`, {
-        userId: opened.lead?.id,
+      // No longer its lead: who broke the glass is the access log's to tell, and that is closed to them now.
+      await grant(t, lead, opened.id, { userId: memberId, role: 'member', fullScope: true });
+      const current = (await call(t, lead, 'GET', `/api/cases/${opened.id}`)).json() as CaseDetail;
+      const handed = await call(t, lead, 'POST', `/api/cases/${opened.id}/lead`, {
+        expectedVersion: current.version,
+        userId: memberId,
       });
-      assert.equal(recusal.statusCode, 204, recusal.body);
+      assert.equal(handed.statusCode, 204, handed.body);
       const gone = (await call(t, lead, 'GET', '/api/notifications')).json() as NotificationList;
       assert.ok(!gone.notifications.some((n) => n.case.id === opened.id));
       assert.equal((await call(t, undefined, 'GET', '/api/notifications')).statusCode, 401);

@@ -242,6 +242,15 @@ for (const engine of engines()) {
       });
       assert.equal(selfGrant.statusCode, 409, selfGrant.body);
       assert.equal(problem(selfGrant).code, 'self_grant');
+      // One's own id spelled in capitals is the same id to the database: refused, never granted.
+      for (const [url, body] of [
+        [`/api/cases/${c.id}/members`, { userId: teamLeadId.toUpperCase(), role: 'member', fullScope: true }],
+        [`/api/users/${leadId}/case-memberships/reassign`, { toUserId: teamLeadId.toUpperCase() }],
+        [`/api/cases/${c.id.toUpperCase()}`, undefined],
+      ] as const) {
+        const res = await call(t, teamLead, body === undefined ? 'GET' : 'POST', url, body);
+        assert.equal(res.statusCode, 400, `${url}: ${res.body}`);
+      }
       const selfLead = await call(t, teamLead, 'POST', `/api/cases/${c.id}/lead`, {
         expectedVersion: c.version,
         userId: teamLeadId,

@@ -54,8 +54,13 @@ export const casesRepository = {
   find: (db: Kysely<DB>, id: string): Promise<CaseRow | undefined> =>
     db.selectFrom('cases').selectAll().where('id', '=', id).executeTakeFirst(),
 
+  /**
+   * The case row held against every other change and every read that holds it (reach.ts), but not
+   * against a new row that only refers to it (a link, a member): a merge, which writes links to a
+   * third case, then cannot deadlock with a change of that case.
+   */
   lock: (tx: Kysely<DB>, id: string): Promise<CaseRow | undefined> =>
-    tx.selectFrom('cases').selectAll().where('id', '=', id).forUpdate().executeTakeFirst(),
+    tx.selectFrom('cases').selectAll().where('id', '=', id).forNoKeyUpdate().executeTakeFirst(),
 
   /** An edit of the version the editor saw, or 409: exactly one of two concurrent edits wins. */
   async bump(tx: Kysely<DB>, id: string, expected: number, set: Partial<Omit<CaseRow, 'id' | 'version'>>) {

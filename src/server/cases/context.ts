@@ -66,8 +66,14 @@ export async function need(
   throw new NotFoundError();
 }
 
-/** A refusal found inside a write's transaction: recorded by `guarded` after the rollback. */
-export class RefusedInTransaction extends NotFoundError {}
+/** A refusal found inside a write's transaction: recorded by `guarded` after the rollback, on the case it names. */
+export class RefusedInTransaction extends NotFoundError {
+  readonly caseId: string;
+  constructor(caseId: string) {
+    super();
+    this.caseId = caseId;
+  }
+}
 
 /**
  * The same check again inside a write's transaction, holding the case row shared until commit: a
@@ -81,7 +87,7 @@ export async function recheck(
   what: Need,
 ): Promise<Reach> {
   const reach = await reachOf(tx, actor, caseId, ctx.clock.now(), { hold: true });
-  if (reach === undefined || !meets(reach, what)) throw new RefusedInTransaction();
+  if (reach === undefined || !meets(reach, what)) throw new RefusedInTransaction(caseId);
   return reach;
 }
 
@@ -118,7 +124,9 @@ export async function guarded<T>(
   try {
     return await write();
   } catch (error) {
-    if (error instanceof NotFoundError) await refused(ctx, actor, caseId, access, origin);
+    // A write that spans two cases (a link, a merge) is refused on the case that refused it.
+    if (error instanceof NotFoundError)
+      await refused(ctx, actor, error instanceof RefusedInTransaction ? error.caseId : caseId, access, origin);
     throw error;
   }
 }

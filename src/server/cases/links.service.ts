@@ -8,7 +8,7 @@ import { BadRequestError, ConflictError, NotFoundError } from '../platform/http/
 import { userRefs } from './cases.repository.ts';
 import { aboutCase, type CasesContext, guarded, need, type Origin, recheck } from './context.ts';
 import { mergeRecords } from './merge-records.ts';
-import { meets, reachOf } from './reach.ts';
+import { meets, type Reach, reachOf } from './reach.ts';
 import { openTitle } from './texts.ts';
 
 /**
@@ -136,12 +136,12 @@ export async function relatedCases(
     .selectAll()
     .where((eb) => eb.or([eb('case_a', '=', caseId), eb('case_b', '=', caseId)]))
     .execute();
-  const visible: { otherId: string; linkedAt: Date; linkedBy: string | null }[] = [];
+  const visible: { otherId: string; linkedAt: Date; linkedBy: string | null; via: Reach['kind'] }[] = [];
   for (const row of rows) {
     const otherId = row.case_a === caseId ? row.case_b : row.case_a;
     const there = await reachOf(db, actor, otherId, now);
     if (there !== undefined && meets(there, { kind: 'overview' }))
-      visible.push({ otherId, linkedAt: row.linked_at, linkedBy: row.linked_by });
+      visible.push({ otherId, linkedAt: row.linked_at, linkedBy: row.linked_by, via: there.kind });
   }
   const others =
     visible.length === 0
@@ -176,11 +176,18 @@ export async function relatedCases(
     });
   }
   links.sort((x, y) => x.reference.localeCompare(y.reference));
-  const merges = await mergeRecords(ctx, caseId);
+  const merges = await mergeRecords(ctx, actor, reach, caseId);
   await recordAudit(db, now, {
     action: 'case.viewed',
     ...aboutCase(actor, origin, caseId),
     detail: { part: 'related', via: reach.kind },
   });
+  // The linked cases' titles and states were read too: each case's trail says so.
+  for (const v of visible)
+    await recordAudit(db, now, {
+      action: 'case.viewed',
+      ...aboutCase(actor, origin, v.otherId),
+      detail: { part: 'related', via: v.via },
+    });
   return { links, merges };
 }

@@ -1,13 +1,16 @@
 import { type Kysely, sql } from 'kysely';
 import { CONTENT_ROLES } from '../../contract/accounts.ts';
+import type { CaseSection } from '../../contract/cases.ts';
 import { pseudonymOf } from '../../contract/persons.ts';
+import type { Actor } from '../access/actor.ts';
+import { recordAudit } from '../audit/record.ts';
 import { unwrapDocumentKey, wrapDocumentKey } from '../documents/crypto/document-key.ts';
 import { namePlace } from '../documents/documents.repository.ts';
 import { documentNameSource } from '../documents/search-source.ts';
 import type { KeyRing } from '../platform/crypto/key-ring.ts';
 import { type DataKey, sealField } from '../platform/crypto/sealed-field.ts';
 import type { DB } from '../platform/db/schema.ts';
-import type { CasesContext } from './context.ts';
+import { aboutCase, type CasesContext, type Origin } from './context.ts';
 import type { MergeManifest } from './merge-records.ts';
 import { personPlace } from './persons.service.ts';
 import { casePersonSource } from './search-source.ts';
@@ -25,7 +28,8 @@ export interface Move {
   readonly targetId: string;
   readonly sourceKey: DataKey;
   readonly targetKey: DataKey;
-  readonly actorId: string;
+  readonly actor: Actor;
+  readonly origin: Origin;
   readonly now: Date;
 }
 
@@ -137,7 +141,7 @@ export async function moveDocuments(ctx: CasesContext, move: Move): Promise<stri
 export async function moveMembers(
   move: Move,
 ): Promise<{ members: MergeManifest['members']; recused: MergeManifest['recused'] }> {
-  const { tx, sourceId, targetId, actorId, now } = move;
+  const { tx, sourceId, targetId, actor, origin, now } = move;
   // Only accounts that could be granted now: active or invited, in a role that works on cases.
   const rows = await tx
     .selectFrom('case_members as m')
@@ -154,7 +158,8 @@ export async function moveMembers(
             .selectFrom('case_members as t')
             .select('t.user_id')
             .where('t.case_id', '=', targetId)
-            .whereRef('t.user_id', '=', 'm.user_id'),
+            .whereRef('t.user_id', '=', 'm.user_id')
+            .where((t) => t.or([t('t.expires_at', 'is', null), t('t.expires_at', '>', now)])),
         ),
       ),
     )
@@ -174,19 +179,37 @@ export async function moveMembers(
       recused.push(row.user_id);
       continue;
     }
+    const role = row.role === 'lead' ? 'member' : row.role;
+    const grant = {
+      role,
+      full_scope: row.full_scope,
+      sections: row.sections,
+      expires_at: row.expires_at,
+      granted_by: actor.userId,
+      granted_at: now,
+    };
+    // An expired membership of the target's own makes way for the one that moves in.
     await tx
       .insertInto('case_members')
-      .values({
-        case_id: targetId,
-        user_id: row.user_id,
-        role: row.role === 'lead' ? 'member' : row.role,
-        full_scope: row.full_scope,
-        sections: row.sections,
-        expires_at: row.expires_at,
-        granted_by: actorId,
-        granted_at: now,
-      })
+      .values({ case_id: targetId, user_id: row.user_id, ...grant })
+      .onConflict((oc) =>
+        oc
+          .columns(['case_id', 'user_id'])
+          .doUpdateSet((eb) => ({ ...grant, version: eb('case_members.version', '+', 1) })),
+      )
       .execute();
+    // A grant like any other in the target's trail.
+    await recordAudit(tx, now, {
+      action: 'case.member_granted',
+      ...aboutCase(actor, origin, targetId),
+      detail: {
+        user: row.user_id,
+        role,
+        full: row.full_scope,
+        sections: row.sections as CaseSection[],
+        expires: row.expires_at?.toISOString() ?? null,
+      },
+    });
     members.push(row.user_id);
   }
   return { members, recused };
@@ -194,20 +217,64 @@ export async function moveMembers(
 
 /** The duplicate's links now link the target (once; a link between the two goes). */
 export async function moveLinks(move: Move): Promise<string[]> {
-  const { tx, sourceId, targetId, actorId, now } = move;
+  const { tx, sourceId, targetId, actor, origin, now } = move;
   const rows = await tx
     .deleteFrom('case_links')
     .where((eb) => eb.or([eb('case_a', '=', sourceId), eb('case_b', '=', sourceId)]))
     .returning(['case_a', 'case_b'])
     .execute();
-  const others = rows.map((r) => (r.case_a === sourceId ? r.case_b : r.case_a)).filter((id) => id !== targetId);
+  const all = rows.map((r) => (r.case_a === sourceId ? r.case_b : r.case_a));
+  // Each trail says what happened to its links: the duplicate's went, the target's came.
+  for (const other of all) {
+    await recordAudit(tx, now, { action: 'case.unlinked', ...aboutCase(actor, origin, sourceId), detail: { other } });
+    await recordAudit(tx, now, {
+      action: 'case.unlinked',
+      ...aboutCase(actor, origin, other),
+      detail: { other: sourceId },
+    });
+  }
+  const others = all.filter((id) => id !== targetId);
   for (const other of others) {
     const [case_a, case_b] = other < targetId ? [other, targetId] : [targetId, other];
-    await tx
+    const made = await tx
       .insertInto('case_links')
-      .values({ case_a, case_b, linked_by: actorId, linked_at: now })
+      .values({ case_a, case_b, linked_by: actor.userId, linked_at: now })
       .onConflict((oc) => oc.columns(['case_a', 'case_b']).doNothing())
-      .execute();
+      .executeTakeFirst();
+    if (Number(made.numInsertedOrUpdatedRows ?? 0) === 0) continue;
+    await recordAudit(tx, now, { action: 'case.linked', ...aboutCase(actor, origin, targetId), detail: { other } });
+    await recordAudit(tx, now, {
+      action: 'case.linked',
+      ...aboutCase(actor, origin, other),
+      detail: { other: targetId },
+    });
   }
   return others;
+}
+
+/**
+ * Members of the target who are recused now that its persons include the duplicate's (a conflict
+ * that moved in): their membership goes, as at any recusal (conflicts.service.ts), the lead's too.
+ */
+export async function revokeRecused(move: Move): Promise<string[]> {
+  const { tx, targetId, actor, origin, now } = move;
+  const gone = await tx
+    .deleteFrom('case_members')
+    .where('case_id', '=', targetId)
+    .where('user_id', 'in', (eb) =>
+      eb
+        .selectFrom('person_conflicts')
+        .select('user_id')
+        .where('case_id', '=', targetId)
+        .where('status', '=', 'recused'),
+    )
+    .returning('user_id')
+    .execute();
+  for (const { user_id } of gone)
+    await recordAudit(tx, now, {
+      action: 'case.member_revoked',
+      ...aboutCase(actor, origin, targetId),
+      detail: { user: user_id },
+    });
+  return gone.map((g) => g.user_id);
 }

@@ -1,8 +1,10 @@
 import { caseReference } from '../../contract/cases.ts';
 import type { MergeRecord } from '../../contract/links.ts';
+import type { Actor } from '../access/actor.ts';
 import type { FieldContext } from '../platform/crypto/sealed-field.ts';
 import { userRefs } from './cases.repository.ts';
 import type { CasesContext } from './context.ts';
+import { meets, type Reach, reachOf } from './reach.ts';
 
 /**
  * The record a merge leaves in the case merged into (case_merges): the reason, and what moved,
@@ -22,8 +24,17 @@ export const mergePlace = (mergeId: string, column: 'reason' | 'manifest'): Fiel
   rowId: mergeId,
 });
 
-/** The merges into a case, oldest first, as its members read them. */
-export async function mergeRecords(ctx: CasesContext, caseId: string): Promise<MergeRecord[]> {
+/**
+ * The merges into a case, oldest first, as this reader may read them: the duplicate named only to
+ * someone who reaches it, links counted only where the reader reads the other case wholly, and
+ * the accounts left out for a conflict of interest only to those who oversee conflicts (reach.ts).
+ */
+export async function mergeRecords(
+  ctx: CasesContext,
+  actor: Actor,
+  reach: Reach,
+  caseId: string,
+): Promise<MergeRecord[]> {
   const db = ctx.database.db;
   const rows = await db
     .selectFrom('case_merges as m')
@@ -48,16 +59,28 @@ export async function mergeRecords(ctx: CasesContext, caseId: string): Promise<M
     opened.flatMap(({ row, manifest }) => [row.merged_by, ...manifest.members, ...manifest.recused]),
   );
   const ref = (id: string) => refs.get(id) ?? { id, displayName: null };
-  return opened.map(({ row, reason, manifest }) => ({
-    id: row.id,
-    source: { id: row.source_case, reference: caseReference(row.year, row.number) },
-    mergedAt: row.merged_at.toISOString(),
-    mergedBy: row.merged_by === null ? null : ref(row.merged_by),
-    reason,
-    persons: manifest.persons.map((p) => ({ ...p })),
-    documents: manifest.documents.length,
-    members: manifest.members.map(ref),
-    recused: manifest.recused.map(ref),
-    links: manifest.links.length,
-  }));
+  const now = ctx.clock.now();
+  const oversees = meets(reach, { kind: 'oversee' });
+  const records: MergeRecord[] = [];
+  for (const { row, reason, manifest } of opened) {
+    const source = await reachOf(db, actor, row.source_case, now);
+    let links = 0;
+    for (const other of manifest.links) {
+      const there = await reachOf(db, actor, other, now);
+      if (there !== undefined && meets(there, { kind: 'overview' })) links += 1;
+    }
+    records.push({
+      id: row.id,
+      source: { id: row.source_case, reference: source === undefined ? null : caseReference(row.year, row.number) },
+      mergedAt: row.merged_at.toISOString(),
+      mergedBy: row.merged_by === null ? null : ref(row.merged_by),
+      reason,
+      persons: manifest.persons.map((p) => ({ ...p })),
+      documents: manifest.documents.length,
+      members: manifest.members.map(ref),
+      recused: oversees ? manifest.recused.map(ref) : [],
+      links,
+    });
+  }
+  return records;
 }

@@ -8,7 +8,7 @@ import { ConflictError, NotFoundError } from '../platform/http/errors.ts';
 import { type CaseRow, casesRepository, stale } from './cases.repository.ts';
 import { aboutCase, type CasesContext, guarded, need, type Origin, recheck, refused } from './context.ts';
 import { otherCase } from './links.service.ts';
-import { type Move, moveDocuments, moveLinks, moveMembers, movePersons } from './merge-moves.ts';
+import { type Move, moveDocuments, moveLinks, moveMembers, movePersons, revokeRecused } from './merge-moves.ts';
 import { type MergeManifest, mergePlace } from './merge-records.ts';
 import { meets } from './reach.ts';
 import { reasonPlace } from './texts.ts';
@@ -72,10 +72,12 @@ export async function mergeCase(
         targetId,
         sourceKey: await ring.keyFor('case', sourceId),
         targetKey: await ring.keyFor('case', targetId),
-        actorId: actor.userId,
+        actor,
+        origin,
         now,
       };
       const persons = await movePersons(ctx, move);
+      await revokeRecused(move);
       const documents = await moveDocuments(ctx, move);
       const { members, recused } = await moveMembers(move);
       const links = await moveLinks(move);
@@ -98,11 +100,8 @@ export async function mergeCase(
             case_id: sourceId,
             from_status: source.status,
             to_status: 'closed',
-            reason_sealed: sealField(
-              move.sourceKey,
-              `${targetReference}: ${input.reason}`,
-              reasonPlace('case_status_changes', changeId),
-            ),
+            // The reason only: the duplicate's readers learn where it went from mergedInto, checked per reader.
+            reason_sealed: sealField(move.sourceKey, input.reason, reasonPlace('case_status_changes', changeId)),
             changed_by: actor.userId,
             changed_at: now,
           })

@@ -4,7 +4,7 @@ import { caseReference } from '../../contract/cases.ts';
 import type { Notification, NotificationList } from '../../contract/notifications.ts';
 import type { Actor } from '../access/actor.ts';
 import { userRefs } from '../cases/cases.repository.ts';
-import { reachOf } from '../cases/reach.ts';
+import { meets, reachOf } from '../cases/reach.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { KeyRing } from '../platform/crypto/key-ring.ts';
 import type { Database } from '../platform/db/database.ts';
@@ -56,7 +56,9 @@ export async function listNotifications(ctx: NotificationsContext, actor: Actor)
   const notifications: Notification[] = [];
   for (const row of rows) {
     if (row.case_id === null || row.year === null || row.number === null) continue;
-    if ((await reachOf(db, actor, row.case_id, now)) === undefined) continue;
+    // Who broke the glass is the access log's to tell: only for those who may still read it.
+    const reach = await reachOf(db, actor, row.case_id, now);
+    if (reach === undefined || !meets(reach, { kind: 'manage' })) continue;
     notifications.push({
       id: row.id,
       kind: row.kind,

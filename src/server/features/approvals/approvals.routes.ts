@@ -2,13 +2,14 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ApprovalDecision, ApprovalList, Uuid } from '../../../contract/accounts.ts';
 import { defineRoute } from '../../platform/http/routes.ts';
+import type { PersonIndex } from '../../search/persons.ts';
 import type { AccountsContext } from '../session/context.ts';
 import { actorOf, originOf } from '../session/request-origin.ts';
 import { decide, listApprovals } from './approvals.service.ts';
 
 const byId = z.strictObject({ id: Uuid });
 
-export function approvalRoutes(app: FastifyInstance, ctx: AccountsContext): void {
+export function approvalRoutes(app: FastifyInstance, ctx: AccountsContext & { readonly persons: PersonIndex }): void {
   defineRoute(app, {
     method: 'GET',
     url: '/api/approvals',

@@ -10,7 +10,9 @@ import { mfaRepository } from '../../access/mfa/mfa.repository.ts';
 import { sessionsRepository } from '../../access/sessions/sessions.repository.ts';
 import { ssoRepository } from '../../access/sso/sso.repository.ts';
 import { recordAudit } from '../../audit/record.ts';
+import { recogniseAccount } from '../../cases/conflicts.service.ts';
 import { ConflictError, NotFoundError } from '../../platform/http/errors.ts';
+import type { PersonIndex } from '../../search/persons.ts';
 import { linksRepository } from '../invitations/links.repository.ts';
 import type { AccountsContext, RequestOrigin } from '../session/context.ts';
 import { presentUser } from '../users/users.presenter.ts';
@@ -45,7 +47,7 @@ export async function listApprovals(ctx: AccountsContext): Promise<Approval[]> {
  * a password or link the administrator handled while the role was harmless opens nothing.
  */
 export async function decide(
-  ctx: AccountsContext,
+  ctx: AccountsContext & { readonly persons: PersonIndex },
   actor: Actor,
   id: string,
   approve: boolean,
@@ -115,6 +117,17 @@ export async function decide(
       ip: origin.ip,
       detail: { from: user.role as Role, to: role },
     });
+    // An account that now works on cases is compared with the persons of every case (a reporter's
+    // or an administrator's never is): related to one, it is recused from that case (or suspected).
+    if (CONTENT_ROLES.includes(role))
+      await recogniseAccount(ctx, tx, {
+        userId: user.id,
+        email: user.email ?? '',
+        displayName: user.display_name ?? '',
+        actor,
+        origin: { ip: origin.ip, userAgent: origin.userAgent },
+        now,
+      });
     if (CONTENT_ROLES.includes(user.role as Role) && user.status !== 'invited') {
       // Between content roles the credential stays (it was never in an administrator's hands);
       // the sessions end, so the new role starts with a new session.

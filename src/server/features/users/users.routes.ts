@@ -2,14 +2,13 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { AdminActionResult, ChangeRoleRequest, InviteUserRequest, UserList, Uuid } from '../../../contract/accounts.ts';
 import { defineRoute } from '../../platform/http/routes.ts';
-import type { PersonIndex } from '../../search/persons.ts';
 import type { AccountsContext } from '../session/context.ts';
 import { actorOf, originOf } from '../session/request-origin.ts';
 import { changeRole, inviteUser, listUsers, requireMfaReset, resetPassword, setLocked } from './users.service.ts';
 
 const byId = z.strictObject({ id: Uuid });
 
-export function userRoutes(app: FastifyInstance, ctx: AccountsContext & { readonly persons: PersonIndex }): void {
+export function userRoutes(app: FastifyInstance, ctx: AccountsContext): void {
   defineRoute(app, {
     method: 'GET',
     url: '/api/admin/users',

@@ -6,10 +6,8 @@ import { sessionsRepository } from '../../access/sessions/sessions.repository.ts
 import { ssoRepository } from '../../access/sso/sso.repository.ts';
 import { clearAttempts, throttleKey } from '../../access/throttle.ts';
 import { recordAudit } from '../../audit/record.ts';
-import { recogniseAccount } from '../../cases/conflicts.service.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import { BadRequestError, ConflictError, NotFoundError } from '../../platform/http/errors.ts';
-import type { PersonIndex } from '../../search/persons.ts';
 import { type ApprovalKind, approvalsRepository } from '../approvals/approvals.repository.ts';
 import { linksRepository } from '../invitations/links.repository.ts';
 import type { AccountsContext, RequestOrigin } from '../session/context.ts';
@@ -71,7 +69,7 @@ async function askForApproval(
 }
 
 export async function inviteUser(
-  ctx: AccountsContext & { readonly persons: PersonIndex },
+  ctx: AccountsContext,
   actor: Actor,
   input: { email: string; displayName: string; role: Role; expertise: Expertise | null },
   origin: RequestOrigin,
@@ -85,15 +83,6 @@ export async function inviteUser(
       { id: randomUUID(), ...input, status: 'invited', passwordHash: null },
       now,
     );
-    // Related to a person of a case already? Then recused from it (or suspected) before the first sign-in.
-    await recogniseAccount(ctx, tx, {
-      userId: user.id,
-      email: input.email,
-      displayName: input.displayName,
-      actor,
-      origin,
-      now,
-    });
     await recordAudit(tx, now, {
       action: 'user.invited',
       outcome: 'allowed',

@@ -54,6 +54,7 @@ export function localToIso(value: string): string | undefined {
   return `${local}${formatOffset(-date.getTimezoneOffset())}`;
 }
 
+// The server takes ids in lowercase only (contract/uuid.ts): a pasted uppercase id is lowercased when sent.
 const Uuid = z.uuid();
 const trimmed = (value: string) => value.trim();
 
@@ -83,7 +84,7 @@ export function toFilter(form: FilterForm): AuditFilter {
   const filter: Record<string, string> = {};
   for (const field of ['actor', 'action', 'objectType', 'objectId', 'caseId', 'outcome'] as const) {
     const value = trimmed(form[field]);
-    if (value !== '') filter[field] = value;
+    if (value !== '') filter[field] = field === 'actor' || field === 'caseId' ? value.toLowerCase() : value;
   }
   const from = localToIso(form.from);
   const to = localToIso(form.to);

@@ -118,12 +118,17 @@ function LinkForm({ caseId }: { caseId: string }) {
 function MergeRecordView({ merge }: { merge: MergeRecord }) {
   const { t } = useTranslation();
   const when = useDateTime();
+  const reference = merge.source.reference ?? t('links.merges.unnamed');
   return (
-    <article className="merge-record" aria-label={t('links.merges.record', { reference: merge.source.reference })}>
+    <article className="merge-record" aria-label={t('links.merges.record', { reference })}>
       <h3>
-        <Link to="/cases/$caseId" params={{ caseId: merge.source.id }}>
-          {merge.source.reference}
-        </Link>
+        {merge.source.reference === null ? (
+          reference
+        ) : (
+          <Link to="/cases/$caseId" params={{ caseId: merge.source.id }}>
+            {merge.source.reference}
+          </Link>
+        )}
       </h3>
       <p className="muted">
         {t('links.merges.by', { name: merge.mergedBy?.displayName ?? '—', when: when(merge.mergedAt) })}
