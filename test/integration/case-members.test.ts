@@ -233,6 +233,41 @@ for (const engine of engines()) {
         assert.equal(now.overview.title, 'Threats in the workshop');
       });
 
+    if (engine === 'postgres')
+      test('a member revoked while their document delete waits for the case is refused when it gets there', async () => {
+        const c = await openCase(t, lead);
+        const member = await signIn(t, colleague.email);
+        await grant(t, lead, c.id, { userId: colleague.id, role: 'member', fullScope: true });
+        const upload = await postForm(
+          t,
+          member,
+          '/api/documents',
+          form({ ownerType: 'case', ownerId: c.id }, { name: 'note.txt', content: Buffer.from('a note') }),
+        );
+        assert.equal(upload.statusCode, 201, upload.body);
+        const document = upload.json() as { id: string; version: number };
+        const res = await t.database.db.transaction().execute(async (tx) => {
+          await tx.selectFrom('cases').select('id').where('id', '=', c.id).forUpdate().execute();
+          const pending = call(
+            t,
+            member,
+            'DELETE',
+            `/api/documents/${document.id}?expectedVersion=${document.version}`,
+          );
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          await tx.deleteFrom('case_members').where('case_id', '=', c.id).where('user_id', '=', colleague.id).execute();
+          return { pending };
+        });
+        const answer = await res.pending;
+        assert.equal(answer.statusCode, 404, answer.body);
+        const row = await t.database.db
+          .selectFrom('documents')
+          .select('deleted_at')
+          .where('id', '=', document.id)
+          .executeTakeFirstOrThrow();
+        assert.equal(row.deleted_at, null, 'the document stays');
+      });
+
     test('nobody gives themselves access: no self-grant, self-lead or hand-over to oneself without the whole case', async () => {
       const c = await openCase(t, lead);
       const selfGrant = await call(t, teamLead, 'POST', `/api/cases/${c.id}/members`, {

@@ -172,7 +172,7 @@ async function commit(
   }
 }
 
-/** The owner's rule refused the upload at its commit; `allowed` records the refusal after the rollback. */
+/** The owner's rule refused a write (an upload, a delete) at its commit; `allowed` records the refusal after the rollback. */
 class RevokedDuringUpload extends NotFoundError {}
 
 export async function uploadDocument(
@@ -362,13 +362,22 @@ export async function deleteDocument(
   origin: Origin,
 ): Promise<void> {
   const document = await reachable(ctx, actor, id, true, origin);
+  const owner = { type: document.ownerType, id: document.ownerId };
   const now = ctx.clock.now();
-  await ctx.database.transaction(async (tx) => {
-    await documentsRepository.bump(tx, id, expectedVersion, { deleted_at: now, deleted_by: actor.userId });
-    await ctx.search.remove(tx, 'document', id);
-    await recordAudit(tx, now, {
-      action: 'document.deleted',
-      ...about(actor, origin, id, { type: document.ownerType, id: document.ownerId }),
+  try {
+    await ctx.database.transaction(async (tx) => {
+      // Asked again with the owner held until commit (the owner's row first, as an upload and a
+      // merge lock them): a revocation, or a merge that moved the document, refuses the delete.
+      if (!(await ctx.owners[owner.type]?.canWrite(tx, actor, owner.id))) throw new RevokedDuringUpload();
+      const locked = await documentsRepository.find(tx, id, true);
+      if (locked === undefined || locked.deletedAt !== null || locked.ownerId !== owner.id) throw new NotFoundError();
+      await documentsRepository.bump(tx, id, expectedVersion, { deleted_at: now, deleted_by: actor.userId });
+      await ctx.search.remove(tx, 'document', id);
+      await recordAudit(tx, now, { action: 'document.deleted', ...about(actor, origin, id, owner) });
     });
-  });
+  } catch (error) {
+    // The refusal recorded after the rollback, as at the first check.
+    if (error instanceof RevokedDuringUpload) await allowed(ctx, actor, owner, true, origin, id);
+    throw error;
+  }
 }
