@@ -2,6 +2,8 @@ import { type Kysely, type Selectable, sql } from 'kysely';
 import type { CaseListFilter, UserRef } from '../../contract/cases.ts';
 import { openName } from '../access/identity.ts';
 import type { KeyRing } from '../platform/crypto/key-ring.ts';
+import type { Database } from '../platform/db/database.ts';
+import { runPrepared } from '../platform/db/prepared.ts';
 import type { CaseTable, DB } from '../platform/db/schema.ts';
 import { ConflictError } from '../platform/http/errors.ts';
 
@@ -54,6 +56,22 @@ export const casesRepository = {
   find: (db: Kysely<DB>, id: string): Promise<CaseRow | undefined> =>
     db.selectFrom('cases').selectAll().where('id', '=', id).executeTakeFirst(),
 
+  /** The case with its lead's id, in one statement: what a case page shows. */
+  findWithLead: (db: Kysely<DB>, id: string): Promise<(CaseRow & { lead_id: string | null }) | undefined> =>
+    db
+      .selectFrom('cases as c')
+      .selectAll('c')
+      .select((eb) =>
+        eb
+          .selectFrom('case_members as l')
+          .select('l.user_id')
+          .whereRef('l.case_id', '=', 'c.id')
+          .where('l.role', '=', 'lead')
+          .as('lead_id'),
+      )
+      .where('c.id', '=', id)
+      .executeTakeFirst(),
+
   /**
    * The case row held against every other change and every read that holds it (reach.ts), but not
    * against a new row that only refers to it (a link, a member): a merge, which writes links to a
@@ -85,8 +103,11 @@ export const casesRepository = {
     return row?.user_id ?? null;
   },
 
-  /** One page of the list, with the total over every page, in one statement. */
-  async list(db: Kysely<DB>, filter: ListFilter, now: Date): Promise<ListedCase[]> {
+  /**
+   * One page of the list, with the total over every page, in one statement; prepared (runPrepared)
+   * when a database is given and no search limits it to a list of ids.
+   */
+  async list(db: Kysely<DB>, filter: ListFilter, now: Date, database?: Database): Promise<ListedCase[]> {
     let query = db
       .selectFrom('cases as c')
       .leftJoin('case_members as m', (join) =>
@@ -146,7 +167,10 @@ export const casesRepository = {
         query = query.orderBy('c.year', direction).orderBy('c.number', direction);
         break;
     }
-    return query.orderBy('c.id').limit(filter.limit).offset(filter.offset).execute();
+    const page = query.orderBy('c.id').limit(filter.limit).offset(filter.offset);
+    return database !== undefined && filter.ids === undefined
+      ? runPrepared(database, 'tma_case_list', page)
+      : page.execute();
   },
 };
 

@@ -15,9 +15,14 @@ import { indexedTexts, openTexts, openTitle, sealTexts } from './texts.ts';
 
 /** The case record (docs/cases.md): create, list and read; its edits are in edits.service.ts. */
 
-export async function present(ctx: CasesContext, row: CaseRow, reach: Reach, actor: Actor): Promise<CaseDetail> {
+export async function present(
+  ctx: CasesContext,
+  row: CaseRow & { readonly lead_id?: string | null },
+  reach: Reach,
+  actor: Actor,
+): Promise<CaseDetail> {
   const db = ctx.database.db;
-  const leadId = await casesRepository.leadOf(db, row.id);
+  const leadId = row.lead_id !== undefined ? row.lead_id : await casesRepository.leadOf(db, row.id);
   const refs = await userRefs(db, ctx.keys, [leadId]);
   return {
     id: row.id,
@@ -197,6 +202,7 @@ export async function listCases(
       offset: query.offset,
     },
     now,
+    ctx.database,
   );
   const glasses = await openGlasses(ctx, actor, now);
   const refs = await userRefs(
@@ -236,7 +242,7 @@ export async function listCases(
 /** One case as the actor may see it; the read is an audit event, with how they reached it. */
 export async function getCase(ctx: CasesContext, actor: Actor, id: string, origin: Origin): Promise<CaseDetail> {
   const reach = await need(ctx, actor, id, { kind: 'entry' }, origin);
-  const row = await casesRepository.find(ctx.database.db, id);
+  const row = await casesRepository.findWithLead(ctx.database.db, id);
   if (row === undefined) throw stale();
   const detail = await present(ctx, row, reach, actor);
   await recordAudit(ctx.database.db, ctx.clock.now(), {

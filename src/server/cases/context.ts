@@ -60,7 +60,7 @@ export async function need(
   origin: Origin,
 ): Promise<Reach> {
   const now = ctx.clock.now();
-  const reach = await reachOf(ctx.database.db, actor, caseId, now);
+  const reach = await reachOf(ctx.database.db, actor, caseId, now, { database: ctx.database });
   if (reach !== undefined && meets(reach, what)) return reach;
   await refused(ctx, actor, caseId, writes(what) ? 'write' : 'read', origin);
   throw new NotFoundError();

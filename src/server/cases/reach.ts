@@ -2,6 +2,8 @@ import { type Kysely, sql } from 'kysely';
 import { CONTENT_ROLES } from '../../contract/accounts.ts';
 import type { CaseAccess, CaseSection, MemberRole } from '../../contract/cases.ts';
 import type { Actor } from '../access/actor.ts';
+import type { Database } from '../platform/db/database.ts';
+import { runPrepared } from '../platform/db/prepared.ts';
 import type { DB } from '../platform/db/schema.ts';
 
 /**
@@ -56,7 +58,11 @@ export async function reachOf(
   actor: Actor,
   caseId: string,
   now: Date,
-  options: { readonly hold?: boolean } = {},
+  options: {
+    readonly hold?: boolean;
+    /** Outside a transaction: the read as a prepared statement (it runs on every case request). */
+    readonly database?: Database;
+  } = {},
 ): Promise<Reach | undefined> {
   if (!hasContentRole(actor)) return undefined;
   let query = db
@@ -94,7 +100,10 @@ export async function reachOf(
   // A write holds the case row shared until it commits: a revocation (which locks it for update)
   // then waits for the write, or the write sees the revocation.
   if (options.hold === true) query = query.forShare('c');
-  const row = await query.executeTakeFirst();
+  const row =
+    options.database !== undefined && options.hold !== true
+      ? (await runPrepared(options.database, 'tma_reach', query))[0]
+      : await query.executeTakeFirst();
   // Related to a person of the case: recused, whatever their role or membership.
   if (row === undefined || row.recused) return undefined;
   const teamLead = actor.role === 'team_lead';

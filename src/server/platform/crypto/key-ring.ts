@@ -2,7 +2,14 @@ import { hkdfSync, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { DataKeyTable, DB } from '../db/schema.ts';
 import { type EncryptionContext, type KeyProvider, KeyProviderError } from './key-provider.ts';
-import { type DataKey, type FieldContext, openFieldText, SealedFieldError, sealedKeyId } from './sealed-field.ts';
+import {
+  type DataKey,
+  type FieldContext,
+  forgetKeyObject,
+  openFieldText,
+  SealedFieldError,
+  sealedKeyId,
+} from './sealed-field.ts';
 
 /**
  * The data keys of the hierarchy (docs/security.md), unwrapped on demand by the key provider and
@@ -346,6 +353,7 @@ export class KeyRing {
       if (!gone.has(key.id)) continue;
       cache.delete(name);
       // The key no longer exists: whatever still holds these bytes may fail, but never open with them.
+      forgetKeyObject(key.key);
       key.key.fill(0);
     }
   }
@@ -354,7 +362,10 @@ export class KeyRing {
   clear(): void {
     const { cache } = this.#shared;
     this.#shared.generation++;
-    for (const { key } of cache.values()) key.key.fill(0);
+    for (const { key } of cache.values()) {
+      forgetKeyObject(key.key);
+      key.key.fill(0);
+    }
     cache.clear();
   }
 }

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import {
   type DataKey,
   type FieldContext,
+  forgetKeyObject,
   openField,
   openFieldText,
   SEALED_VERSION,
@@ -76,4 +77,14 @@ test('a value copied to another row, column or table, or opened with another key
 test('only 32-byte keys with UUID ids are accepted', () => {
   assert.throws(() => sealField({ id: randomUUID(), key: randomBytes(16) }, SECRET, here), TypeError);
   assert.throws(() => sealField({ id: 'system', key: randomBytes(32) }, SECRET, here), TypeError);
+});
+
+test('a key wiped as the ring forgets it opens nothing afterwards, though its key object was made once', () => {
+  const key = newKey();
+  const sealed = sealField(key, SECRET, here);
+  assert.equal(openFieldText(key, sealed, here), SECRET, 'the key object is made and kept');
+  // What KeyRing.forget does for a shredded key: the key object goes, the bytes are wiped.
+  forgetKeyObject(key.key);
+  key.key.fill(0);
+  refused(() => openField(key, sealed, here), 'tampered');
 });

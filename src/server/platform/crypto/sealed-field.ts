@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createSecretKey, type KeyObject, randomBytes } from 'node:crypto';
 
 /**
  * Sealed fields: one column value encrypted with AES-256-GCM under a data key (docs/security.md).
@@ -84,10 +84,32 @@ function checkKey(key: DataKey): void {
   if (key.key.length !== 32) throw new TypeError('a data key is 32 bytes (AES-256)');
 }
 
+/**
+ * The cipher's key object for a data key, made once per key rather than on every seal and open
+ * (Node builds one from a raw Buffer on each call: most of the cost of opening a short field).
+ * Keyed by the key's own bytes, so that a key wiped from the ring (KeyRing.forget) takes its key
+ * object along through forgetKeyObject and nothing opens with it afterwards.
+ */
+const keyObjects = new WeakMap<Buffer, KeyObject>();
+
+function keyObjectOf(key: DataKey): KeyObject {
+  let made = keyObjects.get(key.key);
+  if (made === undefined) {
+    made = createSecretKey(key.key);
+    keyObjects.set(key.key, made);
+  }
+  return made;
+}
+
+/** Drops the key object made from these bytes: called as the bytes are wiped. */
+export function forgetKeyObject(bytes: Buffer): void {
+  keyObjects.delete(bytes);
+}
+
 export function sealField(key: DataKey, plaintext: Uint8Array | string, context: FieldContext): Buffer {
   checkKey(key);
   const header = Buffer.concat([Buffer.from([SEALED_VERSION]), keyIdBytes(key.id), randomBytes(NONCE_BYTES)]);
-  const cipher = createCipheriv('aes-256-gcm', key.key, header.subarray(1 + KEY_ID_BYTES), {
+  const cipher = createCipheriv('aes-256-gcm', keyObjectOf(key), header.subarray(1 + KEY_ID_BYTES), {
     authTagLength: TAG_BYTES,
   });
   cipher.setAAD(aadOf(header, context));
@@ -107,7 +129,7 @@ export function openField(key: DataKey, sealed: Uint8Array, context: FieldContex
   checkKey(key);
   if (sealedKeyId(sealed, context) !== key.id) throw new SealedFieldError('wrong_key', context);
   const header = sealed.subarray(0, HEADER_BYTES);
-  const decipher = createDecipheriv('aes-256-gcm', key.key, header.subarray(1 + KEY_ID_BYTES), {
+  const decipher = createDecipheriv('aes-256-gcm', keyObjectOf(key), header.subarray(1 + KEY_ID_BYTES), {
     authTagLength: TAG_BYTES,
   });
   decipher.setAAD(aadOf(header, context));
