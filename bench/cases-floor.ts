@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import pg from 'pg';
+import { SESSIONS_BY_TOKEN_HASHES } from '../src/server/access/sessions/sessions.repository.ts';
 
 /**
  * The floor of bench/cases.ts: a bare node:http server over a bare `pg` Pool of the server's size
@@ -22,14 +23,7 @@ const pool = new pg.Pool({
 });
 pool.on('error', () => {});
 
-const SESSIONS = `
-  select s.id, s.token_hash, s.user_id, s.created_at, s.last_seen_at, s.expires_at, s.step_up_at, s.ended_at, s.end_reason,
-         u.role, u.status, u.email, u.display_name, u.email_sealed, u.display_name_sealed, u.expertise,
-         s.mfa_at,
-         (exists (select 1 from mfa_totp t where t.user_id = s.user_id and t.confirmed_at is not null)
-          or exists (select 1 from mfa_passkeys p where p.user_id = s.user_id)) as has_second_factor
-  from sessions s join users u on u.id = s.user_id
-  where s.token_hash = any($1::text[])`;
+const SESSIONS = SESSIONS_BY_TOKEN_HASHES;
 
 const LIST =
   'select "c"."id", "c"."year", "c"."number", "c"."status", "c"."priority", "c"."title_sealed", "c"."created_at", "c"."updated_at", "m"."role", "m"."full_scope", "l"."user_id" as "lead_id", count(*) over () as "total" from "cases" as "c" left join "case_members" as "m" on "m"."case_id" = "c"."id" and "m"."user_id" = $1 and ("m"."expires_at" is null or "m"."expires_at" > $2) left join "case_members" as "l" on "l"."case_id" = "c"."id" and "l"."role" = $3 where "m"."user_id" is not null and not exists (select "pc"."user_id" from "person_conflicts" as "pc" where "pc"."status" = $4 and "pc"."case_id" = "c"."id" and "pc"."user_id" = $5) and "c"."status" = $6 order by "c"."updated_at" desc, "c"."id" limit $7 offset $8';

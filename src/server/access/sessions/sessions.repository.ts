@@ -35,7 +35,8 @@ export interface SessionWithUser {
   has_second_factor: boolean;
 }
 
-const SESSIONS_BY_TOKEN_HASHES = `
+/** Exported for the benchmarks' floors (bench/cases-floor.ts), which issue the same statement. */
+export const SESSIONS_BY_TOKEN_HASHES = `
   select s.id, s.token_hash, s.user_id, s.created_at, s.last_seen_at, s.expires_at, s.step_up_at, s.ended_at, s.end_reason,
          u.role, u.status, u.email, u.display_name, u.email_sealed, u.display_name_sealed, u.expertise,
          s.mfa_at,
