@@ -202,14 +202,14 @@ for (const engine of engines()) {
       assert.equal(byTeamLead.statusCode, 404, byTeamLead.body);
       const refusedOn = await t.database.db
         .selectFrom('audit_events')
-        .select('case_id')
+        .select(['case_id', 'detail'])
         .where('action', '=', 'case.denied')
         .where('actor_user_id', '=', tlMember.id)
         .execute();
       assert.deepEqual(
-        refusedOn.map((r) => r.case_id),
-        [target.id],
-        'the refusal is the target’s',
+        refusedOn.map((r) => [r.case_id, (r.detail as { access: string }).access]),
+        [[target.id, 'write']],
+        'the refusal is the target’s, and a write',
       );
 
       const merged = await call(t, lead, 'POST', `/api/cases/${source.id}/merge`, {
@@ -233,6 +233,27 @@ for (const engine of engines()) {
       });
       assert.equal(again.statusCode, 409);
       assert.equal(again.json().code, 'already_merged');
+      // Nobody joins a merged case or changes their place in it; members may still be removed.
+      const joins = await call(t, lead, 'POST', `/api/cases/${source.id}/members`, {
+        userId: leftOut.id,
+        role: 'member',
+        fullScope: true,
+      });
+      assert.equal(joins.statusCode, 409, joins.body);
+      assert.equal(joins.json().code, 'case_merged');
+      const sourceRoster = (await call(t, lead, 'GET', `/api/cases/${source.id}/members`)).json().members as {
+        user: { id: string };
+        version: number;
+      }[];
+      const stays = sourceRoster.find((m) => m.user.id === memberId);
+      assert.ok(stays);
+      const removed = await call(
+        t,
+        lead,
+        'DELETE',
+        `/api/cases/${source.id}/members/${memberId}?expectedVersion=${stays.version}`,
+      );
+      assert.equal(removed.statusCode, 204, removed.body);
       const reopen = await call(t, lead, 'POST', `/api/cases/${source.id}/status`, {
         expectedVersion: after.version,
         status: 'intake',

@@ -78,12 +78,16 @@ async function managing(
   caseId: string,
   origin: Origin,
   change: (tx: Kysely<DB>, reach: Reach, now: Date) => Promise<void>,
+  options: { readonly onMerged?: boolean } = {},
 ): Promise<void> {
   await need(ctx, actor, caseId, { kind: 'manage' }, origin);
   await guarded(ctx, actor, caseId, origin, () =>
     ctx.database.transaction(async (tx) => {
       if ((await casesRepository.lock(tx, caseId)) === undefined) throw new NotFoundError();
       const reach = await recheck(ctx, tx, actor, caseId, { kind: 'manage' });
+      // A merged case is a closed record: its members may go, nobody joins or changes.
+      if (reach.merged && options.onMerged !== true)
+        throw new ConflictError('This case was merged into another and changes no more.', 'case_merged');
       await change(tx, reach, ctx.clock.now());
     }),
   );
@@ -187,19 +191,29 @@ export async function revokeMember(
   expectedVersion: number,
   origin: Origin,
 ): Promise<void> {
-  await managing(ctx, actor, caseId, origin, async (tx, _reach, now) => {
-    const row = await memberRow(tx, caseId, userId, true);
-    if (row === undefined) throw new NotFoundError();
-    if (row.version !== expectedVersion) throw stale();
-    if (row.role === 'lead')
-      throw new ConflictError('A case keeps its lead: hand the lead over to someone else first.', 'lead_cannot_leave');
-    await tx.deleteFrom('case_members').where('case_id', '=', caseId).where('user_id', '=', userId).execute();
-    await recordAudit(tx, now, {
-      action: 'case.member_revoked',
-      ...aboutCase(actor, origin, caseId),
-      detail: { user: userId },
-    });
-  });
+  await managing(
+    ctx,
+    actor,
+    caseId,
+    origin,
+    async (tx, _reach, now) => {
+      const row = await memberRow(tx, caseId, userId, true);
+      if (row === undefined) throw new NotFoundError();
+      if (row.version !== expectedVersion) throw stale();
+      if (row.role === 'lead')
+        throw new ConflictError(
+          'A case keeps its lead: hand the lead over to someone else first.',
+          'lead_cannot_leave',
+        );
+      await tx.deleteFrom('case_members').where('case_id', '=', caseId).where('user_id', '=', userId).execute();
+      await recordAudit(tx, now, {
+        action: 'case.member_revoked',
+        ...aboutCase(actor, origin, caseId),
+        detail: { user: userId },
+      });
+    },
+    { onMerged: true },
+  );
 }
 
 /** Makes a threat manager or team lead the lead (a member with the whole case); the old lead stays a member. */

@@ -4,13 +4,13 @@ import type { CaseRef, MergeCase } from '../../contract/links.ts';
 import type { Actor } from '../access/actor.ts';
 import { recordAudit } from '../audit/record.ts';
 import { sealField } from '../platform/crypto/sealed-field.ts';
-import { ConflictError, NotFoundError } from '../platform/http/errors.ts';
+import { BadRequestError, ConflictError, NotFoundError } from '../platform/http/errors.ts';
 import { type CaseRow, casesRepository, stale } from './cases.repository.ts';
-import { aboutCase, type CasesContext, guarded, need, type Origin, recheck, refused } from './context.ts';
-import { otherCase } from './links.service.ts';
+import { aboutCase, type CasesContext, guarded, type Origin, recheck, refused } from './context.ts';
+import { caseByReference } from './links.service.ts';
 import { type Move, moveDocuments, moveLinks, moveMembers, movePersons, revokeRecused } from './merge-moves.ts';
 import { type MergeManifest, mergePlace } from './merge-records.ts';
-import { meets } from './reach.ts';
+import { meets, reachOf } from './reach.ts';
 import { reasonPlace } from './texts.ts';
 
 /**
@@ -31,23 +31,22 @@ export async function mergeCase(
   input: Required<MergeCase>,
   origin: Origin,
 ): Promise<CaseRef> {
-  // Someone who reads the duplicate wholly learns that it was merged already; anyone else gets 404.
-  const reach = await need(ctx, actor, sourceId, { kind: 'overview' }, origin);
-  if (reach.merged) throw alreadyMerged();
-  if (!meets(reach, { kind: 'merge' })) {
-    await refused(ctx, actor, sourceId, 'write', origin);
-    throw new NotFoundError();
-  }
-  const targetId = await otherCase(ctx, actor, sourceId, input.into, { kind: 'entry' }, origin, {
-    message: 'A case cannot be merged into itself.',
-    code: 'merge_into_itself',
-  });
-  const there = await need(ctx, actor, targetId, { kind: 'overview' }, origin);
-  if (there.merged) throw alreadyMerged();
-  if (!meets(there, { kind: 'merge' })) {
-    await refused(ctx, actor, targetId, 'write', origin);
-    throw new NotFoundError();
-  }
+  // Someone who reads a case wholly learns that it was merged already; anyone else gets 404, and
+  // the refusal is recorded as the write it was, on the case that refused it.
+  const mergeable = async (caseId: string) => {
+    const reach = await reachOf(ctx.database.db, actor, caseId, ctx.clock.now(), { database: ctx.database });
+    if (reach !== undefined && meets(reach, { kind: 'overview' }) && reach.merged) throw alreadyMerged();
+    if (reach === undefined || !meets(reach, { kind: 'merge' })) {
+      await refused(ctx, actor, caseId, 'write', origin);
+      throw new NotFoundError();
+    }
+  };
+  await mergeable(sourceId);
+  const targetId = await caseByReference(ctx.database.db, input.into);
+  if (targetId === undefined) throw new NotFoundError();
+  if (targetId === sourceId)
+    throw new BadRequestError('A case cannot be merged into itself.', { code: 'merge_into_itself' });
+  await mergeable(targetId);
   const now = ctx.clock.now();
   return guarded(ctx, actor, sourceId, origin, () =>
     ctx.database.transaction(async (tx) => {

@@ -40,6 +40,7 @@ const KNOWN_CODES = [
   'merge_into_itself',
   'already_merged',
   'target_closed',
+  'case_merged',
 ] as const;
 type KnownCode = (typeof KNOWN_CODES)[number];
 
