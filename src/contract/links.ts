@@ -13,6 +13,9 @@ export const CaseReferenceText = z
   .toUpperCase()
   .regex(/^TM-\d{4}-\d{4,9}$/, 'a case reference looks like TM-2026-0042');
 
+/** Whether a typed text is a case reference (the forms check it before asking the server). */
+export const isCaseReference = (value: string): boolean => CaseReferenceText.safeParse(value).success;
+
 /** The year and number of a reference already checked by CaseReferenceText. */
 export function parseReference(reference: string): { year: number; number: number } {
   const [, year, number] = reference.split('-');

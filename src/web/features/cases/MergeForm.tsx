@@ -3,13 +3,12 @@ import { useNavigate } from '@tanstack/react-router';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CaseDetail } from '../../../contract/cases.ts';
+import { isCaseReference } from '../../../contract/links.ts';
 import { ErrorAlert } from '../../ui/ErrorAlert.tsx';
 import { TextArea } from '../../ui/TextArea.tsx';
 import { TextField } from '../../ui/TextField.tsx';
 import { useStepUp } from '../session/StepUp.tsx';
 import { mergeCase } from './links-api.ts';
-
-const REFERENCE = /^TM-\d{4}-\d{4,9}$/i;
 
 /**
  * Merges this (duplicate) case into another: its persons, documents, members and links move there.
@@ -36,7 +35,7 @@ export function MergeForm({ detail }: { detail: CaseDetail }) {
     event.preventDefault();
     const value = into.trim();
     const found = {
-      ...(!REFERENCE.test(value) ? { into: t('links.referenceFormat') } : {}),
+      ...(!isCaseReference(value) ? { into: t('links.referenceFormat') } : {}),
       ...(value.toUpperCase() === detail.reference ? { into: t('errors.merge_into_itself') } : {}),
       ...(reason.trim() === '' ? { reason: t('links.merge.reasonRequired') } : {}),
       ...(!confirmed ? { confirm: t('links.merge.confirmRequired') } : {}),

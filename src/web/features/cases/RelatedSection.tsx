@@ -3,15 +3,13 @@ import { Link } from '@tanstack/react-router';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CaseDetail } from '../../../contract/cases.ts';
-import type { MergeRecord } from '../../../contract/links.ts';
+import { isCaseReference, type MergeRecord } from '../../../contract/links.ts';
 import { ErrorAlert } from '../../ui/ErrorAlert.tsx';
 import { TextField } from '../../ui/TextField.tsx';
 import { useDateTime } from '../../ui/useDateTime.ts';
 import { StatusBadge } from './CaseBadges.tsx';
 import { linkCase, relatedQuery, unlinkCase } from './links-api.ts';
 import { MergeForm } from './MergeForm.tsx';
-
-const REFERENCE = /^TM-\d{4}-\d{4,9}$/i;
 
 /**
  * Related cases: the links this reader may see (they read both cases wholly), linking another case
@@ -90,7 +88,7 @@ function LinkForm({ caseId }: { caseId: string }) {
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const value = reference.trim();
-    const found = REFERENCE.test(value) ? undefined : t('links.referenceFormat');
+    const found = isCaseReference(value) ? undefined : t('links.referenceFormat');
     setProblem(found);
     if (found === undefined) mutation.mutate(value);
   };
