@@ -3,11 +3,10 @@ import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Member } from '../../../contract/cases.ts';
 import { ErrorAlert } from '../../ui/ErrorAlert.tsx';
-import { TextField } from '../../ui/TextField.tsx';
 import { useStepUp } from '../session/StepUp.tsx';
 import { changeMember } from './cases-api.ts';
-import { dayOf, endIsValid, endOfDay } from './member-dates.ts';
-import { type Scope, ScopeFields } from './ScopeFields.tsx';
+import { checkMembership, type Membership, MembershipFields, type MembershipProblems } from './MembershipFields.tsx';
+import { dayOf } from './member-dates.ts';
 
 /**
  * Changes an existing member's scope or end date (the lead and team leads, with step-up). An
@@ -19,9 +18,11 @@ export function ChangeMemberForm({ caseId, member, onDone }: { caseId: string; m
   const client = useQueryClient();
   const withStepUp = useStepUp();
   const heading = useRef<HTMLHeadingElement>(null);
-  const [scope, setScope] = useState<Scope>({ full: member.fullScope, sections: member.sections });
-  const [until, setUntil] = useState(member.expiresAt === null ? '' : dayOf(new Date(member.expiresAt)));
-  const [problems, setProblems] = useState<{ scope?: string; until?: string }>({});
+  const [membership, setMembership] = useState<Membership>({
+    scope: { full: member.fullScope, sections: member.sections },
+    until: member.expiresAt === null ? '' : dayOf(new Date(member.expiresAt)),
+  });
+  const [problems, setProblems] = useState<MembershipProblems>({});
   const expert = member.role === 'expert';
   const name = member.user.displayName ?? t('cases.members.unknown');
   useEffect(() => heading.current?.focus(), []);
@@ -33,20 +34,9 @@ export function ChangeMemberForm({ caseId, member, onDone }: { caseId: string; m
   });
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const end = endOfDay(until);
-    const found = {
-      ...(!scope.full && scope.sections.length === 0 ? { scope: t('cases.members.chooseSection') } : {}),
-      ...(expert && end === null ? { until: t('cases.members.expertEnds') } : {}),
-      ...(endIsValid(end) ? {} : { until: t('cases.members.untilPast') }),
-    };
-    setProblems(found);
-    if (Object.keys(found).length > 0) return;
-    mutation.mutate({
-      expectedVersion: member.version,
-      fullScope: scope.full,
-      sections: scope.full ? [] : [...scope.sections],
-      expiresAt: end === null ? null : end.toISOString(),
-    });
+    const checked = checkMembership(t, membership, expert);
+    setProblems(checked.problems);
+    if (checked.fields !== undefined) mutation.mutate({ expectedVersion: member.version, ...checked.fields });
   };
   return (
     <section className="card" aria-labelledby="change-member-heading">
@@ -55,16 +45,7 @@ export function ChangeMemberForm({ caseId, member, onDone }: { caseId: string; m
       </h2>
       <form className="form" onSubmit={submit} noValidate>
         <ErrorAlert error={mutation.error} />
-        <ScopeFields id="change-scope" scope={scope} onChange={setScope} error={problems.scope} />
-        <TextField
-          id="change-until"
-          type="date"
-          label={t('cases.members.until')}
-          hint={t(expert ? 'cases.members.untilExpertHint' : 'cases.members.untilHint')}
-          value={until}
-          onChange={setUntil}
-          error={problems.until}
-        />
+        <MembershipFields id="change" value={membership} onChange={setMembership} expert={expert} problems={problems} />
         <div className="form__actions">
           <button type="submit" className="button" disabled={mutation.isPending}>
             {mutation.isPending ? t('common.working') : t('cases.members.saveChange')}
