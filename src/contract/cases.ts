@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Expertise, Role } from './accounts.ts';
+import { line, text } from './text.ts';
 import { uuid } from './uuid.ts';
 
 /**
@@ -43,19 +44,6 @@ export const TAGS_MAX = 20;
 export const REASON_MAX = 2_000;
 export const PURPOSE_MIN = 10;
 export const BREAK_GLASS_MINUTES = { min: 15, default: 120, max: 480 } as const;
-
-const noControl = (s: string) => !/[\p{Cc}\p{Cf}]/u.test(s.replace(/[\n\r\t]/g, ''));
-/** One line: no control characters at all. */
-const line = (max: number) =>
-  z
-    .string()
-    .trim()
-    .min(1)
-    .max(max)
-    .refine((s) => !/[\p{Cc}\p{Cf}]/u.test(s), 'must not contain control characters');
-/** Free text: line breaks and tabs allowed, no other control characters. */
-const text = (max: number) =>
-  z.string().max(max).refine(noControl, 'must not contain control characters other than line breaks and tabs');
 
 export const CaseTitle = line(TITLE_MAX);
 export const SummaryText = text(SUMMARY_MAX);
