@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { defineConfig, type PlaywrightTestConfig } from '@playwright/test';
 import { CHROMIUM_MISSING, CHROMIUM_PATH, HAVE_CHROMIUM } from './test/e2e/support/chromium.ts';
+import { INTAKE_TEAM_PHONE } from './test/e2e/support/intake-team.ts';
 import type { LaunchSpec } from './test/e2e/support/launch.ts';
 import {
   auditDirOf,
@@ -120,12 +121,12 @@ export default defineConfig({
   testDir: 'test/e2e',
   testMatch: '**/*.spec.ts',
   fullyParallel: false,
-  // Two at a time: with four, the browsers and ten servers overload the two cores and journeys time out.
+  // Two at a time: with four, the browsers and eleven servers overload the two cores and journeys time out.
   workers: 2,
   retries: 0,
   forbidOnly: process.env.CI === 'true',
   // Journeys of several sign-ins with two-factor set-ups (a code may wait for the next 30-second step), on a
-  // 2-core machine that also runs ten servers.
+  // 2-core machine that also runs eleven servers.
   timeout: 120_000,
   expect: { timeout: 10_000 },
   reporter: [['list'], ['./test/e2e/support/summary-reporter.ts']],
@@ -163,7 +164,9 @@ export default defineConfig({
   // test/e2e/mfa-reset.spec.ts), the sixth the passkey journey's (test/e2e/passkeys.spec.ts), the seventh the
   // single-sign-on journey's (test/e2e/sso.spec.ts), after its identity provider, then the documents
   // journey's (test/e2e/documents.spec.ts), with a stand-in owner rule (test/e2e/support/documents-server.ts),
-  // and the last the cases journey's, with its team made at start (test/e2e/support/cases-server.ts).
+  // then the cases journey's, with its team made at start (test/e2e/support/cases-server.ts), and the last the
+  // intake journey's, with its people made at start and the team's phone the report form shows
+  // (test/e2e/support/intake-server.ts).
   ...(HAVE_CHROMIUM
     ? {
         webServer: allServers([
@@ -184,6 +187,11 @@ export default defineConfig({
             'cases',
             { TMA_STEP_UP_SECONDS: String(SERVERS.cases.stepUpSeconds) },
             'test/e2e/support/cases-server.ts',
+          ),
+          realServer(
+            'intake',
+            { TMA_STEP_UP_SECONDS: String(SERVERS.intake.stepUpSeconds), TMA_TEAM_PHONE: INTAKE_TEAM_PHONE },
+            'test/e2e/support/intake-server.ts',
           ),
         ]),
       }

@@ -3,16 +3,28 @@ import { UserRef } from './cases.ts';
 import { uuid } from './uuid.ts';
 
 /**
- * What a user should know about (docs/cases.md, "Notifications"). For now: a team lead broke the
- * glass on a case the user leads. A notification names the case only while the user still
- * reaches it.
+ * What a user should know about (docs/cases.md, "Notifications"): a team lead broke the glass on
+ * a case the user leads (named only while the user still reaches it); an urgent report came in,
+ * or a report's deadline comes close or passed (for the triage roles, or the lead of its case;
+ * docs/intake.md).
  */
-export const NOTIFICATION_KINDS = ['break_glass'] as const;
+export const NOTIFICATION_KINDS = ['break_glass', 'urgent_report', 'deadline'] as const;
+export const DEADLINE_STAGES = [
+  'acknowledge_soon',
+  'acknowledge_overdue',
+  'feedback_soon',
+  'feedback_overdue',
+] as const;
 
 export const Notification = z.strictObject({
   id: uuid(),
   kind: z.enum(NOTIFICATION_KINDS),
-  case: z.strictObject({ id: uuid(), reference: z.string() }),
+  /** The case of a break-glass. */
+  case: z.strictObject({ id: uuid(), reference: z.string() }).nullable(),
+  /** The report of an urgent report or of a deadline. */
+  report: z.strictObject({ id: uuid(), reference: z.string() }).nullable(),
+  /** A report's deadline that comes close or passed, and its day. */
+  deadline: z.strictObject({ stage: z.enum(DEADLINE_STAGES), by: z.iso.date() }).nullable(),
   actor: UserRef.nullable(),
   at: z.iso.datetime(),
   /** When what it tells of ends (a break-glass's expiry). */

@@ -10,6 +10,8 @@ export const Problem = z
     detail: z.string().optional(),
     correlationId: z.string(),
     errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    /** Why an upload was refused (code upload_refused): one of the documents contract's UPLOAD_REFUSALS. */
+    reason: z.string().optional(),
   })
   .meta({ id: 'Problem' });
 export type Problem = z.infer<typeof Problem>;

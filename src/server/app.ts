@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import { installAuthentication } from './access/authenticate.ts';
 import { installCsrfCheck } from './access/csrf.ts';
@@ -12,6 +12,7 @@ import type { CasesContext } from './cases/context.ts';
 import { caseDocuments } from './cases/document-owner.ts';
 import type { Config } from './config.ts';
 import type { BlobStore } from './documents/blobs/blob-store.ts';
+import type { DocumentsContext } from './documents/documents.service.ts';
 import type { DocumentOwners } from './documents/owners.ts';
 import type { Scanner } from './documents/scan/scanner.ts';
 import { openBlobStore, openScanner } from './documents/setup.ts';
@@ -24,6 +25,10 @@ import { memberRoutes } from './features/cases/members.routes.ts';
 import { personRoutes } from './features/cases/persons.routes.ts';
 import { documentRoutes } from './features/documents/documents.routes.ts';
 import { healthRoutes } from './features/health/health.routes.ts';
+import { anonymousRoutes } from './features/intake/anonymous.routes.ts';
+import { anonymousDocumentRoutes } from './features/intake/anonymous-documents.routes.ts';
+import { reportRoutes } from './features/intake/reports.routes.ts';
+import { triageRoutes } from './features/intake/triage.routes.ts';
 import { invitationRoutes } from './features/invitations/invitations.routes.ts';
 import { mfaRoutes } from './features/mfa/mfa.routes.ts';
 import { passkeyRoutes } from './features/mfa/passkeys.routes.ts';
@@ -34,6 +39,12 @@ import { setupRoutes } from './features/setup/setup.routes.ts';
 import { ssoRoutes, ssoStatusRoute } from './features/sso/sso.routes.ts';
 import { userRoutes } from './features/users/users.routes.ts';
 import { webRoutes } from './features/web/web.routes.ts';
+import { AnonymousThrottle } from './intake/anonymous-throttle.ts';
+import type { IntakeContext } from './intake/context.ts';
+import { reportDocuments } from './intake/document-owner.ts';
+import { FloodChallenge } from './intake/flood-challenge.ts';
+import { QuietLog } from './intake/quiet-log.ts';
+import { WorkGate } from './intake/work-gate.ts';
 import { openKeyProvider } from './keys/provider.ts';
 import { type Clock, systemClock } from './platform/clock.ts';
 import { KeyRing } from './platform/crypto/key-ring.ts';
@@ -66,6 +77,9 @@ export interface AppDeps {
   readonly scanner?: Scanner | null;
 }
 
+/** A request of the anonymous reporting channel (policies.ts, 'anonymous'). */
+const isAnonymousChannel = (request: FastifyRequest): boolean => request.routeOptions.config?.policy === 'anonymous';
+
 export const VERSION: string = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
 ).version;
@@ -92,7 +106,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       : {}),
   }) as unknown as FastifyInstance;
 
-  app.setErrorHandler(errorHandler(log));
+  // The anonymous channel's failures are counted, not logged as they happen (intake/quiet-log.ts).
+  const quiet = new QuietLog(log);
+  app.addHook('onClose', (_instance, done) => {
+    quiet.close();
+    done();
+  });
+  app.setErrorHandler(errorHandler(log, { applies: isAnonymousChannel, log: quiet }));
   const clock = deps.clock ?? systemClock;
   // onRequest hooks run in this order: headers, who is asking, CSRF, then the route's policy.
   // HSTS whenever users reach TMA over https: served directly, or behind a TLS-terminating proxy.
@@ -125,6 +145,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   );
   // One synchronous hook per request for metrics and the request log: this runs on every request.
   app.addHook('onResponse', (request, reply, done) => {
+    // The anonymous channel leaves no dated line and no counter that a scrape would date.
+    if (isAnonymousChannel(request)) return done();
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.observe(request.method, route, reply.statusCode, reply.elapsedTime);
     log.info(
@@ -184,17 +206,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     auditDir: config.audit.dir,
     signer: deps.auditSigner ?? loadSigner(config.audit.signingKeyFile, config.audit.dir),
   });
-  await documentRoutes(app, {
+  const documents: DocumentsContext = {
     database,
     keys,
     clock,
     store: deps.blobStore ?? openBlobStore(config.documents),
     scanner: deps.scanner === null ? undefined : (deps.scanner ?? openScanner(config.documents)),
     uploadLimitBytes: config.documents.uploadLimitBytes,
-    owners: { case: caseDocuments(clock), ...deps.documentOwners },
+    owners: { case: caseDocuments(clock), report: reportDocuments(clock), ...deps.documentOwners },
     search,
     denials: new OncePerWindow(),
-  });
+  };
+  await documentRoutes(app, documents);
   const cases: CasesContext = {
     database,
     keys,
@@ -208,7 +231,24 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   memberRoutes(app, cases);
   personRoutes(app, cases);
   linkRoutes(app, cases);
-  notificationRoutes(app, { database, keys, clock });
+  const intake: IntakeContext = {
+    ...cases,
+    intake: config.intake,
+    throttle: new AnonymousThrottle({ limit: config.intake.anonymousRequestsPer10Min, windowMs: 10 * 60_000 }),
+    flood: new FloodChallenge({ threshold: config.intake.floodPerMinute, difficulty: config.intake.floodDifficulty }),
+    // A short queue of argon2 work, never a long one (intake/work-gate.ts).
+    gate: new WorkGate(config.intake.anonymousWorkInFlight),
+  };
+  anonymousRoutes(app, intake, documents.uploadLimitBytes);
+  await anonymousDocumentRoutes(app, intake, documents);
+  reportRoutes(app, intake);
+  triageRoutes(app, intake);
+  notificationRoutes(app, {
+    database,
+    keys,
+    clock,
+    deadlines: { acknowledgeDays: config.intake.acknowledgeDays, feedbackMonths: config.intake.feedbackMonths },
+  });
   await webRoutes(app, deps.webDir);
   return app;
 }

@@ -18,6 +18,8 @@ import { scheduleOrphanSweep, sweepOrphansJob } from './documents/sweeper.job.ts
 import { settingsRepository } from './features/settings/settings.repository.ts';
 import { prepareSetup } from './features/setup/setup-token.ts';
 import { usersRepository } from './features/users/users.repository.ts';
+import { remindersJob, scheduleReminders } from './intake/reminders.job.ts';
+import { reportPersonSource } from './intake/search-source.ts';
 import { destroyEpochsJob, scheduleEpochDestruction } from './keys/epochs.job.ts';
 import { openKeyProvider } from './keys/provider.ts';
 import { systemClock } from './platform/clock.ts';
@@ -79,7 +81,7 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     // Where the re-indexing after a search-key rotation reads each indexed object type's plaintext.
     const searchSources: SearchSources = {
       texts: [documentNameSource(keys), caseTextSource(keys)],
-      persons: [casePersonSource(keys)],
+      persons: [casePersonSource(keys), reportPersonSource(keys)],
     };
     const blobStore = openBlobStore(config.documents);
     // Makes the local store's directory, or finds the S3 bucket: a store that is not there stops the start.
@@ -105,6 +107,12 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     await scheduleOrphanSweep(database.db, blobStore, log);
     await scheduleEpochDestruction(database.db, keys.provider, config.keys.epochRetentionDays, log);
     await scheduleSearchReindex(database.db, keys, searchSources, log);
+    const reminders = {
+      clock: systemClock,
+      timeZone: config.intake.timeZone,
+      policy: { acknowledgeDays: config.intake.acknowledgeDays, feedbackMonths: config.intake.feedbackMonths },
+    };
+    await scheduleReminders(database.db, reminders);
     const retention = {
       database,
       // Only the schema owner may delete audit rows; on the embedded engine there are no roles.
@@ -126,6 +134,7 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
         sweepOrphansJob(database.db, blobStore, log),
         destroyEpochsJob(database.db, keys.provider, config.keys.epochRetentionDays, log),
         reindexSearchJob(database.db, keys, searchSources, log),
+        remindersJob(database.db, reminders),
       ],
       log,
     );

@@ -8,6 +8,7 @@ import {
   redirect,
 } from '@tanstack/react-router';
 import { CONTENT_ROLES, type Role } from '../contract/accounts.ts';
+import { TRIAGE_ROLES } from '../contract/reports.ts';
 import { SignInCodePage, type SignInCodeSearch } from './features/mfa/SignInCodePage.tsx';
 import { SignInSetUpPage, type SignInSetUpSearch } from './features/mfa/SignInSetUpPage.tsx';
 import { landingPath } from './features/session/landing.ts';
@@ -35,6 +36,17 @@ const AuditPage = lazyRouteComponent(() => import('./features/audit/AuditPage.ts
 const CasesPage = lazyRouteComponent(() => import('./features/cases/CasesPage.tsx'), 'CasesPage');
 const CasePage = lazyRouteComponent(() => import('./features/cases/CasePage.tsx'), 'CasePage');
 const DocumentPage = lazyRouteComponent(() => import('./features/documents/DocumentPage.tsx'), 'DocumentPage');
+const ReportPage = lazyRouteComponent(() => import('./features/intake/ReportPage.tsx'), 'ReportPage');
+const ReceiptStatusPage = lazyRouteComponent(
+  () => import('./features/intake/ReceiptStatusPage.tsx'),
+  'ReceiptStatusPage',
+);
+const NewReportPage = lazyRouteComponent(() => import('./features/intake/NewReportPage.tsx'), 'NewReportPage');
+const MyReportsPage = lazyRouteComponent(() => import('./features/intake/MyReportsPage.tsx'), 'MyReportsPage');
+const MyReportPage = lazyRouteComponent(() => import('./features/intake/MyReportPage.tsx'), 'MyReportPage');
+const TriagePage = lazyRouteComponent(() => import('./features/intake/TriagePage.tsx'), 'TriagePage');
+const RecordReportPage = lazyRouteComponent(() => import('./features/intake/RecordReportPage.tsx'), 'RecordReportPage');
+const TriageReportPage = lazyRouteComponent(() => import('./features/intake/TriageReportPage.tsx'), 'TriageReportPage');
 
 export interface RouterContext {
   readonly queryClient: QueryClient;
@@ -139,6 +151,18 @@ const resetRoute = createRoute({
 });
 
 /**
+ * The anonymous channel: reporting a concern and, with the receipt, following it. No sign-in; the receipt is
+ * never part of a URL.
+ */
+const reportRoute = createRoute({ getParentRoute: () => rootRoute, path: '/report', component: ReportPage });
+
+const reportStatusRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/report/status',
+  component: ReceiptStatusPage,
+});
+
+/**
  * Every page below needs a session: without one, the sign-in page, which then comes back here; with one whose
  * code is still due, the code page, likewise; with one that must set up two-factor authentication first, the
  * set-up page, likewise.
@@ -212,6 +236,54 @@ const caseRoute = createRoute({
   },
 });
 
+/** A signed-in user's own reports: every role may report. */
+const myReportsRoute = createRoute({ getParentRoute: () => signedInRoute, path: '/reports', component: MyReportsPage });
+
+const newReportRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/reports/new',
+  component: NewReportPage,
+});
+
+const myReportRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/reports/$reportId',
+  component: function MyReportRoute() {
+    const { reportId } = myReportRoute.useParams();
+    return <MyReportPage key={reportId} reportId={reportId} />;
+  },
+});
+
+/** Triage: threat managers and team leads only (the server answers 404 to the others anyway). */
+const forTriageRoles = ({ context }: { context: { session: { user: { role: Role } } } }) => {
+  if (!TRIAGE_ROLES.includes(context.session.user.role)) throw notFound();
+};
+
+const triageRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/triage',
+  beforeLoad: forTriageRoles,
+  component: TriagePage,
+});
+
+const recordReportRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/triage/record',
+  beforeLoad: forTriageRoles,
+  component: RecordReportPage,
+});
+
+const triageReportRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/triage/$reportId',
+  beforeLoad: forTriageRoles,
+  component: function TriageReportRoute() {
+    const { reportId } = triageReportRoute.useParams();
+    // A new report id is a new page: its forms start afresh.
+    return <TriageReportPage key={reportId} reportId={reportId} />;
+  },
+});
+
 /** A document of a case or a report; whether the user may see it is the server's decision (404 otherwise). */
 const documentRoute = createRoute({
   getParentRoute: () => signedInRoute,
@@ -231,6 +303,8 @@ const routeTree = rootRoute.addChildren([
   ssoErrorRoute,
   inviteRoute,
   resetRoute,
+  reportRoute,
+  reportStatusRoute,
   signedInRoute.addChildren([
     profileRoute,
     usersRoute,
@@ -238,6 +312,12 @@ const routeTree = rootRoute.addChildren([
     auditRoute,
     casesRoute,
     caseRoute,
+    myReportsRoute,
+    newReportRoute,
+    myReportRoute,
+    triageRoute,
+    recordReportRoute,
+    triageReportRoute,
     documentRoute,
   ]),
 ]);

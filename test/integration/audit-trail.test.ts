@@ -193,11 +193,17 @@ for (const engine of engines()) {
     });
 
     test('the anonymous channel stores no address, no user agent, no actor and only the day', async () => {
-      await recordAnonymousAudit(t.database.db, new Date('2026-11-02T17:43:12.345Z'), {
-        action: 'anonymous.report_submitted',
-        outcome: 'allowed',
-        object: { type: 'report', id: randomUUID() },
-      });
+      const event = {
+        action: 'anonymous.report_submitted' as const,
+        outcome: 'allowed' as const,
+        object: { type: 'report' as const, id: randomUUID() },
+      };
+      // A time of day is refused: the caller gives the day, as midnight (intake/context.ts, companyMidnight).
+      await assert.rejects(
+        recordAnonymousAudit(t.database.db, new Date('2026-11-02T17:43:12.345Z'), event),
+        /dated by a midnight/,
+      );
+      await recordAnonymousAudit(t.database.db, new Date('2026-11-02T00:00:00.000Z'), event);
       const row = await t.database.db
         .selectFrom('audit_events')
         .selectAll()

@@ -55,6 +55,7 @@ export const ADMITS: Record<string, readonly Relation[]> = {
   identities_write: ['lead', 'member'],
   documents_read: ['lead', 'member', 'documents_expert', 'break_glass'],
   documents_write: ['lead', 'member', 'documents_expert'],
+  timeline_read: ['lead', 'member', 'out_of_scope_member', 'break_glass'],
 };
 
 export interface Ids {
@@ -106,6 +107,7 @@ export const PROBES: Record<string, Probe> = {
   },
   'DELETE /api/cases/:id/break-glass': { need: 'own_glass', status: 204 },
   'GET /api/cases/:id/access-log': { need: 'manage', status: 200 },
+  'GET /api/cases/:id/reports': { need: 'timeline_read', status: 200 },
   'GET /api/cases/:id/members': { need: 'roster', status: 200 },
   'GET /api/cases/:id/candidates': { need: 'manage', status: 200 },
   'POST /api/cases/:id/members': {

@@ -88,6 +88,8 @@ export function installAuthentication(
     // Only the API acts for a user: the SPA shell, its assets and health checks need no session
     // (the browser sends the cookie with every request; looking it up each time would be waste).
     if (request.routeOptions.url?.startsWith('/api/') !== true) return done();
+    // The anonymous channel must not know, or date, whoever is signed in on this browser.
+    if (request.routeOptions.config.policy === 'anonymous') return done();
     const token = readSessionCookie(request);
     if (token === undefined) return done();
     resolve(request, token).then(() => done(), done);

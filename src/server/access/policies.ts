@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { CONTENT_ROLES, type Role } from '../../contract/accounts.ts';
+import { TRIAGE_ROLES } from '../../contract/reports.ts';
 import type { Actor } from './actor.ts';
 
 /**
@@ -30,6 +31,12 @@ const role =
 export const policies = {
   /** Anyone, signed in or not: health, the SPA shell, the API description, sign-in, setup, one-time links. */
   public: () => true,
+  /**
+   * The anonymous reporting channel (docs/intake.md): anyone, and nobody in particular. The session
+   * cookie is not even looked up (a signed-in employee's session would otherwise be touched, and
+   * dated, at the moment of an anonymous report), and the request leaves no log line or metric.
+   */
+  anonymous: () => true,
   /** Prometheus scrapers that present the metrics token; without a configured token, nobody. */
   metrics: ({ request, metricsToken }) => metricsToken !== undefined && bearerMatches(request, metricsToken),
   /** The signed-in user's own session, password and session list. */
@@ -57,6 +64,10 @@ export const policies = {
   'cases.create': role('threat_manager', 'team_lead'),
   /** Break-glass into a case one is not a member of: team leads only. */
   'cases.break_glass': role('team_lead'),
+  /** Reporting a concern, and one's own reports: every employee with an account. */
+  'reports.submit': signedIn,
+  /** The triage inbox, reports recorded for callers, and triage decisions: threat managers and team leads. */
+  'reports.triage': role(...TRIAGE_ROLES),
   /** Handing a leaving person's memberships to a successor: team leads only. */
   'cases.reassign': role('team_lead'),
 } satisfies Record<string, Policy>;
@@ -73,7 +84,7 @@ export const MFA_CHALLENGE_POLICIES: ReadonlySet<PolicyName> = new Set(['session
 export const MFA_ENROL_POLICIES: ReadonlySet<PolicyName> = new Set(['session.current', 'mfa.enrol']);
 
 /** Policies that anyone may pass without signing in; every other one answers 401 to anonymous callers. */
-export const ANONYMOUS_POLICIES: ReadonlySet<PolicyName> = new Set(['public', 'metrics']);
+export const ANONYMOUS_POLICIES: ReadonlySet<PolicyName> = new Set(['public', 'anonymous', 'metrics']);
 
 export function isPolicyName(name: unknown): name is PolicyName {
   return typeof name === 'string' && Object.hasOwn(policies, name);

@@ -127,6 +127,8 @@ export const chainRepository = {
    * The tail the chainer has still to do: unchained events at or above the head's horizon (every
    * event below it is chained, unless links were deleted, which the verifier's full count finds).
    * The bound goes as a parameter, so the planner reads only the tail, statistics or not.
+   * Events of the anonymous channel are left out: dated to midnight, one would make the oldest
+   * age jump by hours for the moment it waits, and a scrape at that moment would date it.
    */
   async tail(db: Kysely<DB>): Promise<{ count: number; oldest: Date | null }> {
     const head = await chainRepository.head(db);
@@ -134,6 +136,7 @@ export const chainRepository = {
       .selectFrom('audit_events as e')
       .select((eb) => [eb.fn.countAll<string>().as('n'), eb.fn.min('e.at').as('oldest')])
       .where(sql<boolean>`e.txid >= ${head?.horizon ?? '0'}::xid8`)
+      .where('e.anonymous', '=', false)
       .where(({ not, exists, selectFrom }) =>
         not(exists(selectFrom('audit_chain as c').select('c.seq').whereRef('c.event_id', '=', 'e.id'))),
       )

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CASE_SECTIONS, CASE_STATUSES } from '../../contract/cases.ts';
 import { DOCUMENT_KINDS, UPLOAD_REFUSALS } from '../../contract/documents.ts';
 import { PERSON_ROLES, RELATION_KINDS } from '../../contract/persons.ts';
+import { MESSAGE_KINDS, ON_BEHALF_CHANNELS, REPORT_OUTCOMES, URGENCIES } from '../../contract/reports.ts';
 import { SSO_ERROR_REASONS } from '../../contract/sso.ts';
 import type { SealedPurpose } from './purpose.ts';
 
@@ -13,7 +14,7 @@ import type { SealedPurpose } from './purpose.ts';
  */
 const none = z.strictObject({});
 const count = z.number().int().nonnegative();
-const MergeCounts = { persons: count, documents: count, members: count, recused: count, links: count };
+const MergeCounts = { persons: count, documents: count, members: count, recused: count, links: count, reports: count };
 const Role = z.enum(['reporter', 'threat_manager', 'team_lead', 'expert', 'admin', 'auditor']);
 const SecondFactorMethod = z.enum(['totp', 'passkey', 'recovery_code']);
 /** Why a passkey's answer was refused (webauthn.ts). */
@@ -181,9 +182,33 @@ export const AUDIT_DETAILS = {
   'document.listed': z.strictObject({ documents: z.number().int().nonnegative() }),
   /** The owner's rule refused a document, or an owner's documents: the caller was answered 404. */
   'document.denied': z.strictObject({ access: z.enum(['read', 'write']) }),
-  /** The anonymous channel (intake issue): a report or message arrived; no trace of the sender. */
+  /** The anonymous channel (intake/): a report or message arrived, a receipt opened a report; no trace of the sender. */
   'anonymous.report_submitted': none,
   'anonymous.message_sent': none,
+  'anonymous.report_viewed': none,
+  /** An attachment from the anonymous channel: its kind and size, never its name; or why it was refused. */
+  'anonymous.document_uploaded': z.strictObject({
+    kind: z.enum(DOCUMENT_KINDS),
+    bytes: z.number().int().nonnegative(),
+    stripped: z.boolean(),
+    scanned: z.boolean(),
+  }),
+  'anonymous.document_refused': z.strictObject({ reason: z.enum(UPLOAD_REFUSALS) }),
+  /** Reports (intake/): channels, urgencies, kinds and outcomes, never a name or what was reported. */
+  'report.submitted': z.strictObject({ channel: z.enum(['employee']), urgency: z.enum(URGENCIES) }),
+  'report.recorded': z.strictObject({ channel: z.enum(ON_BEHALF_CHANNELS), urgency: z.enum(URGENCIES) }),
+  /** A report read: by the triage roles, a member of its case, or its signed-in reporter. */
+  'report.viewed': z.strictObject({ as: z.enum(['triage', 'case_member', 'reporter']) }),
+  'report.listed': z.strictObject({ reports: count }),
+  /** "Known person" hints shown to a triage role: how many places matched. */
+  'report.hints_viewed': z.strictObject({ matches: count }),
+  /** A hint told a triage role that this case (the event's case) names a person of the report (its object). */
+  'report.hint_shown': none,
+  'report.message_sent': z.strictObject({ from: z.enum(['reporter', 'team']), kind: z.enum(MESSAGE_KINDS) }),
+  'report.acknowledged': none,
+  'report.case_opened': none,
+  'report.attached': none,
+  'report.closed': z.strictObject({ outcome: z.enum(REPORT_OUTCOMES) }),
 } as const satisfies Record<string, z.ZodType>;
 
 export type AuditAction = keyof typeof AUDIT_DETAILS;
@@ -220,9 +245,13 @@ export type AuditEvent<A extends AuditAction = AuditAction> = A extends AuditAct
 export type AnonymousAction = Extract<AuditAction, `anonymous.${string}`>;
 
 /** Events of the anonymous channel carry no actor, address or user agent: there is no field for them. */
-export interface AnonymousAuditEvent {
-  readonly action: AnonymousAction;
-  readonly outcome: AuditOutcome;
-  readonly object?: { readonly type: AuditObjectType; readonly id: string } | undefined;
-  readonly caseId?: string | undefined;
-}
+export type AnonymousAuditEvent<A extends AnonymousAction = AnonymousAction> = A extends AnonymousAction
+  ? {
+      readonly action: A;
+      readonly outcome: AuditOutcome;
+      readonly object?: { readonly type: AuditObjectType; readonly id: string } | undefined;
+      readonly caseId?: string | undefined;
+    } & (Record<never, never> extends DetailOf<A>
+      ? { readonly detail?: DetailOf<A> }
+      : { readonly detail: DetailOf<A> })
+  : never;

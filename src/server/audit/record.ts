@@ -45,20 +45,19 @@ export async function recordAudit(executor: Kysely<DB>, at: Date, event: AuditEv
     .execute();
 }
 
-/** Midnight UTC of the day: the anonymous channel keeps no time finer than that. */
-export function dayOf(at: Date): Date {
-  return new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()));
-}
-
 /**
- * The audit API of the anonymous channel: no actor, no IP address, no user agent, and the time
- * cut to the day (SECURITY.md item 29). The event type has no field for any of them.
+ * The audit API of the anonymous channel: no actor, no IP address, no user agent, and for the
+ * time only the day (SECURITY.md item 29), as midnight (UTC) of the company's day, which the
+ * caller gives: the UTC day of the moment would differ from it for an hour or two each night and
+ * so tell those hours. The event type has no field for any of the rest.
  */
-export async function recordAnonymousAudit(executor: Kysely<DB>, at: Date, event: AnonymousAuditEvent): Promise<void> {
+export async function recordAnonymousAudit(executor: Kysely<DB>, day: Date, event: AnonymousAuditEvent): Promise<void> {
+  if (day.getTime() % 86_400_000 !== 0)
+    throw new AuditEventError('an anonymous event is dated by a midnight, never a time');
   await executor
     .insertInto('audit_events')
     .values({
-      at: dayOf(at),
+      at: day,
       actor_user_id: null,
       action: event.action,
       object_type: event.object?.type ?? null,

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
 import {
   type CaseDetail,
   type CaseList,
@@ -8,9 +9,11 @@ import {
 } from '../../contract/cases.ts';
 import type { Actor } from '../access/actor.ts';
 import { recordAudit } from '../audit/record.ts';
+import type { DB } from '../platform/db/schema.ts';
 import { type CaseRow, casesRepository, stale, userRefs } from './cases.repository.ts';
 import { aboutCase, type CasesContext, need, type Origin } from './context.ts';
 import { accessOf, meets, type Reach, reachOf } from './reach.ts';
+import { readableCases } from './readable.ts';
 import { indexedTexts, openTexts, openTitle, sealTexts } from './texts.ts';
 
 /** The case record (docs/cases.md): create, list and read; its edits are in edits.service.ts. */
@@ -52,6 +55,70 @@ async function mergedInto(ctx: CasesContext, row: CaseRow, actor: Actor): Promis
   return target === undefined ? null : { id: target.id, reference: caseReference(target.year, target.number) };
 }
 
+/**
+ * A new case under a key of its own, in the caller's transaction; its creator leads it (a case
+ * opened from a report is made here too, in the report's transaction).
+ */
+export async function insertCase(
+  ctx: CasesContext,
+  tx: Kysely<DB>,
+  actor: Actor,
+  id: string,
+  input: Required<CreateCase>,
+  origin: Origin,
+): Promise<CaseRow> {
+  const now = ctx.clock.now();
+  const key = await ctx.keys.createKey('case', id, tx);
+  const year = now.getUTCFullYear();
+  const number = await casesRepository.nextNumber(tx, year);
+  const texts = { title: input.title, summary: input.summary, tags: input.tags };
+  const created = await tx
+    .insertInto('cases')
+    .values({
+      id,
+      year,
+      number,
+      status: 'intake',
+      priority: null,
+      ...(sealTexts(key, id, texts) as Required<ReturnType<typeof sealTexts>>),
+      closure_reason: null,
+      created_by: actor.userId,
+      created_at: now,
+      updated_at: now,
+      closed_at: null,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await tx
+    .insertInto('case_members')
+    .values({
+      case_id: id,
+      user_id: actor.userId,
+      role: 'lead',
+      full_scope: true,
+      sections: [],
+      expires_at: null,
+      granted_by: actor.userId,
+      granted_at: now,
+    })
+    .execute();
+  await tx
+    .insertInto('case_status_changes')
+    .values({
+      id: randomUUID(),
+      case_id: id,
+      from_status: null,
+      to_status: 'intake',
+      reason_sealed: null,
+      changed_by: actor.userId,
+      changed_at: now,
+    })
+    .execute();
+  await ctx.search.indexMany(tx, indexedTexts(id, texts));
+  await recordAudit(tx, now, { action: 'case.created', ...aboutCase(actor, origin, id) });
+  return created;
+}
+
 /** A new case under a key of its own; its creator leads it. */
 export async function createCase(
   ctx: CasesContext,
@@ -59,59 +126,8 @@ export async function createCase(
   input: Required<CreateCase>,
   origin: Origin,
 ): Promise<CaseDetail> {
-  const now = ctx.clock.now();
   const id = randomUUID();
-  const row = await ctx.database.transaction(async (tx) => {
-    const key = await ctx.keys.createKey('case', id, tx);
-    const year = now.getUTCFullYear();
-    const number = await casesRepository.nextNumber(tx, year);
-    const texts = { title: input.title, summary: input.summary, tags: input.tags };
-    const created = await tx
-      .insertInto('cases')
-      .values({
-        id,
-        year,
-        number,
-        status: 'intake',
-        priority: null,
-        ...(sealTexts(key, id, texts) as Required<ReturnType<typeof sealTexts>>),
-        closure_reason: null,
-        created_by: actor.userId,
-        created_at: now,
-        updated_at: now,
-        closed_at: null,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await tx
-      .insertInto('case_members')
-      .values({
-        case_id: id,
-        user_id: actor.userId,
-        role: 'lead',
-        full_scope: true,
-        sections: [],
-        expires_at: null,
-        granted_by: actor.userId,
-        granted_at: now,
-      })
-      .execute();
-    await tx
-      .insertInto('case_status_changes')
-      .values({
-        id: randomUUID(),
-        case_id: id,
-        from_status: null,
-        to_status: 'intake',
-        reason_sealed: null,
-        changed_by: actor.userId,
-        changed_at: now,
-      })
-      .execute();
-    await ctx.search.indexMany(tx, indexedTexts(id, texts));
-    await recordAudit(tx, now, { action: 'case.created', ...aboutCase(actor, origin, id) });
-    return created;
-  });
+  const row = await ctx.database.transaction((tx) => insertCase(ctx, tx, actor, id, input, origin));
   const reach: Reach = {
     caseId: id,
     kind: 'member',
@@ -127,34 +143,8 @@ export async function createCase(
 }
 
 /** The scopes a search of the case list runs in: the cases whose whole content the actor may see. */
-async function searchableCases(ctx: CasesContext, actor: Actor, now: Date): Promise<string[]> {
-  const db = ctx.database.db;
-  const members = await db
-    .selectFrom('case_members')
-    .select('case_id')
-    .where('user_id', '=', actor.userId)
-    .where('full_scope', '=', true)
-    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
-    .execute();
-  const glass =
-    actor.role === 'team_lead'
-      ? await db
-          .selectFrom('break_glass')
-          .select('case_id')
-          .where('user_id', '=', actor.userId)
-          .where('ended_at', 'is', null)
-          .where('expires_at', '>', now)
-          .execute()
-      : [];
-  const recused = await db
-    .selectFrom('person_conflicts')
-    .select('case_id')
-    .where('status', '=', 'recused')
-    .where('user_id', '=', actor.userId)
-    .execute();
-  const out = new Set(recused.map((r) => r.case_id));
-  return [...new Set([...members, ...glass].map((r) => r.case_id))].filter((id) => !out.has(id));
-}
+const searchableCases = (ctx: CasesContext, actor: Actor, now: Date): Promise<string[]> =>
+  readableCases(ctx.database.db, actor, now, 'whole');
 
 async function openGlasses(ctx: CasesContext, actor: Actor, now: Date): Promise<Set<string>> {
   if (actor.role !== 'team_lead') return new Set();

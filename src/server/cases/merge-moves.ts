@@ -278,3 +278,29 @@ export async function revokeRecused(move: Move): Promise<string[]> {
     });
   return gone.map((g) => g.user_id);
 }
+
+/**
+ * The duplicate's reports (intake/): they join the target, their keys re-wrapped for it (so the
+ * target's shredding takes them along), and follow the target's membership from then on.
+ */
+export async function moveReports(move: Move): Promise<string[]> {
+  const reports = await move.tx.selectFrom('reports').select('id').where('case_id', '=', move.sourceId).execute();
+  for (const { id } of reports) {
+    await move.ring.joinCase(move.tx, id, move.targetId);
+    await move.tx
+      .updateTable('reports')
+      .set((eb) => ({ case_id: move.targetId, version: eb('version', '+', 1) }))
+      .where('id', '=', id)
+      .execute();
+    await recordAudit(move.tx, move.now, {
+      action: 'report.attached',
+      outcome: 'allowed',
+      actorUserId: move.actor.userId,
+      object: { type: 'report', id },
+      caseId: move.targetId,
+      ip: move.origin.ip,
+      userAgent: move.origin.userAgent,
+    });
+  }
+  return reports.map((r) => r.id);
+}

@@ -8,7 +8,15 @@ import { BadRequestError, ConflictError, NotFoundError } from '../platform/http/
 import { type CaseRow, casesRepository, stale } from './cases.repository.ts';
 import { aboutCase, type CasesContext, guarded, type Origin, recheck, refused } from './context.ts';
 import { caseByReference } from './links.service.ts';
-import { type Move, moveDocuments, moveLinks, moveMembers, movePersons, revokeRecused } from './merge-moves.ts';
+import {
+  type Move,
+  moveDocuments,
+  moveLinks,
+  moveMembers,
+  movePersons,
+  moveReports,
+  revokeRecused,
+} from './merge-moves.ts';
 import { type MergeManifest, mergePlace } from './merge-records.ts';
 import { meets, reachOf } from './reach.ts';
 import { reasonPlace } from './texts.ts';
@@ -80,6 +88,7 @@ export async function mergeCase(
       const documents = await moveDocuments(ctx, move);
       const { members, recused } = await moveMembers(move);
       const links = await moveLinks(move);
+      const reports = await moveReports(move);
       const manifest: MergeManifest = { persons, documents, members, recused, links };
 
       await casesRepository.bump(tx, sourceId, input.expectedVersion, {
@@ -126,6 +135,7 @@ export async function mergeCase(
         members: members.length,
         recused: recused.length,
         links: links.length,
+        reports: reports.length,
       };
       await recordAudit(tx, now, {
         action: 'case.merged',

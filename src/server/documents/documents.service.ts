@@ -85,7 +85,8 @@ function presentVersion(v: VersionRow): DocumentVersion {
   };
 }
 
-async function store(
+/** The upload pipeline into the store (upload.ts), with this context's store, scanner and limit. */
+export async function storeFile(
   ctx: DocumentsContext,
   file: IncomingFile,
   strip: boolean,
@@ -186,7 +187,7 @@ export async function uploadDocument(
   await allowed(ctx, actor, owner, true, origin);
   const key = await ctx.keys.keyFor(owner.type, owner.id);
   const versionId = randomUUID();
-  const upload = await store(ctx, file, strip, key, versionId).catch((e: unknown) =>
+  const upload = await storeFile(ctx, file, strip, key, versionId).catch((e: unknown) =>
     refusedUpload(ctx, actor, origin, e),
   );
   const id = await commit(
@@ -224,7 +225,7 @@ export async function addVersion(
   const owner = { type: document.ownerType, id: document.ownerId };
   const key = await ctx.keys.keyFor(owner.type, owner.id);
   const versionId = randomUUID();
-  const upload = await store(ctx, file, strip, key, versionId).catch((e: unknown) =>
+  const upload = await storeFile(ctx, file, strip, key, versionId).catch((e: unknown) =>
     refusedUpload(ctx, actor, origin, e),
   );
   await commit(

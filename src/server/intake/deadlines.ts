@@ -67,3 +67,13 @@ export function deadlinesOf(
 
 /** Whether a deadline has passed on `today`: the deadline's own day still counts as in time. */
 export const overdue = (deadline: string, today: string): boolean => parseDay(today) > parseDay(deadline);
+
+/** The calendar day of a moment in the company's time zone (an IANA name, e.g. Europe/Berlin), as YYYY-MM-DD. */
+export function dayIn(at: Date, timeZone: string): string {
+  // en-CA writes dates as YYYY-MM-DD.
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+}
+
+/** Whole days from one day to a later one. */
+export const daysBetween = (from: string, to: string): number =>
+  Math.round((parseDay(to).getTime() - parseDay(from).getTime()) / 86_400_000);

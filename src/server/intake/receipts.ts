@@ -26,8 +26,12 @@ const grouped = (s: string) => (s.match(/.{1,4}/g) ?? []).join('-');
 
 /** A new receipt, from the operating system's random source. */
 export function newReceipt(): Receipt {
-  const publicId = draw(ID_CHARS);
-  const secret = draw(SECRET_CHARS);
+  return receiptOf(draw(ID_CHARS), draw(SECRET_CHARS));
+}
+
+/** The receipt of a public id and a secret made elsewhere (a secret derived for an idempotent retry). */
+export function receiptOf(publicId: string, secret: string): Receipt {
+  if (publicId.length !== ID_CHARS || secret.length !== SECRET_CHARS) throw new Error('not a receipt');
   return { code: grouped(publicId + secret), publicId, secret };
 }
 

@@ -1,10 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { caseReference } from '../../contract/cases.ts';
-import type { Notification, NotificationList } from '../../contract/notifications.ts';
+import type { DEADLINE_STAGES, Notification, NotificationList } from '../../contract/notifications.ts';
+import { TRIAGE_ROLES } from '../../contract/reports.ts';
 import type { Actor } from '../access/actor.ts';
 import { userRefs } from '../cases/cases.repository.ts';
 import { meets, reachOf } from '../cases/reach.ts';
+import { excludedFrom } from '../intake/conflicts.ts';
+import { reportReference } from '../intake/content.ts';
+import { type DeadlinePolicy, deadlinesOf } from '../intake/deadlines.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { KeyRing } from '../platform/crypto/key-ring.ts';
 import type { Database } from '../platform/db/database.ts';
@@ -14,6 +18,8 @@ export interface NotificationsContext {
   readonly database: Database;
   readonly keys: KeyRing;
   readonly clock: Clock;
+  /** The deadlines of reports, to name the day a reminder is about. */
+  readonly deadlines: DeadlinePolicy;
 }
 
 /** How many of the newest a user is shown; older ones stay, unlisted. */
@@ -22,7 +28,9 @@ const SHOWN = 30;
 /** A notification, in the transaction of what it tells of: both happen, or neither. */
 export async function notify(
   tx: Kysely<DB>,
-  n: Pick<NotificationTable, 'user_id' | 'kind' | 'case_id' | 'actor_user_id' | 'created_at' | 'until_at'>,
+  n: Pick<NotificationTable, 'user_id' | 'kind' | 'case_id' | 'actor_user_id' | 'created_at' | 'until_at'> & {
+    readonly report_id?: string;
+  },
 ): Promise<void> {
   await tx
     .insertInto('notifications')
@@ -41,8 +49,19 @@ export async function listNotifications(ctx: NotificationsContext, actor: Actor)
   const rows = await db
     .selectFrom('notifications as n')
     .leftJoin('cases as c', 'c.id', 'n.case_id')
-    .select(['n.id', 'n.kind', 'n.case_id', 'n.actor_user_id', 'n.created_at', 'n.until_at', 'n.read_at'])
-    .select(['c.year', 'c.number'])
+    .leftJoin('reports as r', 'r.id', 'n.report_id')
+    .select([
+      'n.id',
+      'n.kind',
+      'n.case_id',
+      'n.report_id',
+      'n.deadline',
+      'n.actor_user_id',
+      'n.created_at',
+      'n.until_at',
+      'n.read_at',
+    ])
+    .select(['c.year', 'c.number', 'r.reference', 'r.case_id as report_case', 'r.received_on', 'r.acknowledged_on'])
     .where('n.user_id', '=', actor.userId)
     .orderBy('n.created_at', 'desc')
     .orderBy('n.id')
@@ -55,6 +74,11 @@ export async function listNotifications(ctx: NotificationsContext, actor: Actor)
   );
   const notifications: Notification[] = [];
   for (const row of rows) {
+    if (row.kind === 'urgent_report' || row.kind === 'deadline') {
+      const about = await reportNotice(ctx, actor, row);
+      if (about !== undefined) notifications.push(about);
+      continue;
+    }
     if (row.case_id === null || row.year === null || row.number === null) continue;
     // Who broke the glass is the access log's to tell: only for those who may still read it.
     const reach = await reachOf(db, actor, row.case_id, now);
@@ -63,6 +87,8 @@ export async function listNotifications(ctx: NotificationsContext, actor: Actor)
       id: row.id,
       kind: row.kind,
       case: { id: row.case_id, reference: caseReference(row.year, row.number) },
+      report: null,
+      deadline: null,
       actor: row.actor_user_id === null ? null : (refs.get(row.actor_user_id) ?? null),
       at: row.created_at.toISOString(),
       until: row.until_at?.toISOString() ?? null,
@@ -70,6 +96,54 @@ export async function listNotifications(ctx: NotificationsContext, actor: Actor)
     });
   }
   return { notifications, unread: notifications.filter((n) => !n.read).length };
+}
+
+type ListedRow = {
+  readonly id: string;
+  readonly kind: 'break_glass' | 'urgent_report' | 'deadline';
+  readonly report_id: string | null;
+  readonly deadline: (typeof DEADLINE_STAGES)[number] | null;
+  readonly reference: string | null;
+  readonly report_case: string | null;
+  readonly received_on: string | null;
+  readonly acknowledged_on: string | null;
+  readonly created_at: Date;
+  readonly read_at: Date | null;
+};
+
+/**
+ * A notification about a report, for whoever may still work on it: the triage roles while it is
+ * in triage (or closed), the members who read its case's timeline once it joined a case.
+ */
+async function reportNotice(
+  ctx: NotificationsContext,
+  actor: Actor,
+  row: ListedRow,
+): Promise<Notification | undefined> {
+  if (row.report_id === null || row.reference === null || row.received_on === null) return undefined;
+  if (await excludedFrom(ctx.database.db, row.report_id, actor.userId)) return undefined;
+  if (row.report_case === null) {
+    if (!TRIAGE_ROLES.includes(actor.role)) return undefined;
+  } else {
+    const reach = await reachOf(ctx.database.db, actor, row.report_case, ctx.clock.now());
+    if (reach === undefined || !meets(reach, { kind: 'section', section: 'timeline', write: false })) return undefined;
+  }
+  let deadline: Notification['deadline'] = null;
+  if (row.kind === 'deadline' && row.deadline != null) {
+    const d = deadlinesOf(row.received_on, row.acknowledged_on, ctx.deadlines);
+    deadline = { stage: row.deadline, by: row.deadline.startsWith('acknowledge') ? d.acknowledgeBy : d.feedbackBy };
+  }
+  return {
+    id: row.id,
+    kind: row.kind,
+    case: null,
+    report: { id: row.report_id, reference: reportReference(row.reference) },
+    deadline,
+    actor: null,
+    at: row.created_at.toISOString(),
+    until: null,
+    read: row.read_at !== null,
+  };
 }
 
 /** Marks the caller's own notifications read (these, or all); others' ids change nothing. */

@@ -1,5 +1,7 @@
 import type { z } from 'zod';
+import { UPLOAD_REFUSALS } from '../../contract/documents.ts';
 import { Problem } from '../../contract/problem.ts';
+import { isAnonymousApi, onAnonymousPage } from './anonymous-pages.ts';
 
 /**
  * A failed API call: a non-2xx answer (with its RFC 9457 problem body when the server sent one), or a
@@ -21,6 +23,19 @@ export class ApiError extends Error {
 
   get code(): string | undefined {
     return this.problem?.code;
+  }
+}
+
+export type UploadRefusal = (typeof UPLOAD_REFUSALS)[number];
+
+/** An upload the server refused (problem code `upload_refused`), with its reason. */
+export class UploadRefusedError extends ApiError {
+  readonly reason: UploadRefusal;
+
+  constructor(error: ApiError, reason: UploadRefusal) {
+    super(error.status, error.problem, error.message, error.retryAfterSeconds);
+    this.name = 'UploadRefusedError';
+    this.reason = reason;
   }
 }
 
@@ -49,6 +64,17 @@ let csrfToken: string | undefined;
 export function setCsrfToken(token: string | undefined): void {
   csrfToken = token;
 }
+
+/**
+ * Marks a request passive on the anonymous channel's public pages (see anonymous-pages.ts): there the app asks
+ * nothing in the user's name, so nothing may count as the session's activity.
+ */
+const passiveHeader = (passive = false): Record<string, string> =>
+  passive || onAnonymousPage() ? { 'x-tma-passive': '1' } : {};
+
+/** The session's CSRF token, except to the anonymous channel, which checks none and must not be tied to a session. */
+const csrfHeader = (path: string): Record<string, string> =>
+  csrfToken === undefined || isAnonymousApi(path) ? {} : { 'x-csrf-token': csrfToken };
 
 const isProblemJson = (response: Response) =>
   (response.headers.get('content-type') ?? '').toLowerCase().startsWith('application/problem+json');
@@ -86,7 +112,7 @@ export async function apiGet<S extends z.ZodType>(
   const response = await fetch(path, {
     method: 'GET',
     credentials: 'same-origin',
-    headers: { accept: 'application/json', ...(options.passive ? { 'x-tma-passive': '1' } : {}) },
+    headers: { accept: 'application/json', ...passiveHeader(options.passive) },
     ...(options.signal ? { signal: options.signal } : {}),
   });
   const body = await readJson(response);
@@ -118,7 +144,11 @@ export function attachmentName(header: string | null): string | undefined {
  * meet a step-up demand before the browser is told to save anything.
  */
 export async function apiDownload(path: string, accept: string): Promise<Download> {
-  const response = await fetch(path, { method: 'GET', credentials: 'same-origin', headers: { accept } });
+  const response = await fetch(path, {
+    method: 'GET',
+    credentials: 'same-origin',
+    headers: { accept, ...passiveHeader() },
+  });
   if (!response.ok) throw failure('GET', path, response, await readJson(response));
   return { blob: await response.blob(), filename: attachmentName(response.headers.get('content-disposition')) };
 }
@@ -135,9 +165,8 @@ async function send<S extends z.ZodType>(
   body: unknown,
   schema: S | undefined,
 ): Promise<z.output<S> | undefined> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+  const headers: Record<string, string> = { accept: 'application/json', ...passiveHeader(), ...csrfHeader(path) };
   if (body !== undefined) headers['content-type'] = 'application/json';
-  if (csrfToken !== undefined) headers['x-csrf-token'] = csrfToken;
   const response = await fetch(path, {
     method,
     credentials: 'same-origin',
@@ -172,4 +201,38 @@ export function apiDelete<S extends z.ZodType>(path: string, schema: S): Promise
 export function apiDelete(path: string): Promise<void>;
 export async function apiDelete<S extends z.ZodType>(path: string, schema?: S) {
   return send('DELETE', path, undefined, schema);
+}
+
+/**
+ * POSTs one file as multipart/form-data: the fields first, in the order given (the server reads them before the
+ * file), then the file as the part "file". The browser sets the content type with its boundary. A refusal of the
+ * file itself is an UploadRefusedError naming the reason (the problem's `reason`, which Problem does not keep).
+ */
+export async function apiUpload<S extends z.ZodType>(
+  path: string,
+  fields: Readonly<Record<string, string>>,
+  file: File,
+  schema: S,
+  signal?: AbortSignal,
+): Promise<z.output<S>> {
+  const form = new FormData();
+  for (const [name, value] of Object.entries(fields)) form.append(name, value);
+  form.append('file', file, file.name);
+  const response = await fetch(path, {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { accept: 'application/json', ...passiveHeader(), ...csrfHeader(path) },
+    body: form,
+    ...(signal ? { signal } : {}),
+  });
+  const data = await readJson(response);
+  if (!response.ok) {
+    const error = failure('POST', path, response, data);
+    const reason = (data as { reason?: unknown } | undefined)?.reason;
+    const known = UPLOAD_REFUSALS.find((r) => r === reason);
+    throw error.code === 'upload_refused' && known !== undefined ? new UploadRefusedError(error, known) : error;
+  }
+  const parsed = schema.safeParse(data);
+  if (parsed.success) return parsed.data;
+  throw new ApiError(response.status, undefined, `POST ${path}: response does not match the contract`);
 }

@@ -1,6 +1,7 @@
 import { Link, Outlet } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import { CONTENT_ROLES } from '../../contract/accounts.ts';
+import { TRIAGE_ROLES } from '../../contract/reports.ts';
 import { NotificationBell } from '../features/notifications/NotificationBell.tsx';
 import { UserMenu } from '../features/session/UserMenu.tsx';
 import { CONFINED_PAGES } from '../features/session/useConfinedSession.ts';
@@ -52,6 +53,20 @@ export function AppLayout() {
                 </Link>
               </li>
             )}
+            {user !== undefined && TRIAGE_ROLES.includes(user.role) && (
+              <li>
+                <Link to="/triage" className="site-nav__link">
+                  {t('nav.triage')}
+                </Link>
+              </li>
+            )}
+            {user !== undefined && (
+              <li>
+                <Link to="/reports" className="site-nav__link">
+                  {t('nav.myReports')}
+                </Link>
+              </li>
+            )}
             {user?.role === 'admin' && (
               <li>
                 <Link to="/admin/users" className="site-nav__link">
@@ -84,6 +99,13 @@ export function AppLayout() {
               <li>
                 <Link to="/sign-in" className="site-nav__link">
                   {t('nav.signIn')}
+                </Link>
+              </li>
+            )}
+            {user === undefined && (
+              <li>
+                <Link to="/report" className="site-nav__link">
+                  {t('nav.report')}
                 </Link>
               </li>
             )}

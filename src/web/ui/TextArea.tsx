@@ -1,3 +1,4 @@
+import { CharacterCount } from './CharacterCount.tsx';
 import { describedBy, FieldFrame } from './FieldFrame.tsx';
 
 /** A labelled multi-line input with an optional hint and error, both tied to it by aria-describedby. */
@@ -10,6 +11,7 @@ export function TextArea({
   error,
   rows = 4,
   maxLength,
+  counted = false,
   required,
   name,
 }: {
@@ -21,9 +23,12 @@ export function TextArea({
   readonly error?: string | undefined;
   readonly rows?: number;
   readonly maxLength?: number;
+  /** With maxLength: shows how many characters are used of how many. */
+  readonly counted?: boolean;
   readonly required?: boolean;
   readonly name?: string;
 }) {
+  const count = counted ? maxLength : undefined;
   return (
     <FieldFrame id={id} label={label} hint={hint} error={error}>
       <textarea
@@ -35,9 +40,10 @@ export function TextArea({
         maxLength={maxLength}
         required={required}
         onChange={(event) => onChange(event.target.value)}
-        aria-describedby={describedBy(id, hint, error)}
+        aria-describedby={describedBy(id, hint, error, count !== undefined)}
         aria-invalid={error ? true : undefined}
       />
+      {count !== undefined && <CharacterCount id={`${id}-count`} length={value.length} max={count} />}
     </FieldFrame>
   );
 }

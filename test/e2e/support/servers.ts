@@ -21,6 +21,10 @@ import { expect } from '@playwright/test';
  *    provider that the run starts beside it (test/e2e/support/idp-server.ts).
  *  - documents: like main (short step-up), for test/e2e/documents.spec.ts, started by
  *    test/e2e/support/documents-server.ts with a stand-in owner rule for one case's documents.
+ *  - cases: like main (short step-up), for test/e2e/cases.spec.ts, started by test/e2e/support/cases-server.ts
+ *    with its team made at start.
+ *  - intake: like main (short step-up), for test/e2e/intake.spec.ts, started by
+ *    test/e2e/support/intake-server.ts with its people made at start and the team's phone set.
  */
 export const MAIN_PORT = Number(process.env.TMA_E2E_PORT ?? 3917);
 
@@ -34,6 +38,7 @@ export const SERVERS = {
   mfaReset: { port: MAIN_PORT + 6, dir: 'mfa-reset', stepUpSeconds: 3 },
   documents: { port: MAIN_PORT + 7, dir: 'documents', stepUpSeconds: 3 },
   cases: { port: MAIN_PORT + 8, dir: 'cases', stepUpSeconds: 3 },
+  intake: { port: MAIN_PORT + 9, dir: 'intake', stepUpSeconds: 3 },
 } as const;
 export type ServerName = keyof typeof SERVERS;
 

@@ -60,6 +60,11 @@ export interface BlobStore {
   sweepPending(olderThan: Date): Promise<number>;
   /** Readiness: resolves when the store can be written now, rejects with a BlobStoreError otherwise. */
   check(): Promise<void>;
+  /**
+   * Sets the blob's modification time to `day` where the store allows it: the anonymous channel
+   * keeps no time of an upload finer than the day (docs/intake.md). S3 sets LastModified itself.
+   */
+  backdate?(name: string, day: Date): Promise<void>;
 }
 
 export type BlobProblem = 'unavailable' | 'exists';

@@ -11,6 +11,7 @@ import {
   rename,
   rm,
   stat,
+  utimes,
 } from 'node:fs/promises';
 import path from 'node:path';
 import {
@@ -151,6 +152,11 @@ export class LocalBlobStore implements BlobStore {
       throw storeError(e, `put ${name}`);
     }
     return { size: source.bytes };
+  }
+
+  async backdate(name: string, day: Date): Promise<void> {
+    assertBlobName(name);
+    await utimes(this.#path(name), day, day);
   }
 
   async size(name: string): Promise<number> {

@@ -44,7 +44,7 @@ import { actorOf, originOf } from '../session/request-origin.ts';
 const MAX_FIELDS = 5;
 
 /** The fields before the file, validated, and the file as a stream (its size limit turned into our refusal). */
-async function readUpload<F>(
+export async function readUpload<F>(
   request: FastifyRequest,
   fields: z.ZodType<F>,
 ): Promise<{ fields: F; file: IncomingFile }> {

@@ -166,9 +166,16 @@ export class KeyRing {
    * returns it, if it exists). Only the owner's creation calls this: everything else uses keyFor,
    * so that nothing brings a shredded case's key back.
    */
-  async createKey(purpose: OwnedPurpose, ownerId: string, executor: Kysely<DB> = this.#db): Promise<DataKey> {
+  async createKey(
+    purpose: OwnedPurpose,
+    ownerId: string,
+    executor: Kysely<DB> = this.#db,
+    options: { readonly at?: Date } = {},
+  ): Promise<DataKey> {
     const find = () => this.#ownedRow(executor, purpose, ownerId);
-    return this.#load(`${purpose}:${ownerId}`, executor, find, () => this.#create(purpose, ownerId, executor, find));
+    return this.#load(`${purpose}:${ownerId}`, executor, find, () =>
+      this.#create(purpose, ownerId, executor, find, options.at),
+    );
   }
 
   /** The key of a case or a report; MissingKeyError when there is none (never made, or shredded). */
@@ -284,8 +291,9 @@ export class KeyRing {
     ownerId: string | null,
     executor: Kysely<DB>,
     find: () => Promise<KeyRow | undefined>,
+    at?: Date,
   ): Promise<KeyRow> {
-    const { id, row: values } = await this.#newRow(purpose, ownerId);
+    const { id, row: values } = await this.#newRow(purpose, ownerId, at);
     await executor
       .insertInto('data_keys')
       .values(values)
@@ -303,7 +311,8 @@ export class KeyRing {
   }
 
   /** A new data key from the provider, wrapped, as the row that stores it; the clear key is wiped. */
-  async #newRow(purpose: DataKeyTable['purpose'], ownerId: string | null) {
+  /** `at`: when it was made, as the owner may tell it (a report: only the day). */
+  async #newRow(purpose: DataKeyTable['purpose'], ownerId: string | null, at?: Date) {
     const fresh = await this.provider.generateDataKey(contextOf({ purpose, owner_id: ownerId, case_id: null }));
     fresh.key.fill(0);
     const id = randomUUID();
@@ -313,7 +322,7 @@ export class KeyRing {
       owner_id: ownerId,
       wrapped: fresh.wrapped,
       master_version: fresh.masterVersion,
-      created_at: new Date(this.#now()),
+      created_at: at ?? new Date(this.#now()),
     };
     return { id, row };
   }

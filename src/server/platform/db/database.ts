@@ -45,6 +45,8 @@ export class DatabaseUnavailableError extends Error {
 
 /** Both engines return int8 as a string (pg's default), so ids never lose precision. */
 const INT8_OID = 20;
+/** A date column is a calendar day, YYYY-MM-DD, on both engines: pg would make it local midnight, a time zone's guess. */
+const DATE_OID = 1082;
 
 function wrap(
   engine: Engine,
@@ -95,7 +97,7 @@ export async function openEmbedded(options: EmbeddedOptions): Promise<EmbeddedDa
     const pglite = await PGlite.create({
       ...(dir !== undefined ? { dataDir: dir } : {}),
       ...(options.loadDataDir !== undefined ? { loadDataDir: options.loadDataDir } : {}),
-      parsers: { [INT8_OID]: (v: string) => v },
+      parsers: { [INT8_OID]: (v: string) => v, [DATE_OID]: (v: string) => v },
     });
     const queue = new ConnectionQueue();
     const db = new Kysely<DB>({ dialect: guarded(new PGliteDialect(pglite, queue)) });
@@ -139,6 +141,7 @@ export interface PostgresOptions {
 
 export async function openPostgres(options: PostgresOptions): Promise<Database> {
   pg.types.setTypeParser(INT8_OID, (v) => v);
+  pg.types.setTypeParser(DATE_OID, (v) => v);
   const pool = new pg.Pool({
     connectionString: options.url,
     max: options.poolMax,

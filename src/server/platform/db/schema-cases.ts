@@ -126,8 +126,10 @@ export interface CaseMergeTable {
 export interface NotificationTable {
   id: string;
   user_id: string;
-  kind: 'break_glass';
+  kind: 'break_glass' | 'urgent_report' | 'deadline';
   case_id: string | null;
+  report_id: Generated<string | null>;
+  deadline: Generated<'acknowledge_soon' | 'acknowledge_overdue' | 'feedback_soon' | 'feedback_overdue' | null>;
   actor_user_id: string | null;
   created_at: Date;
   until_at: Date | null;

@@ -13,8 +13,10 @@ import type {
   PersonConflictTable,
   PersonRelationTable,
 } from './schema-cases.ts';
+import type { ReportConflictTable, ReportMessageTable, ReportTable } from './schema-reports.ts';
 
 export type * from './schema-cases.ts';
+export type * from './schema-reports.ts';
 
 /**
  * Row types of the database, as Kysely sees them. Migrations in migrations/ are the source of
@@ -61,6 +63,9 @@ export interface DB {
   case_links: CaseLinkTable;
   case_merges: CaseMergeTable;
   notifications: NotificationTable;
+  reports: ReportTable;
+  report_messages: ReportMessageTable;
+  report_conflicts: ReportConflictTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { BlobStoreError } from '../../documents/blobs/blob-store.ts';
 import { ScanError } from '../../documents/scan/scanner.ts';
+import type { ProblemLog } from '../../intake/quiet-log.ts';
 import { KeyProviderError } from '../crypto/key-provider.ts';
 import {
   AppError,
@@ -94,8 +95,17 @@ export function sendProblem(reply: FastifyReply, error: AppError, correlationId:
     .send(problemBody(error.status, error.code, correlationId, error.detail, extra));
 }
 
-export function errorHandler(log: Logger) {
+/**
+ * `quiet`: where the errors of requests that must leave no dated trace go instead of the log (the
+ * anonymous channel: intake/quiet-log.ts); they are logged without a request id.
+ */
+export function errorHandler(
+  main: Logger,
+  quiet?: { readonly applies: (request: FastifyRequest) => boolean; readonly log: ProblemLog },
+) {
   return (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    const hushed = quiet?.applies(request) === true;
+    const log: ProblemLog = hushed && quiet !== undefined ? quiet.log : main;
     const known = error instanceof AppError ? error : fromFastify(error);
     // Our own 5xx answers still mean something is wrong on our side: the log says what.
     if (known !== undefined && known.status >= 500) log.error({ reqId: request.id, err: error }, known.code);

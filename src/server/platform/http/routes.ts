@@ -62,6 +62,8 @@ export function defineRoute<B = undefined, Q = undefined, P = undefined>(
     method: spec.method,
     url: spec.url,
     config: { policy: spec.policy, spec: s, stepUp: spec.stepUp === true },
+    // The anonymous channel writes no log line at all, not even a plugin's debug line: a line is dated.
+    ...(spec.policy === 'anonymous' ? { logLevel: 'silent' } : {}),
     handler: (request, reply) => {
       const input = {
         // A multipart body is read by the handler, part by part (never parsed here).

@@ -15,23 +15,24 @@ import { BreakGlassForm, BreakGlassNotice } from './BreakGlass.tsx';
 import { PriorityBadge, StatusBadge } from './CaseBadges.tsx';
 import { CaseDocuments } from './CaseDocuments.tsx';
 import { CaseOverview } from './CaseOverview.tsx';
+import { CaseReports, readsDocuments, readsReports } from './CaseReports.tsx';
 import { caseQuery } from './cases-api.ts';
 import { MembersSection } from './MembersSection.tsx';
 import { holds, PersonsSection } from './PersonsSection.tsx';
 import { RelatedSection } from './RelatedSection.tsx';
 
-type TabKey = 'overview' | 'persons' | 'members' | 'documents' | 'related' | 'access';
+type TabKey = 'overview' | 'persons' | 'reports' | 'members' | 'documents' | 'related' | 'access';
 
 /** The tabs the reader's reach holds: the server answers 404 for the others anyway. */
 function tabsOf(c: CaseDetail): TabKey[] {
   const { access } = c;
   const roster = c.overview !== null || access.canManageMembers;
-  const documents = access.kind !== 'list' && (access.fullScope || access.sections.includes('documents'));
   return [
     'overview',
     ...(holds(c, 'persons') ? (['persons'] as const) : []),
+    ...(readsReports(c) ? (['reports'] as const) : []),
     ...(roster ? (['members'] as const) : []),
-    ...(documents ? (['documents'] as const) : []),
+    ...(readsDocuments(c) ? (['documents'] as const) : []),
     ...(c.overview !== null ? (['related'] as const) : []),
     ...(access.canReadAccessLog ? (['access'] as const) : []),
   ];
@@ -62,6 +63,7 @@ export function CasePage({ caseId }: { caseId: string }) {
   const labels: Record<TabKey, string> = {
     overview: t('cases.tabs.overview'),
     persons: t('cases.tabs.persons'),
+    reports: t('cases.tabs.reports'),
     members: t('cases.tabs.members'),
     documents: t('cases.tabs.documents'),
     related: t('cases.tabs.related'),
@@ -87,6 +89,7 @@ export function CasePage({ caseId }: { caseId: string }) {
         {shown === 'overview' &&
           (c.access.kind === 'list' ? <BreakGlassForm detail={c} /> : <CaseOverview detail={c} />)}
         {shown === 'persons' && <PersonsSection detail={c} />}
+        {shown === 'reports' && <CaseReports caseId={c.id} files={readsDocuments(c)} />}
         {shown === 'members' && <MembersSection detail={c} />}
         {shown === 'documents' && <CaseDocuments caseId={c.id} />}
         {shown === 'related' && <RelatedSection detail={c} />}

@@ -25,6 +25,7 @@ import {
   Relation,
   type RelationKind,
 } from '../../../contract/persons.ts';
+import { CaseReports } from '../../../contract/reports.ts';
 import { apiDelete, apiGet, apiPost, apiPut } from '../../api/client.ts';
 
 /**
@@ -80,6 +81,14 @@ export const caseDocumentsQuery = (id: string) =>
     queryKey: ['cases', id, 'documents'],
     queryFn: ({ signal }) =>
       apiGet(`/api/documents?ownerType=case&ownerId=${encodeURIComponent(id)}`, DocumentList, { signal }),
+    refetchOnWindowFocus: false,
+  });
+
+/** The case's reports (docs/intake.md): each read is audited, like the case. */
+export const caseReportsQuery = (id: string) =>
+  queryOptions({
+    queryKey: ['cases', id, 'reports'],
+    queryFn: ({ signal }) => apiGet(casePath(id, '/reports'), CaseReports, { signal }),
     refetchOnWindowFocus: false,
   });
 

@@ -2,10 +2,12 @@ import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/r
 import { Link } from '@tanstack/react-router';
 import { type KeyboardEvent, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { NotificationList } from '../../../contract/notifications.ts';
+import { type Notification, NotificationList } from '../../../contract/notifications.ts';
 import { apiGet, apiPost } from '../../api/client.ts';
 import { ErrorAlert } from '../../ui/ErrorAlert.tsx';
 import { useDateTime } from '../../ui/useDateTime.ts';
+import { useDay } from '../intake/useDay.ts';
+import { notificationText } from './notification-text.ts';
 
 /** Asked again every minute while the app is open (issue 11 makes it live). */
 const POLL_MS = 60_000;
@@ -18,9 +20,10 @@ const notificationsQuery = queryOptions({
 });
 
 /**
- * The bell in the header: how many notifications are unread, and, opened, the newest of them (a
- * break-glass on a case the user leads), each leading to its case. A disclosure: the button says
- * whether the list is open; Escape closes it and returns to the button.
+ * The bell in the header: how many notifications are unread, and, opened, the newest of them (a break-glass on
+ * a case the user leads; for triage, an urgent report and a report's deadline coming close or passed), each
+ * leading to its case or report. A disclosure: the button says whether the list is open; Escape closes it and
+ * returns to the button.
  */
 export function NotificationBell() {
   const { t } = useTranslation();
@@ -68,13 +71,7 @@ export function NotificationBell() {
             {query.data?.notifications.map((n) => (
               <li key={n.id} className={n.read ? 'bell__item' : 'bell__item bell__item--unread'}>
                 {!n.read && <span className="visually-hidden">{t('notifications.unread')} </span>}
-                <Link to="/cases/$caseId" params={{ caseId: n.case.id }} onClick={() => setOpen(false)}>
-                  {t(`notifications.kinds.${n.kind}`, {
-                    name: n.actor?.displayName ?? '—',
-                    reference: n.case.reference,
-                    until: n.until === null ? '—' : when(n.until),
-                  })}
-                </Link>
+                <NotificationText notification={n} onFollow={() => setOpen(false)} />
                 <span className="muted"> {when(n.at)}</span>
               </li>
             ))}
@@ -92,5 +89,23 @@ export function NotificationBell() {
         </section>
       )}
     </div>
+  );
+}
+
+/** One notification in words, as a link to what it is about while the server still names it. */
+function NotificationText({ notification, onFollow }: { notification: Notification; onFollow: () => void }) {
+  const { t } = useTranslation();
+  const when = useDateTime();
+  const day = useDay();
+  const { words, target } = notificationText(notification, t, { when, day });
+  if (target === null) return <span>{words}</span>;
+  return target.kind === 'case' ? (
+    <Link to="/cases/$caseId" params={{ caseId: target.id }} onClick={onFollow}>
+      {words}
+    </Link>
+  ) : (
+    <Link to="/triage/$reportId" params={{ reportId: target.id }} onClick={onFollow}>
+      {words}
+    </Link>
   );
 }

@@ -84,6 +84,13 @@ export function SignInPage({ search }: { search: SignInSearch }) {
           <SignInForm onSignedIn={onSignedIn} />
           <PasskeySignIn onSignedIn={onSignedIn} />
           <SsoSignIn />
+          <section className="card" aria-labelledby="report-concern-heading">
+            <h2 id="report-concern-heading">{t('signIn.report.heading')}</h2>
+            <p>{t('signIn.report.intro')}</p>
+            <p className="page__next">
+              <Link to="/report">{t('signIn.report.link')}</Link>
+            </p>
+          </section>
         </>
       )}
     </section>

@@ -1,0 +1,45 @@
+import type { TFunction } from 'i18next';
+import type { Notification } from '../../../contract/notifications.ts';
+
+/** Where a notification leads: the case of a break-glass, the report of an urgent report or a deadline. */
+export type NotificationTarget = { readonly kind: 'case' | 'report'; readonly id: string } | null;
+
+export interface NotificationFormats {
+  /** A moment (ISO timestamp) in the UI language. */
+  readonly when: (iso: string) => string;
+  /** A calendar day (YYYY-MM-DD) in the UI language. */
+  readonly day: (day: string) => string;
+}
+
+const MISSING = '—';
+
+/**
+ * What a notification says and where it leads. A case or report the server no longer names (the user lost
+ * access) leaves the words without a link.
+ */
+export function notificationText(
+  n: Notification,
+  t: TFunction,
+  format: NotificationFormats,
+): { readonly words: string; readonly target: NotificationTarget } {
+  const report: NotificationTarget = n.report === null ? null : { kind: 'report', id: n.report.id };
+  const reference = n.report?.reference ?? MISSING;
+  switch (n.kind) {
+    case 'urgent_report':
+      return { words: t('notifications.kinds.urgent_report', { reference }), target: report };
+    case 'deadline': {
+      const day = n.deadline === null ? MISSING : format.day(n.deadline.by);
+      const stage = n.deadline?.stage ?? 'acknowledge_soon';
+      return { words: t(`notifications.kinds.deadline.${stage}`, { reference, day }), target: report };
+    }
+    case 'break_glass':
+      return {
+        words: t('notifications.kinds.break_glass', {
+          name: n.actor?.displayName ?? MISSING,
+          reference: n.case?.reference ?? t('notifications.caseOutOfReach'),
+          until: n.until === null ? MISSING : format.when(n.until),
+        }),
+        target: n.case === null ? null : { kind: 'case', id: n.case.id },
+      };
+  }
+}

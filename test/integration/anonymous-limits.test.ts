@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { leadingZeroBits, workOf } from '../../src/server/intake/flood-challenge.ts';
+import { buildTestApp, type TestApp } from '../support/app.ts';
+import { anonymously, aReport, submitAnonymously } from '../support/reports.ts';
+
+/**
+ * The anonymous channel's limits (docs/intake.md): per client address, counted in memory under a
+ * keyed hash; and, under a flood from many addresses, a proof of work for every report.
+ */
+const problem = (res: { json(): unknown }) => res.json() as { code: string };
+
+describe('the anonymous channel is throttled per address', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await buildTestApp('pglite', { env: { TMA_ANONYMOUS_REQUESTS_PER_10_MIN: '3' } });
+  });
+  after(() => t.close());
+
+  test('past the limit: 429 with Retry-After; another address goes on', async () => {
+    for (let i = 0; i < 3; i++) {
+      const res = await anonymously(t, '/api/anonymous/receipt', { receipt: 'nothing' }, { ip: '198.51.100.1' });
+      assert.equal(res.statusCode, 404);
+    }
+    const limited = await anonymously(t, '/api/anonymous/receipt', { receipt: 'nothing' }, { ip: '198.51.100.1' });
+    assert.equal(limited.statusCode, 429);
+    assert.ok(Number(limited.headers['retry-after']) > 0);
+    const submit = await anonymously(t, '/api/anonymous/reports', aReport(), { ip: '198.51.100.1' });
+    assert.equal(submit.statusCode, 429);
+    const other = await anonymously(t, '/api/anonymous/receipt', { receipt: 'nothing' }, { ip: '198.51.100.2' });
+    assert.equal(other.statusCode, 404);
+  });
+});
+
+describe('under a flood, anonymous reports must bring a proof of work', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await buildTestApp('pglite', {
+      env: { TMA_ANONYMOUS_FLOOD_PER_MIN: '2', TMA_ANONYMOUS_FLOOD_DIFFICULTY: '8' },
+    });
+  });
+  after(() => t.close());
+
+  const solve = (seed: string, difficulty: number): string => {
+    for (let n = 0; ; n++) if (leadingZeroBits(workOf(seed, String(n))) >= difficulty) return String(n);
+  };
+
+  test('past the threshold: 403 challenge_required; a solved challenge goes through, once', async () => {
+    const calm = (await t.app.inject({ method: 'GET', url: '/api/anonymous/challenge' })).json();
+    assert.equal(calm.required, false);
+    // Three from different addresses: the per-address limit does not stop a flood.
+    for (const ip of ['192.0.2.10', '192.0.2.11', '192.0.2.12']) await submitAnonymously(t, aReport(), ip);
+    const refused = await anonymously(t, '/api/anonymous/reports', aReport(), { ip: '192.0.2.13' });
+    assert.equal(refused.statusCode, 403);
+    assert.equal(problem(refused).code, 'challenge_required');
+    const challenge = (await t.app.inject({ method: 'GET', url: '/api/anonymous/challenge' })).json() as {
+      required: boolean;
+      seed: string;
+      difficulty: number;
+    };
+    assert.equal(challenge.required, true);
+    const proof = { seed: challenge.seed, nonce: solve(challenge.seed, challenge.difficulty) };
+    const body = aReport();
+    const accepted = await anonymously(t, '/api/anonymous/reports', { ...body, proof }, { ip: '192.0.2.13' });
+    assert.equal(accepted.statusCode, 201, accepted.body);
+    const replayed = await anonymously(t, '/api/anonymous/reports', { ...aReport(), proof }, { ip: '192.0.2.14' });
+    assert.equal(problem(replayed).code, 'challenge_required');
+    const wrong = await anonymously(t, '/api/anonymous/reports', {
+      ...aReport(),
+      proof: { seed: challenge.seed, nonce: 'x' },
+    });
+    assert.equal(wrong.statusCode, 403);
+    // The proof is not part of the report: nothing of it is stored.
+    const rows = await t.database.db.selectFrom('reports').select('id').execute();
+    assert.equal(rows.length, 4);
+  });
+});
