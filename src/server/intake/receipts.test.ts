@@ -34,6 +34,7 @@ test('a receipt opens its report only with its secret; a wrong secret, an unknow
   const receipt = newReceipt();
   const stored = { reportId: 'r-1', hash: await hashReceiptSecret(receipt.secret) };
   assert.ok(!stored.hash.includes(receipt.secret));
+  assert.match(stored.hash, /^\$argon2id\$v=19\$m=8192,t=2,p=1\$/);
   const lookups: string[] = [];
   const lookup = async (publicId: string) => {
     lookups.push(publicId);
@@ -54,12 +55,12 @@ test('a receipt opens its report only with its secret; a wrong secret, an unknow
       timings[kind]?.push(performance.now() - started);
     }
   }
-  // Each refusal pays one argon2id verification (tens of milliseconds; skipping it would take
+  // Each refusal pays one argon2id verification (milliseconds; skipping it would take
   // microseconds): the medians of the interleaved rounds lie within a factor of three, which holds
   // on a loaded machine too.
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
   const medians = Object.values(timings).map(median);
   assert.ok(Math.max(...medians) < 3 * Math.min(...medians), `medians ${medians.map((m) => m.toFixed(1))} ms`);
-  assert.ok(Math.min(...medians) > 5, 'a refusal costs a slow hash');
+  assert.ok(Math.min(...medians) > 1, 'a refusal costs a slow hash');
   assert.ok(!lookups.includes(''), 'garbage is never looked up');
 });
