@@ -124,7 +124,8 @@ async function store(
   content: Content,
   idempotency: string,
   who: Submitter,
-  receipt?: { readonly id: string; readonly hash: string },
+  /** The argon2id hash of an anonymous report's receipt secret; its public id is drawn here, per attempt. */
+  receiptHash?: string,
 ): Promise<ReportRow> {
   const now = ctx.clock.now();
   const today = todayOf(ctx);
@@ -144,8 +145,8 @@ async function store(
             urgency: content.urgency,
             reporter_id: who.kind === 'employee' ? who.actor.userId : null,
             recorded_by: who.kind === 'on_behalf' ? who.actor.userId : null,
-            receipt_id: receipt?.id ?? null,
-            receipt_hash: receipt?.hash ?? null,
+            receipt_id: receiptHash === undefined ? null : randomCode(),
+            receipt_hash: receiptHash ?? null,
             idempotency,
             content_sealed: sealJson(key, content, reportPlace(id, 'content')),
             original_reporter_sealed:
@@ -273,7 +274,7 @@ export async function submitAnonymous(ctx: IntakeContext, input: SubmitReport & 
   // A retry is answered without hashing again: only a new report costs the argon2id hash.
   const row =
     (await retryOf(ctx, idempotency, who, content)) ??
-    (await store(ctx, content, idempotency, who, { id: randomCode(), hash: await hashReceiptSecret(secret) }));
+    (await store(ctx, content, idempotency, who, await hashReceiptSecret(secret)));
   return {
     receipt: receiptOf(row.receipt_id as string, secret).code,
     acknowledgeBy: addDays(row.received_on, policyOf(ctx).acknowledgeDays),
