@@ -100,7 +100,8 @@ export async function attachByReceipt(
   typed: string,
   file: IncomingFile,
 ): Promise<ReporterView> {
-  const row = await byReceipt(ctx, typed);
+  // Only the receipt's check is bounded work: a slow upload must not hold a place others need.
+  const row = await ctx.gate.run(() => byReceipt(ctx, typed));
   if (row.status === 'closed') throw closedReport();
   await uploadAnonymously(documents, row.id, file, companyMidnight(ctx), async (tx) => {
     const now = await tx.selectFrom('reports').select('status').where('id', '=', row.id).forShare().executeTakeFirst();

@@ -53,7 +53,7 @@ export function anonymousRoutes(app: FastifyInstance, ctx: IntakeContext, upload
     url: '/api/anonymous/reports',
     policy: 'anonymous',
     summary:
-      'Report anonymously; the answer holds the receipt, shown once (the same idempotency key gets the same receipt)',
+      'Report anonymously; the answer holds the receipt, shown once (a retry the same day, same key and content, gets it again)',
     tags: ['reports'],
     body: SubmitReport,
     responses: { 201: ReportReceipt },
