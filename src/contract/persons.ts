@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { UserRef, Version } from './cases.ts';
+import { optionalLine, text } from './text.ts';
 import { uuid } from './uuid.ts';
 
 /**
@@ -17,21 +18,9 @@ export type RelationKind = z.infer<typeof RelationKind>;
 export const NOTES_MAX = 5_000;
 const IDENTITY_FIELD_MAX = 200;
 
-/** One line, possibly empty: no control characters. */
-const field = z
-  .string()
-  .trim()
-  .max(IDENTITY_FIELD_MAX)
-  .refine((s) => !/[\p{Cc}\p{Cf}]/u.test(s), 'must not contain control characters')
-  .default('');
-const notes = z
-  .string()
-  .max(NOTES_MAX)
-  .refine(
-    (s) => !/[\p{Cc}\p{Cf}]/u.test(s.replace(/[\n\r\t]/g, '')),
-    'must not contain control characters other than line breaks and tabs',
-  )
-  .default('');
+/** One line, possibly empty; free text for notes (contract/text.ts says what they may hold). */
+const field = optionalLine(IDENTITY_FIELD_MAX);
+const notes = text(NOTES_MAX).default('');
 
 /** Who the person is: every field may be unknown (empty). */
 export const PersonIdentity = z

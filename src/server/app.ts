@@ -238,6 +238,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     flood: new FloodChallenge({ threshold: config.intake.floodPerMinute, difficulty: config.intake.floodDifficulty }),
     // A short queue of argon2 work, never a long one (intake/work-gate.ts).
     gate: new WorkGate(config.intake.anonymousWorkInFlight),
+    reportsPerAccount: new AnonymousThrottle({
+      limit: config.intake.reportsPerAccountPerHour,
+      windowMs: 3600_000,
+      keyOf: (userId) => userId,
+    }),
   };
   anonymousRoutes(app, intake, documents.uploadLimitBytes);
   await anonymousDocumentRoutes(app, intake, documents);

@@ -65,6 +65,8 @@ export interface IntakeConfig {
   readonly floodDifficulty: number;
   /** Anonymous requests doing argon2id work at once; more are refused (429) rather than queued. */
   readonly anonymousWorkInFlight: number;
+  /** Reports one signed-in account may send (or record) per hour. */
+  readonly reportsPerAccountPerHour: number;
 }
 
 export interface OidcConfig {
@@ -182,6 +184,7 @@ const schema = z.object({
   TMA_ANONYMOUS_FLOOD_PER_MIN: int(1, 1_000_000).default(60),
   TMA_ANONYMOUS_FLOOD_DIFFICULTY: int(8, 28).default(18),
   TMA_ANONYMOUS_WORK_IN_FLIGHT: int(1, 10_000).default(32),
+  TMA_REPORTS_PER_ACCOUNT_PER_HOUR: int(1, 100_000).default(20),
   TMA_AUDIT_DIR: z.string().min(1).default('./audit'),
   TMA_AUDIT_SIGNING_KEY_FILE: z.string().min(1).optional(),
   TMA_AUDIT_CHAIN_INTERVAL_MS: int(50, 60_000).default(500),
@@ -379,6 +382,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       floodPerMinute: v.TMA_ANONYMOUS_FLOOD_PER_MIN,
       floodDifficulty: v.TMA_ANONYMOUS_FLOOD_DIFFICULTY,
       anonymousWorkInFlight: v.TMA_ANONYMOUS_WORK_IN_FLIGHT,
+      reportsPerAccountPerHour: v.TMA_REPORTS_PER_ACCOUNT_PER_HOUR,
     },
   };
 }

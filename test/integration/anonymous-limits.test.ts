@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { leadingZeroBits, workOf } from '../../src/server/intake/flood-challenge.ts';
+import { call, createAccount, signIn } from '../support/accounts.ts';
 import { buildTestApp, type TestApp } from '../support/app.ts';
-import { anonymously, aReport, submitAnonymously } from '../support/reports.ts';
+import { anonymously, aReport, submitAnonymously, submitSignedIn } from '../support/reports.ts';
 
 /**
- * The anonymous channel's limits (docs/intake.md): per client address, counted in memory under a
- * keyed hash; and, under a flood from many addresses, a proof of work for every report.
+ * The limits of intake (docs/intake.md): the anonymous channel's per client address, counted in
+ * memory under a keyed hash, and, under a flood from many addresses, a proof of work for every
+ * report; a signed-in account's reports per hour.
  */
 const problem = (res: { json(): unknown }) => res.json() as { code: string };
 
@@ -73,5 +75,23 @@ describe('under a flood, anonymous reports must bring a proof of work', () => {
     // The proof is not part of the report: nothing of it is stored.
     const rows = await t.database.db.selectFrom('reports').select('id').execute();
     assert.equal(rows.length, 4);
+  });
+});
+
+describe('a signed-in account sends a limited number of reports an hour', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await buildTestApp('pglite', { env: { TMA_REPORTS_PER_ACCOUNT_PER_HOUR: '2' } });
+  });
+  after(() => t.close());
+
+  test('past the limit: 429 with Retry-After; another account goes on', async () => {
+    const employee = await signIn(t, (await createAccount(t, 'reporter')).email);
+    const colleague = await signIn(t, (await createAccount(t, 'reporter')).email);
+    for (let i = 0; i < 2; i++) await submitSignedIn(t, employee);
+    const limited = await call(t, employee, 'POST', '/api/reports', aReport({ urgency: 'danger_now' }));
+    assert.equal(limited.statusCode, 429);
+    assert.ok(Number(limited.headers['retry-after']) > 0);
+    await submitSignedIn(t, colleague);
   });
 });

@@ -15,15 +15,24 @@ export class AnonymousThrottle {
   readonly #windowMs: number;
   readonly #maxKeys: number;
 
-  constructor(options: { readonly limit: number; readonly windowMs: number; readonly maxKeys?: number }) {
+  readonly #keyOf: (who: string) => string;
+
+  /** `keyOf`: what is counted of `who`; an address's prefix (IPv6 per /64) unless told otherwise (an account's id). */
+  constructor(options: {
+    readonly limit: number;
+    readonly windowMs: number;
+    readonly maxKeys?: number;
+    readonly keyOf?: (who: string) => string;
+  }) {
     this.#limit = options.limit;
     this.#windowMs = options.windowMs;
     this.#maxKeys = options.maxKeys ?? 100_000;
+    this.#keyOf = options.keyOf ?? ipPrefix;
   }
 
   /** Counts one request of this address; 0 when it may go on, else how many milliseconds to wait. */
   take(address: string, now: number): number {
-    const name = createHmac('sha256', this.#key).update(ipPrefix(address)).digest('base64url');
+    const name = createHmac('sha256', this.#key).update(this.#keyOf(address)).digest('base64url');
     const current = this.#windows.get(name);
     if (current === undefined || now - current.start >= this.#windowMs) {
       this.#windows.delete(name);

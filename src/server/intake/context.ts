@@ -14,6 +14,8 @@ export interface IntakeContext extends CasesContext {
   readonly flood: FloodChallenge;
   /** The bound on the anonymous channel's argon2id work in flight. */
   readonly gate: WorkGate;
+  /** Reports per signed-in account per hour: an urgent one rings every triage role's bell. */
+  readonly reportsPerAccount: AnonymousThrottle;
 }
 
 export const policyOf = (ctx: IntakeContext): DeadlinePolicy => ({

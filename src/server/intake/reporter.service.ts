@@ -110,6 +110,12 @@ export async function attachByReceipt(
   return viewOf(ctx, (await reportsRepository.find(ctx.database.db, row.id)) as ReportRow);
 }
 
+/** A signed-in account's reports (and those it records) per hour: past the limit, 429 with when to try again. */
+export function limitedPerAccount(ctx: IntakeContext, userId: string): void {
+  const waitMs = ctx.reportsPerAccount.take(userId, ctx.clock.now().getTime());
+  if (waitMs > 0) throw new TooManyRequestsError(Math.ceil(waitMs / 1000));
+}
+
 /** The anonymous channel's flood protection: in memory, per keyed hash of the address. */
 export function throttled(ctx: IntakeContext, ip: string): void {
   const waitMs = ctx.throttle.take(ip, ctx.clock.now().getTime());

@@ -8,7 +8,7 @@ import {
   SubmittedReport,
 } from '../../../contract/reports.ts';
 import type { IntakeContext } from '../../intake/context.ts';
-import { myMessage, myReport, myReports } from '../../intake/reporter.service.ts';
+import { limitedPerAccount, myMessage, myReport, myReports } from '../../intake/reporter.service.ts';
 import { submitReport } from '../../intake/submit.service.ts';
 import { refuseHead } from '../../platform/http/head.ts';
 import { defineRoute } from '../../platform/http/routes.ts';
@@ -24,10 +24,12 @@ export function reportRoutes(app: FastifyInstance, ctx: IntakeContext): void {
     tags: ['reports'],
     body: SubmitReport,
     responses: { 201: SubmittedReport },
-    handler: async ({ body }, request, reply) =>
-      reply
+    handler: async ({ body }, request, reply) => {
+      limitedPerAccount(ctx, actorOf(request).userId);
+      return reply
         .code(201)
-        .send(await submitReport(ctx, actorOf(request), body as Parameters<typeof submitReport>[2], originOf(request))),
+        .send(await submitReport(ctx, actorOf(request), body as Parameters<typeof submitReport>[2], originOf(request)));
+    },
   });
 
   defineRoute(app, {

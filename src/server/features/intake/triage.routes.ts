@@ -18,6 +18,7 @@ import {
 import { caseReports } from '../../intake/case-reports.service.ts';
 import type { IntakeContext } from '../../intake/context.ts';
 import { acknowledge, attach, closeReport, messageReporter, openCase } from '../../intake/decisions.service.ts';
+import { limitedPerAccount } from '../../intake/reporter.service.ts';
 import { recordReport } from '../../intake/submit.service.ts';
 import { getTriage, listTriage } from '../../intake/triage.service.ts';
 import { refuseHead } from '../../platform/http/head.ts';
@@ -34,10 +35,12 @@ export function triageRoutes(app: FastifyInstance, ctx: IntakeContext): void {
     tags: ['triage'],
     body: RecordReport,
     responses: { 201: SubmittedReport },
-    handler: async ({ body }, request, reply) =>
-      reply
+    handler: async ({ body }, request, reply) => {
+      limitedPerAccount(ctx, actorOf(request).userId);
+      return reply
         .code(201)
-        .send(await recordReport(ctx, actorOf(request), body as Parameters<typeof recordReport>[2], originOf(request))),
+        .send(await recordReport(ctx, actorOf(request), body as Parameters<typeof recordReport>[2], originOf(request)));
+    },
   });
 
   defineRoute(app, {
