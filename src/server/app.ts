@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { installAuthentication } from './access/authenticate.ts';
 import { installCsrfCheck } from './access/csrf.ts';
 import { RelyingParty } from './access/sso/relying-party.ts';
+import { ipPrefix } from './access/throttle.ts';
 import { chainRepository } from './audit/chain.repository.ts';
 import { type CheckpointSigner, loadSigner } from './audit/checkpoints.ts';
 import { denialRecorder, OncePerWindow } from './audit/denials.ts';
@@ -235,6 +236,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ...cases,
     intake: config.intake,
     throttle: new AnonymousThrottle({ limit: config.intake.anonymousRequestsPer10Min, windowMs: 10 * 60_000 }),
+    sites: new AnonymousThrottle({
+      limit: config.intake.anonymousRequestsPer10Min * 8,
+      windowMs: 10 * 60_000,
+      keyOf: (address) => ipPrefix(address, 48),
+    }),
     flood: new FloodChallenge({ threshold: config.intake.floodPerMinute, difficulty: config.intake.floodDifficulty }),
     // A short queue of argon2 work, never a long one (intake/work-gate.ts).
     gate: new WorkGate(config.intake.anonymousWorkInFlight),

@@ -32,6 +32,28 @@ describe('the anonymous channel is throttled per address', () => {
     const other = await anonymously(t, '/api/anonymous/receipt', { receipt: 'nothing' }, { ip: '198.51.100.2' });
     assert.equal(other.statusCode, 404);
   });
+
+  test('an IPv6 site (/48) is counted too: its many /64 networks do not each get a share of their own', async () => {
+    // Limit 3 per /64, so 24 per /48: the 25th /64 of one site is refused, another site goes on.
+    for (let net = 0; net < 24; net++) {
+      const res = await anonymously(
+        t,
+        '/api/anonymous/receipt',
+        { receipt: 'nothing' },
+        { ip: `2001:db8:77:${net.toString(16)}::1` },
+      );
+      assert.equal(res.statusCode, 404, `network ${net}`);
+    }
+    const refused = await anonymously(t, '/api/anonymous/receipt', { receipt: 'nothing' }, { ip: '2001:db8:77:ff::1' });
+    assert.equal(refused.statusCode, 429);
+    const elsewhere = await anonymously(
+      t,
+      '/api/anonymous/receipt',
+      { receipt: 'nothing' },
+      { ip: '2001:db8:78:1::1' },
+    );
+    assert.equal(elsewhere.statusCode, 404);
+  });
 });
 
 describe('under a flood, anonymous reports must bring a proof of work', () => {

@@ -94,8 +94,11 @@ export async function forgiveAttempt(db: Kysely<DB>, key: string): Promise<void>
     .execute();
 }
 
-/** The /64 network of an IPv6 address (IPv4 and IPv4-mapped addresses stay whole). */
-export function ipPrefix(ip: string): string {
+/**
+ * The /64 network of an IPv6 address, or a wider one (`bits`, a multiple of 16: 48 for a site);
+ * IPv4 and IPv4-mapped addresses stay whole.
+ */
+export function ipPrefix(ip: string, bits: 16 | 32 | 48 | 64 = 64): string {
   if (!isIPv6(ip)) return ip;
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
   if (mapped?.[1]) return mapped[1];
@@ -104,7 +107,7 @@ export function ipPrefix(ip: string): string {
   const right = ip.includes('::') && tail ? tail.split(':') : [];
   const groups = ip.includes('::') ? [...left, ...Array(8 - left.length - right.length).fill('0'), ...right] : left;
   return `${groups
-    .slice(0, 4)
+    .slice(0, bits / 16)
     .map((g) => Number.parseInt(g, 16).toString(16))
-    .join(':')}::/64`;
+    .join(':')}::/${bits}`;
 }

@@ -10,6 +10,11 @@ export interface IntakeContext extends CasesContext {
   readonly intake: IntakeConfig;
   /** Counts the anonymous channel's requests per client address, in memory, under a keyed hash. */
   readonly throttle: AnonymousThrottle;
+  /**
+   * The same per IPv6 site (/48), at eight times the limit: a site holds 65,536 /64 networks, each
+   * of which the first counter would give a share of its own.
+   */
+  readonly sites: AnonymousThrottle;
   /** The proof of work anonymous reports must bring under a flood. */
   readonly flood: FloodChallenge;
   /** The bound on the anonymous channel's argon2id work in flight. */

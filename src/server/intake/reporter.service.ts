@@ -118,7 +118,8 @@ export function limitedPerAccount(ctx: IntakeContext, userId: string): void {
 
 /** The anonymous channel's flood protection: in memory, per keyed hash of the address. */
 export function throttled(ctx: IntakeContext, ip: string): void {
-  const waitMs = ctx.throttle.take(ip, ctx.clock.now().getTime());
+  const now = ctx.clock.now().getTime();
+  const waitMs = Math.max(ctx.throttle.take(ip, now), ctx.sites.take(ip, now));
   if (waitMs > 0) throw new TooManyRequestsError(Math.ceil(waitMs / 1000));
 }
 
