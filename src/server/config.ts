@@ -3,6 +3,7 @@ import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { type Role, Role as RoleSchema } from '../contract/accounts.ts';
+import { INTAKE_VARIABLES, type IntakeConfig, intakeConfig } from './config-intake.ts';
 import {
   type DocumentsConfig,
   documentsConfig,
@@ -11,7 +12,9 @@ import {
   keysConfig,
   within,
 } from './config-storage.ts';
+import { int } from './config-values.ts';
 
+export type { IntakeConfig } from './config-intake.ts';
 export { type DocumentsConfig, isLoopbackHost, type KeysConfig } from './config-storage.ts';
 
 /**
@@ -46,27 +49,6 @@ export interface Config {
   readonly keys: KeysConfig;
   readonly documents: DocumentsConfig;
   readonly intake: IntakeConfig;
-}
-
-/** Reports and the anonymous channel (docs/intake.md). */
-export interface IntakeConfig {
-  /** The company's time zone: the days of deadlines and of the anonymous channel are its days. */
-  readonly timeZone: string;
-  readonly acknowledgeDays: number;
-  readonly feedbackMonths: number;
-  /** Shown at once when someone is in danger, before anything is sent. */
-  readonly emergencyNumber: string;
-  readonly teamPhone: string | undefined;
-  /** Requests of the anonymous channel per client address per ten minutes. */
-  readonly anonymousRequestsPer10Min: number;
-  /** Anonymous reports per minute, from everyone together, above which each must bring a proof of work. */
-  readonly floodPerMinute: number;
-  /** Leading zero bits of the proof of work. */
-  readonly floodDifficulty: number;
-  /** Anonymous requests doing argon2id work at once; more are refused (429) rather than queued. */
-  readonly anonymousWorkInFlight: number;
-  /** Reports one signed-in account may send (or record) per hour. */
-  readonly reportsPerAccountPerHour: number;
 }
 
 export interface OidcConfig {
@@ -120,13 +102,6 @@ const SECRET_VARS = [
   'TMA_OIDC_CLIENT_SECRET',
 ] as const;
 
-const int = (min: number, max: number) =>
-  z
-    .string()
-    .regex(/^\d{1,10}$/, 'must be a whole number')
-    .transform(Number)
-    .pipe(z.number().int().min(min).max(max));
-
 const postgresUrl = z.string().refine((v) => {
   try {
     const u = new URL(v);
@@ -159,32 +134,7 @@ const schema = z.object({
   TMA_SESSION_ABSOLUTE_SECONDS: int(60, 7 * 24 * 3600).default(12 * 3600),
   TMA_STEP_UP_SECONDS: int(1, 3600).default(5 * 60),
   TMA_EXPERT_MEMBERSHIP_MAX_DAYS: int(1, 365).default(90),
-  TMA_TIME_ZONE: z
-    .string()
-    .refine((zone) => {
-      try {
-        new Intl.DateTimeFormat('en', { timeZone: zone });
-        return true;
-      } catch {
-        return false;
-      }
-    }, 'must be an IANA time zone such as Europe/Berlin')
-    .default('Europe/Berlin'),
-  TMA_ACKNOWLEDGE_DAYS: int(1, 7).default(7),
-  TMA_FEEDBACK_MONTHS: int(1, 3).default(3),
-  TMA_EMERGENCY_NUMBER: z
-    .string()
-    .regex(/^[0-9+ ]{2,20}$/, 'must be a phone number')
-    .default('112'),
-  TMA_TEAM_PHONE: z
-    .string()
-    .regex(/^[0-9+ ()/-]{3,30}$/, 'must be a phone number')
-    .optional(),
-  TMA_ANONYMOUS_REQUESTS_PER_10_MIN: int(1, 1_000_000).default(30),
-  TMA_ANONYMOUS_FLOOD_PER_MIN: int(1, 1_000_000).default(60),
-  TMA_ANONYMOUS_FLOOD_DIFFICULTY: int(8, 28).default(18),
-  TMA_ANONYMOUS_WORK_IN_FLIGHT: int(1, 10_000).default(32),
-  TMA_REPORTS_PER_ACCOUNT_PER_HOUR: int(1, 100_000).default(20),
+  ...INTAKE_VARIABLES,
   TMA_AUDIT_DIR: z.string().min(1).default('./audit'),
   TMA_AUDIT_SIGNING_KEY_FILE: z.string().min(1).optional(),
   TMA_AUDIT_CHAIN_INTERVAL_MS: int(50, 60_000).default(500),
@@ -372,18 +322,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     oidc,
     keys,
     documents,
-    intake: {
-      timeZone: v.TMA_TIME_ZONE,
-      acknowledgeDays: v.TMA_ACKNOWLEDGE_DAYS,
-      feedbackMonths: v.TMA_FEEDBACK_MONTHS,
-      emergencyNumber: v.TMA_EMERGENCY_NUMBER,
-      teamPhone: v.TMA_TEAM_PHONE,
-      anonymousRequestsPer10Min: v.TMA_ANONYMOUS_REQUESTS_PER_10_MIN,
-      floodPerMinute: v.TMA_ANONYMOUS_FLOOD_PER_MIN,
-      floodDifficulty: v.TMA_ANONYMOUS_FLOOD_DIFFICULTY,
-      anonymousWorkInFlight: v.TMA_ANONYMOUS_WORK_IN_FLIGHT,
-      reportsPerAccountPerHour: v.TMA_REPORTS_PER_ACCOUNT_PER_HOUR,
-    },
+    intake: intakeConfig(v),
   };
 }
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { NotificationList } from '../../src/contract/notifications.ts';
-import type { TriageDetail, TriageList } from '../../src/contract/reports.ts';
+import type { CaseReports, TriageDetail, TriageList } from '../../src/contract/reports.ts';
 import { type Browser, call, createAccount, signIn, stepUp } from '../support/accounts.ts';
 import { buildTestApp, type TestApp } from '../support/app.ts';
 import { grant, openCase } from '../support/cases.ts';
@@ -92,6 +92,34 @@ for (const engine of engines()) {
       const full = await triageOf(t, manager, mine.id);
       assert.equal(full.identitiesHidden, false);
       assert.equal(full.content.persons[0]?.name, 'Max Mustermann');
+    });
+
+    test('the members of a case read its reports with the timeline section; who is named only with identities', async () => {
+      const mine = await submitSignedIn(t, employee);
+      const detail = await triageOf(t, manager, mine.id);
+      const opened = await call(t, manager, 'POST', `/api/triage/reports/${mine.id}/case`, {
+        expectedVersion: detail.version,
+        title: 'Read through the case',
+      });
+      const caseId = opened.json().case.id as string;
+      const expert = await createAccount(t, 'expert');
+      await grant(t, manager, caseId, { userId: expert.id, role: 'expert', fullScope: false, sections: ['timeline'] });
+      const expertBrowser = await signIn(t, expert.email);
+
+      const full = (await call(t, manager, 'GET', `/api/cases/${caseId}/reports`)).json() as CaseReports;
+      assert.equal(full.reports.length, 1);
+      assert.equal(full.reports[0]?.identitiesHidden, false);
+      assert.equal(full.reports[0]?.content.persons[0]?.name, 'Max Mustermann');
+      assert.ok(full.reports[0]?.reporter !== null);
+      const partial = await call(t, expertBrowser, 'GET', `/api/cases/${caseId}/reports`);
+      assert.equal(partial.statusCode, 200, partial.body);
+      const seen = (partial.json() as CaseReports).reports[0];
+      assert.equal(seen?.identitiesHidden, true);
+      assert.equal(seen?.content.persons[0]?.name, '');
+      assert.equal(seen?.content.persons[0]?.contact, '');
+      assert.equal(seen?.content.whatHappened, aReport().whatHappened);
+      assert.equal(seen?.reporter, null);
+      assert.equal((await call(t, named, 'GET', `/api/cases/${caseId}/reports`)).statusCode, 404);
     });
 
     test('attaching to a case out of reach answers 404 whatever the report’s version: no probing for references', async () => {

@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import type { CaseReports, MyReports, ReporterView, TriageList } from '../../src/contract/reports.ts';
+import type { MyReports, ReporterView, TriageList } from '../../src/contract/reports.ts';
 import { addDays, dayIn } from '../../src/server/intake/deadlines.ts';
 import { reportPersonSource } from '../../src/server/intake/search-source.ts';
 import { manualClock } from '../../src/server/platform/clock.ts';
-import { type Browser, call, createAccount, signIn, stepUp } from '../support/accounts.ts';
+import { type Browser, call, createAccount, signIn } from '../support/accounts.ts';
 import { buildTestApp, type TestApp } from '../support/app.ts';
-import { grant } from '../support/cases.ts';
 import { engines } from '../support/db.ts';
 import {
   anonymously,
@@ -373,35 +372,6 @@ for (const engine of engines()) {
       assert.deepEqual(entry?.scope, { type: 'report', id: mine.id });
       assert.equal(entry?.identifiers.fullName, 'Max Mustermann');
       assert.equal(entry?.identifiers.email, 'max.mustermann@example.com');
-    });
-
-    test('the members of a case read its reports with the timeline section; who is named only with identities', async () => {
-      const mine = await submitSignedIn(t, employee);
-      const detail = await triageOf(t, manager, mine.id);
-      const opened = await call(t, manager, 'POST', `/api/triage/reports/${mine.id}/case`, {
-        expectedVersion: detail.version,
-        title: 'Read through the case',
-      });
-      const caseId = opened.json().case.id as string;
-      await stepUp(t, manager);
-      const expert = await createAccount(t, 'expert');
-      await grant(t, manager, caseId, { userId: expert.id, role: 'expert', fullScope: false, sections: ['timeline'] });
-      const expertBrowser = await signIn(t, expert.email);
-
-      const full = (await call(t, manager, 'GET', `/api/cases/${caseId}/reports`)).json() as CaseReports;
-      assert.equal(full.reports.length, 1);
-      assert.equal(full.reports[0]?.identitiesHidden, false);
-      assert.equal(full.reports[0]?.content.persons[0]?.name, 'Max Mustermann');
-      assert.ok(full.reports[0]?.reporter !== null);
-      const partial = await call(t, expertBrowser, 'GET', `/api/cases/${caseId}/reports`);
-      assert.equal(partial.statusCode, 200, partial.body);
-      const seen = (partial.json() as CaseReports).reports[0];
-      assert.equal(seen?.identitiesHidden, true);
-      assert.equal(seen?.content.persons[0]?.name, '');
-      assert.equal(seen?.content.persons[0]?.contact, '');
-      assert.equal(seen?.content.whatHappened, aReport().whatHappened);
-      assert.equal(seen?.reporter, null);
-      assert.equal((await call(t, otherManager, 'GET', `/api/cases/${caseId}/reports`)).statusCode, 404);
     });
 
     test('an urgent report alerts every threat manager and team lead at once', async () => {

@@ -1,5 +1,5 @@
 import type { CasesContext } from '../cases/context.ts';
-import type { IntakeConfig } from '../config.ts';
+import type { IntakeConfig } from '../config-intake.ts';
 import type { AnonymousThrottle } from './anonymous-throttle.ts';
 import { type DeadlinePolicy, dayIn } from './deadlines.ts';
 import type { FloodChallenge } from './flood-challenge.ts';

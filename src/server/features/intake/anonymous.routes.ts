@@ -1,13 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import {
-  FloodChallenge,
-  IntakeSettings,
-  ReceiptCheck,
-  ReceiptMessage,
-  ReporterView,
-  ReportReceipt,
-  SubmitReport,
-} from '../../../contract/reports.ts';
+import { FloodChallenge, IntakeSettings } from '../../../contract/intake-settings.ts';
+import { ReceiptCheck, ReceiptMessage, ReporterView, ReportReceipt, SubmitReport } from '../../../contract/reports.ts';
 import type { IntakeContext } from '../../intake/context.ts';
 import { messageByReceipt, throttled, viewByReceipt } from '../../intake/reporter.service.ts';
 import { submitAnonymous } from '../../intake/submit.service.ts';

@@ -1,7 +1,6 @@
 import { queryOptions } from '@tanstack/react-query';
+import { FloodChallenge, IntakeSettings } from '../../../contract/intake-settings.ts';
 import {
-  FloodChallenge,
-  IntakeSettings,
   MyReports,
   ReporterView,
   ReportReceipt,
