@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { UserRef, Version } from './cases.ts';
 import { uuid } from './uuid.ts';
 
 /**
@@ -111,11 +112,28 @@ export const Document = z
     current: DocumentVersion,
     versions: z.array(DocumentVersion),
     createdAt: z.iso.datetime(),
+    /** Seen only by the members listed in readers (docs/documents.md, "Restricted documents"). */
+    restricted: z.boolean(),
+    readers: z.array(UserRef),
   })
   .meta({ id: 'Document' });
 export type Document = z.infer<typeof Document>;
 
 export const DocumentList = z.strictObject({ documents: z.array(Document) }).meta({ id: 'DocumentList' });
+
+/** Restricts a case document to these members (the caller is always listed), or opens it to the documents scope again. */
+export const SetReaders = z
+  .strictObject({
+    expectedVersion: Version,
+    restricted: z.boolean(),
+    userIds: z
+      .array(uuid())
+      .max(50)
+      .refine((ids) => new Set(ids).size === ids.length, 'each once')
+      .default([]),
+  })
+  .meta({ id: 'SetDocumentReaders' });
+export type SetReaders = z.input<typeof SetReaders>;
 
 export const DocumentParams = z.strictObject({ id: uuid() });
 export const VersionParams = z.strictObject({

@@ -6,9 +6,10 @@ import { uuid } from './uuid.ts';
  * What a user should know about (docs/cases.md, "Notifications"): a team lead broke the glass on
  * a case the user leads (named only while the user still reaches it); an urgent report came in,
  * or a report's deadline comes close or passed (for the triage roles, or the lead of its case;
- * docs/intake.md).
+ * docs/intake.md); the user was made a member of a case, or is one no longer (the case named only
+ * while the user reaches it).
  */
-export const NOTIFICATION_KINDS = ['break_glass', 'urgent_report', 'deadline'] as const;
+export const NOTIFICATION_KINDS = ['break_glass', 'urgent_report', 'deadline', 'grant', 'revoke'] as const;
 export const DEADLINE_STAGES = [
   'acknowledge_soon',
   'acknowledge_overdue',
@@ -19,7 +20,7 @@ export const DEADLINE_STAGES = [
 export const Notification = z.strictObject({
   id: uuid(),
   kind: z.enum(NOTIFICATION_KINDS),
-  /** The case of a break-glass. */
+  /** The case of a break-glass, a grant or a revocation (null for a revocation once out of reach). */
   case: z.strictObject({ id: uuid(), reference: z.string() }).nullable(),
   /** The report of an urgent report or of a deadline. */
   report: z.strictObject({ id: uuid(), reference: z.string() }).nullable(),

@@ -24,6 +24,7 @@ import { caseRoutes } from './features/cases/cases.routes.ts';
 import { linkRoutes } from './features/cases/links.routes.ts';
 import { memberRoutes } from './features/cases/members.routes.ts';
 import { personRoutes } from './features/cases/persons.routes.ts';
+import { dashboardRoutes } from './features/dashboard/dashboard.routes.ts';
 import { documentRoutes } from './features/documents/documents.routes.ts';
 import { healthRoutes } from './features/health/health.routes.ts';
 import { anonymousRoutes } from './features/intake/anonymous.routes.ts';
@@ -38,6 +39,7 @@ import type { AccountsContext } from './features/session/context.ts';
 import { sessionRoutes } from './features/session/session.routes.ts';
 import { setupRoutes } from './features/setup/setup.routes.ts';
 import { ssoRoutes, ssoStatusRoute } from './features/sso/sso.routes.ts';
+import { timelineRoutes } from './features/timeline/timeline.routes.ts';
 import { userRoutes } from './features/users/users.routes.ts';
 import { webRoutes } from './features/web/web.routes.ts';
 import { AnonymousThrottle } from './intake/anonymous-throttle.ts';
@@ -47,6 +49,7 @@ import { FloodChallenge } from './intake/flood-challenge.ts';
 import { QuietLog } from './intake/quiet-log.ts';
 import { WorkGate } from './intake/work-gate.ts';
 import { openKeyProvider } from './keys/provider.ts';
+import { NotificationHub } from './notifications/live.ts';
 import { type Clock, systemClock } from './platform/clock.ts';
 import { KeyRing } from './platform/crypto/key-ring.ts';
 import type { Database } from './platform/db/database.ts';
@@ -76,6 +79,8 @@ export interface AppDeps {
   /** The blob store and virus scanner of the configuration, unless given (tests). */
   readonly blobStore?: BlobStore;
   readonly scanner?: Scanner | null;
+  /** How often an open notification stream checks its session (25 s); tests shorten it. */
+  readonly notificationBeatMs?: number;
 }
 
 /** A request of the anonymous reporting channel (policies.ts, 'anonymous'). */
@@ -232,6 +237,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   memberRoutes(app, cases);
   personRoutes(app, cases);
   linkRoutes(app, cases);
+  timelineRoutes(app, { ...cases, timeZone: config.intake.timeZone });
   const intake: IntakeContext = {
     ...cases,
     intake: config.intake,
@@ -254,11 +260,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await anonymousDocumentRoutes(app, intake, documents);
   reportRoutes(app, intake);
   triageRoutes(app, intake);
+  dashboardRoutes(app, intake);
+  const hub = new NotificationHub();
+  await hub.start(database);
   notificationRoutes(app, {
     database,
     keys,
     clock,
     deadlines: { acknowledgeDays: config.intake.acknowledgeDays, feedbackMonths: config.intake.feedbackMonths },
+    hub,
+    idleSeconds: config.sessionIdleSeconds,
+    beatMs: deps.notificationBeatMs ?? 25_000,
   });
   await webRoutes(app, deps.webDir);
   return app;

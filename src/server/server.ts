@@ -32,6 +32,7 @@ import { JobWorker } from './platform/jobs/queue.ts';
 import { createLifecycle } from './platform/lifecycle.ts';
 import { reindexSearchJob, scheduleSearchReindex } from './search/reindex.job.ts';
 import type { SearchSources } from './search/sources.ts';
+import { timelineTextSource } from './timeline/search-source.ts';
 
 export interface RunningServer {
   readonly app: FastifyInstance;
@@ -80,7 +81,7 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     }
     // Where the re-indexing after a search-key rotation reads each indexed object type's plaintext.
     const searchSources: SearchSources = {
-      texts: [documentNameSource(keys), caseTextSource(keys)],
+      texts: [documentNameSource(keys), caseTextSource(keys), timelineTextSource(keys)],
       persons: [casePersonSource(keys), reportPersonSource(keys)],
     };
     const blobStore = openBlobStore(config.documents);

@@ -76,6 +76,12 @@ for (const engine of engines()) {
       };
       const personId = await person('person_of_concern');
       const otherPersonId = await person('target');
+      const entry = await call(t, lead, 'POST', `/api/cases/${caseId}/timeline`, {
+        kind: 'note',
+        occurredOn: '2026-01-01',
+        title: 'A note',
+      });
+      assert.equal(entry.statusCode, 201, entry.body);
       // A team lead related to the person of concern: recused, whatever a team lead sees otherwise
       // (only a team lead who reads the whole case recuses another team lead).
       const recusal = await call(
@@ -96,6 +102,7 @@ for (const engine of engines()) {
         adminId: id('former_member_now_admin'),
         personId,
         otherPersonId,
+        entryId: entry.json().id,
         conflicted: async () => {
           const other = await createAccount(t, 'threat_manager');
           const res = await call(t, lead, 'POST', `/api/cases/${caseId}/persons/${personId}/conflicts`, {

@@ -56,6 +56,7 @@ export const ADMITS: Record<string, readonly Relation[]> = {
   documents_read: ['lead', 'member', 'documents_expert', 'break_glass'],
   documents_write: ['lead', 'member', 'documents_expert'],
   timeline_read: ['lead', 'member', 'out_of_scope_member', 'break_glass'],
+  timeline_write: ['lead', 'member', 'out_of_scope_member'],
 };
 
 export interface Ids {
@@ -66,6 +67,8 @@ export interface Ids {
   readonly adminId: string;
   readonly personId: string;
   readonly otherPersonId: string;
+  /** A written entry of the case's timeline. */
+  readonly entryId: string;
   /** A relation made afresh for each probe that removes one. */
   relation(): Promise<string>;
   /** An account recused afresh (by the lead) for each probe that lifts a conflict. */
@@ -108,6 +111,23 @@ export const PROBES: Record<string, Probe> = {
   'DELETE /api/cases/:id/break-glass': { need: 'own_glass', status: 204 },
   'GET /api/cases/:id/access-log': { need: 'manage', status: 200 },
   'GET /api/cases/:id/reports': { need: 'timeline_read', status: 200 },
+  'GET /api/cases/:id/timeline': { need: 'timeline_read', status: 200 },
+  'POST /api/cases/:id/timeline': {
+    need: 'timeline_write',
+    status: 400,
+    body: () => ({ kind: 'note', occurredOn: '2999-01-01', title: 'x' }),
+  },
+  'PUT /api/cases/:id/timeline/:entryId': {
+    need: 'timeline_write',
+    status: 409,
+    path: (ids) => `/api/cases/${ids.caseId}/timeline/${ids.entryId}`,
+    body: () => ({ expectedVersion: STALE, kind: 'note', occurredOn: '2026-01-01', title: 'x' }),
+  },
+  'GET /api/cases/:id/timeline/:entryId/versions': {
+    need: 'timeline_read',
+    status: 200,
+    path: (ids) => `/api/cases/${ids.caseId}/timeline/${ids.entryId}/versions`,
+  },
   'GET /api/cases/:id/members': { need: 'roster', status: 200 },
   'GET /api/cases/:id/candidates': { need: 'manage', status: 200 },
   'POST /api/cases/:id/members': {

@@ -25,10 +25,16 @@ test('kill -9 during an upload leaves a pending blob and a temp file; the sweepe
   child.stdout.on('data', (c: Buffer) => {
     out += c.toString();
   });
-  for (let i = 0; i < 300 && !out.includes('uploading'); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+  // Opening and migrating a fresh embedded database comes first: a minute on a busy machine.
+  for (let i = 0; i < 900 && !out.includes('uploading') && child.exitCode === null; i++)
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  // Killed whatever happened: a child left waiting for its SIGKILL would run on after the test.
+  if (child.exitCode === null && child.signalCode === null) {
+    const exited = once(child, 'exit');
+    child.kill('SIGKILL');
+    await exited;
+  }
   assert.match(out, /uploading/, 'the upload was under way');
-  child.kill('SIGKILL');
-  await once(child, 'exit');
 
   const documents = path.join(env.TMA_DATA_DIR, 'documents');
   const temp = path.join(documents, 'tmp');

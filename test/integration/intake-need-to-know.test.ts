@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import type { Dashboard } from '../../src/contract/dashboard.ts';
 import type { NotificationList } from '../../src/contract/notifications.ts';
 import type { CaseReports, TriageDetail, TriageList } from '../../src/contract/reports.ts';
+import type { TimelinePage } from '../../src/contract/timeline.ts';
 import { type Browser, call, createAccount, signIn, stepUp } from '../support/accounts.ts';
 import { buildTestApp, type TestApp } from '../support/app.ts';
 import { grant, openCase } from '../support/cases.ts';
@@ -120,6 +122,27 @@ for (const engine of engines()) {
       assert.equal(seen?.content.whatHappened, aReport().whatHappened);
       assert.equal(seen?.reporter, null);
       assert.equal((await call(t, named, 'GET', `/api/cases/${caseId}/reports`)).statusCode, 404);
+    });
+
+    test('a report that names a member stays out of their sight on the case’s timeline and dashboard too', async () => {
+      const { receipt } = await submitAnonymously(t, aReport({ persons: [person('', 'sam.sorglos@example.com')] }));
+      const id = await idOfReceipt(t, receipt);
+      const detail = await triageOf(t, manager, id);
+      const opened = await call(t, manager, 'POST', `/api/triage/reports/${id}/case`, {
+        expectedVersion: detail.version,
+        title: 'About a colleague',
+      });
+      const caseId = opened.json().case.id as string;
+      await grant(t, manager, caseId, { userId: namedId, role: 'member', fullScope: true });
+      const theirs = (await call(t, named, 'GET', `/api/cases/${caseId}/timeline`)).json() as TimelinePage;
+      assert.ok(!theirs.entries.some((e) => e.kind === 'report'));
+      assert.ok(!(theirs.chart?.days ?? []).some((d) => d.kind === 'report'));
+      assert.ok(!JSON.stringify(theirs).includes(id));
+      const dashboard = (await call(t, named, 'GET', '/api/dashboard')).json() as Dashboard;
+      assert.ok(!dashboard.activity.some((a) => a.kind === 'report'));
+      // The lead sees it where it belongs.
+      const leads = (await call(t, manager, 'GET', `/api/cases/${caseId}/timeline`)).json() as TimelinePage;
+      assert.equal(leads.entries.find((e) => e.kind === 'report')?.report?.id, id);
     });
 
     test('attaching to a case out of reach answers 404 whatever the report’s version: no probing for references', async () => {

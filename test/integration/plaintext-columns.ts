@@ -30,6 +30,20 @@ export const PLAINTEXT_COLUMNS: Readonly<Record<string, string>> = {
   'audit_events.user_agent': 'the browser string of the client: the audit record shows it to auditors',
   'blob_uploads.blob_name': 'the random name of a blob being written (32 hex digits), never a file name',
   'case_members.role': ENUMERATION,
+  'timeline_entries.kind': ENUMERATION,
+  'timeline_entries.precision': ENUMERATION,
+  'timeline_entries.tags': `a list of warning-behaviour codes, each ${ENUMERATION.slice(3)}: which behaviour, never a word of what was seen (docs/timeline.md)`,
+  'timeline_entries.detail':
+    'codes and ids only (a status, a role, a version number) of a recorded entry, as its audit event holds them',
+  'timeline_entries.person_ids':
+    'random ids (UUIDs) of persons of the same case: who, only through the sealed identity',
+  'timeline_entries.document_ids': 'random ids (UUIDs) of documents of the same case; their names are sealed',
+  'timeline_entry_versions.person_ids': 'random ids (UUIDs) of persons of the same case, as that version named them',
+  'timeline_entry_versions.document_ids':
+    'random ids (UUIDs) of documents of the same case, as that version attached them',
+  'timeline_entry_versions.kind': ENUMERATION,
+  'timeline_entry_versions.precision': ENUMERATION,
+  'timeline_entry_versions.tags': `a list of warning-behaviour codes, each ${ENUMERATION.slice(3)}`,
   'case_members.sections': `a list of section codes, each ${ENUMERATION.slice(3)}`,
   'case_status_changes.from_status': ENUMERATION,
   'case_status_changes.to_status': ENUMERATION,

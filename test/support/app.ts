@@ -41,6 +41,8 @@ export interface TestAppOptions {
   scanner?: Scanner;
   /** Another blob store than the configured local one (S3 against the fake). */
   blobStore?: BlobStore;
+  /** How often an open notification stream checks its session. */
+  notificationBeatMs?: number;
 }
 
 /** The configuration of a test app: data, secrets and audit directories of its own under root. */
@@ -65,13 +67,14 @@ export async function buildTestApp(engine: TestEngine, options: TestAppOptions =
     config,
     keys,
     database: t.database,
-    log: options.log ?? pino({ level: 'silent' }),
+    log: options.log ?? pino({ level: process.env.TEST_LOG ?? 'silent' }),
     lifecycle,
     ...(options.webDir !== undefined ? { webDir: options.webDir } : {}),
     ...(options.clock !== undefined ? { clock: options.clock } : {}),
     ...(options.documentOwners !== undefined ? { documentOwners: options.documentOwners } : {}),
     scanner: options.scanner ?? null,
     ...(options.blobStore !== undefined ? { blobStore: options.blobStore } : {}),
+    ...(options.notificationBeatMs !== undefined ? { notificationBeatMs: options.notificationBeatMs } : {}),
   });
   options.extend?.(app);
   await app.ready();

@@ -148,6 +148,22 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = {
   'PUT /api/cases/{id}/persons/{personId}': async (w, body) => personEdit(w, '', { ...body, role: 'witness' }),
   'PUT /api/cases/{id}/persons/{personId}/identity': async (w, body) =>
     personEdit(w, '/identity', { ...body, identity: { ...body.identity, dateOfBirth: '' } }),
+  // A day in the past and codes of the closed lists; title, text and source carry their canaries.
+  'POST /api/cases/{id}/timeline': async (w, body) => ({
+    browser: need(w.case).lead,
+    actor: 'the lead of the case',
+    url: `/api/cases/${need(w.case).id}/timeline`,
+    body: { ...entryCodes(body), personIds: [need(w.person)] },
+    after: (res) => {
+      if (res.statusCode === 201) w.entry = res.json().id;
+    },
+  }),
+  'PUT /api/cases/{id}/timeline/{entryId}': async (w, body) => ({
+    browser: need(w.case).lead,
+    actor: 'the lead of the case',
+    url: `/api/cases/${need(w.case).id}/timeline/${need(w.entry)}`,
+    body: { ...entryCodes(body), expectedVersion: 1 },
+  }),
   'POST /api/cases/{id}/links': async (w, body) => {
     const { id, lead } = need(w.case);
     const other = await freshCase(w, lead);
@@ -198,6 +214,18 @@ export function asForm(body: Body) {
   });
 }
 
+function entryCodes(body: Body): Body {
+  return {
+    ...body,
+    kind: 'incident',
+    occurredOn: '2026-01-15',
+    occurredTime: '09:30',
+    tags: ['leakage'],
+    personIds: [],
+    documentIds: [],
+  };
+}
+
 /** Another case of the same lead. */
 async function freshCase(w: World, lead: Browser): Promise<{ id: string; reference: string; version: number }> {
   const res = await call(w, lead, 'POST', '/api/cases', { title: 'Another case' });
@@ -246,6 +274,7 @@ export interface World extends CanaryApp {
   document?: { id: string; version: number };
   case?: { id: string; lead: Browser };
   person?: string;
+  entry?: string;
 }
 
 export async function account(w: World, role: Role, stepped: boolean): Promise<Browser> {

@@ -62,7 +62,7 @@ export function installAuthentication(
     let lastSeen = s.last_seen_at;
     // A request the app makes on its own (the bell asking for news) is no sign of the person: it
     // must not keep an unattended session open past its idle timeout.
-    const passive = request.headers[PASSIVE_HEADER] === '1';
+    const passive = request.headers[PASSIVE_HEADER] === '1' || request.routeOptions.config.passive === true;
     if (!passive && now.getTime() - lastSeen.getTime() >= touchIntervalMs(settings.idleSeconds)) {
       await sessionsRepository.touch(database.db, s.id, now);
       lastSeen = now;

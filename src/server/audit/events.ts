@@ -4,6 +4,7 @@ import { DOCUMENT_KINDS, UPLOAD_REFUSALS } from '../../contract/documents.ts';
 import { PERSON_ROLES, RELATION_KINDS } from '../../contract/persons.ts';
 import { MESSAGE_KINDS, ON_BEHALF_CHANNELS, REPORT_OUTCOMES, URGENCIES } from '../../contract/reports.ts';
 import { SSO_ERROR_REASONS } from '../../contract/sso.ts';
+import { WRITTEN_KINDS } from '../../contract/timeline.ts';
 import type { SealedPurpose } from './purpose.ts';
 
 /**
@@ -109,7 +110,7 @@ export const AUDIT_DETAILS = {
   'case.created': none,
   /** A case read: which part, and how the reader reached it (a membership, a break-glass, a team lead's list entry). */
   'case.viewed': z.strictObject({
-    part: z.enum(['case', 'members', 'candidates', 'access_log', 'persons', 'conflicts', 'related']),
+    part: z.enum(['case', 'members', 'candidates', 'access_log', 'persons', 'conflicts', 'related', 'timeline']),
     via: z.enum(['member', 'break_glass', 'list']),
   }),
   /** The case list read: how many cases it held, and whether it was a search. */
@@ -177,11 +178,17 @@ export const AUDIT_DETAILS = {
   'document.upload_refused': z.strictObject({ reason: z.enum(UPLOAD_REFUSALS) }),
   'document.downloaded': z.strictObject({ version: z.number().int().positive(), inline: z.boolean() }),
   'document.deleted': none,
+  /** A document restricted to chosen members, or opened to the documents scope again: how many are listed. */
+  'document.readers_set': z.strictObject({ restricted: z.boolean(), readers: count }),
   /** A document's facts read (its page, its versions); the documents of a case or report listed. */
   'document.viewed': none,
   'document.listed': z.strictObject({ documents: z.number().int().nonnegative() }),
   /** The owner's rule refused a document, or an owner's documents: the caller was answered 404. */
   'document.denied': z.strictObject({ access: z.enum(['read', 'write']) }),
+  /** The dashboard read: how many cases, reports and timeline entries it showed (their references, never their words). */
+  'dashboard.viewed': z.strictObject({ cases: count, reports: count, activity: count }),
+  /** A written entry of a case's timeline made (version 1) or edited (a new version); its text is sealed. */
+  'timeline.entry_written': z.strictObject({ kind: z.enum(WRITTEN_KINDS), version: z.number().int().positive() }),
   /** The anonymous channel (intake/): a report or message arrived, a receipt opened a report; no trace of the sender. */
   'anonymous.report_submitted': none,
   'anonymous.message_sent': none,
@@ -217,7 +224,16 @@ export const AUDIT_ACTIONS = Object.keys(AUDIT_DETAILS) as AuditAction[];
 export type AuditOutcome = 'allowed' | 'denied' | 'failed';
 
 /** What objects an event can be about. */
-export type AuditObjectType = 'user' | 'session' | 'approval' | 'audit' | 'case' | 'report' | 'person' | 'document';
+export type AuditObjectType =
+  | 'user'
+  | 'session'
+  | 'approval'
+  | 'audit'
+  | 'case'
+  | 'report'
+  | 'person'
+  | 'document'
+  | 'timeline_entry';
 
 export type DetailOf<A extends AuditAction> = z.input<(typeof AUDIT_DETAILS)[A]>;
 

@@ -1,5 +1,7 @@
 import type { Kysely } from 'kysely';
+import { notifyOfAudit } from '../notifications/from-audit.ts';
 import type { DB } from '../platform/db/schema.ts';
+import { recordOnTimeline } from '../timeline/recorded.ts';
 import { type AnonymousAuditEvent, AUDIT_DETAILS, type AuditEvent } from './events.ts';
 
 const MAX_USER_AGENT = 300;
@@ -43,6 +45,9 @@ export async function recordAudit(executor: Kysely<DB>, at: Date, event: AuditEv
       detail: detailOf(event),
     })
     .execute();
+  // What follows from the event commits with it: its timeline entry, the bell of whom it concerns.
+  await recordOnTimeline(executor, at, event);
+  await notifyOfAudit(executor, at, event);
 }
 
 /**

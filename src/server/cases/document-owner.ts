@@ -19,5 +19,9 @@ export function caseDocuments(clock: Clock): OwnerAccess {
   return {
     canRead: (db, actor, caseId) => may(db, actor, caseId, false),
     canWrite: (db, actor, caseId) => may(db, actor, caseId, true),
+    canSeeMembers: async (db, actor, caseId) => {
+      const reach = await reachOf(db, actor, caseId, clock.now());
+      return reach !== undefined && meets(reach, { kind: 'roster' });
+    },
   };
 }

@@ -5,6 +5,7 @@ import type { Actor } from '../access/actor.ts';
 import { recordAudit } from '../audit/record.ts';
 import { sealField } from '../platform/crypto/sealed-field.ts';
 import { BadRequestError, ConflictError, NotFoundError } from '../platform/http/errors.ts';
+import { moveTimeline } from '../timeline/merge.ts';
 import { type CaseRow, casesRepository, stale } from './cases.repository.ts';
 import { aboutCase, type CasesContext, guarded, type Origin, recheck, refused } from './context.ts';
 import { caseByReference } from './links.service.ts';
@@ -89,6 +90,7 @@ export async function mergeCase(
       const { members, recused } = await moveMembers(move);
       const links = await moveLinks(move);
       const reports = await moveReports(move);
+      await moveTimeline(tx, ring, ctx.search, move);
       const manifest: MergeManifest = { persons, documents, members, recused, links };
 
       await casesRepository.bump(tx, sourceId, input.expectedVersion, {

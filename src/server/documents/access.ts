@@ -4,6 +4,7 @@ import { recordAudit } from '../audit/record.ts';
 import { NotFoundError } from '../platform/http/errors.ts';
 import { type DocumentRow, documentsRepository } from './documents.repository.ts';
 import type { DocumentsContext, Origin } from './documents.service.ts';
+import { hiddenAmong } from './restricted.ts';
 
 /**
  * Who reaches which document: the owner's rule (owners.ts), asked for every request, with every
@@ -19,7 +20,11 @@ export async function reachable(
 ): Promise<DocumentRow> {
   const document = await documentsRepository.find(ctx.database.db, id);
   if (document === undefined || document.deletedAt !== null) throw new NotFoundError();
-  await allowed(ctx, actor, { type: document.ownerType, id: document.ownerId }, write, origin, id);
+  const owner = { type: document.ownerType, id: document.ownerId };
+  await allowed(ctx, actor, owner, write, origin, id);
+  // A restricted document exists only for those it lists (readers.ts), whatever the owner's rule says.
+  if (document.restricted && (await hiddenAmong(ctx.database.db, [id], actor.userId)).size > 0)
+    await refuse(ctx, actor, owner, write, origin, id);
   return document;
 }
 
@@ -41,6 +46,19 @@ export async function allowed(
   const ok =
     rule !== undefined && (write ? await rule.canWrite(db, actor, owner.id) : await rule.canRead(db, actor, owner.id));
   if (ok) return;
+  await refuse(ctx, actor, owner, write, origin, documentId);
+}
+
+/** Records the refusal (at most once a minute per user, access and object) and answers 404. */
+async function refuse(
+  ctx: DocumentsContext,
+  actor: Actor,
+  owner: { readonly type: OwnerType; readonly id: string },
+  write: boolean,
+  origin: Origin,
+  documentId: string | undefined,
+): Promise<never> {
+  const db = ctx.database.db;
   const now = ctx.clock.now();
   const object = documentId === undefined ? owner : { type: 'document' as const, id: documentId };
   const access = write ? 'write' : 'read';

@@ -32,6 +32,8 @@ export interface DocumentRow {
   readonly version: number;
   readonly createdAt: Date;
   readonly deletedAt: Date | null;
+  /** Seen only by the accounts in document_readers (readers.ts). */
+  readonly restricted: boolean;
 }
 
 export const namePlace = (versionId: string): FieldContext => ({
@@ -48,6 +50,7 @@ const toRow = (r: Selectable<DocumentTable>): DocumentRow => ({
   version: r.version,
   createdAt: r.created_at,
   deletedAt: r.deleted_at,
+  restricted: r.restricted,
 });
 
 export const documentsRepository = {

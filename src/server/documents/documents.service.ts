@@ -1,11 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  type Document,
-  type DocumentVersion,
-  type OwnerType,
-  STRIP_RESIDUALS,
-  type StripResidual,
-} from '../../contract/documents.ts';
+import type { Document, OwnerType } from '../../contract/documents.ts';
 import type { Actor } from '../access/actor.ts';
 import type { OncePerWindow } from '../audit/denials.ts';
 import type { DetailOf } from '../audit/events.ts';
@@ -20,9 +14,12 @@ import { about, allowed, reachable } from './access.ts';
 import { BlobMissingError, type BlobStore } from './blobs/blob-store.ts';
 import { DocumentKeyError, unwrapDocumentKey } from './crypto/document-key.ts';
 import { DocumentStreamError, openDocument } from './crypto/document-stream.ts';
-import { type DocumentRow, documentsRepository, type VersionRow } from './documents.repository.ts';
+import { documentsRepository } from './documents.repository.ts';
 import { type KindId, kindSpec } from './inspect/file-kind.ts';
 import type { DocumentOwners } from './owners.ts';
+import { present, presentOne } from './present.ts';
+import { readersOf, seesMembers } from './readers.ts';
+import { hiddenAmong } from './restricted.ts';
 import type { Scanner } from './scan/scanner.ts';
 import { discard, type StoredUpload, storeUpload } from './upload.ts';
 
@@ -52,40 +49,6 @@ export interface IncomingFile {
   readonly signal?: AbortSignal | undefined;
 }
 
-function present(document: DocumentRow, versions: readonly VersionRow[]): Document {
-  const mine = versions.filter((v) => v.documentId === document.id).map(presentVersion);
-  const current = mine.find((v) => v.version === document.currentVersion);
-  if (current === undefined) throw new Error(`document ${document.id} has no current version`);
-  return {
-    id: document.id,
-    ownerType: document.ownerType,
-    ownerId: document.ownerId,
-    version: document.version,
-    current,
-    versions: mine,
-    createdAt: document.createdAt.toISOString(),
-  };
-}
-
-const isStripResidual = (code: string): code is StripResidual => (STRIP_RESIDUALS as readonly string[]).includes(code);
-
-function presentVersion(v: VersionRow): DocumentVersion {
-  const spec = kindSpec(v.kind as KindId);
-  return {
-    version: v.version,
-    name: v.name,
-    kind: spec.id,
-    mimeType: spec.mime,
-    bytes: v.plaintextBytes,
-    stripped: v.stripped,
-    residual: v.residual.filter(isStripResidual),
-    scanned: v.scanned,
-    uploadedBy: v.uploadedBy,
-    uploadedAt: v.uploadedAt.toISOString(),
-  };
-}
-
-/** The upload pipeline into the store (upload.ts), with this context's store, scanner and limit. */
 export async function storeFile(
   ctx: DocumentsContext,
   file: IncomingFile,
@@ -209,7 +172,7 @@ export async function uploadDocument(
     },
     versionId,
   );
-  return presentOne(ctx, id);
+  return presentOne(ctx, actor, id);
 }
 
 export async function addVersion(
@@ -243,20 +206,18 @@ export async function addVersion(
     },
     versionId,
   );
-  return presentOne(ctx, documentId);
-}
-
-/** A document as the API shows it, after a change the actor just made (its own event recorded it). */
-async function presentOne(ctx: DocumentsContext, id: string): Promise<Document> {
-  const document = await documentsRepository.find(ctx.database.db, id);
-  if (document === undefined) throw new NotFoundError();
-  return present(document, await documentsRepository.versions(ctx.database.db, ctx.keys, [id]));
+  return presentOne(ctx, actor, documentId);
 }
 
 /** A document's facts and versions; the read is an audit event. */
 export async function getDocument(ctx: DocumentsContext, actor: Actor, id: string, origin: Origin): Promise<Document> {
   const document = await reachable(ctx, actor, id, false, origin);
-  const shown = present(document, await documentsRepository.versions(ctx.database.db, ctx.keys, [id]));
+  const owner = { type: document.ownerType, id: document.ownerId };
+  const shown = present(
+    document,
+    await documentsRepository.versions(ctx.database.db, ctx.keys, [id]),
+    await readersOf(ctx.database.db, ctx.keys, [id], await seesMembers(ctx, actor, owner)),
+  );
   await recordAudit(ctx.database.db, ctx.clock.now(), {
     action: 'document.viewed',
     ...about(actor, origin, id, { type: document.ownerType, id: document.ownerId }),
@@ -271,7 +232,19 @@ export async function listDocuments(
   origin: Origin,
 ): Promise<Document[]> {
   await allowed(ctx, actor, owner, false, origin);
-  const documents = await documentsRepository.ofOwner(ctx.database.db, owner.type, owner.id);
+  const all = await documentsRepository.ofOwner(ctx.database.db, owner.type, owner.id);
+  const hidden = await hiddenAmong(
+    ctx.database.db,
+    all.filter((d) => d.restricted).map((d) => d.id),
+    actor.userId,
+  );
+  const documents = all.filter((d) => !hidden.has(d.id));
+  const readers = await readersOf(
+    ctx.database.db,
+    ctx.keys,
+    documents.filter((d) => d.restricted).map((d) => d.id),
+    await seesMembers(ctx, actor, owner),
+  );
   const versions = await documentsRepository.versions(
     ctx.database.db,
     ctx.keys,
@@ -287,7 +260,7 @@ export async function listDocuments(
     userAgent: origin.userAgent,
     detail: { documents: documents.length },
   });
-  return documents.map((d) => present(d, versions));
+  return documents.map((d) => present(d, versions, readers));
 }
 
 export interface OpenedContent {

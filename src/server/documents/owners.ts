@@ -14,6 +14,11 @@ export interface OwnerAccess {
   canRead(db: Kysely<DB>, actor: Actor, ownerId: string): Promise<boolean>;
   /** Upload, new versions, deletion. */
   canWrite(db: Kysely<DB>, actor: Actor, ownerId: string): Promise<boolean>;
+  /**
+   * Whether the actor sees who works on the owner: only then may they restrict a document to
+   * chosen members, and see whom it is restricted to (readers.ts). Without it, never.
+   */
+  canSeeMembers?(db: Kysely<DB>, actor: Actor, ownerId: string): Promise<boolean>;
 }
 
 export type DocumentOwners = Readonly<Partial<Record<OwnerType, OwnerAccess>>>;

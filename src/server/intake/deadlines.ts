@@ -16,6 +16,9 @@ export interface DeadlinePolicy {
 
 export const STATUTORY: DeadlinePolicy = { acknowledgeDays: 7, feedbackMonths: 3 };
 
+/** How many days before a deadline it counts as coming close (the reminders, the dashboard). */
+export const SOON_DAYS = { acknowledge: 2, feedback: 14 } as const;
+
 export interface Deadlines {
   /** The last day on which the receipt may be acknowledged. */
   readonly acknowledgeBy: string;

@@ -5,7 +5,7 @@ import type { Clock } from '../platform/clock.ts';
 import type { DB } from '../platform/db/schema.ts';
 import { defineJob } from '../platform/jobs/definitions.ts';
 import { schedule } from '../platform/jobs/queue.ts';
-import { type DeadlinePolicy, dayIn, daysBetween, deadlinesOf } from './deadlines.ts';
+import { type DeadlinePolicy, dayIn, daysBetween, deadlinesOf, SOON_DAYS } from './deadlines.ts';
 
 /**
  * Reminders of a report's deadlines (docs/intake.md, "Deadlines"), in the bell: when the
@@ -14,7 +14,6 @@ import { type DeadlinePolicy, dayIn, daysBetween, deadlinesOf } from './deadline
  * the case's lead for one in a case. Each person is reminded once per report, deadline and stage
  * (a unique index), so the job can run every hour, and again after a crash, without repeating itself.
  */
-const SOON_DAYS = { acknowledge: 2, feedback: 14 } as const;
 
 export type Stage = 'acknowledge_soon' | 'acknowledge_overdue' | 'feedback_soon' | 'feedback_overdue';
 

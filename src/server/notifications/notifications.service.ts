@@ -80,16 +80,20 @@ export async function listNotifications(ctx: NotificationsContext, actor: Actor)
       continue;
     }
     if (row.case_id === null || row.year === null || row.number === null) continue;
-    // Who broke the glass is the access log's to tell: only for those who may still read it.
     const reach = await reachOf(db, actor, row.case_id, now);
-    if (reach === undefined || !meets(reach, { kind: 'manage' })) continue;
+    // Who broke the glass is the access log's to tell: only for those who may still read it. A
+    // grant is shown while it holds; a revocation names the case only to one who still reaches it.
+    const named =
+      reach !== undefined && (row.kind === 'break_glass' ? meets(reach, { kind: 'manage' }) : reach.kind !== 'list');
+    if (!named && row.kind !== 'revoke') continue;
     notifications.push({
       id: row.id,
       kind: row.kind,
-      case: { id: row.case_id, reference: caseReference(row.year, row.number) },
+      case: named ? { id: row.case_id, reference: caseReference(row.year, row.number) } : null,
       report: null,
       deadline: null,
-      actor: row.actor_user_id === null ? null : (refs.get(row.actor_user_id) ?? null),
+      // A revocation of a case out of reach names nobody either: only that a membership ended.
+      actor: row.actor_user_id === null || !named ? null : (refs.get(row.actor_user_id) ?? null),
       at: row.created_at.toISOString(),
       until: row.until_at?.toISOString() ?? null,
       read: row.read_at !== null,
@@ -100,7 +104,7 @@ export async function listNotifications(ctx: NotificationsContext, actor: Actor)
 
 type ListedRow = {
   readonly id: string;
-  readonly kind: 'break_glass' | 'urgent_report' | 'deadline';
+  readonly kind: 'break_glass' | 'urgent_report' | 'deadline' | 'grant' | 'revoke';
   readonly report_id: string | null;
   readonly deadline: (typeof DEADLINE_STAGES)[number] | null;
   readonly reference: string | null;

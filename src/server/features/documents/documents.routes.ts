@@ -9,6 +9,7 @@ import {
   DocumentList,
   DocumentParams,
   OwnerQuery,
+  SetReaders,
   UploadFields,
   VersionFields,
   VersionParams,
@@ -24,6 +25,7 @@ import {
   uploadDocument,
 } from '../../documents/documents.service.ts';
 import { contentDisposition } from '../../documents/inspect/file-name.ts';
+import { setReaders } from '../../documents/readers.ts';
 import {
   AppError,
   BadRequestError,
@@ -218,6 +220,21 @@ export async function documentRoutes(app: FastifyInstance, ctx: DocumentsContext
         // Opened directly, it runs nothing and reaches nothing: the app shows previews from a fetch.
         .header('content-security-policy', "default-src 'none'; sandbox");
       return reply.send(Readable.from(content.chunks));
+    },
+  });
+
+  defineRoute(app, {
+    method: 'PUT',
+    url: '/api/documents/:id/readers',
+    policy: 'documents.access',
+    summary: 'Restrict a case document to chosen members of the documents scope, or open it to the scope again',
+    tags: ['documents'],
+    params: DocumentParams,
+    body: SetReaders,
+    responses: { 204: { description: 'Set' } },
+    handler: async ({ params, body }, request, reply) => {
+      await setReaders(ctx, actorOf(request), params.id, body as Parameters<typeof setReaders>[3], originOf(request));
+      return reply.code(204).send();
     },
   });
 

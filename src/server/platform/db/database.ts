@@ -32,6 +32,12 @@ export interface Database {
    */
   prepared<R>(name: string, text: string, params: readonly unknown[]): Promise<R[]>;
   poolStats(): PoolStats;
+  /**
+   * Calls back with the payload of every NOTIFY on the channel, delivered at the sender's commit
+   * (never for a rollback). After a lost connection the callback gets null: something may have been
+   * missed while it was away. Returns the unsubscribe.
+   */
+  listen(channel: string, onPayload: (payload: string | null) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -53,11 +59,13 @@ function wrap(
   db: Kysely<DB>,
   stats: () => PoolStats,
   close: () => Promise<void>,
+  listen: Database['listen'],
   prepared?: Database['prepared'],
 ): Database {
   return {
     engine,
     db,
+    listen,
     prepared:
       prepared ??
       (async <R>(_name: string, text: string, params: readonly unknown[]) => {
@@ -110,6 +118,23 @@ export async function openEmbedded(options: EmbeddedOptions): Promise<EmbeddedDa
         await pglite.close();
         lock?.release();
       },
+      async (channel, onPayload) => {
+        // LISTEN through the queue: never in the middle of another caller's transaction.
+        const release = await queue.acquire();
+        try {
+          const stop = await pglite.listen(channel, onPayload);
+          return async () => {
+            const again = await queue.acquire();
+            try {
+              await stop();
+            } finally {
+              again();
+            }
+          };
+        } finally {
+          release();
+        }
+      },
     );
     return {
       ...database,
@@ -158,11 +183,16 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
   pool.on('error', options.onPoolError);
   pool.on('connect', (client) => client.on('error', options.onPoolError));
   const db = new Kysely<DB>({ dialect: guarded(new PostgresDialect({ pool })) });
+  const listener = new Listener(options);
   const database = wrap(
     'postgres',
     db,
     () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
-    () => db.destroy(),
+    async () => {
+      await listener.close();
+      await db.destroy();
+    },
+    (channel, onPayload) => listener.listen(channel, onPayload),
     async <R>(name: string, text: string, params: readonly unknown[]) => {
       assertNotHoldingConnection();
       const result = await pool.query({ name, text, values: [...params] });
@@ -178,6 +208,102 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
     });
   }
   return database;
+}
+
+/**
+ * One connection of its own for LISTEN (a pooled one would go back to the pool and stop hearing),
+ * opened on the first subscription and opened again after it is lost, with a null to every
+ * subscriber then: what was sent meanwhile is gone.
+ */
+class Listener {
+  readonly #options: PostgresOptions;
+  readonly #subscribers = new Map<string, Set<(payload: string | null) => void>>();
+  #client: pg.Client | undefined;
+  #connecting: Promise<pg.Client> | undefined;
+  #closed = false;
+  #retry: NodeJS.Timeout | undefined;
+
+  constructor(options: PostgresOptions) {
+    this.#options = options;
+  }
+
+  async listen(channel: string, onPayload: (payload: string | null) => void): Promise<() => Promise<void>> {
+    if (!/^[a-z_]{1,40}$/.test(channel)) throw new Error(`not a channel name: ${channel}`);
+    let set = this.#subscribers.get(channel);
+    const first = set === undefined;
+    if (set === undefined) {
+      set = new Set();
+      this.#subscribers.set(channel, set);
+    }
+    set.add(onPayload);
+    const client = await this.#connect();
+    if (first) await client.query(`listen ${channel}`);
+    return async () => {
+      set.delete(onPayload);
+      if (set.size === 0) {
+        this.#subscribers.delete(channel);
+        await this.#client?.query(`unlisten ${channel}`).catch(() => {});
+      }
+    };
+  }
+
+  #connect(): Promise<pg.Client> {
+    if (this.#client !== undefined) return Promise.resolve(this.#client);
+    this.#connecting ??= (async () => {
+      // Keep-alive and a ping: a half-open connection would otherwise stop the news without an error.
+      const client = new pg.Client({
+        connectionString: this.#options.url,
+        application_name: 'tma-listen',
+        keepAlive: true,
+      });
+      client.on('notification', (n) => {
+        for (const fn of this.#subscribers.get(n.channel) ?? []) fn(n.payload ?? '');
+      });
+      client.on('error', (error) => {
+        this.#options.onPoolError(error);
+        this.#lost(client);
+      });
+      client.on('end', () => this.#lost(client));
+      try {
+        await client.connect();
+      } finally {
+        this.#connecting = undefined;
+      }
+      this.#client = client;
+      const ping = setInterval(() => {
+        if (this.#client !== client) return clearInterval(ping);
+        client.query('select 1').catch(() => client.end().catch(() => {}));
+      }, 30_000);
+      ping.unref();
+      return client;
+    })();
+    return this.#connecting;
+  }
+
+  #lost(client: pg.Client): void {
+    if (this.#client !== client) return;
+    this.#client = undefined;
+    if (this.#closed) return;
+    for (const set of this.#subscribers.values()) for (const fn of set) fn(null);
+    const again = () => {
+      this.#retry = undefined;
+      if (this.#closed || this.#subscribers.size === 0) return;
+      this.#connect()
+        .then((c) => Promise.all([...this.#subscribers.keys()].map((ch) => c.query(`listen ${ch}`))))
+        .catch(() => {
+          this.#retry = setTimeout(again, 1_000);
+        });
+    };
+    this.#retry = setTimeout(again, 1_000);
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    if (this.#retry !== undefined) clearTimeout(this.#retry);
+    const client = this.#client;
+    this.#client = undefined;
+    await client?.end().catch(() => {});
+  }
 }
 
 function guarded<D extends PGliteDialect | PostgresDialect>(dialect: D): D {

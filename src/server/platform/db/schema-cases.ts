@@ -126,7 +126,7 @@ export interface CaseMergeTable {
 export interface NotificationTable {
   id: string;
   user_id: string;
-  kind: 'break_glass' | 'urgent_report' | 'deadline';
+  kind: 'break_glass' | 'urgent_report' | 'deadline' | 'grant' | 'revoke';
   case_id: string | null;
   report_id: Generated<string | null>;
   deadline: Generated<'acknowledge_soon' | 'acknowledge_overdue' | 'feedback_soon' | 'feedback_overdue' | null>;

@@ -14,9 +14,11 @@ import type {
   PersonRelationTable,
 } from './schema-cases.ts';
 import type { ReportConflictTable, ReportMessageTable, ReportTable } from './schema-reports.ts';
+import type { DocumentReaderTable, TimelineEntryTable, TimelineEntryVersionTable } from './schema-timeline.ts';
 
 export type * from './schema-cases.ts';
 export type * from './schema-reports.ts';
+export type * from './schema-timeline.ts';
 
 /**
  * Row types of the database, as Kysely sees them. Migrations in migrations/ are the source of
@@ -66,6 +68,9 @@ export interface DB {
   reports: ReportTable;
   report_messages: ReportMessageTable;
   report_conflicts: ReportConflictTable;
+  timeline_entries: TimelineEntryTable;
+  timeline_entry_versions: TimelineEntryVersionTable;
+  document_readers: DocumentReaderTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -322,6 +327,8 @@ export interface DocumentTable {
   deleted_at: Date | null;
   deleted_by: string | null;
   version: Generated<number>;
+  /** Migration 0022: only the accounts in document_readers see it. */
+  restricted: Generated<boolean>;
 }
 
 export interface DocumentVersionTable {

@@ -33,6 +33,8 @@ export interface RouteSpec<Body, Query, Params> {
   readonly hidden?: boolean;
   /** Needs the password re-entered recently (POST /api/session/step-up; TMA_STEP_UP_SECONDS, default 5 minutes). */
   readonly stepUp?: boolean;
+  /** Asked by the app on its own, never by the person (an event stream): it does not extend the idle timeout. */
+  readonly passive?: boolean;
   readonly handler: (
     input: { body: Body; query: Query; params: Params },
     request: FastifyRequest,
@@ -50,6 +52,7 @@ declare module 'fastify' {
     policy?: PolicyName;
     spec?: RouteSpec<unknown, unknown, unknown>;
     stepUp?: boolean;
+    passive?: boolean;
   }
 }
 
@@ -61,7 +64,7 @@ export function defineRoute<B = undefined, Q = undefined, P = undefined>(
   app.route({
     method: spec.method,
     url: spec.url,
-    config: { policy: spec.policy, spec: s, stepUp: spec.stepUp === true },
+    config: { policy: spec.policy, spec: s, stepUp: spec.stepUp === true, passive: spec.passive === true },
     // The anonymous channel writes no log line at all, not even a plugin's debug line: a line is dated.
     ...(spec.policy === 'anonymous' ? { logLevel: 'silent' } : {}),
     handler: (request, reply) => {

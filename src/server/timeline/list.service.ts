@@ -1,0 +1,182 @@
+import { type Kysely, sql } from 'kysely';
+import {
+  type EntryKind,
+  TIMELINE_PAGE,
+  type TimelineChart,
+  type TimelinePage,
+  type TimelineQuery,
+} from '../../contract/timeline.ts';
+import type { Actor } from '../access/actor.ts';
+import { recordAudit } from '../audit/record.ts';
+import { aboutCase, need, type Origin } from '../cases/context.ts';
+import { meets } from '../cases/reach.ts';
+import type { DB } from '../platform/db/schema.ts';
+import { BadRequestError } from '../platform/http/errors.ts';
+import { hiddenDocuments, reads, type TimelineContext, visibleKinds } from './context.ts';
+import { presentEntries } from './present.ts';
+import { momentOf } from './zone.ts';
+
+/** The query as the route parsed it. */
+export type Filters = Omit<TimelineQuery, 'kinds'> & { readonly kinds?: readonly EntryKind[] | undefined };
+
+const encodeCursor = (at: Date, id: string) => Buffer.from(`${at.toISOString()}|${id}`).toString('base64url');
+
+function decodeCursor(cursor: string): { at: Date; id: string } {
+  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
+  const moment = new Date(at ?? '');
+  if (id === undefined || !/^[0-9a-f-]{36}$/.test(id) || Number.isNaN(moment.getTime()))
+    throw new BadRequestError('The cursor is not one this list gave out.', { code: 'bad_cursor' });
+  return { at: moment, id };
+}
+
+const nextDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+
+/**
+ * A page of a case's timeline, newest first, for readers of its timeline section, with the chart's
+ * data on the first page. Filters narrow both; the date range and the cursor the list only.
+ */
+export async function listTimeline(
+  ctx: TimelineContext,
+  actor: Actor,
+  caseId: string,
+  filters: Filters,
+  origin: Origin,
+): Promise<TimelinePage> {
+  const reach = await need(ctx, actor, caseId, { kind: 'section', section: 'timeline', write: false }, origin);
+  const db = ctx.database.db;
+  const visible = visibleKinds(reach);
+  const kinds = filters.kinds === undefined ? visible : visible.filter((k) => filters.kinds?.includes(k));
+  if (filters.person !== undefined && !reads(reach, 'persons'))
+    throw new BadRequestError('Filtering by person needs the persons section of the case.', {
+      code: 'persons_out_of_scope',
+    });
+  // Restricted documents hide their entries and their attachments on other entries alike.
+  const hidden = await hiddenDocuments(db, caseId, actor.userId);
+  let matched: readonly string[] | undefined;
+  if (filters.q !== undefined && filters.q.trim() !== '') {
+    // The case's own texts and its documents' names match too: room for them beside the entries.
+    const outcome = await ctx.search.search(db, [{ type: 'case', id: caseId }], filters.q, { limit: 5000 });
+    matched =
+      outcome.kind === 'hits'
+        ? [...new Set(outcome.hits.filter((h) => h.objectType === 'timeline_entry').map((h) => h.objectId))]
+        : [];
+  }
+  const scope: Scope = { caseId, userId: actor.userId, kinds, hidden, filters, matched };
+  const page = kinds.length === 0 || matched?.length === 0 ? [] : await pageOf(db, scope, ctx.timeZone);
+  const more = page.length > TIMELINE_PAGE;
+  const rows = more ? page.slice(0, TIMELINE_PAGE) : page;
+  const last = rows.at(-1);
+  const chart =
+    filters.cursor === undefined
+      ? kinds.length === 0 || matched?.length === 0
+        ? { days: [], tags: [] }
+        : await chartOf(db, scope, ctx.timeZone)
+      : null;
+  const entries = await presentEntries(ctx, db, reach, caseId, rows, hidden);
+  await recordAudit(db, ctx.clock.now(), {
+    action: 'case.viewed',
+    ...aboutCase(actor, origin, caseId),
+    detail: { part: 'timeline', via: reach.kind },
+  });
+  return {
+    entries,
+    next: more && last !== undefined ? encodeCursor(last.occurred_at, last.id) : null,
+    chart,
+    canWrite: meets(reach, { kind: 'section', section: 'timeline', write: true }) && !reach.merged,
+  };
+}
+
+export type EntryRow = Awaited<ReturnType<typeof pageOf>>[number];
+
+/** What narrows a read of the timeline: the case, the reader, the kinds they see, and the filters. */
+interface Scope {
+  readonly caseId: string;
+  readonly userId: string;
+  readonly kinds: readonly EntryKind[];
+  readonly hidden: ReadonlySet<string>;
+  readonly filters: Filters;
+  readonly matched: readonly string[] | undefined;
+}
+
+function filtered(db: Kysely<DB>, { caseId, userId, kinds, hidden, filters, matched }: Scope) {
+  let query = db
+    .selectFrom('timeline_entries as e')
+    .where('e.case_id', '=', caseId)
+    .where('e.kind', 'in', [...kinds])
+    // A report whose persons name the reader is not theirs to see, here as in the case's reports.
+    .where(
+      sql<boolean>`not (e.kind = 'report' and exists (select 1 from report_conflicts x where x.report_id = e.subject_id and x.user_id = ${userId}))`,
+    );
+  if (hidden.size > 0)
+    query = query.where((eb) =>
+      eb.or([eb('e.subject_id', 'is', null), eb('e.subject_id', 'not in', [...hidden]), eb('e.written', '=', true)]),
+    );
+  if (filters.person !== undefined) query = query.where(sql<boolean>`e.person_ids @> array[${filters.person}]::uuid[]`);
+  if (filters.tag !== undefined) query = query.where(sql<boolean>`${filters.tag} = any(e.tags)`);
+  if (matched !== undefined) query = query.where('e.id', 'in', [...matched]);
+  return query;
+}
+
+async function pageOf(db: Kysely<DB>, scope: Scope, timeZone: string) {
+  const { filters } = scope;
+  let query = filtered(db, scope)
+    .leftJoin('timeline_entry_versions as v', (join) =>
+      join.onRef('v.entry_id', '=', 'e.id').onRef('v.version', '=', 'e.version'),
+    )
+    .select([
+      'e.id',
+      'e.kind',
+      'e.occurred_at',
+      'e.precision',
+      'e.tags',
+      'e.person_ids',
+      'e.document_ids',
+      'e.author_id',
+      'e.subject_id',
+      'e.detail',
+      'e.version',
+      'e.written',
+      'v.content_sealed',
+      'v.edited_by',
+      'v.edited_at',
+    ]);
+  if (filters.from !== undefined) query = query.where('e.occurred_at', '>=', momentOf(filters.from, null, timeZone));
+  if (filters.to !== undefined)
+    query = query.where('e.occurred_at', '<', momentOf(nextDay(filters.to), null, timeZone));
+  if (filters.cursor !== undefined) {
+    const { at, id } = decodeCursor(filters.cursor);
+    query = query.where(sql<boolean>`(e.occurred_at, e.id) < (${at}, ${id}::uuid)`);
+  }
+  return query
+    .orderBy('e.occurred_at', 'desc')
+    .orderBy('e.id', 'desc')
+    .limit(TIMELINE_PAGE + 1)
+    .execute();
+}
+
+async function chartOf(db: Kysely<DB>, scope: Scope, timeZone: string): Promise<TimelineChart> {
+  const day = sql<string>`((e.occurred_at at time zone ${timeZone})::date)::text`;
+  const base = filtered(db, scope);
+  // Grouped outside: the zone is a parameter, and two parameters are never the same expression.
+  const days = await db
+    .selectFrom(base.select([day.as('on'), 'e.kind']).as('d'))
+    .select(['d.on', 'd.kind', (eb) => eb.fn.countAll<string>().as('count')])
+    .groupBy(['d.on', 'd.kind'])
+    .orderBy('d.on')
+    .execute();
+  const tags = await db
+    .selectFrom(
+      base
+        .where(sql<boolean>`cardinality(e.tags) > 0`)
+        .select([day.as('on'), sql<string>`unnest(e.tags)`.as('tag')])
+        .as('t'),
+    )
+    .select(['t.on', 't.tag', (eb) => eb.fn.countAll<string>().as('count')])
+    .groupBy(['t.on', 't.tag'])
+    .orderBy('t.on')
+    .execute();
+  return {
+    days: days.map((d) => ({ on: d.on, kind: d.kind, count: Number(d.count) })),
+    tags: tags.map((t) => ({ on: t.on, tag: t.tag as TimelineChart['tags'][number]['tag'], count: Number(t.count) })),
+  };
+}
