@@ -121,12 +121,12 @@ export default defineConfig({
   testDir: 'test/e2e',
   testMatch: '**/*.spec.ts',
   fullyParallel: false,
-  // Two at a time: with four, the browsers and eleven servers overload the two cores and journeys time out.
+  // Two at a time: with four, the browsers and thirteen servers overload the two cores and journeys time out.
   workers: 2,
   retries: 0,
   forbidOnly: process.env.CI === 'true',
   // Journeys of several sign-ins with two-factor set-ups (a code may wait for the next 30-second step), on a
-  // 2-core machine that also runs eleven servers.
+  // 2-core machine that also runs thirteen servers.
   timeout: 120_000,
   expect: { timeout: 10_000 },
   reporter: [['list'], ['./test/e2e/support/summary-reporter.ts']],
@@ -166,7 +166,9 @@ export default defineConfig({
   // journey's (test/e2e/documents.spec.ts), with a stand-in owner rule (test/e2e/support/documents-server.ts),
   // then the cases journey's, with its team made at start (test/e2e/support/cases-server.ts), and the last the
   // intake journey's, with its people made at start and the team's phone the report form shows
-  // (test/e2e/support/intake-server.ts).
+  // (test/e2e/support/intake-server.ts), then the timeline and live-bell journeys', with their teams made at
+  // start (test/e2e/support/timeline-server.ts), and the dashboard journey's, with the cases team in a
+  // directory of its own, so that its counts are its own.
   ...(HAVE_CHROMIUM
     ? {
         webServer: allServers([
@@ -192,6 +194,16 @@ export default defineConfig({
             'intake',
             { TMA_STEP_UP_SECONDS: String(SERVERS.intake.stepUpSeconds), TMA_TEAM_PHONE: INTAKE_TEAM_PHONE },
             'test/e2e/support/intake-server.ts',
+          ),
+          realServer(
+            'timeline',
+            { TMA_STEP_UP_SECONDS: String(SERVERS.timeline.stepUpSeconds) },
+            'test/e2e/support/timeline-server.ts',
+          ),
+          realServer(
+            'dashboard',
+            { TMA_STEP_UP_SECONDS: String(SERVERS.dashboard.stepUpSeconds) },
+            'test/e2e/support/cases-server.ts',
           ),
         ]),
       }

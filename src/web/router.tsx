@@ -9,6 +9,7 @@ import {
 } from '@tanstack/react-router';
 import { CONTENT_ROLES, type Role } from '../contract/accounts.ts';
 import { TRIAGE_ROLES } from '../contract/reports.ts';
+import { hasDashboard, LandingPage, loadDashboard } from './features/dashboard/LandingPage.tsx';
 import { SignInCodePage, type SignInCodeSearch } from './features/mfa/SignInCodePage.tsx';
 import { SignInSetUpPage, type SignInSetUpSearch } from './features/mfa/SignInSetUpPage.tsx';
 import { landingPath } from './features/session/landing.ts';
@@ -20,7 +21,6 @@ import { CONFINED_PAGES } from './features/session/useConfinedSession.ts';
 import { isSsoErrorReason, SsoErrorPage, type SsoErrorSearch } from './features/sso/SsoErrorPage.tsx';
 import { AppLayout } from './layout/AppLayout.tsx';
 import { ErrorPage } from './pages/ErrorPage.tsx';
-import { HomePage } from './pages/HomePage.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
 
 /**
@@ -58,7 +58,21 @@ const rootRoute = createRootRouteWithContext<RouterContext>()({
   errorComponent: ErrorPage,
 });
 
-const homeRoute = createRoute({ getParentRoute: () => rootRoute, path: '/', component: HomePage });
+/**
+ * The start page: the dashboard for a signed-in threat manager, team lead or expert
+ * (features/dashboard), the overview of TMA for everyone else. Nothing waits here (the frame and its
+ * skip link show at once): with the session already known, the dashboard's code starts loading on
+ * the way; its data only once the page shows (each read is audited, a preload on hover is not).
+ */
+const homeRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/',
+  beforeLoad: ({ context }) => {
+    const state = context.queryClient.getQueryData(sessionQuery.queryKey);
+    if (state?.status === 'signed-in' && hasDashboard(state.session.user.role)) void loadDashboard();
+  },
+  component: LandingPage,
+});
 
 const setupRoute = createRoute({ getParentRoute: () => rootRoute, path: '/setup', component: SetupPage });
 

@@ -349,7 +349,8 @@ test('another threat manager learns of the urgent report once in its case; the t
   await confirmIfAsked(lead, INTAKE_TEAM.manager.password, lead.getByRole('row', { name: /Tina Timeline/ }));
 
   await page.goto(`/cases/${state.caseId}`);
-  await page.getByRole('button', { name: 'Notifications (1 unread)' }).click();
+  // The urgent report, and now her membership of its case.
+  await page.getByRole('button', { name: 'Notifications (2 unread)' }).click();
   await expect(page.getByRole('link', { name: `Urgent report ${state.reportRef}` })).toHaveAttribute(
     'href',
     `/triage/${state.reportId}`,

@@ -41,6 +41,14 @@ const KNOWN_CODES = [
   'already_merged',
   'target_closed',
   'case_merged',
+  'entry_in_future',
+  'entry_before_birth',
+  'unknown_person',
+  'unknown_document',
+  'persons_out_of_scope',
+  'documents_out_of_scope',
+  'bad_cursor',
+  'payload_too_large',
 ] as const;
 type KnownCode = (typeof KNOWN_CODES)[number];
 

@@ -34,7 +34,10 @@ export function AppLayout() {
             </span>
           </p>
           <div className="site-header__tools">
-            {user !== undefined && CONTENT_ROLES.includes(user.role) && <NotificationBell />}
+            {/* Mounted anew for each user and role: its event stream belongs to one session. */}
+            {user !== undefined && CONTENT_ROLES.includes(user.role) && (
+              <NotificationBell key={`${user.id}:${user.role}`} />
+            )}
             {session?.status === 'signed-in' && <UserMenu session={session.session} />}
             <LanguageSwitch />
           </div>
@@ -43,7 +46,7 @@ export function AppLayout() {
           <ul className="site-nav__list container">
             <li>
               <Link to="/" className="site-nav__link" activeOptions={{ exact: true }}>
-                {t('nav.overview')}
+                {user !== undefined && CONTENT_ROLES.includes(user.role) ? t('dashboard.nav') : t('nav.overview')}
               </Link>
             </li>
             {user !== undefined && CONTENT_ROLES.includes(user.role) && (

@@ -7,7 +7,7 @@ export interface TextFieldProps {
   readonly label: string;
   readonly value: string;
   readonly onChange: (value: string) => void;
-  readonly type?: 'text' | 'email' | 'password' | 'datetime-local' | 'date';
+  readonly type?: 'text' | 'email' | 'password' | 'datetime-local' | 'date' | 'time';
   readonly autoComplete?: string;
   readonly hint?: string;
   /** The field's error, announced with the field (aria-describedby) and marked aria-invalid. */

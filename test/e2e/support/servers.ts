@@ -25,6 +25,11 @@ import { expect } from '@playwright/test';
  *    with its team made at start.
  *  - intake: like main (short step-up), for test/e2e/intake.spec.ts, started by
  *    test/e2e/support/intake-server.ts with its people made at start and the team's phone set.
+ *  - timeline: like main (short step-up), for test/e2e/timeline.spec.ts and
+ *    test/e2e/notifications.spec.ts, started by test/e2e/support/timeline-server.ts with its team
+ *    made at start.
+ *  - dashboard: like cases, for test/e2e/dashboard.spec.ts, whose counts must be its own journey's:
+ *    the cases journey's team (test/e2e/support/cases-server.ts) in a data directory of its own.
  */
 export const MAIN_PORT = Number(process.env.TMA_E2E_PORT ?? 3917);
 
@@ -39,6 +44,8 @@ export const SERVERS = {
   documents: { port: MAIN_PORT + 7, dir: 'documents', stepUpSeconds: 3 },
   cases: { port: MAIN_PORT + 8, dir: 'cases', stepUpSeconds: 3 },
   intake: { port: MAIN_PORT + 9, dir: 'intake', stepUpSeconds: 3 },
+  timeline: { port: MAIN_PORT + 10, dir: 'timeline', stepUpSeconds: 3 },
+  dashboard: { port: MAIN_PORT + 11, dir: 'dashboard', stepUpSeconds: 3 },
 } as const;
 export type ServerName = keyof typeof SERVERS;
 

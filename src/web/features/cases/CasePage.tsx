@@ -10,6 +10,8 @@ import { ErrorAlert } from '../../ui/ErrorAlert.tsx';
 import { Heading } from '../../ui/Heading.tsx';
 import { type Tab, Tabs } from '../../ui/Tabs.tsx';
 import { useDateTime } from '../../ui/useDateTime.ts';
+import { readsTimeline } from '../timeline/kinds.ts';
+import { TimelineSection } from '../timeline/TimelineSection.tsx';
 import { AccessLogSection } from './AccessLogSection.tsx';
 import { BreakGlassForm, BreakGlassNotice } from './BreakGlass.tsx';
 import { PriorityBadge, StatusBadge } from './CaseBadges.tsx';
@@ -21,7 +23,7 @@ import { MembersSection } from './MembersSection.tsx';
 import { holds, PersonsSection } from './PersonsSection.tsx';
 import { RelatedSection } from './RelatedSection.tsx';
 
-type TabKey = 'overview' | 'persons' | 'reports' | 'members' | 'documents' | 'related' | 'access';
+type TabKey = 'overview' | 'timeline' | 'persons' | 'reports' | 'members' | 'documents' | 'related' | 'access';
 
 /** The tabs the reader's reach holds: the server answers 404 for the others anyway. */
 function tabsOf(c: CaseDetail): TabKey[] {
@@ -29,6 +31,7 @@ function tabsOf(c: CaseDetail): TabKey[] {
   const roster = c.overview !== null || access.canManageMembers;
   return [
     'overview',
+    ...(readsTimeline(c) ? (['timeline'] as const) : []),
     ...(holds(c, 'persons') ? (['persons'] as const) : []),
     ...(readsReports(c) ? (['reports'] as const) : []),
     ...(roster ? (['members'] as const) : []),
@@ -62,6 +65,7 @@ export function CasePage({ caseId }: { caseId: string }) {
   const shown = tabs.includes(tab) ? tab : 'overview';
   const labels: Record<TabKey, string> = {
     overview: t('cases.tabs.overview'),
+    timeline: t('cases.tabs.timeline'),
     persons: t('cases.tabs.persons'),
     reports: t('cases.tabs.reports'),
     members: t('cases.tabs.members'),
@@ -88,6 +92,7 @@ export function CasePage({ caseId }: { caseId: string }) {
       >
         {shown === 'overview' &&
           (c.access.kind === 'list' ? <BreakGlassForm detail={c} /> : <CaseOverview detail={c} />)}
+        {shown === 'timeline' && <TimelineSection detail={c} />}
         {shown === 'persons' && <PersonsSection detail={c} />}
         {shown === 'reports' && <CaseReports caseId={c.id} files={readsDocuments(c)} />}
         {shown === 'members' && <MembersSection detail={c} />}

@@ -6,15 +6,21 @@ import { useDocumentTitle } from '../../layout/useDocumentTitle.ts';
 import { ErrorAlert } from '../../ui/ErrorAlert.tsx';
 import { Heading } from '../../ui/Heading.tsx';
 import { useDateTime } from '../../ui/useDateTime.ts';
+import { useCaseDetail, writesCaseDocuments } from './case-reach.ts';
 import { DocumentPreview } from './DocumentPreview.tsx';
+import { DocumentReaders } from './DocumentReaders.tsx';
 import { DocumentVersions } from './DocumentVersions.tsx';
 import { documentQuery } from './documents-api.ts';
+import { NewVersionForm } from './NewVersionForm.tsx';
+import { RestrictedBadge } from './RestrictedBadge.tsx';
 import { useFileSize } from './useFileSize.ts';
 
 /**
  * One document of a case or a report: what it is, its versions to download, and a preview of
  * images and PDFs inside the app. The case and intake pages link here; the server decides who
- * may see it (everyone else gets "not found").
+ * may see it (everyone else gets "not found", a document restricted to other members too). A case
+ * document also says who may see it; those who may change the case's documents upload new versions
+ * and choose who may see it.
  */
 export function DocumentPage({ documentId }: { documentId: string }) {
   const { t } = useTranslation();
@@ -30,7 +36,7 @@ export function DocumentPage({ documentId }: { documentId: string }) {
           <ErrorAlert error={document.error} />
         </>
       )}
-      {document.isSuccess && <DocumentView document={document.data} />}
+      {document.isSuccess && <DocumentView key={document.data.id} document={document.data} />}
     </section>
   );
 }
@@ -39,13 +45,20 @@ function DocumentView({ document }: { document: Document }) {
   const { t } = useTranslation();
   const dateTime = useDateTime();
   const size = useFileSize();
-  const [shown, setShown] = useState(document.version);
+  // The version in the preview: the current one unless another was chosen.
+  const [shown, setShown] = useState<number | undefined>();
   const current = document.current;
   const version = document.versions.find((v) => v.version === shown) ?? current;
+  const ofCase = document.ownerType === 'case';
+  const detail = useCaseDetail(ofCase ? document.ownerId : undefined);
+  const writes = detail.data !== undefined && writesCaseDocuments(detail.data);
 
   return (
     <>
-      <Heading id="document-heading">{current.name}</Heading>
+      <div className="case-header">
+        <Heading id="document-heading">{current.name}</Heading>
+        {document.restricted && <RestrictedBadge />}
+      </div>
       <dl className="facts">
         <div>
           <dt>{t('documents.facts.kind')}</dt>
@@ -57,7 +70,7 @@ function DocumentView({ document }: { document: Document }) {
         </div>
         <div>
           <dt>{t('documents.facts.version')}</dt>
-          <dd>{document.version}</dd>
+          <dd>{current.version}</dd>
         </div>
         <div>
           <dt>{t('documents.facts.uploadedAt')}</dt>
@@ -74,7 +87,9 @@ function DocumentView({ document }: { document: Document }) {
           </dd>
         </div>
       </dl>
+      {ofCase && <DocumentReaders document={document} writes={writes} />}
       <DocumentVersions document={document} shown={version.version} onShow={setShown} />
+      {writes && <NewVersionForm document={document} onUploaded={() => setShown(undefined)} />}
       <DocumentPreview documentId={document.id} version={version} />
     </>
   );

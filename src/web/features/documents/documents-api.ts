@@ -1,6 +1,6 @@
 import { queryOptions } from '@tanstack/react-query';
-import { Document, type DocumentVersion } from '../../../contract/documents.ts';
-import { apiDownload, apiGet } from '../../api/client.ts';
+import { Document, type DocumentVersion, type SetReaders } from '../../../contract/documents.ts';
+import { apiDownload, apiGet, apiPut, apiUpload } from '../../api/client.ts';
 
 export const documentQuery = (id: string) =>
   queryOptions({
@@ -9,6 +9,27 @@ export const documentQuery = (id: string) =>
     // Every read is an audit event: a window regaining focus is no reason to read it again.
     refetchOnWindowFocus: false,
   });
+
+const documentPath = (id: string, rest = '') => `/api/documents/${encodeURIComponent(id)}${rest}`;
+
+/** A new document of a case; `strip` removes its hidden metadata before it is stored. */
+export const uploadCaseDocument = (caseId: string, file: File, strip: boolean) =>
+  apiUpload('/api/documents', { ownerType: 'case', ownerId: caseId, strip: String(strip) }, file, Document);
+
+/**
+ * The next version of a document, naming the document's version as the uploader saw it: a stale one is refused
+ * (409 `stale_version`), so that nobody replaces a version they have not seen.
+ */
+export const uploadVersion = (id: string, expectedVersion: number, file: File, strip: boolean) =>
+  apiUpload(
+    documentPath(id, '/versions'),
+    { expectedVersion: String(expectedVersion), strip: String(strip) },
+    file,
+    Document,
+  );
+
+/** Restricts a case document to chosen members (the server adds the caller), or opens it to the documents scope. */
+export const setReaders = (id: string, body: SetReaders) => apiPut(documentPath(id, '/readers'), body);
 
 const contentPath = (id: string, version: number) =>
   `/api/documents/${encodeURIComponent(id)}/versions/${version}/content`;

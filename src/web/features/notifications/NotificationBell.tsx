@@ -1,41 +1,44 @@
-import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
-import { type KeyboardEvent, useId, useRef, useState } from 'react';
+import { type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { type Notification, NotificationList } from '../../../contract/notifications.ts';
-import { apiGet, apiPost } from '../../api/client.ts';
+import type { Notification, NotificationList } from '../../../contract/notifications.ts';
+import { apiPost } from '../../api/client.ts';
 import { ErrorAlert } from '../../ui/ErrorAlert.tsx';
 import { useDateTime } from '../../ui/useDateTime.ts';
 import { useDay } from '../intake/useDay.ts';
+import { freshUnread, pollInterval } from './live.ts';
 import { notificationText } from './notification-text.ts';
+import { NOTIFICATIONS_KEY, notificationsQuery } from './notifications-api.ts';
+import { useLiveNotifications } from './useLiveNotifications.ts';
 
-/** Asked again every minute while the app is open (issue 11 makes it live). */
-const POLL_MS = 60_000;
-
-const notificationsQuery = queryOptions({
-  queryKey: ['notifications'],
-  // Passive: the poll must not keep an unattended session alive past its idle timeout.
-  queryFn: ({ signal }) => apiGet('/api/notifications', NotificationList, { signal, passive: true }),
-  refetchInterval: POLL_MS,
-});
+/** How long an announcement of news stays in the live region (then it is emptied for the next one). */
+const ANNOUNCED_MS = 10_000;
 
 /**
  * The bell in the header: how many notifications are unread, and, opened, the newest of them (a break-glass on
- * a case the user leads; for triage, an urgent report and a report's deadline coming close or passed), each
- * leading to its case or report. A disclosure: the button says whether the list is open; Escape closes it and
- * returns to the button.
+ * a case the user leads; being made a member of a case, or a member no longer; for triage, an urgent report and a
+ * report's deadline coming close or passed), each leading to its case or report while the user reaches it. A
+ * disclosure: the button says whether the list is open; Escape closes it and returns to the button.
+ *
+ * Live: the server's event stream says when there is news (useLiveNotifications), and a polite live region says
+ * how many new ones came, without moving the focus. Without the stream the bell asks every minute.
  */
 export function NotificationBell() {
   const { t } = useTranslation();
   const when = useDateTime();
   const client = useQueryClient();
-  const query = useQuery(notificationsQuery);
+  const mode = useLiveNotifications();
+  const query = useQuery({ ...notificationsQuery, refetchInterval: pollInterval(mode) });
+  const announcement = useAnnouncement(query.data);
   const [open, setOpen] = useState(false);
   const button = useRef<HTMLButtonElement>(null);
   const panelId = useId();
   const markAll = useMutation({
     mutationFn: () => apiPost('/api/notifications/read', {}),
-    onSettled: () => client.invalidateQueries({ queryKey: ['notifications'] }),
+    // Its button goes once nothing is unread: the focus goes back to the bell, which says so, not to the page.
+    onSuccess: () => button.current?.focus(),
+    onSettled: () => client.invalidateQueries({ queryKey: NOTIFICATIONS_KEY }),
   });
   const unread = query.data?.unread ?? 0;
   const close = () => {
@@ -61,6 +64,10 @@ export function NotificationBell() {
         </svg>
         <span>{t('notifications.button', { count: unread })}</span>
       </button>
+      {/* Always in the page, so that what comes into it is read out; a new element for each announcement. */}
+      <p className="visually-hidden" role="status">
+        {announcement !== undefined && <span key={announcement.id}>{announcement.text}</span>}
+      </p>
       {open && (
         <section id={panelId} className="bell__panel" aria-label={t('notifications.heading')}>
           <h2 className="bell__heading">{t('notifications.heading')}</h2>
@@ -108,4 +115,29 @@ function NotificationText({ notification, onFollow }: { notification: Notificati
       {words}
     </Link>
   );
+}
+
+/**
+ * What the live region says: how many unread notifications came in since the last list (none for the first list
+ * the bell sees, nor for one read or gone), for a while.
+ */
+function useAnnouncement(list: NotificationList | undefined): { id: number; text: string } | undefined {
+  const { t } = useTranslation();
+  const known = useRef<ReadonlySet<string> | undefined>(undefined);
+  const counter = useRef(0);
+  const [announcement, setAnnouncement] = useState<{ id: number; text: string }>();
+  useEffect(() => {
+    if (list === undefined) return;
+    const fresh = freshUnread(known.current, list);
+    known.current = new Set(list.notifications.map((n) => n.id));
+    if (fresh === 0) return;
+    counter.current += 1;
+    setAnnouncement({ id: counter.current, text: t('notifications.live', { count: fresh }) });
+  }, [list, t]);
+  useEffect(() => {
+    if (announcement === undefined) return;
+    const timer = setTimeout(() => setAnnouncement(undefined), ANNOUNCED_MS);
+    return () => clearTimeout(timer);
+  }, [announcement]);
+  return announcement;
 }

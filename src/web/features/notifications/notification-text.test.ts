@@ -66,3 +66,47 @@ test('what the server no longer names is said without a link', () => {
   assert.match(say({ ...base, kind: 'break_glass', case: null }).words, /opened a case you no longer reach/);
   assert.deepEqual(say({ ...base, report: null }), { words: 'Urgent report —', target: null });
 });
+
+const LINA = { id: '2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e', displayName: 'Lina Lead' };
+
+test('a grant names the case and who granted it, and leads to the case', () => {
+  const grant: Notification = { ...base, kind: 'grant', report: null, case: CASE, actor: LINA };
+  assert.deepEqual(say(grant), {
+    words: 'Lina Lead made you a member of TM-2026-0007',
+    target: { kind: 'case', id: CASE.id },
+  });
+  assert.equal(say(grant, 'de').words, 'Lina Lead hat Sie zum Mitglied von TM-2026-0007 gemacht');
+});
+
+test('a revocation names the case only while the user still reaches it', () => {
+  const revoke: Notification = { ...base, kind: 'revoke', report: null, case: CASE, actor: LINA };
+  assert.deepEqual(say(revoke), {
+    words: 'Lina Lead ended your membership of TM-2026-0007',
+    target: { kind: 'case', id: CASE.id },
+  });
+  const gone: Notification = { ...revoke, case: null };
+  assert.deepEqual(say(gone), { words: 'Your membership of a case was ended by Lina Lead', target: null });
+  assert.equal(say(gone, 'de').words, 'Ihre Mitgliedschaft in einem Fall wurde von Lina Lead beendet');
+  // As the server sends it for a case out of reach: nobody named either.
+  const unnamed: Notification = { ...gone, actor: null };
+  assert.deepEqual(say(unnamed), { words: 'Your membership of a case was ended', target: null });
+  assert.equal(say(unnamed, 'de').words, 'Ihre Mitgliedschaft in einem Fall wurde beendet');
+  for (const n of [gone, unnamed])
+    for (const lng of ['en', 'de']) assert.doesNotMatch(say(n, lng).words, /TM-|—|undefined|\{\{/);
+});
+
+test('a grant or a revocation without who did it reads without a gap', () => {
+  const grant: Notification = { ...base, kind: 'grant', report: null, case: CASE, actor: null };
+  assert.deepEqual(say(grant), {
+    words: 'You were made a member of TM-2026-0007',
+    target: { kind: 'case', id: CASE.id },
+  });
+  assert.equal(say(grant, 'de').words, 'Sie wurden zum Mitglied von TM-2026-0007 gemacht');
+  const revoke: Notification = { ...grant, kind: 'revoke' };
+  assert.equal(say(revoke).words, 'Your membership of TM-2026-0007 was ended');
+  assert.equal(say(revoke, 'de').words, 'Ihre Mitgliedschaft in TM-2026-0007 wurde beendet');
+  assert.deepEqual(say({ ...grant, case: null, actor: LINA }), {
+    words: 'Lina Lead made you a member of a case you no longer reach',
+    target: null,
+  });
+});

@@ -1,7 +1,10 @@
 import type { TFunction } from 'i18next';
 import type { Notification } from '../../../contract/notifications.ts';
 
-/** Where a notification leads: the case of a break-glass, the report of an urgent report or a deadline. */
+/**
+ * Where a notification leads: the case of a break-glass, a grant or a revocation (while the user still reaches it),
+ * the report of an urgent report or a deadline.
+ */
 export type NotificationTarget = { readonly kind: 'case' | 'report'; readonly id: string } | null;
 
 export interface NotificationFormats {
@@ -41,5 +44,31 @@ export function notificationText(
         }),
         target: n.case === null ? null : { kind: 'case', id: n.case.id },
       };
+    case 'grant':
+    case 'revoke':
+      return membershipText(n, t);
   }
+}
+
+/**
+ * A grant or a revocation: which case, while the user reaches it (else no reference at all, and no link), and who
+ * did it, when the server names them (for a case out of reach it may not).
+ */
+function membershipText(
+  n: Notification,
+  t: TFunction,
+): { readonly words: string; readonly target: NotificationTarget } {
+  const name = n.actor?.displayName;
+  const by = name === undefined ? 'NoActor' : '';
+  if (n.case === null) {
+    // The server lists a grant only while it holds; one without its case would name none either.
+    const key = n.kind === 'grant' ? 'grant' : 'revokeOutOfReach';
+    const reference = t('notifications.caseOutOfReach');
+    return { words: t(`notifications.kinds.${key}${by}`, { name, reference }), target: null };
+  }
+  const key = n.kind === 'grant' ? 'grant' : 'revoke';
+  return {
+    words: t(`notifications.kinds.${key}${by}`, { name, reference: n.case.reference }),
+    target: { kind: 'case', id: n.case.id },
+  };
 }
