@@ -48,18 +48,18 @@ export interface Seeded {
 }
 
 const BATCH = 100;
-const DAY = 86_400_000;
+export const DAY = 86_400_000;
 
 /** mulberry32: small, fast and even (an LCG in floating point loses its low bits past 2^53). */
 let seed = 9;
-const random = () => {
+export const random = () => {
   seed = (seed + 0x6d2b79f5) | 0;
   let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
   t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
   return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
 };
-const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)] as T;
-const between = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
+export const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)] as T;
+export const between = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
 
 const FIRST =
   'Anna Ben Clara David Elif Felix Greta Hannes Ida Jonas Katrin Lukas Mara Nils Olga Paul Rosa Stefan Tanja Umut'.split(
@@ -95,7 +95,7 @@ const statusOf = (x: number): CaseStatus => {
 };
 const PERSON_ROLES: readonly PersonRole[] = ['person_of_concern', 'target', 'reporter', 'witness', 'other'];
 
-const sentence = (n: number) => Array.from({ length: n }, () => pick(WORDS)).join(' ');
+export const sentence = (n: number) => Array.from({ length: n }, () => pick(WORDS)).join(' ');
 const name = () => `${pick(FIRST)} ${pick(LAST)}`;
 
 interface Member {
