@@ -45,8 +45,10 @@ export class NotificationHub {
     return this.#listeners.get(userId)?.size ?? 0;
   }
 
+  /** Stops listening; a database already closed (it goes first at shutdown) has nothing left to stop. */
   async close(): Promise<void> {
-    await this.#stop?.();
+    const stop = this.#stop;
     this.#stop = undefined;
+    await stop?.().catch(() => {});
   }
 }
