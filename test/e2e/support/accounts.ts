@@ -47,6 +47,17 @@ export async function confirmIfAsked(page: Page, password: string, outcome: Loca
   await expect(outcome).toBeVisible();
 }
 
+/**
+ * Like confirmIfAsked, for an action whose outcome is that something goes away (a form closes on success): an
+ * outcome that is already visible could not tell a prompt that is still to come.
+ */
+export async function confirmIfAskedUntilGone(page: Page, password: string, form: Locator): Promise<void> {
+  const prompt = page.getByRole('dialog', { name: 'Confirm with your password' });
+  await expect.poll(async () => (await prompt.isVisible()) || (await form.count()) === 0).toBe(true);
+  if (await prompt.isVisible()) await confirmStepUp(page, password);
+  await expect(form).toHaveCount(0);
+}
+
 /** The one-time link shown in the read-only field with the given label, checked to be a link of that kind. */
 export async function shownLink(page: Page, label: string, kind: 'invite' | 'reset'): Promise<string> {
   const field = page.getByLabel(label, { exact: true });

@@ -1,6 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { SESSION_KEY } from '../session/session-api.ts';
+import { SESSION_KEY, SIGN_OUT_KEY } from '../session/session-api.ts';
 import { afterError, type LiveMode, RETRY_STREAM_MS } from './live.ts';
 import { NOTIFICATIONS_KEY, STREAM_URL } from './notifications-api.ts';
 
@@ -52,6 +52,9 @@ export function useLiveNotifications(): LiveMode {
       stream.addEventListener('changed', askAgain);
       stream.addEventListener('ended', () => {
         giveUp();
+        // Our own sign-out ends the stream before its answer arrives: asking for the session then would find it
+        // gone and send the user to sign in again "to go back", instead of saying "you have signed out".
+        if (client.isMutating({ mutationKey: SIGN_OUT_KEY }) > 0) return;
         void client.invalidateQueries({ queryKey: SESSION_KEY });
       });
       stream.onerror = () => {

@@ -21,6 +21,8 @@ export type SessionState =
   | { readonly status: 'signed-out'; readonly reason: SignedOutReason | null };
 
 export const SESSION_KEY = ['session'] as const;
+/** The sign-out in flight: what ends the session on purpose must not be taken for a session that ended by itself. */
+export const SIGN_OUT_KEY = ['session', 'sign-out'] as const;
 
 export const signedOut = (reason: SignedOutReason | null): SessionState => ({ status: 'signed-out', reason });
 

@@ -2,7 +2,7 @@ import { useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api/client.ts';
 import { isLanguage, saveLanguage } from '../../i18n/languages.ts';
-import { signOut } from './session-api.ts';
+import { SIGN_OUT_KEY, signOut } from './session-api.ts';
 import { useSetSession } from './useSession.ts';
 
 /** Signing out: afterwards the session is gone from the cache, and the pages send the user to the sign-in page. */
@@ -15,6 +15,7 @@ export function useSignOut() {
     setSession.signedOut('signed_out');
   };
   return useMutation({
+    mutationKey: SIGN_OUT_KEY,
     mutationFn: signOut,
     onSuccess: (logoutUrl) => {
       done();
