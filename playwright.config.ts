@@ -27,6 +27,10 @@ if (!HAVE_CHROMIUM && process.env.CI === 'true') {
 
 const baseURL = baseUrlOf('main');
 
+// The servers and the workers load the same modules: V8's code cache spares each start a part (see
+// test/support/global-setup.ts). Set before the servers are launched, which inherit it.
+process.env.NODE_COMPILE_CACHE ??= path.resolve('.cache', 'node-compile');
+
 /**
  * One fresh data and secrets directory per server and run (see test/e2e/support/servers.ts; the specs read the
  * setup link from there). The config is loaded again in every worker; they inherit TMA_E2E_TMP and so neither
@@ -55,6 +59,7 @@ function realServer(
   server: ServerName,
   extraEnv: Record<string, string> = {},
   entry = 'src/server/main.ts',
+  migrated = true,
 ): LaunchSpec {
   const tmp = runDirectory();
   const url = baseUrlOf(server);
@@ -78,6 +83,8 @@ function realServer(
       ...extraEnv,
     },
     url: `${url}/readyz`,
+    // PostgreSQL's database is migrated by the server itself; so is main's embedded one (launch.ts).
+    migrated: migrated && !databaseUrl,
   };
 }
 
@@ -106,7 +113,11 @@ function allServers(specs: readonly LaunchSpec[]): WebServer {
   const port = MAIN_PORT + 40;
   return {
     command: `"${process.execPath}" test/e2e/support/launch.ts`,
-    env: { TMA_E2E_LAUNCH: JSON.stringify(specs), TMA_E2E_LAUNCH_PORT: String(port) },
+    env: {
+      TMA_E2E_LAUNCH: JSON.stringify(specs),
+      TMA_E2E_LAUNCH_PORT: String(port),
+      TMA_E2E_MIGRATED_DIR: path.join(runDirectory(), 'migrated'),
+    },
     url: `http://127.0.0.1:${port}/`,
     timeout: 150_000,
     reuseExistingServer: false,
@@ -172,7 +183,7 @@ export default defineConfig({
   ...(HAVE_CHROMIUM
     ? {
         webServer: allServers([
-          realServer('main', { TMA_STEP_UP_SECONDS: String(SERVERS.main.stepUpSeconds) }),
+          realServer('main', { TMA_STEP_UP_SECONDS: String(SERVERS.main.stepUpSeconds) }, undefined, false),
           realServer('timeout', { TMA_SESSION_IDLE_SECONDS: String(SERVERS.timeout.idleSeconds) }),
           realServer('auditor', { TMA_STEP_UP_SECONDS: String(SERVERS.auditor.stepUpSeconds) }),
           realServer('mfa', { TMA_STEP_UP_SECONDS: String(SERVERS.mfa.stepUpSeconds) }),

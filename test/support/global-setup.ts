@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { pino } from 'pino';
 import { openEmbedded } from '../../src/server/platform/db/database.ts';
 import { migrate, readMigrations } from '../../src/server/platform/db/migrate.ts';
@@ -9,17 +10,21 @@ import { adminQuery, dropDatabase, postgresUrls, uniqueName, withDatabase } from
 
 const CACHE_DIR = path.resolve(import.meta.dirname, '../../.cache/test');
 
-/** A migrated PGlite data directory, dumped once per set of migrations and loaded by each test file. */
+/**
+ * A migrated PGlite data directory, dumped once per set of migrations and loaded by each test file; kept
+ * uncompressed (43 MB), which opens in about half the time of the gzip dump (0.6 s against 1.3 s), and the suite
+ * opens one a hundred times.
+ */
 async function pgliteTemplate(): Promise<string> {
   const digest = createHash('sha256');
   for (const m of readMigrations()) digest.update(m.checksum);
-  const file = path.join(CACHE_DIR, `pglite-${digest.digest('hex').slice(0, 16)}.tar.gz`);
+  const file = path.join(CACHE_DIR, `pglite-${digest.digest('hex').slice(0, 16)}.tar`);
   if (!existsSync(file)) {
     mkdirSync(CACHE_DIR, { recursive: true });
     const database = await openEmbedded({});
     await migrate(database.db);
     const dump = await database.dump();
-    writeFileSync(file, Buffer.from(await dump.arrayBuffer()));
+    writeFileSync(file, gunzipSync(Buffer.from(await dump.arrayBuffer())));
     await database.close();
   }
   return file;
@@ -28,6 +33,9 @@ async function pgliteTemplate(): Promise<string> {
 let pgTemplate: { owner: string; name: string } | undefined;
 
 export async function globalSetup(): Promise<void> {
+  // The test files and the servers and tools they start are a few hundred Node processes loading the same
+  // modules: V8's code cache spares each about 0.6 s of CPU of the two cores' (the server's modules: 1.7 s to 1.1 s).
+  process.env.NODE_COMPILE_CACHE ??= path.join(CACHE_DIR, '..', 'node-compile');
   process.env.TMA_TEST_PGLITE_TEMPLATE = await pgliteTemplate();
   const urls = postgresUrls();
   if (urls !== undefined) {
