@@ -71,10 +71,18 @@ export function deadlinesOf(
 /** Whether a deadline has passed on `today`: the deadline's own day still counts as in time. */
 export const overdue = (deadline: string, today: string): boolean => parseDay(today) > parseDay(deadline);
 
+// Making a formatter costs far more than using one (it showed in the dashboard's profile): one per zone, kept.
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** The calendar day of a moment in the company's time zone (an IANA name, e.g. Europe/Berlin), as YYYY-MM-DD. */
 export function dayIn(at: Date, timeZone: string): string {
-  // en-CA writes dates as YYYY-MM-DD.
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+  let format = dayFormats.get(timeZone);
+  if (format === undefined) {
+    // en-CA writes dates as YYYY-MM-DD.
+    format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    dayFormats.set(timeZone, format);
+  }
+  return format.format(at);
 }
 
 /** Whole days from one day to a later one. */
