@@ -1,4 +1,5 @@
-import { against, caseBench, inRounds, settings, table, verdict } from './rounds.ts';
+import { caseBench, settings } from './case-bench.ts';
+import { against, inRounds, table, verdict } from './rounds.ts';
 
 /**
  * The case list and the case page (issue 9), on PostgreSQL, each against a floor in the same run.

@@ -1,6 +1,7 @@
 import { Dashboard } from '../src/contract/dashboard.ts';
 import { TimelinePage } from '../src/contract/timeline.ts';
-import { against, caseBench, inRounds, settings, table, verdict } from './rounds.ts';
+import { caseBench, settings } from './case-bench.ts';
+import { against, inRounds, table, verdict } from './rounds.ts';
 import { seedTimeline } from './timeline-seed.ts';
 
 /**
