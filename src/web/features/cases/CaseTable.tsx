@@ -1,8 +1,7 @@
-import { Link } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import type { CaseSummary } from '../../../contract/cases.ts';
 import { useDateTime } from '../../ui/useDateTime.ts';
-import { PriorityBadge, StatusBadge } from './CaseBadges.tsx';
+import { CaseReferenceCell, CaseStateCells } from './CaseCells.tsx';
 
 /** The case list; a title the reader's scope does not hold is shown as withheld, never guessed at. */
 export function CaseTable({ cases }: { cases: readonly CaseSummary[] }) {
@@ -26,18 +25,9 @@ export function CaseTable({ cases }: { cases: readonly CaseSummary[] }) {
         <tbody>
           {cases.map((c) => (
             <tr key={c.id}>
-              <th scope="row">
-                <Link to="/cases/$caseId" params={{ caseId: c.id }}>
-                  {c.reference}
-                </Link>
-              </th>
+              <CaseReferenceCell id={c.id} reference={c.reference} />
               <td>{c.title ?? <span className="table__muted">{t('cases.list.titleWithheld')}</span>}</td>
-              <td>
-                <StatusBadge status={c.status} />
-              </td>
-              <td>
-                <PriorityBadge priority={c.priority} />
-              </td>
+              <CaseStateCells status={c.status} priority={c.priority} />
               <td>{c.lead?.displayName ?? <span className="table__muted">{t('cases.list.noLead')}</span>}</td>
               <td>{when(c.updatedAt)}</td>
             </tr>

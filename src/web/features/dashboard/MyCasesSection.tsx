@@ -1,7 +1,7 @@
 import { Link } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import type { Dashboard } from '../../../contract/dashboard.ts';
-import { PriorityBadge, StatusBadge } from '../cases/CaseBadges.tsx';
+import { CaseReferenceCell, CaseStateCells } from '../cases/CaseCells.tsx';
 import { PriorityChart, StatusChart } from './CaseCharts.tsx';
 import { IdleDays } from './IdleDays.tsx';
 
@@ -35,11 +35,7 @@ export function MyCasesSection({ cases, load }: { cases: Dashboard['myCases']; l
               <tbody>
                 {cases.map((c) => (
                   <tr key={c.id}>
-                    <th scope="row">
-                      <Link to="/cases/$caseId" params={{ caseId: c.id }}>
-                        {c.reference}
-                      </Link>
-                    </th>
+                    <CaseReferenceCell id={c.id} reference={c.reference} />
                     <td>
                       {c.title ?? (
                         <span className="muted">
@@ -48,12 +44,7 @@ export function MyCasesSection({ cases, load }: { cases: Dashboard['myCases']; l
                         </span>
                       )}
                     </td>
-                    <td>
-                      <StatusBadge status={c.status} />
-                    </td>
-                    <td>
-                      <PriorityBadge priority={c.priority} />
-                    </td>
+                    <CaseStateCells status={c.status} priority={c.priority} />
                     <td>{t(`cases.roles.${c.role}`)}</td>
                     <td>
                       <IdleDays days={c.idleDays} />

@@ -1,7 +1,6 @@
-import { Link } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import { AGEING_DAYS, type Dashboard } from '../../../contract/dashboard.ts';
-import { PriorityBadge, StatusBadge } from '../cases/CaseBadges.tsx';
+import { CaseReferenceCell, CaseStateCells } from '../cases/CaseCells.tsx';
 import { useDay } from '../intake/useDay.ts';
 import { StatusChart } from './CaseCharts.tsx';
 import { IdleDays } from './IdleDays.tsx';
@@ -64,17 +63,8 @@ function ListedCases({
         <tbody>
           {cases.map((c) => (
             <tr key={c.id}>
-              <th scope="row">
-                <Link to="/cases/$caseId" params={{ caseId: c.id }}>
-                  {c.reference}
-                </Link>
-              </th>
-              <td>
-                <StatusBadge status={c.status} />
-              </td>
-              <td>
-                <PriorityBadge priority={c.priority} />
-              </td>
+              <CaseReferenceCell id={c.id} reference={c.reference} />
+              <CaseStateCells status={c.status} priority={c.priority} />
               {withLead && (
                 <td>{c.lead?.displayName ?? <span className="muted">{t('dashboard.team.noLead')}</span>}</td>
               )}

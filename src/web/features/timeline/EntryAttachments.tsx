@@ -6,11 +6,11 @@ import { ENTRY_DOCUMENTS_MAX } from '../../../contract/timeline.ts';
 import { Alert } from '../../ui/Alert.tsx';
 import { FileField } from '../../ui/FileField.tsx';
 import { caseDocumentsQuery } from '../cases/cases-api.ts';
+import { uploadCaseDocument } from '../documents/documents-api.ts';
 import { useAttachmentHints } from '../intake/AttachmentPicker.tsx';
 import { ATTACHMENT_ACCEPT } from '../intake/attachments-api.ts';
 import { useUploadFailure } from '../intake/useUploadFailure.ts';
 import { toggled } from './entry-draft.ts';
-import { uploadCaseDocument } from './timeline-api.ts';
 
 /**
  * An entry's attachments: documents of the case, chosen from those the reader may see, and new files uploaded to

@@ -1,5 +1,4 @@
 import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
-import { Document } from '../../../contract/documents.ts';
 import type { WarningBehaviour } from '../../../contract/reports.ts';
 import {
   type CreateEntry,
@@ -9,7 +8,7 @@ import {
   type UpdateEntry,
   WrittenEntry,
 } from '../../../contract/timeline.ts';
-import { apiGet, apiPost, apiPut, apiUpload } from '../../api/client.ts';
+import { apiGet, apiPost, apiPut } from '../../api/client.ts';
 
 /**
  * The timeline API (docs/timeline.md). Every read is an audit event: nothing is refetched when a
@@ -70,7 +69,3 @@ export const createEntry = (caseId: string, body: CreateEntry) => apiPost(timeli
 
 export const updateEntry = (caseId: string, entryId: string, body: UpdateEntry) =>
   apiPut(timelinePath(caseId, `/${encodeURIComponent(entryId)}`), body, WrittenEntry);
-
-/** A new document of the case, to attach to an entry; `strip` removes its hidden metadata first. */
-export const uploadCaseDocument = (caseId: string, file: File, strip: boolean) =>
-  apiUpload('/api/documents', { ownerType: 'case', ownerId: caseId, strip: String(strip) }, file, Document);
