@@ -7,6 +7,16 @@ import { runPrepared } from '../platform/db/prepared.ts';
 import type { CaseTable, DB } from '../platform/db/schema.ts';
 import { ConflictError } from '../platform/http/errors.ts';
 
+/** What every list of cases shows of a case (the case list, the dashboard's lists), besides its title. */
+export const LISTED_COLUMNS = [
+  'c.id',
+  'c.year',
+  'c.number',
+  'c.status',
+  'c.priority',
+  'c.created_at',
+  'c.updated_at',
+] as const;
 export type CaseRow = Selectable<CaseTable>;
 
 export interface ListFilter {
@@ -118,14 +128,8 @@ export const casesRepository = {
       )
       .leftJoin('case_members as l', (join) => join.onRef('l.case_id', '=', 'c.id').on('l.role', '=', 'lead'))
       .select([
-        'c.id',
-        'c.year',
-        'c.number',
-        'c.status',
-        'c.priority',
+        ...LISTED_COLUMNS,
         'c.title_sealed',
-        'c.created_at',
-        'c.updated_at',
         'm.role',
         'm.full_scope',
         'l.user_id as lead_id',

@@ -2,7 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import { caseReference } from '../../contract/cases.ts';
 import { AGEING_DAYS, type Dashboard } from '../../contract/dashboard.ts';
 import type { Actor } from '../access/actor.ts';
-import { userRefs } from '../cases/cases.repository.ts';
+import { LISTED_COLUMNS, userRefs } from '../cases/cases.repository.ts';
 import { openTitle } from '../cases/texts.ts';
 import { daysBetween } from '../intake/deadlines.ts';
 import type { KeyRing } from '../platform/crypto/key-ring.ts';
@@ -93,16 +93,7 @@ export async function teamPart(
   const base = db
     .selectFrom('cases as c')
     .leftJoin('case_members as l', (join) => join.onRef('l.case_id', '=', 'c.id').on('l.role', '=', 'lead'))
-    .select([
-      'c.id',
-      'c.year',
-      'c.number',
-      'c.status',
-      'c.priority',
-      'c.created_at',
-      'c.updated_at',
-      'l.user_id as lead_id',
-    ])
+    .select([...LISTED_COLUMNS, 'l.user_id as lead_id'])
     .where('c.status', '!=', 'closed')
     .where('c.merged_into', 'is', null)
     .where(notRecused(actor.userId));

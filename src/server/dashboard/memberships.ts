@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { CaseSection } from '../../contract/cases.ts';
 import type { Actor } from '../access/actor.ts';
+import { LISTED_COLUMNS } from '../cases/cases.repository.ts';
 import { hasContentRole, type Reach } from '../cases/reach.ts';
 import type { DB } from '../platform/db/schema.ts';
 
@@ -28,14 +29,8 @@ export async function membershipsOf(db: Kysely<DB>, actor: Actor, now: Date): Pr
     .innerJoin('cases as c', 'c.id', 'm.case_id')
     .leftJoin('case_members as l', (join) => join.onRef('l.case_id', '=', 'c.id').on('l.role', '=', 'lead'))
     .select([
-      'c.id',
-      'c.year',
-      'c.number',
-      'c.status',
-      'c.priority',
+      ...LISTED_COLUMNS,
       'c.title_sealed',
-      'c.created_at',
-      'c.updated_at',
       'c.merged_into',
       'm.role',
       'm.full_scope',

@@ -1,11 +1,9 @@
-import type { Kysely } from 'kysely';
 import type { CaseSection } from '../../contract/cases.ts';
 import type { EntryKind } from '../../contract/timeline.ts';
 import { WRITTEN_KINDS } from '../../contract/timeline.ts';
 import type { CasesContext } from '../cases/context.ts';
 import { meets, type Reach } from '../cases/reach.ts';
 import type { FieldContext } from '../platform/crypto/sealed-field.ts';
-import type { DB } from '../platform/db/schema.ts';
 
 /** What the timeline services need (app.ts): the cases' context and the company's time zone. */
 export interface TimelineContext extends CasesContext {
@@ -43,30 +41,4 @@ export function visibleKinds(reach: Reach): EntryKind[] {
   // Who took which file away is the access log's kind of knowledge, as a break-glass is.
   if (reads(reach, 'documents') && meets(reach, { kind: 'manage' })) kinds.push('document_downloaded');
   return kinds;
-}
-
-/**
- * The restricted documents of a case the actor is not listed for: left out of the timeline (their
- * entries and attachments) as from every list.
- */
-export async function hiddenDocuments(db: Kysely<DB>, caseId: string, userId: string): Promise<Set<string>> {
-  const rows = await db
-    .selectFrom('documents as d')
-    .select('d.id')
-    .where('d.owner_type', '=', 'case')
-    .where('d.owner_id', '=', caseId)
-    .where('d.restricted', '=', true)
-    .where((eb) =>
-      eb.not(
-        eb.exists(
-          eb
-            .selectFrom('document_readers as r')
-            .select('r.user_id')
-            .whereRef('r.document_id', '=', 'd.id')
-            .where('r.user_id', '=', userId),
-        ),
-      ),
-    )
-    .execute();
-  return new Set(rows.map((r) => r.id));
 }

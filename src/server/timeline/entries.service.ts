@@ -8,10 +8,11 @@ import { stale, userRefs } from '../cases/cases.repository.ts';
 import { aboutCase, guarded, need, type Origin, recheck } from '../cases/context.ts';
 import { openIdentity } from '../cases/persons.service.ts';
 import type { Need, Reach } from '../cases/reach.ts';
+import { hiddenDocuments } from '../documents/restricted.ts';
 import { type DataKey, sealField } from '../platform/crypto/sealed-field.ts';
 import type { DB } from '../platform/db/schema.ts';
 import { AppError, BadRequestError, NotFoundError } from '../platform/http/errors.ts';
-import { contentPlace, type EntryContent, hiddenDocuments, reads, type TimelineContext } from './context.ts';
+import { contentPlace, type EntryContent, reads, type TimelineContext } from './context.ts';
 import { momentOf, wallClockOf } from './zone.ts';
 
 /**

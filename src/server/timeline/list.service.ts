@@ -10,9 +10,10 @@ import type { Actor } from '../access/actor.ts';
 import { recordAudit } from '../audit/record.ts';
 import { aboutCase, need, type Origin } from '../cases/context.ts';
 import { meets } from '../cases/reach.ts';
+import { hiddenDocuments } from '../documents/restricted.ts';
 import type { DB } from '../platform/db/schema.ts';
 import { BadRequestError } from '../platform/http/errors.ts';
-import { hiddenDocuments, reads, type TimelineContext, visibleKinds } from './context.ts';
+import { reads, type TimelineContext, visibleKinds } from './context.ts';
 import { presentEntries } from './present.ts';
 import { momentOf } from './zone.ts';
 
