@@ -132,12 +132,12 @@ export default defineConfig({
   testDir: 'test/e2e',
   testMatch: '**/*.spec.ts',
   fullyParallel: false,
-  // Two at a time: with four, the browsers and thirteen servers overload the two cores and journeys time out.
+  // Two at a time: with four, the browsers and fourteen servers overload the two cores and journeys time out.
   workers: 2,
   retries: 0,
   forbidOnly: process.env.CI === 'true',
   // Journeys of several sign-ins with two-factor set-ups (a code may wait for the next 30-second step), on a
-  // 2-core machine that also runs thirteen servers.
+  // 2-core machine that also runs fourteen servers.
   timeout: 120_000,
   expect: { timeout: 10_000 },
   reporter: [['list'], ['./test/e2e/support/summary-reporter.ts']],
@@ -179,7 +179,7 @@ export default defineConfig({
   // intake journey's, with its people made at start and the team's phone the report form shows
   // (test/e2e/support/intake-server.ts), then the timeline and live-bell journeys', with their teams made at
   // start (test/e2e/support/timeline-server.ts), and the dashboard journey's, with the cases team in a
-  // directory of its own, so that its counts are its own.
+  // directory of its own, so that its counts are its own, and the restricted documents' journey's, alike.
   ...(HAVE_CHROMIUM
     ? {
         webServer: allServers([
@@ -214,6 +214,14 @@ export default defineConfig({
           realServer(
             'dashboard',
             { TMA_STEP_UP_SECONDS: String(SERVERS.dashboard.stepUpSeconds) },
+            'test/e2e/support/cases-server.ts',
+          ),
+          realServer(
+            'documentsRestricted',
+            {
+              TMA_STEP_UP_SECONDS: String(SERVERS.documentsRestricted.stepUpSeconds),
+              TMA_UPLOAD_LIMIT_BYTES: String(SERVERS.documentsRestricted.uploadLimitBytes),
+            },
             'test/e2e/support/cases-server.ts',
           ),
         ]),

@@ -1,15 +1,12 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
-import net from 'node:net';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, expect, type Page, test } from '@playwright/test';
 import { confirmIfAsked, signInWithCode } from './support/accounts.ts';
 import { switchLanguage } from './support/app.ts';
 import { expectNoAxeViolations } from './support/axe.ts';
 import { CASE_TEAM, type TeamMember } from './support/case-team.ts';
 import { skipWithoutChromium } from './support/chromium.ts';
-import { runDirectory } from './support/servers.ts';
+import { baseUrlOf, SERVERS, secretsDirOf } from './support/servers.ts';
 
 skipWithoutChromium();
 
@@ -21,9 +18,9 @@ skipWithoutChromium();
  * is reloaded and the chosen file sent again); then restricts it to the expert. The expert finds it marked restricted, without the names
  * (she does not see who works on the case); the other member finds it nowhere, and its address is "not found".
  *
- * On a server of its own, started here like the team servers of the config (test/e2e/support/team-server.ts,
- * with the cases journey's people made at start), on a free port: the cases journey counts its cases and
- * references on its own server, and this journey adds cases and memberships.
+ * On a server of its own (the config's documentsRestricted: the cases journey's people made at start, and a small
+ * upload limit): the cases journey counts its cases and references on its own server, and this journey adds cases
+ * and memberships.
  */
 test.describe.configure({ mode: 'serial' });
 
@@ -31,94 +28,22 @@ const LEAD = CASE_TEAM.lead;
 const FULL = CASE_TEAM.outsider;
 const EXPERT = CASE_TEAM.expert;
 const FILE = 'Letter-from-HR.txt';
-const LIMIT = 64 * 1024;
+const LIMIT = SERVERS.documentsRestricted.uploadLimitBytes;
 
-const server: { child?: ChildProcess; baseURL?: string } = {};
 const sessions = new Map<string, { context: BrowserContext; page: Page }>();
 const state: { caseId?: string; documentId?: string } = {};
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-async function ready(url: string): Promise<boolean> {
-  try {
-    return (await fetch(url)).status === 200;
-  } catch {
-    return false;
-  }
-}
+const baseURL = () => baseUrlOf('documentsRestricted');
 
 test.beforeAll(async () => {
-  test.setTimeout(210_000);
-  const port = await freePort();
-  const dir = path.join(runDirectory(), `documents-restricted-${port}`);
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    TMA_HOST: '127.0.0.1',
-    TMA_PORT: String(port),
-    TMA_DATA_DIR: path.join(dir, 'data'),
-    TMA_SECRETS_DIR: path.join(dir, 'secrets'),
-    TMA_AUDIT_DIR: path.join(dir, 'audit'),
-    TMA_PUBLIC_URL: `http://localhost:${port}`,
-    TMA_LOG_LEVEL: 'warn',
-    TMA_STEP_UP_SECONDS: '3',
-    // A small upload limit, for a file over it.
-    TMA_UPLOAD_LIMIT_BYTES: String(LIMIT),
-  };
-  // The embedded database, whatever the runner's environment says (as the config's servers but main).
-  for (const name of [
-    'DATABASE_URL',
-    'DATABASE_URL_FILE',
-    'TMA_MIGRATION_DATABASE_URL',
-    'TMA_MIGRATION_DATABASE_URL_FILE',
-  ])
-    delete env[name];
-  for (const sub of ['data', 'secrets']) mkdirSync(path.join(dir, sub), { recursive: true, mode: 0o700 });
-  const teamServer = new URL('./support/team-server.ts', import.meta.url).href;
-  const script = `import { startWithTeam } from ${JSON.stringify(teamServer)};\nawait startWithTeam(${JSON.stringify(CASE_TEAM)});`;
-  const child = spawn(process.execPath, ['--input-type=module', '--eval', script], {
-    // The repository, where the server finds the built app (dist/web) as under the config's launcher.
-    cwd: fileURLToPath(new URL('../..', import.meta.url)),
-    env,
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  server.child = child;
-  server.baseURL = `http://localhost:${port}`;
-  const team = path.join(dir, 'secrets', 'e2e-team-ready.txt');
+  const ready = path.join(secretsDirOf('documentsRestricted'), 'e2e-team-ready.txt');
   await expect
-    .poll(
-      async () => {
-        if (child.exitCode !== null) throw new Error(`the documents-restricted server exited with ${child.exitCode}`);
-        return (await ready(`${server.baseURL}/readyz`)) && existsSync(team);
-      },
-      { message: 'the documents-restricted server is up and made its team', timeout: 180_000, intervals: [250] },
-    )
+    .poll(() => existsSync(ready), { message: 'the documents-restricted server made its team', timeout: 30_000 })
     .toBe(true);
 });
 
 test.afterAll(async () => {
   for (const { context } of sessions.values()) await context.close();
-  const child = server.child;
-  if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
-  await new Promise<void>((resolve) => {
-    const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.once('exit', () => {
-      clearTimeout(kill);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
 });
-
-const baseURL = () => server.baseURL ?? '';
 
 /** A browser of the person's own, signed in. */
 async function signedIn(browser: Browser, person: TeamMember): Promise<Page> {

@@ -30,6 +30,8 @@ import { expect } from '@playwright/test';
  *    made at start.
  *  - dashboard: like cases, for test/e2e/dashboard.spec.ts, whose counts must be its own journey's:
  *    the cases journey's team (test/e2e/support/cases-server.ts) in a data directory of its own.
+ *  - documentsRestricted: like cases, for test/e2e/documents-restricted.spec.ts, which adds cases and
+ *    memberships the cases journey must not meet, with a small upload limit for a file over it.
  */
 export const MAIN_PORT = Number(process.env.TMA_E2E_PORT ?? 3917);
 
@@ -46,6 +48,12 @@ export const SERVERS = {
   intake: { port: MAIN_PORT + 9, dir: 'intake', stepUpSeconds: 3 },
   timeline: { port: MAIN_PORT + 10, dir: 'timeline', stepUpSeconds: 3 },
   dashboard: { port: MAIN_PORT + 11, dir: 'dashboard', stepUpSeconds: 3 },
+  documentsRestricted: {
+    port: MAIN_PORT + 12,
+    dir: 'documents-restricted',
+    stepUpSeconds: 3,
+    uploadLimitBytes: 64 * 1024,
+  },
 } as const;
 export type ServerName = keyof typeof SERVERS;
 
