@@ -24,10 +24,17 @@ const CONFLICT = (n: number) =>
   `not (e.kind = 'report' and exists (select 1 from report_conflicts x where x.report_id = e.subject_id and x.user_id = $${n}))`;
 const PAGE = (kinds: number) =>
   `select "e"."id", "e"."kind", "e"."occurred_at", "e"."precision", "e"."tags", "e"."person_ids", "e"."document_ids", "e"."author_id", "e"."subject_id", "e"."detail", "e"."version", "e"."written", "v"."content_sealed", "v"."edited_by", "v"."edited_at" from "timeline_entries" as "e" left join "timeline_entry_versions" as "v" on "v"."entry_id" = "e"."id" and "v"."version" = "e"."version" where "e"."case_id" = $1 and "e"."kind" in (${params(kinds, 2)}) and ${CONFLICT(kinds + 2)} order by "e"."occurred_at" desc, "e"."id" desc limit $${kinds + 3}`;
-const DAYS = (kinds: number) =>
-  `select "d"."on", "d"."kind", count(*) as "count" from (select ((e.occurred_at at time zone $1)::date)::text as "on", "e"."kind" from "timeline_entries" as "e" where "e"."case_id" = $2 and "e"."kind" in (${params(kinds, 3)}) and ${CONFLICT(kinds + 3)}) as "d" group by "d"."on", "d"."kind" order by "d"."on"`;
+/** timeline/list.service.ts perDay: per key (a kind, a warning behaviour), its days and the rows on each. */
+const PER_DAY = (rows: string) =>
+  ` select k.key, array_agg(k.day order by k.day) as days, array_agg(k.n order by k.day) as counts from (select d.key, d.day, count(*)::int as n from ((${rows})) as d group by d.key, d.day) as k group by k.key order by k.key`;
+const KINDS = (kinds: number) =>
+  PER_DAY(
+    `select (e.occurred_at at time zone $1)::date - date '1970-01-01' as "day", "e"."kind" as "key" from "timeline_entries" as "e" where "e"."case_id" = $2 and "e"."kind" in (${params(kinds, 3)}) and ${CONFLICT(kinds + 3)}`,
+  );
 const TAGS = (kinds: number) =>
-  `select "t"."on", "t"."tag", count(*) as "count" from (select ((e.occurred_at at time zone $1)::date)::text as "on", unnest(e.tags) as "tag" from "timeline_entries" as "e" where "e"."case_id" = $2 and "e"."kind" in (${params(kinds, 3)}) and ${CONFLICT(kinds + 3)} and cardinality(e.tags) > 0) as "t" group by "t"."on", "t"."tag" order by "t"."on"`;
+  PER_DAY(
+    `select (e.occurred_at at time zone $1)::date - date '1970-01-01' as "day", unnest(e.tags) as "key" from "timeline_entries" as "e" where "e"."case_id" = $2 and "e"."kind" in (${params(kinds, 3)}) and ${CONFLICT(kinds + 3)} and cardinality(e.tags) > 0`,
+  );
 const PERSONS = (n: number) =>
   `select "id", "ordinal" from "case_persons" where "case_id" = $1 and "id" in (${params(n, 2)})`;
 const DOCUMENTS = (n: number) =>
@@ -72,7 +79,7 @@ async function timeline(req: http.IncomingMessage, s: Session, caseId: string) {
   const hidden = await pool.query<{ id: string }>(HIDDEN, ['case', caseId, true, s.user_id]);
   if (hidden.rows.length > 0) throw new Error('a restricted document: not in the floor');
   const page = await pool.query<Row>(PAGE(kinds.length), [caseId, ...kinds, s.user_id, TIMELINE_PAGE + 1]);
-  const days = await pool.query(DAYS(kinds.length), [TIME_ZONE, caseId, ...kinds, s.user_id]);
+  const chartKinds = await pool.query(KINDS(kinds.length), [TIME_ZONE, caseId, ...kinds, s.user_id]);
   const tags = await pool.query(TAGS(kinds.length), [TIME_ZONE, caseId, ...kinds, s.user_id]);
   const more = page.rows.length > TIMELINE_PAGE;
   const rows = page.rows.slice(0, TIMELINE_PAGE);
@@ -106,7 +113,10 @@ async function timeline(req: http.IncomingMessage, s: Session, caseId: string) {
       more && last !== undefined
         ? Buffer.from(`${last.occurred_at.toISOString()}|${last.id}`).toString('base64url')
         : null,
-    chart: { days: days.rows, tags: tags.rows },
+    chart: {
+      kinds: chartKinds.rows.map((r) => ({ kind: r.key, days: r.days, counts: r.counts })),
+      tags: tags.rows.map((r) => ({ tag: r.key, days: r.days, counts: r.counts })),
+    },
     persons,
     documents: documents.map((d) => ({ ...d, name_sealed: base64(d.name_sealed) })),
     reports,

@@ -145,12 +145,43 @@ export const TimelineEntry = z
   .meta({ id: 'TimelineEntry' });
 export type TimelineEntry = z.infer<typeof TimelineEntry>;
 
+/**
+ * Days with entries: company days as whole days since 1970-01-01, ascending, and how many on each
+ * (`counts[i]` on `days[i]`). A timeline's entries are sparse over its days (2,000 entries over
+ * three years fall on some 1,800 day-and-kind pairs), so a list per kind, not an object per pair:
+ * 20 KB instead of about 125 KB.
+ */
+const ChartSeries = {
+  days: z.array(z.number().int()),
+  counts: z.array(z.number().int().positive()),
+};
+
 /** Entries per company day and kind, and warning behaviours per day: what the chart draws. */
 export const TimelineChart = z.strictObject({
-  days: z.array(z.strictObject({ on: z.iso.date(), kind: EntryKind, count: z.number().int().positive() })),
-  tags: z.array(z.strictObject({ on: z.iso.date(), tag: WarningBehaviour, count: z.number().int().positive() })),
+  kinds: z.array(z.strictObject({ kind: EntryKind, ...ChartSeries })),
+  tags: z.array(z.strictObject({ tag: WarningBehaviour, ...ChartSeries })),
 });
 export type TimelineChart = z.infer<typeof TimelineChart>;
+
+/** The chart's counts one per day and kind, and per day and warning behaviour, the days as YYYY-MM-DD. */
+export interface ChartCounts {
+  readonly days: readonly { readonly on: string; readonly kind: EntryKind; readonly count: number }[];
+  readonly tags: readonly { readonly on: string; readonly tag: WarningBehaviour; readonly count: number }[];
+}
+
+const dayOf = (daysSinceEpoch: number) => new Date(daysSinceEpoch * 86_400_000).toISOString().slice(0, 10);
+
+/** The chart as counts per day (what the web's chart and the tests read). */
+export function chartCounts(chart: TimelineChart): ChartCounts {
+  return {
+    days: chart.kinds.flatMap(({ kind, days, counts }) =>
+      days.map((day, i) => ({ on: dayOf(day), kind, count: counts[i] ?? 0 })),
+    ),
+    tags: chart.tags.flatMap(({ tag, days, counts }) =>
+      days.map((day, i) => ({ on: dayOf(day), tag, count: counts[i] ?? 0 })),
+    ),
+  };
+}
 
 export const TimelinePage = z
   .strictObject({

@@ -136,7 +136,7 @@ for (const engine of engines()) {
       await grant(t, manager, caseId, { userId: namedId, role: 'member', fullScope: true });
       const theirs = (await call(t, named, 'GET', `/api/cases/${caseId}/timeline`)).json() as TimelinePage;
       assert.ok(!theirs.entries.some((e) => e.kind === 'report'));
-      assert.ok(!(theirs.chart?.days ?? []).some((d) => d.kind === 'report'));
+      assert.ok(!(theirs.chart?.kinds ?? []).some((k) => k.kind === 'report'));
       assert.ok(!JSON.stringify(theirs).includes(id));
       const dashboard = (await call(t, named, 'GET', '/api/dashboard')).json() as Dashboard;
       assert.ok(!dashboard.activity.some((a) => a.kind === 'report'));

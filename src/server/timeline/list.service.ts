@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import { type Expression, type Kysely, sql } from 'kysely';
 import {
   type EntryKind,
   TIMELINE_PAGE,
@@ -70,7 +70,7 @@ export async function listTimeline(
   const chart =
     filters.cursor === undefined
       ? kinds.length === 0 || matched?.length === 0
-        ? { days: [], tags: [] }
+        ? { kinds: [], tags: [] }
         : await chartOf(db, scope, ctx.timeZone)
       : null;
   const entries = await presentEntries(ctx, db, reach, caseId, rows, hidden);
@@ -156,28 +156,26 @@ async function pageOf(db: Kysely<DB>, scope: Scope, timeZone: string) {
 }
 
 async function chartOf(db: Kysely<DB>, scope: Scope, timeZone: string): Promise<TimelineChart> {
-  const day = sql<string>`((e.occurred_at at time zone ${timeZone})::date)::text`;
+  // Whole days since 1970-01-01 of the company's calendar; grouped outside, as the zone is a
+  // parameter, and two parameters are never the same expression.
+  const day = sql<number>`(e.occurred_at at time zone ${timeZone})::date - date '1970-01-01'`;
   const base = filtered(db, scope);
-  // Grouped outside: the zone is a parameter, and two parameters are never the same expression.
-  const days = await db
-    .selectFrom(base.select([day.as('on'), 'e.kind']).as('d'))
-    .select(['d.on', 'd.kind', (eb) => eb.fn.countAll<string>().as('count')])
-    .groupBy(['d.on', 'd.kind'])
-    .orderBy('d.on')
-    .execute();
-  const tags = await db
-    .selectFrom(
-      base
-        .where(sql<boolean>`cardinality(e.tags) > 0`)
-        .select([day.as('on'), sql<string>`unnest(e.tags)`.as('tag')])
-        .as('t'),
-    )
-    .select(['t.on', 't.tag', (eb) => eb.fn.countAll<string>().as('count')])
-    .groupBy(['t.on', 't.tag'])
-    .orderBy('t.on')
-    .execute();
+  const kinds = await perDay(db, base.select([day.as('day'), 'e.kind as key']));
+  const tags = await perDay(
+    db,
+    base.where(sql<boolean>`cardinality(e.tags) > 0`).select([day.as('day'), sql<string>`unnest(e.tags)`.as('key')]),
+  );
   return {
-    days: days.map((d) => ({ on: d.on, kind: d.kind, count: Number(d.count) })),
-    tags: tags.map((t) => ({ on: t.on, tag: t.tag as TimelineChart['tags'][number]['tag'], count: Number(t.count) })),
+    kinds: kinds.map((k) => ({ kind: k.key as EntryKind, days: k.days, counts: k.counts })),
+    tags: tags.map((t) => ({ tag: t.key as TimelineChart['tags'][number]['tag'], days: t.days, counts: t.counts })),
   };
+}
+
+/** Per key (a kind, a warning behaviour) of rows of `key` and `day`: its days, ascending, and the rows on each. */
+async function perDay(db: Kysely<DB>, rows: Expression<{ key: string; day: number }>) {
+  const { rows: series } = await sql<{ key: string; days: number[]; counts: number[] }>`
+    select k.key, array_agg(k.day order by k.day) as days, array_agg(k.n order by k.day) as counts
+    from (select d.key, d.day, count(*)::int as n from (${rows}) as d group by d.key, d.day) as k
+    group by k.key order by k.key`.execute(db);
+  return series;
 }

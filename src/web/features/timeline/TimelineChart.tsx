@@ -1,6 +1,6 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { TimelineChart as ChartData } from '../../../contract/timeline.ts';
+import { type TimelineChart as ChartData, chartCounts } from '../../../contract/timeline.ts';
 import { todayDay } from '../intake/days.ts';
 import { useDay } from '../intake/useDay.ts';
 import { ChartSvg } from './ChartSvg.tsx';
@@ -61,7 +61,8 @@ export function TimelineChart({
   const day = useDay();
   const text = useBucketText();
   const [chosen, setChosen] = useState<DayWindow | null>(null);
-  const domain = domainOf(chart, todayDay());
+  const counts = useMemo(() => chartCounts(chart), [chart]);
+  const domain = domainOf(counts, todayDay());
   if (domain === null)
     return (
       <section className="tl-chart" aria-labelledby="tl-chart-heading">
@@ -70,7 +71,7 @@ export function TimelineChart({
       </section>
     );
   const w = chosen === null ? domain : clampWindow(chosen, domain);
-  const buckets = bucketsOf(chart, w);
+  const buckets = bucketsOf(counts, w);
   const size = bucketSize(spanOf(w));
   const tickFormat = new Intl.DateTimeFormat(
     i18n.language,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { TimelineChart } from '../../../contract/timeline.ts';
+import type { ChartCounts } from '../../../contract/timeline.ts';
 import {
   addDays,
   bucketSize,
@@ -20,7 +20,7 @@ import {
 } from './chart-math.ts';
 import { groupOf, readsTimeline } from './kinds.ts';
 
-const chart: TimelineChart = {
+const chart: ChartCounts = {
   days: [
     { on: '2026-03-02', kind: 'incident', count: 2 },
     { on: '2026-03-02', kind: 'opened', count: 1 },
@@ -47,7 +47,7 @@ test('the domain runs from the first entry to today, at least a week', () => {
   assert.deepEqual(domainOf(chart, '2026-03-20'), { start: '2026-03-02', end: '2026-03-20' });
   // Entries after today (the company's day may be ahead of the browser's): the last entry ends it.
   assert.deepEqual(domainOf(chart, '2026-03-05'), { start: '2026-03-02', end: '2026-03-10' });
-  const one: TimelineChart = { days: [{ on: '2026-03-10', kind: 'note', count: 1 }], tags: [] };
+  const one: ChartCounts = { days: [{ on: '2026-03-10', kind: 'note', count: 1 }], tags: [] };
   assert.deepEqual(domainOf(one, '2026-03-10'), { start: '2026-03-04', end: '2026-03-10' });
   assert.equal(domainOf({ days: [], tags: [] }, '2026-03-10'), null);
 });

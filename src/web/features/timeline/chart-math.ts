@@ -1,5 +1,5 @@
 import type { WarningBehaviour } from '../../../contract/reports.ts';
-import type { TimelineChart } from '../../../contract/timeline.ts';
+import type { ChartCounts } from '../../../contract/timeline.ts';
 import { groupOf, KIND_GROUPS, type KindGroup } from './kinds.ts';
 
 /**
@@ -38,7 +38,7 @@ export function bucketSize(span: number): number {
  * Every day the chart could show: from the first day with entries to the last, or today if that
  * is later; at least MIN_SPAN days. Null when there is nothing to chart.
  */
-export function domainOf(chart: TimelineChart, today: string): DayWindow | null {
+export function domainOf(chart: ChartCounts, today: string): DayWindow | null {
   const days = [...chart.days.map((d) => d.on), ...chart.tags.map((d) => d.on)].sort();
   const first = days[0];
   const last = days.at(-1);
@@ -98,7 +98,7 @@ const noGroups = (): Record<KindGroup, number> =>
   Object.fromEntries(KIND_GROUPS.map((g) => [g, 0])) as Record<KindGroup, number>;
 
 /** The window's days in buckets of `size` days from its start, with the entries and warning behaviours of each. */
-export function bucketsOf(chart: TimelineChart, w: DayWindow, size = bucketSize(spanOf(w))): Bucket[] {
+export function bucketsOf(chart: ChartCounts, w: DayWindow, size = bucketSize(spanOf(w))): Bucket[] {
   const span = spanOf(w);
   const count = Math.ceil(span / size);
   const buckets = Array.from({ length: count }, (_, i) => ({
