@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { ChartCounts } from '../../../contract/timeline.ts';
+import { type ChartCounts, chartCounts } from '../../../contract/timeline.ts';
 import {
   addDays,
   bucketSize,
@@ -155,4 +155,21 @@ test('kind groups, and who reads the timeline', () => {
   assert.equal(readsTimeline({ ...detail, access: { ...access, fullScope: true, sections: [] } }), true);
   assert.equal(readsTimeline({ ...detail, access: { ...access, kind: 'break_glass' } }), true);
   assert.equal(readsTimeline({ ...detail, access: { ...access, kind: 'list', fullScope: true } }), false);
+});
+
+test('the chart as the server sends it (days since 1970-01-01 per kind) turns into counts per day', () => {
+  const counts = chartCounts({
+    kinds: [
+      { kind: 'incident', days: [-1, 0, 20_513], counts: [1, 2, 3] },
+      { kind: 'note', days: [20_513], counts: [1] },
+    ],
+    tags: [{ tag: 'leakage', days: [20_513], counts: [2] }],
+  });
+  assert.deepEqual(counts.days, [
+    { on: '1969-12-31', kind: 'incident', count: 1 },
+    { on: '1970-01-01', kind: 'incident', count: 2 },
+    { on: '2026-03-01', kind: 'incident', count: 3 },
+    { on: '2026-03-01', kind: 'note', count: 1 },
+  ]);
+  assert.deepEqual(counts.tags, [{ on: '2026-03-01', tag: 'leakage', count: 2 }]);
 });
