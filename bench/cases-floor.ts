@@ -14,7 +14,7 @@ import { actorOf, audit, base64, names, pool, reachOf, type Session, serve } fro
  */
 
 const LIST =
-  'select "c"."id", "c"."year", "c"."number", "c"."status", "c"."priority", "c"."title_sealed", "c"."created_at", "c"."updated_at", "m"."role", "m"."full_scope", "l"."user_id" as "lead_id", count(*) over () as "total" from "cases" as "c" left join "case_members" as "m" on "m"."case_id" = "c"."id" and "m"."user_id" = $1 and ("m"."expires_at" is null or "m"."expires_at" > $2) left join "case_members" as "l" on "l"."case_id" = "c"."id" and "l"."role" = $3 where "m"."user_id" is not null and not exists (select "pc"."user_id" from "person_conflicts" as "pc" where "pc"."status" = $4 and "pc"."case_id" = "c"."id" and "pc"."user_id" = $5) and "c"."status" = $6 order by "c"."updated_at" desc, "c"."id" limit $7 offset $8';
+  'select "c"."id", "c"."year", "c"."number", "c"."status", "c"."priority", "c"."created_at", "c"."updated_at", "c"."title_sealed", "m"."role", "m"."full_scope", "l"."user_id" as "lead_id", count(*) over () as "total" from "cases" as "c" left join "case_members" as "m" on "m"."case_id" = "c"."id" and "m"."user_id" = $1 and ("m"."expires_at" is null or "m"."expires_at" > $2) left join "case_members" as "l" on "l"."case_id" = "c"."id" and "l"."role" = $3 where "m"."user_id" is not null and not exists (select "pc"."user_id" from "person_conflicts" as "pc" where "pc"."status" = $4 and "pc"."case_id" = "c"."id" and "pc"."user_id" = $5) and "c"."status" = $6 order by "c"."updated_at" desc, "c"."id" limit $7 offset $8';
 
 const CASE =
   'select "c".*, (select "l"."user_id" from "case_members" as "l" where "l"."case_id" = "c"."id" and "l"."role" = $1) as "lead_id" from "cases" as "c" where "c"."id" = $2';
