@@ -44,8 +44,8 @@ export async function activityPart(
     references.set(m.reach.caseId, caseReference(m.year, m.number));
   }
   if (groups.size === 0) return [];
-  // Per case the newest few through the (case_id, recorded_at) index, then the newest of those:
-  // never every entry of every case of the caller.
+  // Per case the newest few through the (case_id, recorded_at) index, then the newest of those, in
+  // the database: never every entry of every case of the caller, and only those shown sent here.
   const rows = (
     await Promise.all(
       [...groups.values()].map((g) =>
@@ -60,7 +60,9 @@ export async function activityPart(
                   and not exists (select 1 from document_readers r where r.document_id = d.id and r.user_id = ${actor.userId}))
               order by e.recorded_at desc, e.id desc
               limit ${ACTIVITY_SHOWN}
-            ) e`.execute(db),
+            ) e
+            order by e.recorded_at desc, e.id desc
+            limit ${ACTIVITY_SHOWN}`.execute(db),
       ),
     )
   )
