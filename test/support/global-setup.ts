@@ -12,8 +12,8 @@ const CACHE_DIR = path.resolve(import.meta.dirname, '../../.cache/test');
 
 /**
  * A migrated PGlite data directory, dumped once per set of migrations and loaded by each test file; kept
- * uncompressed (43 MB), which opens in about half the time of the gzip dump (0.6 s against 1.3 s), and the suite
- * opens one a hundred times.
+ * uncompressed (43 MB), which opens in about half the time of the gzip dump (0.6 s against 1.3 s), and a run
+ * opens one about seventy times.
  */
 async function pgliteTemplate(): Promise<string> {
   const digest = createHash('sha256');
@@ -33,7 +33,7 @@ async function pgliteTemplate(): Promise<string> {
 let pgTemplate: { owner: string; name: string } | undefined;
 
 export async function globalSetup(): Promise<void> {
-  // The test files and the servers and tools they start are a few hundred Node processes loading the same
+  // The test files and the servers and tools they start are well over a hundred Node processes loading the same
   // modules: V8's code cache spares each about 0.6 s of CPU of the two cores' (the server's modules: 1.7 s to 1.1 s).
   process.env.NODE_COMPILE_CACHE ??= path.join(CACHE_DIR, '..', 'node-compile');
   process.env.TMA_TEST_PGLITE_TEMPLATE = await pgliteTemplate();

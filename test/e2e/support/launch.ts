@@ -9,8 +9,8 @@ import https from 'node:https';
  * for the one before; in parallel, their start-ups (the embedded engine's set-up, migrations)
  * overlap. SIGTERM stops them all, as Playwright would have, and waits for them.
  *
- * The embedded engine's set-up and migrations cost a server five seconds of CPU of the two cores'
- * (a third of its start on a quiet machine): the servers marked `migrated` start on copies of one
+ * The embedded engine's set-up and migrations cost a server five of the eight seconds of CPU its
+ * start takes on a quiet machine (of the two cores'): the servers marked `migrated` start on copies of one
  * data directory migrated once for the run (`npm run migrate`, as an operator would before the
  * first start), as a restored backup would be. The others meet an empty directory, so the start on
  * one stays a part of the browser tests.
