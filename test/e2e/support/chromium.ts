@@ -11,8 +11,8 @@ export const CHROMIUM_MISSING = 'chromium not installed: apt-get install chromiu
  * (a developer machine); under CI=true the config refuses to run instead (playwright.config.ts).
  */
 export function skipWithoutChromium(): void {
-  // why: the project's rule for a missing system tool. Chromium is not installed on this developer's
-  // machine, so the tests are skipped visibly, with the tool named in the summary; under CI=true
-  // the config refuses to run instead, so CI never skips.
-  test.skip(!HAVE_CHROMIUM, `${CHROMIUM_MISSING} (looked for ${CHROMIUM_PATH})`); // why: tool missing; CI refuses instead
+  // The project's rule for a missing system tool: skipped visibly, with the tool named in the summary, on a
+  // developer's machine without Chromium; under CI=true the config refuses to run instead, so CI never skips.
+  // why: Chromium (a system tool) is missing on this machine; CI installs it and refuses to skip.
+  test.skip(!HAVE_CHROMIUM, `${CHROMIUM_MISSING} (looked for ${CHROMIUM_PATH})`);
 }
