@@ -26,8 +26,9 @@ import { seedTimeline } from './timeline-seed.ts';
  * - GET /livez of the server;
  * - GET /api/cases/:id/timeline, each request the next measured case: the first page (50 entries,
  *   newest first, each written one's current version decrypted) with the chart's data (entries
- *   per day and kind, warning behaviours per day, over the whole timeline), and case.viewed
- *   recorded;
+ *   per day and kind, warning behaviours per day, over the whole timeline: counted on the first
+ *   request for a case, kept by the server after that, as nothing writes to the timelines during
+ *   the load), and case.viewed recorded;
  * - its floor, bench/timeline-floor.ts: a bare node:http server with a bare `pg` Pool of the
  *   server's size (TMA_DB_POOL_MAX, default 10) issuing the same statements in the same order and
  *   answering the rows as JSON, nothing opened;
@@ -41,8 +42,10 @@ import { seedTimeline } from './timeline-seed.ts';
  * timeline/present.ts (presentEntries), cases/reach.ts, cases/cases.repository.ts userRefs,
  * audit/record.ts. Per request: session lookup; reach (named prepared statements, as in the
  * server); the case's restricted documents hidden from the caller; the page of entries with their
- * current versions; the chart's days; the chart's warning behaviours (these three leave out the
- * reports of the caller's conflicts, report_conflicts); the positions of the page's persons; the
+ * current versions; the revision of the case's timeline and the caller's conflicts
+ * (timeline/chart-cache.ts), and only when the chart is not kept for these: the chart's days and
+ * its warning behaviours (these and the page leave out the reports of the caller's conflicts,
+ * report_conflicts); the positions of the page's persons; the
  * names of its documents; its reports; the names of its authors, editors and subjects; insert
  * case.viewed. Left out as in bench/cases.ts: the session's touch, the data keys' reads (cached).
  * When the route's SQL changes, capture it again and change timeline-floor.ts with it.

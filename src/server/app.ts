@@ -60,6 +60,7 @@ import { installSecurityHeaders } from './platform/http/security-headers.ts';
 import type { Lifecycle } from './platform/lifecycle.ts';
 import { PersonIndex } from './search/persons.ts';
 import { SearchIndex } from './search/search-index.ts';
+import { ChartCache } from './timeline/chart-cache.ts';
 
 export interface AppDeps {
   readonly config: Config;
@@ -237,7 +238,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   memberRoutes(app, cases);
   personRoutes(app, cases);
   linkRoutes(app, cases);
-  timelineRoutes(app, { ...cases, timeZone: config.intake.timeZone });
+  timelineRoutes(app, { ...cases, timeZone: config.intake.timeZone, charts: new ChartCache() });
   const intake: IntakeContext = {
     ...cases,
     intake: config.intake,

@@ -231,6 +231,7 @@ for (const engine of engines()) {
         'sso_flows',
         'timeline_entries',
         'timeline_entry_versions',
+        'timeline_revisions',
         'user_identities',
         'users',
         'webauthn_challenges',

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Document } from '../../src/contract/documents.ts';
+import type { TimelinePage } from '../../src/contract/timeline.ts';
 import { type Browser, call, createAccount, signIn, stepUp } from '../support/accounts.ts';
 import { buildTestApp, type TestApp } from '../support/app.ts';
 import { grant, openCase } from '../support/cases.ts';
@@ -101,6 +102,10 @@ for (const engine of engines()) {
       assert.deepEqual(seen?.readers, [], 'who else is listed is the roster’s to tell');
     });
 
+    /** How many uploads a timeline's chart counts. */
+    const uploads = (page: TimelinePage): number =>
+      (page.chart?.kinds.find((k) => k.kind === 'document_uploaded')?.counts ?? []).reduce((a, b) => a + b, 0);
+
     const me = async (browser: Browser) => (await call(t, browser, 'GET', '/api/session')).json().user.id as string;
 
     test('a member outside the list meets the document nowhere, and every attempt is a refusal', async () => {
@@ -134,7 +139,12 @@ for (const engine of engines()) {
         documentIds: [docId],
       });
       assert.equal(entry.statusCode, 201, entry.body);
+      // Nor its upload in the chart's counts, though the chart the lead reads first counts it (the
+      // server keeps charts between reads: timeline/chart-cache.ts).
+      const before = (await call(t, lead, 'GET', `/api/cases/${caseId}/timeline`)).json();
       const timeline = (await call(t, other, 'GET', `/api/cases/${caseId}/timeline`)).json();
+      assert.ok(uploads(before) >= 1);
+      assert.equal(uploads(timeline), uploads(before) - 1);
       assert.ok(!JSON.stringify(timeline).includes(docId));
       assert.ok(!JSON.stringify(timeline).includes('hr-file'));
       // Nor when the list is narrowed to written entries, where the attachment would show.
@@ -167,9 +177,15 @@ for (const engine of engines()) {
     });
 
     test('a listed member who sees the members opens it to the scope again; then everyone of the scope sees it', async () => {
+      const hidden = (await call(t, other, 'GET', `/api/cases/${caseId}/timeline`)).json();
       const reopen = await restrict(lead, { expectedVersion: 2, restricted: false, userIds: [] });
       assert.equal(reopen.statusCode, 204, reopen.body);
       assert.ok((await list(other)).some((d) => d.id === docId));
+      // Its upload counts in their chart again, though the timeline itself did not change.
+      const leads = (await call(t, lead, 'GET', `/api/cases/${caseId}/timeline`)).json();
+      const theirs = (await call(t, other, 'GET', `/api/cases/${caseId}/timeline`)).json();
+      assert.equal(uploads(theirs), uploads(leads));
+      assert.equal(uploads(theirs), uploads(hidden) + 1);
       const doc = await call(t, other, 'GET', `/api/documents/${docId}`);
       assert.equal(doc.json().restricted, false);
       assert.deepEqual(doc.json().readers, []);

@@ -134,6 +134,12 @@ for (const engine of engines()) {
       });
       const caseId = opened.json().case.id as string;
       await grant(t, manager, caseId, { userId: namedId, role: 'member', fullScope: true });
+      // A member of the same reach reads first: their chart counts the report, and the server keeps
+      // it (timeline/chart-cache.ts).
+      const peer = await createAccount(t, 'threat_manager');
+      await grant(t, manager, caseId, { userId: peer.id, role: 'member', fullScope: true });
+      const peers = (await call(t, await signIn(t, peer.email), 'GET', `/api/cases/${caseId}/timeline`)).json();
+      assert.ok(((peers as TimelinePage).chart?.kinds ?? []).some((k) => k.kind === 'report'));
       const theirs = (await call(t, named, 'GET', `/api/cases/${caseId}/timeline`)).json() as TimelinePage;
       assert.ok(!theirs.entries.some((e) => e.kind === 'report'));
       assert.ok(!(theirs.chart?.kinds ?? []).some((k) => k.kind === 'report'));

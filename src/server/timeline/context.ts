@@ -4,11 +4,16 @@ import { WRITTEN_KINDS } from '../../contract/timeline.ts';
 import type { CasesContext } from '../cases/context.ts';
 import { meets, type Reach } from '../cases/reach.ts';
 import type { FieldContext } from '../platform/crypto/sealed-field.ts';
+import type { ChartCache } from './chart-cache.ts';
 
-/** What the timeline services need (app.ts): the cases' context and the company's time zone. */
+/**
+ * What the timeline services need (app.ts): the cases' context, the company's time zone and the
+ * charts kept between reads.
+ */
 export interface TimelineContext extends CasesContext {
   /** Days and times of entries are the company's (TMA_TIME_ZONE). */
   readonly timeZone: string;
+  readonly charts: ChartCache;
 }
 
 /** The sealed title, text and source of one version of a written entry, bound to both. */

@@ -13,6 +13,7 @@ import { meets } from '../cases/reach.ts';
 import { hiddenDocuments } from '../documents/restricted.ts';
 import type { DB } from '../platform/db/schema.ts';
 import { BadRequestError } from '../platform/http/errors.ts';
+import { chartStateOf } from './chart-cache.ts';
 import { reads, type TimelineContext, visibleKinds } from './context.ts';
 import { presentEntries } from './present.ts';
 import { momentOf } from './zone.ts';
@@ -71,7 +72,7 @@ export async function listTimeline(
     filters.cursor === undefined
       ? kinds.length === 0 || matched?.length === 0
         ? { kinds: [], tags: [] }
-        : await chartOf(db, scope, ctx.timeZone)
+        : await keptChartOf(ctx, scope)
       : null;
   const entries = await presentEntries(ctx, db, reach, caseId, rows, hidden);
   await recordAudit(db, ctx.clock.now(), {
@@ -153,6 +154,25 @@ async function pageOf(db: Kysely<DB>, scope: Scope, timeZone: string) {
     .orderBy('e.id', 'desc')
     .limit(TIMELINE_PAGE + 1)
     .execute();
+}
+
+/**
+ * The chart, kept between reads (chart-cache.ts) unless the reader narrows it by a person, a
+ * warning behaviour or words: those charts are one reader's question of the moment.
+ */
+async function keptChartOf(ctx: TimelineContext, scope: Scope): Promise<TimelineChart> {
+  const db = ctx.database.db;
+  const { person, tag, q } = scope.filters;
+  if (person !== undefined || tag !== undefined || (q !== undefined && q.trim() !== ''))
+    return chartOf(db, scope, ctx.timeZone);
+  const { revision, conflicts } = await chartStateOf(db, scope.caseId, scope.userId);
+  if (revision === null) return chartOf(db, scope, ctx.timeZone);
+  const inputs = { revision, timeZone: ctx.timeZone, kinds: scope.kinds, hidden: scope.hidden, conflicts };
+  const kept = ctx.charts.get(scope.caseId, inputs);
+  if (kept !== undefined) return kept;
+  const chart = await chartOf(db, scope, ctx.timeZone);
+  ctx.charts.set(scope.caseId, inputs, chart);
+  return chart;
 }
 
 async function chartOf(db: Kysely<DB>, scope: Scope, timeZone: string): Promise<TimelineChart> {

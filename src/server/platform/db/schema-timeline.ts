@@ -1,7 +1,7 @@
 import type { Generated } from 'kysely';
 import type { EntryKind } from '../../../contract/timeline.ts';
 
-/** Row types of the timeline tables (migration 0022), as Kysely sees them; schema.ts lists them in DB. */
+/** Row types of the timeline tables (migrations 0022 and 0024), as Kysely sees them; schema.ts lists them in DB. */
 export interface TimelineEntryTable {
   id: string;
   case_id: string;
@@ -36,4 +36,10 @@ export interface TimelineEntryVersionTable {
 export interface DocumentReaderTable {
   document_id: string;
   user_id: string;
+}
+
+/** Written by the database alone (trigger timeline_revise): int8, so a string. */
+export interface TimelineRevisionTable {
+  case_id: string;
+  revision: string;
 }

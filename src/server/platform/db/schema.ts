@@ -14,7 +14,12 @@ import type {
   PersonRelationTable,
 } from './schema-cases.ts';
 import type { ReportConflictTable, ReportMessageTable, ReportTable } from './schema-reports.ts';
-import type { DocumentReaderTable, TimelineEntryTable, TimelineEntryVersionTable } from './schema-timeline.ts';
+import type {
+  DocumentReaderTable,
+  TimelineEntryTable,
+  TimelineEntryVersionTable,
+  TimelineRevisionTable,
+} from './schema-timeline.ts';
 
 export type * from './schema-cases.ts';
 export type * from './schema-reports.ts';
@@ -70,6 +75,7 @@ export interface DB {
   report_conflicts: ReportConflictTable;
   timeline_entries: TimelineEntryTable;
   timeline_entry_versions: TimelineEntryVersionTable;
+  timeline_revisions: TimelineRevisionTable;
   document_readers: DocumentReaderTable;
 }
 
