@@ -22,19 +22,17 @@ const HIDDEN =
 /** Reports whose persons name the reader stay out of the timeline, as out of the case's reports. */
 const CONFLICT = (n: number) =>
   `not (e.kind = 'report' and exists (select 1 from report_conflicts x where x.report_id = e.subject_id and x.user_id = $${n}))`;
-const PAGE = (kinds: number) =>
-  `select "e"."id", "e"."kind", "e"."occurred_at", "e"."precision", "e"."tags", "e"."person_ids", "e"."document_ids", "e"."author_id", "e"."subject_id", "e"."detail", "e"."version", "e"."written", "v"."content_sealed", "v"."edited_by", "v"."edited_at" from "timeline_entries" as "e" left join "timeline_entry_versions" as "v" on "v"."entry_id" = "e"."id" and "v"."version" = "e"."version" where "e"."case_id" = $1 and "e"."kind" in (${params(kinds, 2)}) and ${CONFLICT(kinds + 2)} order by "e"."occurred_at" desc, "e"."id" desc limit $${kinds + 3}`;
+/** Prepared, as TMA prepares it (timeline/list.service.ts pageOf), the kinds an array parameter. */
+const PAGE = `select "e"."id", "e"."kind", "e"."occurred_at", "e"."precision", "e"."tags", "e"."person_ids", "e"."document_ids", "e"."author_id", "e"."subject_id", "e"."detail", "e"."version", "e"."written", "v"."content_sealed", "v"."edited_by", "v"."edited_at" from "timeline_entries" as "e" left join "timeline_entry_versions" as "v" on "v"."entry_id" = "e"."id" and "v"."version" = "e"."version" where "e"."case_id" = $1 and e.kind = any($2::text[]) and ${CONFLICT(3)} order by "e"."occurred_at" desc, "e"."id" desc limit $4`;
 /** timeline/list.service.ts perDay: per key (a kind, a warning behaviour), its days and the rows on each. */
 const PER_DAY = (rows: string) =>
   ` select k.key, array_agg(k.day order by k.day) as days, array_agg(k.n order by k.day) as counts from (select d.key, d.day, count(*)::int as n from ((${rows})) as d group by d.key, d.day) as k group by k.key order by k.key`;
-const KINDS = (kinds: number) =>
-  PER_DAY(
-    `select (e.occurred_at at time zone $1)::date - date '1970-01-01' as "day", "e"."kind" as "key" from "timeline_entries" as "e" where "e"."case_id" = $2 and "e"."kind" in (${params(kinds, 3)}) and ${CONFLICT(kinds + 3)}`,
-  );
-const TAGS = (kinds: number) =>
-  PER_DAY(
-    `select (e.occurred_at at time zone $1)::date - date '1970-01-01' as "day", unnest(e.tags) as "key" from "timeline_entries" as "e" where "e"."case_id" = $2 and "e"."kind" in (${params(kinds, 3)}) and ${CONFLICT(kinds + 3)} and cardinality(e.tags) > 0`,
-  );
+const KINDS = PER_DAY(
+  `select (e.occurred_at at time zone $1)::date - date '1970-01-01' as "day", "e"."kind" as "key" from "timeline_entries" as "e" where "e"."case_id" = $2 and e.kind = any($3::text[]) and ${CONFLICT(4)}`,
+);
+const TAGS = PER_DAY(
+  `select (e.occurred_at at time zone $1)::date - date '1970-01-01' as "day", unnest(e.tags) as "key" from "timeline_entries" as "e" where "e"."case_id" = $2 and e.kind = any($3::text[]) and ${CONFLICT(4)} and cardinality(e.tags) > 0`,
+);
 /** timeline/chart-cache.ts chartStateOf: the revision of the case's timeline and the reader's conflicts. */
 const CHART_STATE =
   'select (select r.revision from timeline_revisions r where r.case_id = $1)::text as revision, array(select x.report_id::text from report_conflicts x where x.user_id = $2 order by 1) as conflicts';
@@ -70,8 +68,8 @@ async function chartOf(caseId: string, userId: string, kinds: readonly string[])
   const key = JSON.stringify([caseId, revision, conflicts, kinds]);
   const kept = charts.get(key);
   if (kept !== undefined && revision !== null) return kept;
-  const chartKinds = await pool.query(KINDS(kinds.length), [TIME_ZONE, caseId, ...kinds, userId]);
-  const tags = await pool.query(TAGS(kinds.length), [TIME_ZONE, caseId, ...kinds, userId]);
+  const chartKinds = await pool.query(KINDS, [TIME_ZONE, caseId, kinds, userId]);
+  const tags = await pool.query(TAGS, [TIME_ZONE, caseId, kinds, userId]);
   const chart = {
     kinds: chartKinds.rows.map((r) => ({ kind: r.key, days: r.days, counts: r.counts })),
     tags: tags.rows.map((r) => ({ tag: r.key, days: r.days, counts: r.counts })),
@@ -102,7 +100,11 @@ async function timeline(req: http.IncomingMessage, s: Session, caseId: string) {
   ];
   const hidden = await pool.query<{ id: string }>(HIDDEN, ['case', caseId, true, s.user_id]);
   if (hidden.rows.length > 0) throw new Error('a restricted document: not in the floor');
-  const page = await pool.query<Row>(PAGE(kinds.length), [caseId, ...kinds, s.user_id, TIMELINE_PAGE + 1]);
+  const page = await pool.query<Row>({
+    name: 'floor_timeline_page',
+    text: PAGE,
+    values: [caseId, kinds, s.user_id, TIMELINE_PAGE + 1],
+  });
   const chart = await chartOf(caseId, s.user_id, kinds);
   const more = page.rows.length > TIMELINE_PAGE;
   const rows = page.rows.slice(0, TIMELINE_PAGE);

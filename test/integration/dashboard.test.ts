@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Dashboard } from '../../src/contract/dashboard.ts';
+import { ACTIVITY_SHOWN, type Dashboard } from '../../src/contract/dashboard.ts';
 import { manualClock } from '../../src/server/platform/clock.ts';
 import { type Browser, call, createAccount, signIn, stepUp } from '../support/accounts.ts';
 import { buildTestApp, type TestApp } from '../support/app.ts';
@@ -176,6 +176,41 @@ for (const engine of engines()) {
       assert.ok(events.length >= 5);
       const admin = await signIn(t, (await createAccount(t, 'admin')).email);
       assert.equal((await call(t, admin, 'GET', '/api/dashboard')).statusCode, 404);
+    });
+
+    test('the recent activity is the newest of all the caller’s cases, however they are spread', async () => {
+      // More cases than the activity shows, opened a minute apart; then the oldest of them busy.
+      const busy = await signIn(t, (await createAccount(t, 'threat_manager')).email);
+      const ids: string[] = [];
+      for (let i = 0; i < ACTIVITY_SHOWN + 2; i++) {
+        clock.advance(60_000);
+        ids.push((await openCase(t, busy)).id);
+      }
+      const shown = async () => (await dashboard(busy)).activity.map((a) => a.id);
+      const newest = async () =>
+        (
+          await t.database.db
+            .selectFrom('timeline_entries')
+            .select('id')
+            .where('case_id', 'in', ids)
+            .orderBy('recorded_at', 'desc')
+            .orderBy('id', 'desc')
+            .limit(ACTIVITY_SHOWN)
+            .execute()
+        ).map((r) => r.id);
+      assert.deepEqual(await shown(), await newest(), 'one entry from each case');
+      for (let i = 0; i < ACTIVITY_SHOWN + 5; i++) {
+        clock.advance(60_000);
+        const note = await call(t, busy, 'POST', `/api/cases/${ids[0]}/timeline`, {
+          kind: 'note',
+          occurredOn: '2026-11-01',
+          title: `Note ${i}`,
+        });
+        assert.equal(note.statusCode, 201, note.body);
+        // Halfway, the newest are spread over the busy case and the newest of the others.
+        if (i === ACTIVITY_SHOWN / 2) assert.deepEqual(await shown(), await newest(), 'spread');
+      }
+      assert.deepEqual(await shown(), await newest(), 'all from the busy case');
     });
   });
 }

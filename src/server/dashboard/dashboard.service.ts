@@ -15,11 +15,11 @@ export async function dashboardOf(ctx: IntakeContext, actor: Actor, origin: Orig
   const now = ctx.clock.now();
   const today = todayOf(ctx);
   const zone = ctx.intake.timeZone;
-  const memberships = await membershipsOf(db, actor, now);
+  const memberships = await membershipsOf(ctx.database, actor, now);
   const [reports, mine, activity, team] = await Promise.all([
     reportsPart(db, actor, today, policyOf(ctx), memberships),
     myCasesPart(db, ctx.keys, memberships, today, zone),
-    activityPart(db, ctx.keys, actor, memberships),
+    activityPart(ctx.database, ctx.keys, actor, memberships),
     teamPart(db, ctx.keys, actor, now, today, zone),
   ]);
   await recordAudit(db, now, {

@@ -1,9 +1,9 @@
-import type { Kysely } from 'kysely';
 import type { CaseSection } from '../../contract/cases.ts';
 import type { Actor } from '../access/actor.ts';
 import { LISTED_COLUMNS } from '../cases/cases.repository.ts';
 import { hasContentRole, type Reach } from '../cases/reach.ts';
-import type { DB } from '../platform/db/schema.ts';
+import type { Database } from '../platform/db/database.ts';
+import { runPrepared } from '../platform/db/prepared.ts';
 
 export interface Membership {
   readonly reach: Reach;
@@ -22,9 +22,9 @@ export interface Membership {
  * reachOf for the cases the caller works on. Expired memberships and cases the caller is recused
  * from are left out; an account in a role without case content has none.
  */
-export async function membershipsOf(db: Kysely<DB>, actor: Actor, now: Date): Promise<Membership[]> {
+export async function membershipsOf(database: Database, actor: Actor, now: Date): Promise<Membership[]> {
   if (!hasContentRole(actor)) return [];
-  const rows = await db
+  const query = database.db
     .selectFrom('case_members as m')
     .innerJoin('cases as c', 'c.id', 'm.case_id')
     .leftJoin('case_members as l', (join) => join.onRef('l.case_id', '=', 'c.id').on('l.role', '=', 'lead'))
@@ -51,8 +51,9 @@ export async function membershipsOf(db: Kysely<DB>, actor: Actor, now: Date): Pr
             .where('pc.user_id', '=', actor.userId),
         ),
       ),
-    )
-    .execute();
+    );
+  // Prepared (platform/db/prepared.ts): one shape, planned once per connection.
+  const rows = await runPrepared(database, 'tma_memberships', query);
   return rows.map((r) => {
     const sections = (r.sections ?? []) as CaseSection[];
     return {

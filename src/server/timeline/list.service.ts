@@ -11,6 +11,8 @@ import { recordAudit } from '../audit/record.ts';
 import { aboutCase, need, type Origin } from '../cases/context.ts';
 import { meets } from '../cases/reach.ts';
 import { hiddenDocuments } from '../documents/restricted.ts';
+import type { Database } from '../platform/db/database.ts';
+import { runPrepared } from '../platform/db/prepared.ts';
 import type { DB } from '../platform/db/schema.ts';
 import { BadRequestError } from '../platform/http/errors.ts';
 import { chartStateOf } from './chart-cache.ts';
@@ -64,7 +66,7 @@ export async function listTimeline(
         : [];
   }
   const scope: Scope = { caseId, userId: actor.userId, kinds, hidden, filters, matched };
-  const page = kinds.length === 0 || matched?.length === 0 ? [] : await pageOf(db, scope, ctx.timeZone);
+  const page = kinds.length === 0 || matched?.length === 0 ? [] : await pageOf(ctx.database, scope, ctx.timeZone);
   const more = page.length > TIMELINE_PAGE;
   const rows = more ? page.slice(0, TIMELINE_PAGE) : page;
   const last = rows.at(-1);
@@ -104,24 +106,33 @@ function filtered(db: Kysely<DB>, { caseId, userId, kinds, hidden, filters, matc
   let query = db
     .selectFrom('timeline_entries as e')
     .where('e.case_id', '=', caseId)
-    .where('e.kind', 'in', [...kinds])
+    // Lists as array parameters: one statement text whatever their length, so it can be prepared.
+    .where(sql<boolean>`e.kind = any(${[...kinds]}::text[])`)
     // A report whose persons name the reader is not theirs to see, here as in the case's reports.
     .where(
       sql<boolean>`not (e.kind = 'report' and exists (select 1 from report_conflicts x where x.report_id = e.subject_id and x.user_id = ${userId}))`,
     );
   if (hidden.size > 0)
     query = query.where((eb) =>
-      eb.or([eb('e.subject_id', 'is', null), eb('e.subject_id', 'not in', [...hidden]), eb('e.written', '=', true)]),
+      eb.or([
+        eb('e.subject_id', 'is', null),
+        sql<boolean>`e.subject_id <> all(${[...hidden]}::uuid[])`,
+        eb('e.written', '=', true),
+      ]),
     );
   if (filters.person !== undefined) query = query.where(sql<boolean>`e.person_ids @> array[${filters.person}]::uuid[]`);
   if (filters.tag !== undefined) query = query.where(sql<boolean>`${filters.tag} = any(e.tags)`);
-  if (matched !== undefined) query = query.where('e.id', 'in', [...matched]);
+  if (matched !== undefined) query = query.where(sql<boolean>`e.id = any(${[...matched]}::uuid[])`);
   return query;
 }
 
-async function pageOf(db: Kysely<DB>, scope: Scope, timeZone: string) {
+/**
+ * Prepared (platform/db/prepared.ts): planning it cost PostgreSQL about as much as running it. Its
+ * shapes are bounded: one per combination of filters, every list an array parameter.
+ */
+async function pageOf(database: Database, scope: Scope, timeZone: string) {
   const { filters } = scope;
-  let query = filtered(db, scope)
+  let query = filtered(database.db, scope)
     .leftJoin('timeline_entry_versions as v', (join) =>
       join.onRef('v.entry_id', '=', 'e.id').onRef('v.version', '=', 'e.version'),
     )
@@ -149,11 +160,14 @@ async function pageOf(db: Kysely<DB>, scope: Scope, timeZone: string) {
     const { at, id } = decodeCursor(filters.cursor);
     query = query.where(sql<boolean>`(e.occurred_at, e.id) < (${at}, ${id}::uuid)`);
   }
-  return query
-    .orderBy('e.occurred_at', 'desc')
-    .orderBy('e.id', 'desc')
-    .limit(TIMELINE_PAGE + 1)
-    .execute();
+  return runPrepared(
+    database,
+    'tma_timeline_page',
+    query
+      .orderBy('e.occurred_at', 'desc')
+      .orderBy('e.id', 'desc')
+      .limit(TIMELINE_PAGE + 1),
+  );
 }
 
 /**
