@@ -12,6 +12,11 @@ export const Problem = z
     errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
     /** Why an upload was refused (code upload_refused): one of the documents contract's UPLOAD_REFUSALS. */
     reason: z.string().optional(),
+    /**
+     * Whose birth an entry is dated before (code entry_before_birth), told only to writers who read
+     * identities: the person's pseudonym in the case and their day of birth.
+     */
+    birth: z.object({ pseudonym: z.string(), born: z.string() }).optional(),
   })
   .meta({ id: 'Problem' });
 export type Problem = z.infer<typeof Problem>;

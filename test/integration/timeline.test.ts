@@ -160,6 +160,8 @@ for (const engine of engines()) {
         const res = await write(lead, body);
         assert.equal(res.statusCode, status, `${JSON.stringify(body)}: ${res.body}`);
         assert.equal(res.json().code, code, JSON.stringify(body));
+        // Whose birth, for the form's own words: the pseudonym and the day, not only in the detail.
+        if (code === 'entry_before_birth') assert.deepEqual(res.json().birth, { pseudonym: 'A', born: '1990-05-01' });
       }
       const afterwards = await t.database.db
         .selectFrom('timeline_entries')

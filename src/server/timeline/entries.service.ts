@@ -106,9 +106,12 @@ async function checked(
           identity.dateOfBirth !== undefined &&
           fields.occurredOn < identity.dateOfBirth
         )
-          throw refuse(
-            'entry_before_birth',
+          throw new BadRequestError(
             `The entry is dated before ${pseudonymOf(row.ordinal)} was born (${identity.dateOfBirth}).`,
+            {
+              code: 'entry_before_birth',
+              extra: { birth: { pseudonym: pseudonymOf(row.ordinal), born: identity.dateOfBirth } },
+            },
           );
       }
     }

@@ -12,6 +12,11 @@ export abstract class AppError extends Error {
   abstract readonly code: string;
   /** Safe to show to the client. Never put personal data, SQL or secrets here. */
   readonly detail: string | undefined;
+  /**
+   * Members of the problem body beside the standard ones (contract/problem.ts), for a client to
+   * show the refusal in its own words; the same rules as for the detail.
+   */
+  readonly extra: object | undefined = undefined;
   constructor(detail?: string, options?: ErrorOptions) {
     super(detail ?? new.target.name, options);
     this.name = new.target.name;
@@ -23,18 +28,22 @@ export class ValidationError extends AppError {
   readonly status = 400;
   readonly code = 'validation_failed';
   readonly errors: readonly FieldProblem[];
+  override readonly extra: { readonly errors: readonly FieldProblem[] };
   constructor(errors: readonly FieldProblem[], detail = 'The request is not valid.') {
     super(detail);
     this.errors = errors;
+    this.extra = { errors };
   }
 }
 
 export class BadRequestError extends AppError {
   readonly status = 400;
   readonly code: string;
-  constructor(detail?: string, options?: ErrorOptions & { readonly code?: string }) {
+  override readonly extra: object | undefined;
+  constructor(detail?: string, options?: ErrorOptions & { readonly code?: string; readonly extra?: object }) {
     super(detail, options);
     this.code = options?.code ?? 'bad_request';
+    this.extra = options?.extra;
   }
 }
 
@@ -115,9 +124,11 @@ export class UploadRefusedError extends AppError {
   readonly status: 400 | 413 | 422;
   readonly code = 'upload_refused';
   readonly reason: string;
+  override readonly extra: { readonly reason: string };
   constructor(reason: string, detail: string) {
     super(detail);
     this.reason = reason;
+    this.extra = { reason };
     this.status = reason === 'too_large' ? 413 : reason === 'infected' ? 422 : 400;
   }
 }

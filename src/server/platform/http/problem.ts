@@ -13,7 +13,6 @@ import {
   ServiceUnavailableError,
   TooManyRequestsError,
   UnsupportedMediaTypeError,
-  UploadRefusedError,
   ValidationError,
 } from './errors.ts';
 
@@ -82,12 +81,7 @@ export function problemBody(status: number, code: string, correlationId: string,
 }
 
 export function sendProblem(reply: FastifyReply, error: AppError, correlationId: string): FastifyReply {
-  const extra =
-    error instanceof ValidationError
-      ? { errors: error.errors }
-      : error instanceof UploadRefusedError
-        ? { reason: error.reason }
-        : undefined;
+  const extra = error.extra;
   if (error instanceof TooManyRequestsError) reply.header('retry-after', String(error.retryAfterSeconds));
   return reply
     .code(error.status)

@@ -95,7 +95,7 @@ export function EntryForm({
     },
     onError: (error) => {
       if (!(error instanceof ApiError)) return;
-      setProblems(problemsOfRefusal(error.code, error.problem?.detail, error.problem?.errors));
+      setProblems(problemsOfRefusal(error.code, error.problem));
     },
   });
   const stale = problemCode(mutation.error) === 'stale_version';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { TimelineEntry } from '../../../contract/timeline.ts';
-import { birthOf, bodyOf, checkDraft, draftOf, emptyDraft, problemsOfRefusal, toggled } from './entry-draft.ts';
+import { bodyOf, checkDraft, draftOf, emptyDraft, problemsOfRefusal, toggled } from './entry-draft.ts';
 import { timelineSearch } from './timeline-api.ts';
 
 const draft = { ...emptyDraft('2026-03-10'), kind: 'incident' as const, title: ' Letter at the gate ' };
@@ -44,35 +44,35 @@ test('the checks: a kind, a day, a time if any, a title, and the limits', () => 
 });
 
 test('the server’s refusals land at their fields', () => {
-  assert.deepEqual(problemsOfRefusal('entry_in_future', 'x', undefined), {
+  assert.deepEqual(problemsOfRefusal('entry_in_future', undefined), {
     occurredOn: { key: 'errors.entry_in_future' },
   });
-  assert.deepEqual(
-    problemsOfRefusal('entry_before_birth', 'The entry is dated before B was born (2026-03-01).', undefined),
-    { occurredOn: { key: 'timeline.errors.beforeBirth', values: { letters: 'B', born: '2026-03-01' } } },
-  );
-  assert.deepEqual(problemsOfRefusal('entry_before_birth', undefined, undefined), {
+  assert.deepEqual(problemsOfRefusal('entry_before_birth', { birth: { pseudonym: 'B', born: '2026-03-01' } }), {
+    occurredOn: { key: 'timeline.errors.beforeBirth', values: { letters: 'B', born: '2026-03-01' } },
+  });
+  assert.deepEqual(problemsOfRefusal('entry_before_birth', {}), {
     occurredOn: { key: 'errors.entry_before_birth' },
   });
-  assert.deepEqual(problemsOfRefusal('unknown_document', undefined, undefined), {
+  assert.deepEqual(problemsOfRefusal('unknown_document', undefined), {
     documentIds: { key: 'errors.unknown_document' },
   });
-  assert.deepEqual(problemsOfRefusal('persons_out_of_scope', undefined, undefined), {
+  assert.deepEqual(problemsOfRefusal('persons_out_of_scope', undefined), {
     personIds: { key: 'errors.persons_out_of_scope' },
   });
   assert.deepEqual(
-    problemsOfRefusal('validation_failed', undefined, [
-      { path: 'body.title', message: 'Too big' },
-      { path: 'body.tags.1', message: 'each once' },
-      { path: 'body.elsewhere', message: 'ignored' },
-    ]),
+    problemsOfRefusal('validation_failed', {
+      errors: [
+        { path: 'body.title', message: 'Too big' },
+        { path: 'body.tags.1', message: 'each once' },
+        { path: 'body.elsewhere', message: 'ignored' },
+      ],
+    }),
     {
       title: { key: 'timeline.validation.server', values: { message: 'Too big' } },
       tags: { key: 'timeline.validation.server', values: { message: 'each once' } },
     },
   );
-  assert.deepEqual(problemsOfRefusal('stale_version', undefined, undefined), {});
-  assert.equal(birthOf('The entry is dated before AB was born (1990-05-01).')?.person, 'AB');
+  assert.deepEqual(problemsOfRefusal('stale_version', undefined), {});
 });
 
 test('an entry as the edit form takes it', () => {

@@ -1,3 +1,4 @@
+import type { Problem } from '../../../contract/problem.ts';
 import type { WarningBehaviour } from '../../../contract/reports.ts';
 import {
   type CreateEntry,
@@ -125,28 +126,21 @@ export const bodyOf = (draft: EntryDraft): CreateEntry => ({
   documentIds: [...draft.documentIds],
 });
 
-/** "The entry is dated before A was born (1990-05-01)." — the pseudonym and the day, if the detail names them. */
-export function birthOf(detail: string | undefined): { person: string; born: string } | undefined {
-  const match = /before ([A-Z]+) was born \((\d{4}-\d{2}-\d{2})\)/.exec(detail ?? '');
-  return match?.[1] === undefined || match[2] === undefined ? undefined : { person: match[1], born: match[2] };
-}
-
-/** Where the server's refusal of an entry belongs, and its words. */
+/** Where the server's refusal of an entry belongs, and its words (contract/problem.ts). */
 export function problemsOfRefusal(
   code: string | undefined,
-  detail: string | undefined,
-  errors: readonly { path: string; message: string }[] | undefined,
+  problem: Pick<Problem, 'birth' | 'errors'> | undefined,
 ): DraftProblems {
   switch (code) {
     case 'entry_in_future':
       return { occurredOn: { key: 'errors.entry_in_future' } };
     case 'entry_before_birth': {
-      const birth = birthOf(detail);
+      const birth = problem?.birth;
       return {
         occurredOn:
           birth === undefined
             ? { key: 'errors.entry_before_birth' }
-            : { key: 'timeline.errors.beforeBirth', values: { letters: birth.person, born: birth.born } },
+            : { key: 'timeline.errors.beforeBirth', values: { letters: birth.pseudonym, born: birth.born } },
       };
     }
     case 'unknown_person':
@@ -157,7 +151,7 @@ export function problemsOfRefusal(
       return { documentIds: { key: `errors.${code}` } };
     case 'validation_failed': {
       const problems: DraftProblems = {};
-      for (const { path, message } of errors ?? []) {
+      for (const { path, message } of problem?.errors ?? []) {
         const field = ENTRY_FIELDS.find((f) => path.replace(/^body\.?/, '').split('.')[0] === f);
         if (field !== undefined) problems[field] ??= { key: 'timeline.validation.server', values: { message } };
       }
