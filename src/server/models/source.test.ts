@@ -30,6 +30,46 @@ describe('model definitions: import', () => {
     assert.deepEqual(unfilledOf(loaded.model), []);
   });
 
+  it('takes the template only as structure: its 40 item texts wait for the licensed content', () => {
+    const template = readFileSync(new URL('../../../models/spj-three-scale-template.yaml', import.meta.url), 'utf8');
+    const loaded = loadDefinition(template);
+    assert.ok(loaded.ok, loaded.ok ? '' : JSON.stringify(loaded.problems));
+    const unfilled = unfilledOf(loaded.model);
+    assert.equal(unfilled.length, 40);
+    assert.deepEqual(unfilled[0], { key: 'h1.label', path: ['domains', 0, 'items', 0, 'label'] });
+    assert.deepEqual(
+      loaded.model.domains.map((d) => [d.key, d.items?.length]),
+      [
+        ['historical', 10],
+        ['clinical', 5],
+        ['risk_management', 5],
+      ],
+    );
+    // An organisation with the licence fills every placeholder in: then nothing waits.
+    const filled = {
+      ...loaded.model,
+      licensedContent: Object.fromEntries(unfilled.map((p) => [p.key, { en: `(${p.key})`, de: `(${p.key})` }])),
+    };
+    assert.deepEqual(unfilledOf(filled), []);
+  });
+
+  it('takes the external instrument result: instrument, level, date and report', () => {
+    const external = readFileSync(new URL('../../../models/external-instrument-result.yaml', import.meta.url), 'utf8');
+    const loaded = loadDefinition(external);
+    assert.ok(loaded.ok, loaded.ok ? '' : JSON.stringify(loaded.problems));
+    assert.equal(loaded.model.kind, 'external');
+    assert.deepEqual(
+      loaded.model.domains[0]?.items?.map((i) => [i.key, i.kind]),
+      [
+        ['instrument', 'text'],
+        ['level', 'stage'],
+        ['assessed_on', 'date'],
+        ['report', 'evidence'],
+      ],
+    );
+    assert.deepEqual(unfilledOf(loaded.model), []);
+  });
+
   it('refuses each kind of bad definition with its line, its field and what is wrong', () => {
     const cases: { name: string; source: string; code: string; line: number | null; field: string; says?: RegExp }[] = [
       {
