@@ -327,6 +327,8 @@ export function blobStoreConformance(label: string, setup: ConformanceSetup): vo
         `(${((upPeak - baseline) / MiB).toFixed(1)} MiB while uploading); ` +
         `up ${(upMs / 1000).toFixed(1)} s, down ${(downMs / 1000).toFixed(1)} s`,
     );
-    assert.ok(growth < 60, `rss grew by ${growth.toFixed(1)} MiB`);
+    // Holding the blob would grow by its 200 MiB at least; the garbage collector's slack alone has
+    // been measured from 30 to 61 MiB on the same machine, so the bound sits at half the blob.
+    assert.ok(growth < total / MiB / 2, `rss grew by ${growth.toFixed(1)} MiB`);
   });
 }
