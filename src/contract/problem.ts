@@ -17,6 +17,12 @@ export const Problem = z
      * identities: the person's pseudonym in the case and their day of birth.
      */
     birth: z.object({ pseudonym: z.string(), born: z.string() }).optional(),
+    /** Every problem of a model definition refused at import (code model_invalid). */
+    problems: z
+      .array(z.object({ line: z.number().nullable(), field: z.string(), code: z.string(), message: z.string() }))
+      .optional(),
+    /** The licensed-content placeholders a model still needs before it can be published (placeholders_unfilled). */
+    placeholders: z.array(z.object({ key: z.string(), field: z.string() })).optional(),
   })
   .meta({ id: 'Problem' });
 export type Problem = z.infer<typeof Problem>;

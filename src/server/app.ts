@@ -34,6 +34,7 @@ import { triageRoutes } from './features/intake/triage.routes.ts';
 import { invitationRoutes } from './features/invitations/invitations.routes.ts';
 import { mfaRoutes } from './features/mfa/mfa.routes.ts';
 import { passkeyRoutes } from './features/mfa/passkeys.routes.ts';
+import { modelRoutes } from './features/models/models.routes.ts';
 import { notificationRoutes } from './features/notifications/notifications.routes.ts';
 import type { AccountsContext } from './features/session/context.ts';
 import { sessionRoutes } from './features/session/session.routes.ts';
@@ -262,6 +263,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   reportRoutes(app, intake);
   triageRoutes(app, intake);
   dashboardRoutes(app, intake);
+  modelRoutes(app, { database, clock });
   const hub = new NotificationHub();
   await hub.start(database);
   notificationRoutes(app, {

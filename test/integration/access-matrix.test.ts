@@ -27,6 +27,9 @@ const ALLOWED: Record<Exclude<PolicyName, 'public' | 'anonymous' | 'metrics'>, r
   // Every employee reports; only their own reports are theirs (intake.test.ts).
   'reports.submit': ROLES,
   'reports.triage': ['threat_manager', 'team_lead'],
+  'models.import': ['admin'],
+  'models.publish': ['team_lead'],
+  'models.read': ['admin', 'threat_manager', 'team_lead', 'expert'],
 };
 
 /**
@@ -82,7 +85,9 @@ describe('role × endpoint matrix', () => {
             !url.startsWith('/api/documents') &&
             !url.startsWith('/api/cases/') &&
             !url.startsWith('/api/reports/mine/') &&
-            !url.startsWith('/api/triage/reports/')
+            !url.startsWith('/api/triage/reports/') &&
+            // A model is named by key and version; an id is neither (400).
+            !url.startsWith('/api/models/')
           )
             assert.equal(res.statusCode, 200, `${role} ${method} ${url}`);
         } else {

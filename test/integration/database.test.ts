@@ -213,6 +213,7 @@ for (const engine of engines()) {
         'mfa_passkeys',
         'mfa_recovery_codes',
         'mfa_totp',
+        'models',
         'notifications',
         'one_time_links',
         'person_conflicts',

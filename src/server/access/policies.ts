@@ -70,6 +70,12 @@ export const policies = {
   'reports.triage': role(...TRIAGE_ROLES),
   /** Handing a leaving person's memberships to a successor: team leads only. */
   'cases.reassign': role('team_lead'),
+  /** Importing assessment models: administrators (docs/models.md). */
+  'models.import': role('admin'),
+  /** Publishing and retiring them: team leads, who answer for how the team assesses. */
+  'models.publish': role('team_lead'),
+  /** Reading models: who imports, publishes or rates; drafts only the first two (models/registry.service.ts). */
+  'models.read': role('admin', ...CONTENT_ROLES),
 } satisfies Record<string, Policy>;
 
 export type PolicyName = keyof typeof policies;

@@ -93,6 +93,9 @@ export const AUDIT_DETAILS = {
   }),
   'approval.approved': z.strictObject({ kind: z.enum(['grant_role', 'reset_password', 'reset_mfa']), user: z.uuid() }),
   'approval.rejected': z.strictObject({ kind: z.enum(['grant_role', 'reset_password', 'reset_mfa']), user: z.uuid() }),
+  'model.imported': z.strictObject({ key: z.string().max(60), version: z.string().max(20), replaced: z.boolean() }),
+  'model.published': z.strictObject({ key: z.string().max(60), version: z.string().max(20) }),
+  'model.retired': z.strictObject({ key: z.string().max(60), version: z.string().max(20) }),
   /** A signed-in user refused by a route's policy (answered 404). */
   'access.denied': z.strictObject({ method: z.string().max(10), route: z.string().max(200) }),
   'audit.viewed': AuditFilterDetail,
@@ -233,7 +236,9 @@ export type AuditObjectType =
   | 'report'
   | 'person'
   | 'document'
-  | 'timeline_entry';
+  | 'timeline_entry'
+  /** An assessment model's version, as key@version. */
+  | 'model';
 
 export type DetailOf<A extends AuditAction> = z.input<(typeof AUDIT_DETAILS)[A]>;
 

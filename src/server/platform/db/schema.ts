@@ -13,6 +13,7 @@ import type {
   PersonConflictTable,
   PersonRelationTable,
 } from './schema-cases.ts';
+import type { ModelTable } from './schema-models.ts';
 import type { ReportConflictTable, ReportMessageTable, ReportTable } from './schema-reports.ts';
 import type {
   DocumentReaderTable,
@@ -22,6 +23,7 @@ import type {
 } from './schema-timeline.ts';
 
 export type * from './schema-cases.ts';
+export type * from './schema-models.ts';
 export type * from './schema-reports.ts';
 export type * from './schema-timeline.ts';
 
@@ -76,6 +78,7 @@ export interface DB {
   timeline_entries: TimelineEntryTable;
   timeline_entry_versions: TimelineEntryVersionTable;
   timeline_revisions: TimelineRevisionTable;
+  models: ModelTable;
   document_readers: DocumentReaderTable;
 }
 

@@ -1,0 +1,93 @@
+import type { FastifyInstance } from 'fastify';
+import {
+  DiffQuery,
+  ImportModel,
+  ModelDetail,
+  ModelDiff,
+  ModelList,
+  ModelRef,
+  ModelSummary,
+} from '../../../contract/models/registry.ts';
+import {
+  diffOf,
+  importModel,
+  listModels,
+  type ModelsContext,
+  modelOf,
+  publishModel,
+  retireModel,
+} from '../../models/registry.service.ts';
+import { defineRoute } from '../../platform/http/routes.ts';
+import { actorOf, originOf } from '../session/request-origin.ts';
+
+/** The registry of assessment models (docs/models.md). */
+export function modelRoutes(app: FastifyInstance, ctx: ModelsContext): void {
+  defineRoute(app, {
+    method: 'POST',
+    url: '/api/models',
+    policy: 'models.import',
+    summary:
+      'Import a model definition (YAML or JSON) as a draft; 400 model_invalid names the line and field of every problem',
+    tags: ['models'],
+    body: ImportModel,
+    responses: { 201: ModelSummary },
+    handler: async ({ body }, request, reply) => {
+      reply.code(201);
+      return importModel(ctx, actorOf(request), body.source, originOf(request));
+    },
+  });
+
+  defineRoute(app, {
+    method: 'GET',
+    url: '/api/models',
+    policy: 'models.read',
+    summary: 'Every version of every model the caller may see (drafts: administrators and team leads)',
+    tags: ['models'],
+    responses: { 200: ModelList },
+    handler: async (_input, request) => ({ models: await listModels(ctx, actorOf(request)) }),
+  });
+
+  defineRoute(app, {
+    method: 'GET',
+    url: '/api/models/:key/diff',
+    policy: 'models.read',
+    summary:
+      'What changed from one version of a model to another, and whether the newer one’s migration map fits the older',
+    tags: ['models'],
+    params: ModelRef.pick({ key: true }),
+    query: DiffQuery,
+    responses: { 200: ModelDiff },
+    handler: ({ params, query }, request) => diffOf(ctx, actorOf(request), params.key, query.from, query.to),
+  });
+
+  defineRoute(app, {
+    method: 'GET',
+    url: '/api/models/:key/:version',
+    policy: 'models.read',
+    summary: 'One version of a model with its whole definition',
+    tags: ['models'],
+    params: ModelRef,
+    responses: { 200: ModelDetail },
+    handler: ({ params }, request) => modelOf(ctx, actorOf(request), params.key, params.version),
+  });
+
+  for (const [action, move] of [
+    ['publish', publishModel],
+    ['retire', retireModel],
+  ] as const) {
+    defineRoute(app, {
+      method: 'POST',
+      url: `/api/models/:key/:version/${action}`,
+      policy: 'models.publish',
+      stepUp: true,
+      summary:
+        action === 'publish'
+          ? 'Publish a draft: then it never changes (409 placeholders_unfilled names the licensed content still missing)'
+          : 'Retire a published version: no new assessment starts from it',
+      tags: ['models'],
+      params: ModelRef,
+      responses: { 200: ModelSummary },
+      handler: ({ params }, request) => move(ctx, actorOf(request), params.key, params.version, originOf(request)),
+    });
+  }
+}

@@ -1,0 +1,17 @@
+import type { ModelStatus } from '../../../contract/models/registry.ts';
+
+/** Row type of the model registry (migration 0025), as Kysely sees it; schema.ts lists it in DB. */
+export interface ModelTable {
+  key: string;
+  version: string;
+  status: ModelStatus;
+  /** jsonb: the definition as checked at import. */
+  definition: unknown;
+  source: string;
+  imported_by: string;
+  imported_at: Date;
+  published_by: string | null;
+  published_at: Date | null;
+  retired_by: string | null;
+  retired_at: Date | null;
+}
