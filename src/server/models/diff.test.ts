@@ -13,6 +13,7 @@ const modelOf = (source: string, previous?: ModelDefinition): ModelDefinition =>
 };
 
 describe('model versions compared', () => {
+  // The worked example of docs/models-guide.md: leakage split into what was said and what was written.
   it('names what was added, removed and changed, and where a removed item’s ratings go', () => {
     const v1 = modelOf(screen);
     const leakage = screen.slice(
@@ -39,7 +40,7 @@ describe('model versions compared', () => {
       .replace(
         'de: TMA-Screening auf Warnverhalten',
         'de: TMA-Screening Warnverhalten',
-      )}\nmigration:\n  from: 1.0.0\n  items: { leakage: [leakage_spoken, leakage_written] }\n`;
+      )}\nmigration:\n  from: 1.0.0\n  items: { leakage: [leakage_spoken, leakage_written] }\n  values:\n    presence: { present: present, absent: absent, unknown: unknown }\n`;
     const v2 = modelOf(v2source, v1);
     assert.deepEqual(diffModels(v1, v2), [
       { part: 'model', key: 'tma_warning_behaviour_screen', change: 'changed', fields: ['title.de'] },
