@@ -12,6 +12,8 @@ import { TRIAGE_ROLES } from '../contract/reports.ts';
 import { hasDashboard, LandingPage, loadDashboard } from './features/dashboard/LandingPage.tsx';
 import { SignInCodePage, type SignInCodeSearch } from './features/mfa/SignInCodePage.tsx';
 import { SignInSetUpPage, type SignInSetUpSearch } from './features/mfa/SignInSetUpPage.tsx';
+import { ModelPage } from './features/models/ModelPage.tsx';
+import { ModelsPage } from './features/models/ModelsPage.tsx';
 import { landingPath } from './features/session/landing.ts';
 import { safeRedirect } from './features/session/redirect.ts';
 import { SignedInLayout } from './features/session/SignedInLayout.tsx';
@@ -250,6 +252,34 @@ const caseRoute = createRoute({
   },
 });
 
+/** Assessment models: administrators import, team leads publish, the roles that rate read (docs/models.md). */
+const forModelReaders = ({ context }: { context: { session: { user: { role: Role } } } }) => {
+  const role = context.session.user.role;
+  if (role !== 'admin' && !CONTENT_ROLES.includes(role)) throw notFound();
+};
+
+const modelsRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/models',
+  beforeLoad: forModelReaders,
+  component: ModelsPage,
+});
+
+/** The version as a search parameter: client routes have no dots (features/web/web.routes.ts). */
+const modelRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/models/$key',
+  beforeLoad: forModelReaders,
+  validateSearch: (search: Record<string, unknown>): { version: string } => ({
+    version: typeof search.version === 'string' ? search.version : '',
+  }),
+  component: function ModelRoute() {
+    const { key } = modelRoute.useParams();
+    const { version } = modelRoute.useSearch();
+    return <ModelPage key={`${key}@${version}`} modelKey={key} version={version} />;
+  },
+});
+
 /** A signed-in user's own reports: every role may report. */
 const myReportsRoute = createRoute({ getParentRoute: () => signedInRoute, path: '/reports', component: MyReportsPage });
 
@@ -333,6 +363,8 @@ const routeTree = rootRoute.addChildren([
     recordReportRoute,
     triageReportRoute,
     documentRoute,
+    modelsRoute,
+    modelRoute,
   ]),
 ]);
 

@@ -49,6 +49,11 @@ const KNOWN_CODES = [
   'documents_out_of_scope',
   'bad_cursor',
   'payload_too_large',
+  'placeholders_unfilled',
+  'model_version_exists',
+  'model_published',
+  'model_retired',
+  'migration_from_draft',
 ] as const;
 type KnownCode = (typeof KNOWN_CODES)[number];
 

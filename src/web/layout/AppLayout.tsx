@@ -70,6 +70,13 @@ export function AppLayout() {
                 </Link>
               </li>
             )}
+            {user !== undefined && (user.role === 'admin' || CONTENT_ROLES.includes(user.role)) && (
+              <li>
+                <Link to="/models" className="site-nav__link">
+                  {t('nav.models')}
+                </Link>
+              </li>
+            )}
             {user?.role === 'admin' && (
               <li>
                 <Link to="/admin/users" className="site-nav__link">

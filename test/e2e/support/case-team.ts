@@ -6,7 +6,7 @@ import type { Person } from './accounts.ts';
  * come to be; this one starts where a team works.
  */
 export interface TeamMember extends Person {
-  readonly role: 'threat_manager' | 'team_lead' | 'expert';
+  readonly role: 'threat_manager' | 'team_lead' | 'expert' | 'admin';
   readonly expertise: 'hr' | null;
   readonly secret: string;
 }
@@ -43,5 +43,14 @@ export const CASE_TEAM = {
     role: 'expert',
     expertise: 'hr',
     secret: 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ',
+  },
+  // Imports assessment models (test/e2e/models.spec.ts); sees no case content.
+  admin: {
+    email: 'ada.admin@example.org',
+    name: 'Ada Admin',
+    password: 'ada runs the system and reads no case',
+    role: 'admin',
+    expertise: null,
+    secret: 'ONSWG4TFOQ5GC3TJONSWG4TFOQ5GC3TJ',
   },
 } as const satisfies Record<string, TeamMember>;

@@ -1,0 +1,34 @@
+import { queryOptions } from '@tanstack/react-query';
+import { ModelDetail, ModelDiff, ModelList, ModelSummary } from '../../../contract/models/registry.ts';
+import { apiGet, apiPost } from '../../api/client.ts';
+
+export const MODELS_KEY = ['models'] as const;
+
+export const modelsQuery = queryOptions({
+  queryKey: MODELS_KEY,
+  queryFn: ({ signal }) => apiGet('/api/models', ModelList, { signal }),
+});
+
+const path = (key: string, version: string) => `/api/models/${encodeURIComponent(key)}/${encodeURIComponent(version)}`;
+
+export const modelQuery = (key: string, version: string) =>
+  queryOptions({
+    queryKey: [...MODELS_KEY, key, version],
+    queryFn: ({ signal }) => apiGet(path(key, version), ModelDetail, { signal }),
+  });
+
+export const diffQuery = (key: string, from: string, to: string) =>
+  queryOptions({
+    queryKey: [...MODELS_KEY, key, 'diff', from, to],
+    queryFn: ({ signal }) =>
+      apiGet(
+        `/api/models/${encodeURIComponent(key)}/diff?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`,
+        ModelDiff,
+        { signal },
+      ),
+  });
+
+export const importModel = (source: string) => apiPost('/api/models', { source }, ModelSummary);
+
+export const moveModel = (key: string, version: string, action: 'publish' | 'retire') =>
+  apiPost(`${path(key, version)}/${action}`, undefined, ModelSummary);
