@@ -80,6 +80,9 @@ function floor(r: Ratings): RuleOutcome {
       present_in_b: B.filter(present).length,
       critical_present: critical,
       assessed_in_a: A.filter((k) => r[k]?.presence !== undefined && r[k]?.presence !== null).length,
+      // Every item that applies is rated in these complete assessments; none has one before it.
+      completeness: 100,
+      change: null,
     },
   };
 }

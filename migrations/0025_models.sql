@@ -1,13 +1,14 @@
 -- The registry of assessment models (docs/models.md): every imported version of every model, its
--- definition as checked at import (JSON) and its source as the administrator gave it. A model's
--- definition is methodology, not personal data: it is stored in the clear. A version is a draft
--- until a team lead publishes it; from then on nothing of it changes but its retirement.
+-- definition as checked at import (JSON) and its source as the administrator gave it, both sealed
+-- with the system key like every other text a request brings (an administrator's file may hold
+-- anything, licensed text included). A version is a draft until a team lead publishes it; from
+-- then on nothing of it changes but its retirement.
 create table models (
   key text not null check (key ~ '^[a-z][a-z0-9_]*$'),
   version text not null check (version ~ '^\d+\.\d+\.\d+$'),
   status text not null check (status in ('draft', 'published', 'retired')),
-  definition jsonb not null,
-  source text not null,
+  definition_sealed bytea not null,
+  source_sealed bytea not null,
   imported_by uuid not null references users (id),
   imported_at timestamptz not null,
   published_by uuid references users (id),
@@ -33,7 +34,9 @@ begin
     return new;
   end if;
   if old.status = 'published' and new.status = 'retired'
-     and new.definition = old.definition and new.source = old.source
+     and new.key = old.key and new.version = old.version
+     and new.retired_at is not null and new.retired_by is not null
+     and new.definition_sealed = old.definition_sealed and new.source_sealed = old.source_sealed
      and new.published_at = old.published_at and new.published_by = old.published_by
      and new.imported_at = old.imported_at and new.imported_by = old.imported_by then
     return new;

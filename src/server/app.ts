@@ -263,7 +263,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   reportRoutes(app, intake);
   triageRoutes(app, intake);
   dashboardRoutes(app, intake);
-  modelRoutes(app, { database, clock });
+  modelRoutes(app, { database, clock, keys });
   const hub = new NotificationHub();
   await hub.start(database);
   notificationRoutes(app, {

@@ -31,8 +31,12 @@ for (const engine of engines()) {
     after(() => t.close());
 
     const importing = (source: string) => call(t, admin, 'POST', '/api/models', { source });
-    const move = (key: string, version: string, action: 'publish' | 'retire') =>
-      call(t, teamLead, 'POST', `/api/models/${key}/${version}/${action}`);
+    /** Publishes the draft as it is now (its import time, as the page read it), or retires. */
+    const move = async (key: string, version: string, action: 'publish' | 'retire') => {
+      const read = await call(t, teamLead, 'GET', `/api/models/${key}/${version}`);
+      const body = action === 'publish' ? { expectedImportedAt: read.json().importedAt } : undefined;
+      return call(t, teamLead, 'POST', `/api/models/${key}/${version}/${action}`, body);
+    };
     const list = async (browser: Browser) =>
       ((await call(t, browser, 'GET', '/api/models')).json() as ModelList).models;
 
@@ -82,7 +86,16 @@ for (const engine of engines()) {
       await assert.rejects(
         t.database.db
           .updateTable('models')
-          .set({ source: 'changed' })
+          .set({ source_sealed: Buffer.from('changed') })
+          .where('key', '=', 'tma_warning_behaviour_screen')
+          .execute(),
+        /cannot change/,
+      );
+      // Not even together with its retirement.
+      await assert.rejects(
+        t.database.db
+          .updateTable('models')
+          .set({ status: 'retired', retired_at: new Date(), version: '9.9.9' })
           .where('key', '=', 'tma_warning_behaviour_screen')
           .execute(),
         /cannot change/,
@@ -92,6 +105,12 @@ for (const engine of engines()) {
         /cannot be deleted/,
       );
       assert.equal((await move('tma_warning_behaviour_screen', '1.0.0', 'publish')).json().code, 'model_published');
+    });
+
+    test('a definition is sealed with the system key: neither its source nor its texts are in the clear', async () => {
+      const row = await t.database.db.selectFrom('models').selectAll().executeTakeFirstOrThrow();
+      for (const sealed of [row.source_sealed, row.definition_sealed])
+        assert.ok(!Buffer.from(sealed).includes('Warning-Behaviour'), 'sealed');
     });
 
     test('a bad definition is refused with the line and field of each problem, and nothing is stored', async () => {
@@ -137,9 +156,20 @@ for (const engine of engines()) {
         [['unknown_item', 'migration.items.leaked']],
       );
       const missing = await importing(v2('  from: 0.9.0\n'));
-      assert.equal(missing.json().problems[0].code, 'migration_from');
+      assert.deepEqual(
+        [missing.json().problems[0].code, missing.json().problems[0].line],
+        ['migration_from', v2('  from: 0.9.0\n').split('\n').indexOf('  from: 0.9.0') + 1],
+      );
       const good = await importing(v2('  from: 1.0.0\n  items: { leakage: leakage }\n'));
       assert.equal(good.statusCode, 201, good.body);
+      // The team lead publishes only the draft they read: one imported again since is refused.
+      const read = (await call(t, teamLead, 'GET', '/api/models/tma_warning_behaviour_screen/2.0.0')).json();
+      assert.equal((await importing(v2('  from: 1.0.0\n  items: { leakage: leakage }\n'))).statusCode, 201);
+      const stale = await call(t, teamLead, 'POST', '/api/models/tma_warning_behaviour_screen/2.0.0/publish', {
+        expectedImportedAt: read.importedAt,
+      });
+      assert.equal(stale.statusCode, 409);
+      assert.equal(stale.json().code, 'model_changed');
       assert.equal((await move('tma_warning_behaviour_screen', '2.0.0', 'publish')).statusCode, 200);
       const diff = await call(t, manager, 'GET', '/api/models/tma_warning_behaviour_screen/diff?from=1.0.0&to=2.0.0');
       assert.equal(diff.statusCode, 200, diff.body);

@@ -98,11 +98,9 @@ export const PLAINTEXT_COLUMNS: Readonly<Record<string, string>> = {
   'mfa_totp.pending_secret':
     'legacy plaintext, always null since migration 0008 (restarted enrolments); dropped in a later release',
   'mfa_totp.secret': 'legacy plaintext, sealed and cleared by the job mfa.seal_legacy; dropped in a later release',
-  'models.key': 'the key of an assessment model: methodology, not personal data (docs/models.md)',
-  'models.version': 'the semantic version of an assessment model',
+  'models.key': 'the key of an assessment model (lower case letters, digits, _): what raters choose it by',
+  'models.version': 'the semantic version of an assessment model (digits and dots)',
   'models.status': ENUMERATION,
-  'models.definition': 'an assessment model as imported: published methodology, no personal or case data',
-  'models.source': 'the YAML or JSON an administrator imported: published methodology, no personal or case data',
   'one_time_links.purpose': ENUMERATION,
   'one_time_links.token_hash': DIGEST,
   'schema_migrations.checksum': 'the checksum of a migration file',

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import type { LightMyRequestResponse } from 'fastify';
 import { generateSync } from 'otplib';
 import type { Role } from '../../src/contract/accounts.ts';
@@ -113,6 +114,17 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = {
     actor: 'a member of the case',
     url: `/api/documents/${need(w.document).id}/versions`,
     body: { ...body, expectedVersion: String(need(w.document).version), strip: 'false' },
+  }),
+  // A valid model whose description carries the canary (JSON is YAML); the definition is sealed.
+  'POST /api/models': async (w, body) => ({
+    browser: await account(w, 'admin', false),
+    actor: 'admin',
+    body: {
+      source: readFileSync(new URL('../../models/tma-warning-behaviour-screen.yaml', import.meta.url), 'utf8').replace(
+        /^description:\n(?: {2}.*\n| {4}.*\n)*/m,
+        `description: { en: ${JSON.stringify(body.source)}, de: ${JSON.stringify(body.source)} }\n`,
+      ),
+    },
   }),
   'POST /api/cases': async (w, body) => {
     const browser = await account(w, 'threat_manager', true);

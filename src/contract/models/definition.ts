@@ -97,27 +97,39 @@ export interface Domain {
   readonly items?: readonly Item[] | undefined;
   readonly domains?: readonly Domain[] | undefined;
 }
-export const Domain: z.ZodType<Domain> = z.lazy(() =>
-  z
-    .strictObject({
-      key: Key,
-      label: Text,
-      help: Text.optional(),
-      mode: z.enum(['manage', 'monitor']).optional().describe('the management-mode hint when its items are present'),
-      temporal: z.enum(['static', 'dynamic']).optional(),
-      items: z.array(Item).max(200).optional(),
-      domains: z.array(Domain).max(50).optional().describe('nested domains, in order'),
-    })
-    .meta({ id: 'ModelDomain' }),
-);
+// One schema object with its id (a lazy wrapper around it would make a new one at each use, and
+// two schemas of one id break the API description); the recursion is the lazy list inside.
+export const Domain: z.ZodType<Domain> = z
+  .strictObject({
+    key: Key,
+    label: Text,
+    help: Text.optional(),
+    mode: z.enum(['manage', 'monitor']).optional().describe('the management-mode hint when its items are present'),
+    temporal: z.enum(['static', 'dynamic']).optional(),
+    items: z.array(Item).max(200).optional(),
+    domains: z
+      .lazy(() => z.array(Domain).max(50))
+      .optional()
+      .describe('nested domains, in order'),
+  })
+  .meta({ id: 'ModelDomain' });
 
 export const Indicator = z
   .strictObject({
     key: Key,
     label: Text,
-    expression: z.string().min(1).max(2_000).describe('a rule expression (docs/rules.md); display only'),
+    expression: z.string().min(1).max(2_000).optional().describe('a rule expression (docs/rules.md)'),
+    builtin: z
+      .enum(['completeness', 'change'])
+      .optional()
+      .describe(
+        'instead of an expression: completeness (percent of the items that apply which are rated) or change (items rated differently from the previous assessment)',
+      ),
   })
-  .meta({ id: 'ModelIndicator' });
+  .meta({
+    id: 'ModelIndicator',
+    description: 'a computed value shown with the assessment: an expression or a builtin',
+  });
 
 export const Flag = z
   .strictObject({
@@ -176,7 +188,7 @@ export const Review = z
 
 export const Migration = z
   .strictObject({
-    from: z.string().describe('the version this map migrates from'),
+    from: z.string().max(20).describe('the version this map migrates from'),
     /** An old item's ratings to a new item (renamed), or to several (split); several to one: merged. */
     items: z.record(Key, z.union([Key, z.array(Key).min(1)])).optional(),
     /** Per old scale, old value → new value. */
@@ -191,6 +203,7 @@ export const ModelDefinition = z
     version: z
       .string()
       .regex(/^\d+\.\d+\.\d+$/, 'a semantic version: 1.0.0')
+      .max(20)
       .describe('a semantic version (1.0.0); a published version never changes'),
     status: z.literal('draft').optional().describe('published and retired are states of the registry, never of a file'),
     title: Text.describe("the model's name"),
@@ -203,7 +216,7 @@ export const ModelDefinition = z
       .min(2)
       .max(2)
       .describe('both: every text is in English and German'),
-    supersedes: z.string().optional().describe('the version this one follows'),
+    supersedes: z.string().max(20).optional().describe('the version this one follows'),
     kind: z.enum(['spj', 'external']).describe('external: records a licensed tool’s result (level, date, report)'),
     scales: z.array(Scale).min(1).max(50).describe('the scales items, scenarios and judgments are rated on'),
     domains: z.array(Domain).min(1).max(50).describe('the domains in order, each with its items'),

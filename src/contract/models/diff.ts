@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { own } from '../rules/check.ts';
 import type { Domain, ModelDefinition } from './definition.ts';
 import { itemsOf } from './validate.ts';
 
@@ -68,7 +69,7 @@ export function diffModels(from: ModelDefinition, to: ModelDefinition): Change[]
     itemsOf(from.domains).map((i) => i.item),
     itemsOf(to.domains).map((i) => i.item),
   ).map((c) => {
-    const target = mapped[c.key];
+    const target = own(mapped, c.key);
     return c.change === 'removed' && target !== undefined
       ? { ...c, mappedTo: Array.isArray(target) ? [...target] : [target] }
       : c;

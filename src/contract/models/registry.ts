@@ -9,6 +9,9 @@ export type ModelStatus = z.infer<typeof ModelStatus>;
 /** POST /api/models: a definition's source, YAML or JSON (docs/models.md). */
 export const ImportModel = z.strictObject({ source: z.string().min(1).max(1_000_000) });
 
+/** POST .../publish: the draft as the team lead read it (its import time); a draft imported again since is refused. */
+export const PublishModel = z.strictObject({ expectedImportedAt: z.iso.datetime() });
+
 export const ModelRef = z.strictObject({
   key: z
     .string()

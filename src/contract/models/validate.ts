@@ -1,6 +1,5 @@
-import type { RuleEnv, RuleType } from '../rules/check.ts';
-import { type CompiledRules, compileRules, ModelRuleError } from '../rules/evaluate.ts';
-import { RuleError } from '../rules/syntax.ts';
+import { own, type RuleEnv, type RuleType } from '../rules/check.ts';
+import { type CompiledRules, compileRules, ModelRulesError } from '../rules/evaluate.ts';
 import { type Domain, type Item, type ModelDefinition, RATED_KINDS, type Text } from './definition.ts';
 
 /** What is wrong with a definition, and where: a path into it (and within a rule, line and column). */
@@ -68,7 +67,17 @@ export function ruleEnvOf(model: ModelDefinition): RuleEnv {
     domains: Object.fromEntries(
       domainsOf(model.domains).map(({ domain }) => [domain.key, allItems(domain).map((i) => i.key)]),
     ),
-    indicators: Object.fromEntries((model.indicators ?? []).map((i) => [i.key, i.expression])),
+    indicators: Object.fromEntries(
+      (model.indicators ?? []).map((i) => [
+        i.key,
+        i.builtin === undefined ? (i.expression ?? '') : { builtin: i.builtin },
+      ]),
+    ),
+    counted: Object.fromEntries(
+      itemsOf(model.domains)
+        .filter(({ item }) => item.optional !== true && item.kind !== 'evidence')
+        .map(({ item }) => [item.key, RATED_KINDS.has(item.kind) ? 'presence' : '']),
+    ),
   };
 }
 
@@ -91,11 +100,11 @@ export function placeholdersOf(value: unknown, path: Path = []): { key: string; 
 
 /** The placeholders not yet filled in: publishing waits for them, importing does not. */
 export const unfilledOf = (model: ModelDefinition) =>
-  placeholdersOf(model).filter((p) => model.licensedContent?.[p.key] === undefined);
+  placeholdersOf(model).filter((p) => own(model.licensedContent, p.key) === undefined);
 
 /** The text of a Text in a language, a filled placeholder's included. */
 export function textOf(model: ModelDefinition, text: Text, language: 'de' | 'en'): string | undefined {
-  return 'licensed' in text ? model.licensedContent?.[text.licensed]?.[language] : text[language];
+  return 'licensed' in text ? own(model.licensedContent, text.licensed)?.[language] : text[language];
 }
 
 /**
@@ -176,6 +185,10 @@ export function validateModel(model: ModelDefinition): { problems: ModelProblem[
     (model.indicators ?? []).map((f, i) => ({ key: f.key, path: ['indicators', i] })),
     'indicator',
   );
+  (model.indicators ?? []).forEach((f, i) => {
+    if ((f.expression === undefined) === (f.builtin === undefined))
+      problem(['indicators', i], 'indicator_form', `Indicator ${f.key} needs an expression or a builtin, not both`);
+  });
   unique(
     model.judgments.map((j, i) => ({ key: j.key, path: ['judgments', i] })),
     'judgment',
@@ -201,7 +214,7 @@ export function validateModel(model: ModelDefinition): { problems: ModelProblem[
       problem(['review', 'judgment'], 'unknown_judgment', `There is no judgment "${model.review.judgment}"`);
     else if (scale !== undefined) {
       for (const v of scale.values)
-        if (v.unknown !== true && model.review.days[v.key] === undefined)
+        if (v.unknown !== true && own(model.review.days, v.key) === undefined)
           problem(['review', 'days'], 'missing_interval', `No review interval for ${judgment.key} "${v.key}"`);
       for (const key of Object.keys(model.review.days))
         if (!scale.values.some((v) => v.key === key))
@@ -216,18 +229,11 @@ function compiledOrProblems(model: ModelDefinition, problems: ModelProblem[]) {
   try {
     return { problems, rules: compileRules(ruleEnvOf(model), model.rules ?? [], requirableOf(model)) };
   } catch (error) {
-    if (!(error instanceof RuleError)) throw error;
-    const rule = error instanceof ModelRuleError ? error.rule : undefined;
-    const index = rule?.startsWith('$')
-      ? (model.indicators ?? []).findIndex((i) => `$${i.key}` === rule)
-      : (model.rules ?? []).findIndex((r) => r.key === rule);
-    const path: Path =
-      rule === undefined
-        ? ['rules']
-        : rule.startsWith('$')
-          ? ['indicators', index, 'expression']
-          : ['rules', index, 'when'];
-    problems.push({ path, code: error.code, message: error.message });
+    if (!(error instanceof ModelRulesError)) throw error;
+    for (const p of error.problems) {
+      const { list, index, field } = p.place;
+      problems.push({ path: field === '' ? [list, index] : [list, index, field], code: p.code, message: p.message });
+    }
     return { problems };
   }
 }

@@ -1,5 +1,14 @@
 import { type Expr, parseRule, RuleError } from './syntax.ts';
 
+/** A problem in an indicator's expression, found while checking whatever uses it. */
+export class IndicatorError extends RuleError {
+  readonly indicator: string;
+  constructor(indicator: string, cause: RuleError) {
+    super(cause.code, cause.message.replace(/ \(line \d+, column \d+\)$/, ''), cause.at);
+    this.indicator = indicator;
+  }
+}
+
 /** The type of a value in a rule: plain, a value of a named scale, or a set of such values. */
 export type RuleType =
   | { readonly t: 'boolean' }
@@ -19,14 +28,32 @@ export interface ScaleShape {
 /**
  * What a model gives its rules to check against (built from the model definition): its scales,
  * its items with the type of each rating (facet '' is the item's own value), its domains with the
- * items in each (nested domains included), and its computed indicators as expressions.
+ * items in each (nested domains included), and its computed indicators.
  */
 export interface RuleEnv {
   readonly scales: Readonly<Record<string, ScaleShape>>;
   readonly items: Readonly<Record<string, Readonly<Record<string, RuleType>>>>;
   readonly domains: Readonly<Record<string, readonly string[]>>;
-  readonly indicators: Readonly<Record<string, string>>;
+  /** Expressions, or a value the engine computes itself (BUILTINS). */
+  readonly indicators: Readonly<Record<string, string | { readonly builtin: Builtin }>>;
+  /** The items completeness counts (those that apply: not switched off), each by its primary rating. */
+  readonly counted?: Readonly<Record<string, string>>;
 }
+
+/**
+ * Indicators no expression can say: the share of the items that apply which have been rated (whole
+ * percent), and how many items are rated differently from the case's previous assessment (none
+ * without one).
+ */
+export const BUILTINS = ['completeness', 'change'] as const;
+export type Builtin = (typeof BUILTINS)[number];
+
+/**
+ * A record's own entry: keys come from model authors, and a key such as "constructor" must not find
+ * what every object inherits.
+ */
+export const own = <T>(record: Readonly<Record<string, T>> | undefined, key: string): T | undefined =>
+  record !== undefined && Object.hasOwn(record, key) ? record[key] : undefined;
 
 export const show = (type: RuleType): string =>
   type.t === 'value' ? `a value of scale ${type.scale}` : type.t === 'set' ? `a set of scale ${type.scale}` : type.t;
@@ -56,8 +83,9 @@ export class RuleChecker {
   indicator(name: string, at = { line: 1, column: 1 }): RuleType {
     const known = this.#indicators.get(name);
     if (known !== undefined) return known;
-    const source = this.#env.indicators[name];
+    const source = own(this.#env.indicators, name);
     if (source === undefined) throw new RuleError('unknown_indicator', `There is no indicator $${name}`, at);
+    if (typeof source !== 'string') return { t: 'number' };
     if (this.#checking.includes(name))
       throw new RuleError(
         'cyclic_indicator',
@@ -66,8 +94,17 @@ export class RuleChecker {
       );
     this.#checking.push(name);
     try {
-      const tree = parseRule(source);
-      const type = this.type(tree, undefined);
+      let tree: Expr;
+      let type: RuleType;
+      try {
+        tree = parseRule(source);
+        type = this.type(tree, undefined);
+      } catch (error) {
+        // Tagged with the indicator it is in, however deep the use that found it.
+        throw error instanceof RuleError && !(error instanceof IndicatorError)
+          ? new IndicatorError(name, error)
+          : error;
+      }
       this.#indicators.set(name, type);
       this.trees.set(name, tree);
       return type;
@@ -86,9 +123,9 @@ export class RuleChecker {
             ? { t: 'number' }
             : { t: 'text' };
       case 'field': {
-        const item = this.#env.items[e.item];
+        const item = own(this.#env.items, e.item);
         if (item === undefined) throw new RuleError('unknown_item', `There is no item "${e.item}"`, e.at);
-        const type = item[e.facet];
+        const type = own(item, e.facet);
         if (type === undefined)
           throw new RuleError(
             'unknown_facet',
@@ -140,7 +177,7 @@ export class RuleChecker {
         return { t: 'boolean' };
       }
       case 'aggregate': {
-        const items = this.#env.domains[e.domain];
+        const items = own(this.#env.domains, e.domain);
         if (items === undefined) throw new RuleError('unknown_domain', `There is no domain "${e.domain}"`, e.at);
         this.#expect(e.where, e.domain, 'boolean', `${e.fn}(...)`);
         return e.fn === 'count' ? { t: 'number' } : { t: 'boolean' };
@@ -153,8 +190,8 @@ export class RuleChecker {
     if (domain === undefined)
       throw new RuleError('facet_outside', `.${facet} names a rating of each item, only inside any, all or count`, at);
     let found: RuleType | undefined;
-    for (const key of this.#env.domains[domain] ?? []) {
-      const type = this.#env.items[key]?.[facet];
+    for (const key of own(this.#env.domains, domain) ?? []) {
+      const type = own(own(this.#env.items, key), facet);
       if (type === undefined)
         throw new RuleError('unknown_facet', `"${key}" in domain ${domain} has no rating .${facet}`, at);
       if (found !== undefined && !same(found, type))
@@ -177,7 +214,7 @@ export class RuleChecker {
   /** The right side of a comparison: of the left's type, a text literal one of the left's scale's values. */
   #meet(e: Expr, left: RuleType, domain: string | undefined, op: string): RuleType {
     if (e.k === 'literal' && typeof e.value === 'string' && (left.t === 'value' || left.t === 'set')) {
-      const scale = this.#env.scales[left.scale];
+      const scale = own(this.#env.scales, left.scale);
       if (scale === undefined) throw new RuleError('unknown_scale', `There is no scale ${left.scale}`, e.at);
       if (!scale.values.includes(e.value))
         throw new RuleError(

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { RuleEnv } from './check.ts';
-import { compileRules, evaluateRules, MAX_STEPS, type Ratings, type RuleSpec } from './evaluate.ts';
+import { compileRules, evaluateRules, MAX_STEPS, ModelRulesError, type Ratings, type RuleSpec } from './evaluate.ts';
 import { MAX_DEPTH, MAX_SOURCE, parseRule, RuleError } from './syntax.ts';
 
 const presence = { t: 'value', scale: 'presence' } as const;
@@ -42,10 +42,12 @@ const env: RuleEnv = {
 };
 const requirable = new Set(['formulation', 'scenarios', 'pathway.observed']);
 
+/** The first problem a parse or a compile refuses with. */
 const errorOf = (run: () => unknown): RuleError => {
   try {
     run();
   } catch (error) {
+    if (error instanceof ModelRulesError && error.problems[0] !== undefined) return error.problems[0];
     if (error instanceof RuleError) return error;
     throw error;
   }
@@ -114,6 +116,12 @@ describe('rule expressions: checked against the model', () => {
       ['$missing > 1', 'unknown_indicator'],
       ["count(a, .presence == 'present')", 'not_a_condition'],
       ['incidents', 'not_a_condition'],
+      // Names every object inherits are no names of the model.
+      ['any(constructor, true)', 'unknown_domain'],
+      ["constructor.presence == 'present'", 'unknown_item'],
+      ["any(a, .constructor == 'x')", 'unknown_facet'],
+      ['$constructor > 1', 'unknown_indicator'],
+      ["pathway.presence == 'constructor'", 'unknown_value'],
     ];
     for (const [when, code] of cases) {
       const error = errorOf(() => compile([{ key: 'r1', when, flag: 'f' }]));
@@ -138,6 +146,29 @@ describe('rule expressions: checked against the model', () => {
     );
     const field = errorOf(() => compile([{ key: 'r', when: 'followed', require: ['final.priority'] }]));
     assert.equal(field.code, 'unknown_field');
+    // Every problem at once, each at its place; an indicator's own problem once, at the indicator.
+    try {
+      compile(
+        [
+          { key: 'a', when: "stage == 'nowhere'", flag: 'f' },
+          { key: 'b', when: '$broken > 1', flag: 'f' },
+          { key: 'a', when: 'followed' },
+        ],
+        { indicators: { broken: 'incidents + notes', uses: '$broken + 1' } },
+      );
+      assert.fail('compiled');
+    } catch (error) {
+      assert.ok(error instanceof ModelRulesError);
+      assert.deepEqual(
+        error.problems.map((p) => [p.rule, p.code, p.place]),
+        [
+          ['$broken', 'incompatible', { list: 'indicators', index: 0, field: 'expression' }],
+          ['a', 'unknown_value', { list: 'rules', index: 0, field: 'when' }],
+          ['a', 'duplicate_rule', { list: 'rules', index: 2, field: 'key' }],
+          ['a', 'no_effect', { list: 'rules', index: 2, field: '' }],
+        ],
+      );
+    }
   });
 
   it('refuses at import rules that could take more steps than the bound', () => {
@@ -203,6 +234,21 @@ describe('rule expressions: evaluated', () => {
     assert.equal(holds('$any_a', {}), false);
     const outcome = evaluateRules(compile([]), r);
     assert.deepEqual(outcome.indicators, { count_a: 2, any_a: true });
+  });
+
+  it('computes completeness over the items that apply, and the change from the previous assessment', () => {
+    const builtins = compile([], {
+      indicators: { done: { builtin: 'completeness' }, changed: { builtin: 'change' }, more: '$changed > 1' },
+      counted: { pathway: 'presence', fixation: 'presence', stage: '', notes: '' },
+    });
+    const now: Ratings = { pathway: { presence: 'present', observed: '2026-11-02' }, stage: { '': 'planning' } };
+    assert.deepEqual(evaluateRules(builtins, now).indicators, { done: 50, changed: null, more: false });
+    const before: Ratings = {
+      pathway: { presence: 'present', observed: '2026-10-01' },
+      fixation: { presence: 'absent' },
+    };
+    // The stage is new and fixation's rating gone; pathway's new observation date is no change.
+    assert.deepEqual(evaluateRules(builtins, now, before).indicators, { done: 50, changed: 2, more: true });
   });
 
   it('a model’s rules flag, require and suggest; they set nothing else', () => {

@@ -7,6 +7,8 @@ import type { Actor } from '../access/actor.ts';
 import { recordAudit } from '../audit/record.ts';
 import type { RequestOrigin } from '../features/session/context.ts';
 import type { Clock } from '../platform/clock.ts';
+import type { KeyRing } from '../platform/crypto/key-ring.ts';
+import { type FieldContext, sealField } from '../platform/crypto/sealed-field.ts';
 import type { Database } from '../platform/db/database.ts';
 import type { DB, ModelTable } from '../platform/db/schema.ts';
 import { AppError, ConflictError, NotFoundError } from '../platform/http/errors.ts';
@@ -15,6 +17,19 @@ import { fieldOf, loadDefinition, type SourceProblem } from './source.ts';
 export interface ModelsContext {
   readonly database: Database;
   readonly clock: Clock;
+  readonly keys: KeyRing;
+}
+
+/** Where a version's sealed definition and source belong: they open nowhere else. */
+const place = (key: string, version: string, column: 'definition' | 'source'): FieldContext => ({
+  table: 'models',
+  column,
+  rowId: `${key}@${version}`,
+});
+
+/** A stored version's definition, opened. */
+async function definitionOf(ring: KeyRing, row: ModelTable): Promise<ModelDefinition> {
+  return JSON.parse(await ring.openText(row.definition_sealed, place(row.key, row.version, 'definition')));
 }
 
 /** An import refused: every problem of the definition with its line and field (docs/models.md). */
@@ -46,8 +61,7 @@ const seesDrafts = (actor: Actor) => actor.role === 'admin' || actor.role === 't
 
 const placeholders = (model: ModelDefinition) => unfilledOf(model).map((p) => ({ key: p.key, field: fieldOf(p.path) }));
 
-function summaryOf(row: ModelTable): ModelSummary {
-  const model = row.definition as ModelDefinition;
+function summaryOf(row: ModelTable, model: ModelDefinition): ModelSummary {
   const title = 'licensed' in model.title ? { en: model.key, de: model.key } : model.title;
   return {
     key: row.key,
@@ -91,16 +105,7 @@ export async function importModel(
   let loaded = loadDefinition(source);
   if (loaded.ok && loaded.model.migration !== undefined) {
     const from = await rowOf(ctx, loaded.model.key, loaded.model.migration.from);
-    if (from === undefined)
-      throw new ModelInvalidError([
-        {
-          line: null,
-          field: 'migration.from',
-          code: 'migration_from',
-          message: `Version ${loaded.model.migration.from} of ${loaded.model.key} is not in the registry`,
-        },
-      ]);
-    loaded = loadDefinition(source, { previous: from.definition as ModelDefinition });
+    loaded = loadDefinition(source, { previous: from === undefined ? null : await definitionOf(ctx.keys, from) });
   }
   if (!loaded.ok) throw new ModelInvalidError(loaded.problems);
   const { model } = loaded;
@@ -118,23 +123,17 @@ export async function importModel(
         `Version ${model.version} of ${model.key} is ${existing.status} and never changes: import it as a new version.`,
         'model_version_exists',
       );
-    const values = {
-      key: model.key,
-      version: model.version,
-      status: 'draft' as const,
-      definition: JSON.stringify(model),
-      source,
+    const system = await ctx.keys.using(tx).systemKey();
+    const sealed = {
+      definition_sealed: sealField(system, JSON.stringify(model), place(model.key, model.version, 'definition')),
+      source_sealed: sealField(system, source, place(model.key, model.version, 'source')),
       imported_by: actor.userId,
       imported_at: now,
     };
     const stored = await tx
       .insertInto('models')
-      .values(values)
-      .onConflict((oc) =>
-        oc
-          .columns(['key', 'version'])
-          .doUpdateSet({ definition: values.definition, source, imported_by: actor.userId, imported_at: now }),
-      )
+      .values({ key: model.key, version: model.version, status: 'draft', ...sealed })
+      .onConflict((oc) => oc.columns(['key', 'version']).doUpdateSet(sealed))
       .returningAll()
       .executeTakeFirstOrThrow();
     await recordAudit(tx, now, {
@@ -148,45 +147,64 @@ export async function importModel(
     });
     return stored;
   });
-  return summaryOf(row);
+  return summaryOf(row, model);
 }
 
 export async function listModels(ctx: ModelsContext, actor: Actor): Promise<ModelSummary[]> {
   let query = ctx.database.db.selectFrom('models').selectAll();
   if (!seesDrafts(actor)) query = query.where('status', '!=', 'draft');
   const rows = await query.execute();
-  return rows.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : byVersion(a.version, b.version))).map(summaryOf);
+  rows.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : byVersion(a.version, b.version)));
+  return Promise.all(rows.map(async (row) => summaryOf(row, await definitionOf(ctx.keys, row))));
 }
 
 export async function modelOf(ctx: ModelsContext, actor: Actor, key: string, version: string): Promise<ModelDetail> {
   const row = await rowOf(ctx, key, version);
   if (row === undefined || (row.status === 'draft' && !seesDrafts(actor))) throw new NotFoundError();
-  return { ...summaryOf(row), definition: row.definition as ModelDefinition };
+  const definition = await definitionOf(ctx.keys, row);
+  return { ...summaryOf(row, definition), definition };
 }
 
-/** Publishes a draft (team leads): then it never changes. Waits for licensed content and for the version it migrates from. */
+/**
+ * Publishes a draft (team leads): then it never changes. Only the draft the team lead read (its
+ * import time): an administrator may have replaced it since. Waits for licensed content, and for
+ * the version it migrates from to be published, its map checked against it again.
+ */
 export async function publishModel(
   ctx: ModelsContext,
   actor: Actor,
   key: string,
   version: string,
+  expectedImportedAt: string,
   origin: RequestOrigin,
 ) {
   return moveTo(ctx, actor, key, version, 'published', origin, async (row, tx) => {
-    const model = row.definition as ModelDefinition;
+    if (row.imported_at.toISOString() !== new Date(expectedImportedAt).toISOString())
+      throw new ConflictError(
+        'This draft was imported again after you opened it: read it again before publishing it.',
+        'model_changed',
+      );
+    const ring = ctx.keys.using(tx);
+    const model = await definitionOf(ring, row);
     const unfilled = placeholders(model);
     if (unfilled.length > 0) throw new PlaceholdersUnfilledError(unfilled);
     if (model.migration !== undefined) {
       const from = await tx
         .selectFrom('models')
-        .select('status')
+        .selectAll()
         .where('key', '=', key)
         .where('version', '=', model.migration.from)
         .executeTakeFirst();
-      if (from?.status === 'draft')
+      if (from === undefined || from.status === 'draft')
         throw new ConflictError(
           `Publish version ${model.migration.from} first: this one migrates from it.`,
           'migration_from_draft',
+        );
+      const problems = validateMigration(await definitionOf(ring, from), model);
+      if (problems.length > 0)
+        throw new ConflictError(
+          `The migration map does not fit version ${model.migration.from}: ${problems.map((p) => p.message).join('; ')}.`,
+          'migration_invalid',
         );
     }
   });
@@ -251,7 +269,7 @@ async function moveTo(
     });
     return moved;
   });
-  return summaryOf(row);
+  return summaryOf(row, await definitionOf(ctx.keys, row));
 }
 
 /** What changed between two versions the caller may see, and whether the newer one's migration map fits. */

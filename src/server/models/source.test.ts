@@ -145,6 +145,13 @@ describe('model definitions: import', () => {
         field: 'indicators[1].expression',
       },
       {
+        name: 'an indicator with an expression and a builtin',
+        source: changed('    builtin: completeness\n', '    builtin: completeness\n    expression: "1 > 0"\n'),
+        code: 'indicator_form',
+        line: lineOf(screen, '  - key: completeness'),
+        field: 'indicators[4]',
+      },
+      {
         name: 'a rule nested too deep',
         source: changed(`when: "$present_in_a > 0"`, `when: "${'('.repeat(30)}$present_in_a > 0${')'.repeat(30)}"`),
         code: 'too_deep',

@@ -1,4 +1,4 @@
-import { isNode, LineCounter, parseDocument } from 'yaml';
+import { isNode, isScalar, LineCounter, parseDocument, visit } from 'yaml';
 import { MODEL_MAX_BYTES, ModelDefinition } from '../../contract/models/definition.ts';
 import { type Path, validateMigration, validateModel } from '../../contract/models/validate.ts';
 import type { CompiledRules } from '../../contract/rules/evaluate.ts';
@@ -26,7 +26,7 @@ export const fieldOf = (path: Path): string =>
  * against the version it migrates from (`previous`). Every problem names its line and field; all
  * of them are reported at once, as far as the earlier steps allow.
  */
-export function loadDefinition(source: string, options: { readonly previous?: ModelDefinition } = {}): Loaded {
+export function loadDefinition(source: string, options: { readonly previous?: ModelDefinition | null } = {}): Loaded {
   const bytes = Buffer.byteLength(source);
   if (bytes > MODEL_MAX_BYTES)
     return fail([
@@ -38,16 +38,32 @@ export function loadDefinition(source: string, options: { readonly previous?: Mo
       },
     ]);
   const lines = new LineCounter();
-  const doc = parseDocument(source, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
-  if (doc.errors.length > 0)
-    return fail(
-      doc.errors.map((e) => ({
-        line: lines.linePos(e.pos[0]).line,
-        field: '',
-        code: 'syntax',
-        message: e.message.split('\n')[0] ?? e.code,
-      })),
-    );
+  // The parser's own check of unique keys compares each key with every other (quadratic: a
+  // 512 KiB mapping of short keys would hold the process for seconds); ours is one pass.
+  const doc = parseDocument(source, { lineCounter: lines, uniqueKeys: false, prettyErrors: false });
+  const errors: SourceProblem[] = doc.errors.map((e) => ({
+    line: lines.linePos(e.pos[0]).line,
+    field: '',
+    code: 'syntax',
+    message: e.message.split('\n')[0] ?? e.code,
+  }));
+  visit(doc, {
+    Map(_key, map) {
+      const seen = new Set<string>();
+      for (const pair of map.items) {
+        const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+        if (seen.has(key))
+          errors.push({
+            line: isNode(pair.key) && pair.key.range ? lines.linePos(pair.key.range[0]).line : null,
+            field: '',
+            code: 'syntax',
+            message: `Map keys must be unique: "${key}" appears twice`,
+          });
+        seen.add(key);
+      }
+    },
+  });
+  if (errors.length > 0) return fail(errors);
   const lineOf = (path: Path): number | null => {
     // The deepest node that exists along the path: a missing field is reported where it belongs.
     for (let n = path.length; n >= 0; n--) {
@@ -72,8 +88,15 @@ export function loadDefinition(source: string, options: { readonly previous?: Mo
       }),
     );
   const { problems, rules } = validateModel(parsed.data);
-  // The version it migrates from, when the registry has it: the map must fit both.
-  if (options.previous !== undefined) problems.push(...validateMigration(options.previous, parsed.data));
+  // The version it migrates from, when the registry has it (null: it has not): the map must fit both.
+  if (options.previous === null && parsed.data.migration !== undefined)
+    problems.push({
+      path: ['migration', 'from'],
+      code: 'migration_from',
+      message: `Version ${parsed.data.migration.from} of ${parsed.data.key} is not in the registry`,
+    });
+  else if (options.previous !== undefined && options.previous !== null)
+    problems.push(...validateMigration(options.previous, parsed.data));
   if (problems.length > 0 || rules === undefined)
     return fail(
       problems.map((p) => ({ line: lineOf(p.path), field: fieldOf(p.path), code: p.code, message: p.message })),

@@ -54,6 +54,9 @@ const KNOWN_CODES = [
   'model_published',
   'model_retired',
   'migration_from_draft',
+  'model_changed',
+  'model_draft',
+  'migration_invalid',
 ] as const;
 type KnownCode = (typeof KNOWN_CODES)[number];
 

@@ -7,6 +7,7 @@ import {
   ModelList,
   ModelRef,
   ModelSummary,
+  PublishModel,
 } from '../../../contract/models/registry.ts';
 import {
   diffOf,
@@ -71,23 +72,30 @@ export function modelRoutes(app: FastifyInstance, ctx: ModelsContext): void {
     handler: ({ params }, request) => modelOf(ctx, actorOf(request), params.key, params.version),
   });
 
-  for (const [action, move] of [
-    ['publish', publishModel],
-    ['retire', retireModel],
-  ] as const) {
-    defineRoute(app, {
-      method: 'POST',
-      url: `/api/models/:key/:version/${action}`,
-      policy: 'models.publish',
-      stepUp: true,
-      summary:
-        action === 'publish'
-          ? 'Publish a draft: then it never changes (409 placeholders_unfilled names the licensed content still missing)'
-          : 'Retire a published version: no new assessment starts from it',
-      tags: ['models'],
-      params: ModelRef,
-      responses: { 200: ModelSummary },
-      handler: ({ params }, request) => move(ctx, actorOf(request), params.key, params.version, originOf(request)),
-    });
-  }
+  defineRoute(app, {
+    method: 'POST',
+    url: '/api/models/:key/:version/publish',
+    policy: 'models.publish',
+    stepUp: true,
+    summary:
+      'Publish a draft as read (its import time): then it never changes (409 placeholders_unfilled names the licensed content still missing)',
+    tags: ['models'],
+    params: ModelRef,
+    body: PublishModel,
+    responses: { 200: ModelSummary },
+    handler: ({ params, body }, request) =>
+      publishModel(ctx, actorOf(request), params.key, params.version, body.expectedImportedAt, originOf(request)),
+  });
+
+  defineRoute(app, {
+    method: 'POST',
+    url: '/api/models/:key/:version/retire',
+    policy: 'models.publish',
+    stepUp: true,
+    summary: 'Retire a published version: no new assessment starts from it',
+    tags: ['models'],
+    params: ModelRef,
+    responses: { 200: ModelSummary },
+    handler: ({ params }, request) => retireModel(ctx, actorOf(request), params.key, params.version, originOf(request)),
+  });
 }

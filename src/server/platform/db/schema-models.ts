@@ -5,9 +5,10 @@ export interface ModelTable {
   key: string;
   version: string;
   status: ModelStatus;
-  /** jsonb: the definition as checked at import. */
-  definition: unknown;
-  source: string;
+  /** The definition as checked at import, as JSON, sealed with the system key. */
+  definition_sealed: Uint8Array;
+  /** The YAML or JSON as imported, sealed with the system key. */
+  source_sealed: Uint8Array;
   imported_by: string;
   imported_at: Date;
   published_by: string | null;

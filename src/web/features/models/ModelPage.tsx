@@ -10,14 +10,14 @@ import { useStepUp } from '../session/StepUp.tsx';
 import { useSignedInSession } from '../session/useSession.ts';
 import { ModelDiffView } from './ModelDiffView.tsx';
 import { ModelPreview } from './ModelPreview.tsx';
-import { MODELS_KEY, modelQuery, modelsQuery, moveModel } from './models-api.ts';
+import { MODELS_KEY, modelQuery, modelsQuery, publishModel, retireModel } from './models-api.ts';
 import { useModelText } from './useModelText.ts';
 
 /** One version of a model: what it is, the form raters will fill in, and for team leads publish and retire. */
 export function ModelPage({ modelKey, version }: { modelKey: string; version: string }) {
   const { t } = useTranslation();
-  const text = useModelText();
   const model = useQuery(modelQuery(modelKey, version));
+  const text = useModelText(model.data?.definition);
   useDocumentTitle(model.data === undefined ? t('models.title') : `${text(model.data.title)} ${version}`);
   if (model.isPending) return <p>{t('common.loading')}</p>;
   if (model.isError) return <ErrorAlert error={model.error} />;
@@ -42,7 +42,13 @@ export function ModelPage({ modelKey, version }: { modelKey: string; version: st
         <dt>{t('models.licence')}</dt>
         <dd>{m.definition.licence}</dd>
       </dl>
-      <Actions modelKey={m.key} version={m.version} status={m.status} unfilled={m.unfilled.map((p) => p.key)} />
+      <Actions
+        modelKey={m.key}
+        version={m.version}
+        status={m.status}
+        importedAt={m.importedAt}
+        unfilled={m.unfilled.map((p) => p.key)}
+      />
       <Compare modelKey={m.key} version={m.version} />
       <ModelPreview model={m.definition} />
     </section>
@@ -53,11 +59,13 @@ function Actions({
   modelKey,
   version,
   status,
+  importedAt,
   unfilled,
 }: {
   modelKey: string;
   version: string;
   status: 'draft' | 'published' | 'retired';
+  importedAt: string;
   unfilled: readonly string[];
 }) {
   const { t } = useTranslation();
@@ -65,7 +73,10 @@ function Actions({
   const client = useQueryClient();
   const withStepUp = useStepUp();
   const mutation = useMutation({
-    mutationFn: (action: 'publish' | 'retire') => withStepUp(() => moveModel(modelKey, version, action)),
+    mutationFn: (action: 'publish' | 'retire') =>
+      withStepUp(() =>
+        action === 'publish' ? publishModel(modelKey, version, importedAt) : retireModel(modelKey, version),
+      ),
     onSuccess: () => client.invalidateQueries({ queryKey: MODELS_KEY }),
   });
   if (user.role !== 'team_lead' || status === 'retired') return null;

@@ -8,14 +8,14 @@ import { useModelText } from './useModelText.ts';
  */
 export function ModelPreview({ model }: { model: ModelDefinition }) {
   const { t } = useTranslation();
-  const text = useModelText();
+  const text = useModelText(model);
   const scales = new Map(model.scales.map((s) => [s.key, s]));
   return (
     <section className="card" aria-labelledby="model-preview-heading">
       <h2 id="model-preview-heading">{t('models.preview.heading')}</h2>
       <p>{t('models.preview.intro')}</p>
       {model.domains.map((d) => (
-        <DomainPreview key={d.key} domain={d} scales={scales} level={3} />
+        <DomainPreview key={d.key} model={model} domain={d} scales={scales} level={3} />
       ))}
       {(model.indicators ?? []).length > 0 && (
         <>
@@ -55,7 +55,7 @@ export function ModelPreview({ model }: { model: ModelDefinition }) {
         return (
           <fieldset key={j.key} className="model-item" disabled>
             <legend>{text(j.label)}</legend>
-            {scale !== undefined && <Choices name={`judgment-${j.key}`} scale={scale} />}
+            {scale !== undefined && <Choices model={model} name={`judgment-${j.key}`} scale={scale} />}
             <p className="field__hint">{t('models.preview.rationale')}</p>
           </fieldset>
         );
@@ -64,28 +64,31 @@ export function ModelPreview({ model }: { model: ModelDefinition }) {
   );
 }
 
-function DomainPreview({ domain, scales, level }: { domain: Domain; scales: Map<string, Scale>; level: 3 | 4 | 5 }) {
+type Props = { model: ModelDefinition; scales: Map<string, Scale> };
+
+function DomainPreview({ model, domain, scales, level }: Props & { domain: Domain; level: 3 | 4 | 5 }) {
   const { t } = useTranslation();
-  const text = useModelText();
+  const text = useModelText(model);
   const H = `h${level}` as 'h3';
+  // A heading and its items, no landmark: a long model would otherwise fill the landmarks with domains.
   return (
-    <section aria-label={text(domain.label)}>
+    <div className="model-domain">
       <H>{text(domain.label)}</H>
       {domain.help !== undefined && <p>{text(domain.help)}</p>}
       {domain.mode !== undefined && <p className="field__hint">{t(`models.preview.mode.${domain.mode}`)}</p>}
       {(domain.items ?? []).map((item) => (
-        <ItemPreview key={item.key} item={item} scales={scales} />
+        <ItemPreview key={item.key} model={model} item={item} scales={scales} />
       ))}
       {(domain.domains ?? []).map((d) => (
-        <DomainPreview key={d.key} domain={d} scales={scales} level={level === 3 ? 4 : 5} />
+        <DomainPreview key={d.key} model={model} domain={d} scales={scales} level={level === 3 ? 4 : 5} />
       ))}
-    </section>
+    </div>
   );
 }
 
-function ItemPreview({ item, scales }: { item: Item; scales: Map<string, Scale> }) {
+function ItemPreview({ model, item, scales }: Props & { item: Item }) {
   const { t } = useTranslation();
-  const text = useModelText();
+  const text = useModelText(model);
   const scale = item.scale === undefined ? undefined : scales.get(item.scale);
   const relevance = item.relevance === undefined ? undefined : scales.get(item.relevance);
   const id = `preview-${item.key}`;
@@ -100,13 +103,12 @@ function ItemPreview({ item, scales }: { item: Item; scales: Map<string, Scale> 
         <p className="field__hint">{t('models.preview.special', { kinds: (item.dataProtection ?? []).join(', ') })}</p>
       )}
       {item.optional === true && <p className="field__hint">{t('models.preview.optional')}</p>}
-      {scale !== undefined && item.kind !== 'multi_select' && <Choices name={id} scale={scale} />}
-      {scale !== undefined && item.kind === 'multi_select' && <Choices name={id} scale={scale} many />}
+      {scale !== undefined && <Choices model={model} name={id} scale={scale} many={item.kind === 'multi_select'} />}
       {relevance !== undefined && (
-        <>
-          <p className="field__hint">{t('models.preview.relevance')}</p>
-          <Choices name={`${id}-relevance`} scale={relevance} />
-        </>
+        <fieldset className="choices">
+          <legend>{t('models.preview.relevance')}</legend>
+          <Choices model={model} name={`${id}-relevance`} scale={relevance} />
+        </fieldset>
       )}
       {item.kind === 'text' && <textarea className="field__input" aria-label={text(item.label)} rows={2} />}
       {item.kind === 'date' && <input className="field__input" type="date" aria-label={text(item.label)} />}
@@ -116,8 +118,18 @@ function ItemPreview({ item, scales }: { item: Item; scales: Map<string, Scale> 
   );
 }
 
-function Choices({ name, scale, many = false }: { name: string; scale: Scale; many?: boolean }) {
-  const text = useModelText();
+function Choices({
+  model,
+  name,
+  scale,
+  many = false,
+}: {
+  model: ModelDefinition;
+  name: string;
+  scale: Scale;
+  many?: boolean;
+}) {
+  const text = useModelText(model);
   return (
     <div className="choices">
       {scale.values.map((v) => (

@@ -30,5 +30,8 @@ export const diffQuery = (key: string, from: string, to: string) =>
 
 export const importModel = (source: string) => apiPost('/api/models', { source }, ModelSummary);
 
-export const moveModel = (key: string, version: string, action: 'publish' | 'retire') =>
-  apiPost(`${path(key, version)}/${action}`, undefined, ModelSummary);
+/** Publishes the version as read (its import time: a draft imported again since is refused), or retires it. */
+export const publishModel = (key: string, version: string, importedAt: string) =>
+  apiPost(`${path(key, version)}/publish`, { expectedImportedAt: importedAt }, ModelSummary);
+export const retireModel = (key: string, version: string) =>
+  apiPost(`${path(key, version)}/retire`, undefined, ModelSummary);
