@@ -2,6 +2,13 @@ import { z } from 'zod';
 import { ModelDefinition } from './definition.ts';
 import { Change } from './diff.ts';
 
+/** Semantic versions in order (1.10.0 after 1.9.0): negative when a comes first. */
+export function compareVersions(a: string, b: string): number {
+  const [x, y] = [a, b].map((v) => v.split('.').map(Number));
+  for (let i = 0; i < 3; i++) if ((x?.[i] ?? 0) !== (y?.[i] ?? 0)) return (x?.[i] ?? 0) - (y?.[i] ?? 0);
+  return 0;
+}
+
 export const MODEL_STATUSES = ['draft', 'published', 'retired'] as const;
 export const ModelStatus = z.enum(MODEL_STATUSES);
 export type ModelStatus = z.infer<typeof ModelStatus>;

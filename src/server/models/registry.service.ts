@@ -1,7 +1,13 @@
 import type { Kysely } from 'kysely';
 import type { ModelDefinition } from '../../contract/models/definition.ts';
 import { diffModels } from '../../contract/models/diff.ts';
-import type { ModelDetail, ModelDiff, ModelStatus, ModelSummary } from '../../contract/models/registry.ts';
+import {
+  compareVersions,
+  type ModelDetail,
+  type ModelDiff,
+  type ModelStatus,
+  type ModelSummary,
+} from '../../contract/models/registry.ts';
 import { unfilledOf, validateMigration } from '../../contract/models/validate.ts';
 import type { Actor } from '../access/actor.ts';
 import { recordAudit } from '../audit/record.ts';
@@ -76,12 +82,6 @@ function summaryOf(row: ModelTable, model: ModelDefinition): ModelSummary {
   };
 }
 
-const byVersion = (a: string, b: string) => {
-  const [x, y] = [a, b].map((v) => v.split('.').map(Number));
-  for (let i = 0; i < 3; i++) if ((x?.[i] ?? 0) !== (y?.[i] ?? 0)) return (x?.[i] ?? 0) - (y?.[i] ?? 0);
-  return 0;
-};
-
 async function rowOf(ctx: ModelsContext, key: string, version: string) {
   return ctx.database.db
     .selectFrom('models')
@@ -154,7 +154,7 @@ export async function listModels(ctx: ModelsContext, actor: Actor): Promise<Mode
   let query = ctx.database.db.selectFrom('models').selectAll();
   if (!seesDrafts(actor)) query = query.where('status', '!=', 'draft');
   const rows = await query.execute();
-  rows.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : byVersion(a.version, b.version)));
+  rows.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : compareVersions(a.version, b.version)));
   return Promise.all(rows.map(async (row) => summaryOf(row, await definitionOf(ctx.keys, row))));
 }
 

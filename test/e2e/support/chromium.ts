@@ -13,6 +13,5 @@ export const CHROMIUM_MISSING = 'chromium not installed: apt-get install chromiu
 export function skipWithoutChromium(): void {
   // The project's rule for a missing system tool: skipped visibly, with the tool named in the summary, on a
   // developer's machine without Chromium; under CI=true the config refuses to run instead, so CI never skips.
-  // why: Chromium (a system tool) is missing on this machine; CI installs it and refuses to skip.
-  test.skip(!HAVE_CHROMIUM, `${CHROMIUM_MISSING} (looked for ${CHROMIUM_PATH})`);
+  test.skip(!HAVE_CHROMIUM, `${CHROMIUM_MISSING} (looked for ${CHROMIUM_PATH})`); // why: Chromium, a system tool, is missing here; CI installs it
 }

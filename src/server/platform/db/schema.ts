@@ -1,5 +1,12 @@
 import type { ColumnType, Generated } from 'kysely';
 import type {
+  AuditChainTable,
+  AuditCheckpointTable,
+  AuditCutTable,
+  AuditEventTable,
+  SecurityEventTable,
+} from './schema-audit.ts';
+import type {
   BreakGlassTable,
   CaseCounterTable,
   CaseLinkTable,
@@ -22,6 +29,7 @@ import type {
   TimelineRevisionTable,
 } from './schema-timeline.ts';
 
+export type * from './schema-audit.ts';
 export type * from './schema-cases.ts';
 export type * from './schema-models.ts';
 export type * from './schema-reports.ts';
@@ -164,19 +172,6 @@ export interface LoginThrottleTable {
   blocked_until: Date | null;
 }
 
-export interface SecurityEventTable {
-  id: Generated<string>;
-  at: Date;
-  actor_user_id: string | null;
-  action: string;
-  target_type: string | null;
-  target_id: string | null;
-  outcome: 'allowed' | 'denied' | 'failed';
-  ip: string | null;
-  user_agent: string | null;
-  detail: unknown;
-}
-
 export interface MfaTotpTable {
   user_id: string;
   secret: string | null;
@@ -253,52 +248,6 @@ export interface SsoFlowTable {
   return_to_sealed: Uint8Array | null;
   created_at: Date;
   expires_at: Date;
-}
-
-export interface AuditEventTable {
-  /** bigint, as a string */
-  id: Generated<string>;
-  /** xid8, as a string */
-  txid: Generated<string>;
-  at: Date;
-  actor_user_id: string | null;
-  action: string;
-  object_type: string | null;
-  object_id: string | null;
-  case_id: string | null;
-  outcome: 'allowed' | 'denied' | 'failed';
-  ip: string | null;
-  user_agent: string | null;
-  /** Always null (migration 0010): the purpose is sealed in purpose_sealed. */
-  purpose: string | null;
-  purpose_sealed: Generated<Uint8Array | null>;
-  detail: ColumnType<Record<string, unknown>, string | undefined, never>;
-  anonymous: Generated<boolean>;
-}
-
-export interface AuditChainTable {
-  seq: string;
-  event_id: string;
-  hash: string;
-  horizon: string;
-}
-
-export interface AuditCheckpointTable {
-  seq: string;
-  hash: string;
-  at: Date;
-  key_id: string;
-  signature: string;
-}
-
-export interface AuditCutTable {
-  seq: string;
-  hash: string;
-  horizon: string;
-  before: Date;
-  at: Date;
-  key_id: string;
-  signature: string;
 }
 
 export interface JobTable {

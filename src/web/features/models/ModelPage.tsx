@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { compareVersions } from '../../../contract/models/registry.ts';
 import { useDocumentTitle } from '../../layout/useDocumentTitle.ts';
 import { ErrorAlert } from '../../ui/ErrorAlert.tsx';
 import { Heading } from '../../ui/Heading.tsx';
@@ -126,11 +127,5 @@ function Compare({ modelKey, version }: { modelKey: string; version: string }) {
   );
 }
 
-const parts = (v: string) => v.split('.').map(Number);
-const isBefore = (a: string, b: string) => {
-  const [x, y] = [parts(a), parts(b)];
-  for (let i = 0; i < 3; i++) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) < (y[i] ?? 0);
-  return false;
-};
-const older = (a: string, b: string) => (isBefore(a, b) ? a : b);
-const newer = (a: string, b: string) => (isBefore(a, b) ? b : a);
+const older = (a: string, b: string) => (compareVersions(a, b) < 0 ? a : b);
+const newer = (a: string, b: string) => (compareVersions(a, b) < 0 ? b : a);
