@@ -46,6 +46,17 @@ export const ListedCase = z.strictObject({
   idleDays: z.number().int().nonnegative(),
 });
 
+/** A case of the caller's due for re-assessment (docs/assessments.md, "Re-assessment"). */
+export const DashboardReview = z.strictObject({
+  case: z.strictObject({ id: uuid(), reference: z.string() }),
+  priority: Priority.nullable(),
+  due: z.iso.date().nullable(),
+  state: z.enum(['in_time', 'due_soon', 'overdue']).nullable(),
+  /** An incident tagged with warning behaviours was written since the last assessment (to readers of the timeline). */
+  prompted: z.boolean(),
+});
+export type DashboardReview = z.infer<typeof DashboardReview>;
+
 export const Activity = z.strictObject({
   id: uuid(),
   case: z.strictObject({ id: uuid(), reference: z.string() }),
@@ -75,6 +86,8 @@ export const Dashboard = z
       byPriority: z.array(z.strictObject({ priority: Priority.nullable(), count: z.number().int().positive() })),
     }),
     activity: z.array(Activity),
+    /** The caller's cases whose review is overdue or due soon, or that a new incident asks to re-assess; overdue first. */
+    reviews: z.array(DashboardReview),
     /** Team leads only. */
     team: z
       .strictObject({

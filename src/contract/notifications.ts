@@ -7,9 +7,10 @@ import { uuid } from './uuid.ts';
  * a case the user leads (named only while the user still reaches it); an urgent report came in,
  * or a report's deadline comes close or passed (for the triage roles, or the lead of its case;
  * docs/intake.md); the user was made a member of a case, or is one no longer (the case named only
- * while the user reaches it).
+ * while the user reaches it); a case the user leads is due for re-assessment (docs/assessments.md),
+ * told only while the user reads its assessments.
  */
-export const NOTIFICATION_KINDS = ['break_glass', 'urgent_report', 'deadline', 'grant', 'revoke'] as const;
+export const NOTIFICATION_KINDS = ['break_glass', 'urgent_report', 'deadline', 'grant', 'revoke', 'review'] as const;
 export const DEADLINE_STAGES = [
   'acknowledge_soon',
   'acknowledge_overdue',
@@ -26,6 +27,8 @@ export const Notification = z.strictObject({
   report: z.strictObject({ id: uuid(), reference: z.string() }).nullable(),
   /** A report's deadline that comes close or passed, and its day. */
   deadline: z.strictObject({ stage: z.enum(DEADLINE_STAGES), by: z.iso.date() }).nullable(),
+  /** Why a case is due for re-assessment: its review date passed, or an incident was written since. */
+  review: z.strictObject({ reason: z.enum(['overdue', 'incident']), due: z.iso.date().nullable() }).nullable(),
   actor: UserRef.nullable(),
   at: z.iso.datetime(),
   /** When what it tells of ends (a break-glass's expiry). */

@@ -23,6 +23,8 @@ export const Problem = z
       .optional(),
     /** The licensed-content placeholders a model still needs before it can be published (placeholders_unfilled). */
     placeholders: z.array(z.object({ key: z.string(), field: z.string() })).optional(),
+    /** What an assessment still waits for before it can be finalised (assessment_incomplete): field and code. */
+    blockers: z.array(z.object({ field: z.string(), code: z.string() })).optional(),
   })
   .meta({ id: 'Problem' });
 export type Problem = z.infer<typeof Problem>;

@@ -133,6 +133,13 @@ export const TimelineEntry = z
       .strictObject({
         from: z.union([CaseStatus, z.number().int()]).nullable(),
         to: z.union([CaseStatus, z.number().int()]),
+        /**
+         * Why the priority changed: the reason given with a manual change, or the rationale of the
+         * priority judgment of the assessment that set it (to readers of the case's assessments).
+         */
+        reason: z.string().nullable(),
+        /** The finalised assessment that set the priority, to readers of the case's assessments. */
+        assessment: uuid().nullable(),
       })
       .nullable(),
     user: UserRef.nullable(),

@@ -6,6 +6,7 @@ import { installAuthentication } from './access/authenticate.ts';
 import { installCsrfCheck } from './access/csrf.ts';
 import { RelyingParty } from './access/sso/relying-party.ts';
 import { ipPrefix } from './access/throttle.ts';
+import { PinnedModels } from './assessments/models.ts';
 import { chainRepository } from './audit/chain.repository.ts';
 import { type CheckpointSigner, loadSigner } from './audit/checkpoints.ts';
 import { denialRecorder, OncePerWindow } from './audit/denials.ts';
@@ -19,6 +20,8 @@ import type { Scanner } from './documents/scan/scanner.ts';
 import { openBlobStore, openScanner } from './documents/setup.ts';
 import { openApiRoutes } from './features/api-docs/openapi.routes.ts';
 import { approvalRoutes } from './features/approvals/approvals.routes.ts';
+import { assessmentsRoutes } from './features/assessments/assessments.routes.ts';
+import { assessmentExportRoutes } from './features/assessments/export.routes.ts';
 import { auditRoutes } from './features/audit/audit.routes.ts';
 import { caseRoutes } from './features/cases/cases.routes.ts';
 import { linkRoutes } from './features/cases/links.routes.ts';
@@ -240,6 +243,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   personRoutes(app, cases);
   linkRoutes(app, cases);
   timelineRoutes(app, { ...cases, timeZone: config.intake.timeZone, charts: new ChartCache() });
+  const assessing = { ...cases, timeZone: config.intake.timeZone, models: new PinnedModels() };
+  assessmentsRoutes(app, assessing);
+  assessmentExportRoutes(app, assessing);
   const intake: IntakeContext = {
     ...cases,
     intake: config.intake,

@@ -6,6 +6,7 @@ import { scheduleIdentitySealing, sealLegacyIdentitiesJob } from './access/ident
 import { scheduleLegacySealing, sealLegacyTotpJob } from './access/mfa/seal-legacy.job.ts';
 import { accountsCleanupJob, scheduleAccountsCleanup } from './access/sessions/sessions.cleanup.ts';
 import { buildApp } from './app.ts';
+import { reviewRemindersJob, scheduleReviewReminders } from './assessments/reminders.job.ts';
 import { AuditChainer } from './audit/chainer.ts';
 import { loadSigner } from './audit/checkpoints.ts';
 import { auditRetentionJob, scheduleAuditRetention } from './audit/retention.job.ts';
@@ -114,6 +115,8 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
       policy: { acknowledgeDays: config.intake.acknowledgeDays, feedbackMonths: config.intake.feedbackMonths },
     };
     await scheduleReminders(database.db, reminders);
+    const reviewReminders = { clock: systemClock, timeZone: config.intake.timeZone };
+    await scheduleReviewReminders(database.db, reviewReminders);
     const retention = {
       database,
       // Only the schema owner may delete audit rows; on the embedded engine there are no roles.
@@ -136,6 +139,7 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
         destroyEpochsJob(database.db, keys.provider, config.keys.epochRetentionDays, log),
         reindexSearchJob(database.db, keys, searchSources, log),
         remindersJob(database.db, reminders),
+        reviewRemindersJob(database.db, reviewReminders),
       ],
       log,
     );

@@ -6,6 +6,7 @@ import { buildTestApp, type TestApp } from '../support/app.ts';
 import { grant, openCase } from '../support/cases.ts';
 import { engines } from '../support/db.ts';
 import { form, postForm } from '../support/documents.ts';
+import { publishedModel, shippedModel } from '../support/models.ts';
 import { ADMITS, type Ids, PROBES, type Probe, RELATIONS, type Relation } from './case-access-probes.ts';
 
 /**
@@ -82,6 +83,24 @@ for (const engine of engines()) {
         title: 'A note',
       });
       assert.equal(entry.statusCode, 201, entry.body);
+      const model = await publishedModel(
+        t,
+        browsers.get('former_member_now_admin') as Browser,
+        browsers.get('team_lead') as Browser,
+        shippedModel('external-instrument-result'),
+      );
+      const assessment = await call(t, lead, 'POST', `/api/cases/${caseId}/assessments`, { model, kind: 'single' });
+      assert.equal(assessment.statusCode, 201, assessment.body);
+      const assessmentId = assessment.json().id as string;
+      const judged = await call(t, lead, 'PUT', `/api/cases/${caseId}/assessments/${assessmentId}`, {
+        expectedVersion: 1,
+        judgments: { priority: { value: 'low', rationale: 'A probe' } },
+      });
+      assert.equal(judged.statusCode, 200, judged.body);
+      const finalised = await call(t, lead, 'POST', `/api/cases/${caseId}/assessments/${assessmentId}/finalise`, {
+        expectedVersion: 2,
+      });
+      assert.equal(finalised.statusCode, 200, finalised.body);
       // A team lead related to the person of concern: recused, whatever a team lead sees otherwise
       // (only a team lead who reads the whole case recuses another team lead).
       const recusal = await call(
@@ -103,6 +122,7 @@ for (const engine of engines()) {
         personId,
         otherPersonId,
         entryId: entry.json().id,
+        assessmentId,
         conflicted: async () => {
           const other = await createAccount(t, 'threat_manager');
           const res = await call(t, lead, 'POST', `/api/cases/${caseId}/persons/${personId}/conflicts`, {

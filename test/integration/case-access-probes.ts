@@ -57,6 +57,8 @@ export const ADMITS: Record<string, readonly Relation[]> = {
   documents_write: ['lead', 'member', 'documents_expert'],
   timeline_read: ['lead', 'member', 'out_of_scope_member', 'break_glass'],
   timeline_write: ['lead', 'member', 'out_of_scope_member'],
+  assessments_read: ['lead', 'member', 'break_glass'],
+  assessments_write: ['lead', 'member'],
 };
 
 export interface Ids {
@@ -69,6 +71,8 @@ export interface Ids {
   readonly otherPersonId: string;
   /** A written entry of the case's timeline. */
   readonly entryId: string;
+  /** A finalised assessment of the case. */
+  readonly assessmentId: string;
   /** A relation made afresh for each probe that removes one. */
   relation(): Promise<string>;
   /** An account recused afresh (by the lead) for each probe that lifts a conflict. */
@@ -127,6 +131,36 @@ export const PROBES: Record<string, Probe> = {
     need: 'timeline_read',
     status: 200,
     path: (ids) => `/api/cases/${ids.caseId}/timeline/${ids.entryId}/versions`,
+  },
+  'GET /api/cases/:id/assessments': { need: 'assessments_read', status: 200 },
+  'POST /api/cases/:id/assessments': {
+    need: 'assessments_write',
+    status: 409,
+    body: () => ({ model: { key: 'no_such_model', version: '1.0.0' }, kind: 'single' }),
+  },
+  'GET /api/cases/:id/assessments/:assessmentId': {
+    need: 'assessments_read',
+    status: 200,
+    path: (ids) => `/api/cases/${ids.caseId}/assessments/${ids.assessmentId}`,
+  },
+  // A finalised assessment: its rater, and every other writer, is answered 409 assessment_final.
+  'PUT /api/cases/:id/assessments/:assessmentId': {
+    need: 'assessments_write',
+    status: 409,
+    path: (ids) => `/api/cases/${ids.caseId}/assessments/${ids.assessmentId}`,
+    body: () => ({ expectedVersion: STALE }),
+  },
+  'POST /api/cases/:id/assessments/:assessmentId/finalise': {
+    need: 'assessments_write',
+    status: 409,
+    path: (ids) => `/api/cases/${ids.caseId}/assessments/${ids.assessmentId}/finalise`,
+    body: () => ({ expectedVersion: STALE }),
+  },
+  // A finalised assessment as a PDF (with pseudonyms): every reader of the assessments, stepped up.
+  'GET /api/cases/:id/assessments/:assessmentId/export': {
+    need: 'assessments_read',
+    status: 200,
+    path: (ids) => `/api/cases/${ids.caseId}/assessments/${ids.assessmentId}/export?language=de`,
   },
   'GET /api/cases/:id/members': { need: 'roster', status: 200 },
   'GET /api/cases/:id/candidates': { need: 'manage', status: 200 },

@@ -189,6 +189,7 @@ for (const engine of engines()) {
       };
       assert.deepEqual([...tables.keys()].sort(), [
         'approvals',
+        'assessments',
         'audit_chain',
         'audit_checkpoints',
         'audit_cuts',

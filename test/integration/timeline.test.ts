@@ -197,7 +197,7 @@ for (const engine of engines()) {
       const grantEntry = (await page(lead, '?kinds=grant')).entries[0];
       assert.equal(grantEntry?.user?.id, memberId);
       const statusEntry = (await page(lead, '?kinds=status')).entries[0];
-      assert.deepEqual(statusEntry?.change, { from: 'intake', to: 'assessment' });
+      assert.deepEqual(statusEntry?.change, { from: 'intake', to: 'assessment', reason: null, assessment: null });
       const uploaded = (await page(lead, '?kinds=document_uploaded')).entries[0];
       assert.equal(uploaded?.document?.name, 'note.txt');
     });

@@ -176,6 +176,58 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = {
     url: `/api/cases/${need(w.case).id}/timeline/${need(w.entry)}`,
     body: { ...entryCodes(body), expectedVersion: 1 },
   }),
+  // The screen imported by the models scenario (its description a canary), published, then started on.
+  'POST /api/cases/{id}/assessments': async (w, body) => {
+    const teamLead = await account(w, 'team_lead', true);
+    const path = '/api/models/tma_warning_behaviour_screen/1.0.0';
+    const draft = await call(w, teamLead, 'GET', path);
+    assert.equal(draft.statusCode, 200, draft.body);
+    const published = await call(w, teamLead, 'POST', `${path}/publish`, {
+      expectedImportedAt: draft.json().importedAt,
+    });
+    assert.equal(published.statusCode, 200, published.body);
+    return {
+      browser: need(w.case).lead,
+      actor: 'the lead of the case',
+      url: `/api/cases/${need(w.case).id}/assessments`,
+      body: {
+        ...body,
+        model: { key: 'tma_warning_behaviour_screen', version: '1.0.0' },
+        kind: 'single',
+        from: undefined,
+        basis: undefined,
+      },
+      after: (res) => {
+        if (res.statusCode === 201) w.assessment = res.json().id;
+      },
+    };
+  },
+  // Every text at a place the model has: an item's note (with a text value's canary), the formulation,
+  // a scenario, a judgment's rationale (with a dissent's reason: only a consensus records one), an override.
+  'PUT /api/cases/{id}/assessments/{assessmentId}': async (w, body) => {
+    const first = <T>(record: Record<string, T>) => Object.values(record)[0] as T;
+    const rating = first<Body>(body.ratings);
+    const judgment = first<Body>(body.judgments);
+    const scenario = body.scenarios[0];
+    const value = typeof rating.value === 'string' ? ` ${rating.value}` : '';
+    return {
+      browser: need(w.case).lead,
+      actor: 'the lead of the case',
+      url: `/api/cases/${need(w.case).id}/assessments/${need(w.assessment)}`,
+      body: {
+        expectedVersion: 1,
+        ratings: { pathway: { presence: 'present', note: `${rating.note}${value}` } },
+        formulation: body.formulation,
+        scenarios: [
+          { ...scenario, type: 'targeted_violence', severity: 'serious', imminence: 'days', likelihood: 'high' },
+        ],
+        judgments: {
+          priority: { value: 'high', rationale: `${judgment.rationale} ${judgment.dissents[0].reason}`, dissents: [] },
+        },
+        overrides: { consider_active_management: first<string>(body.overrides) },
+      },
+    };
+  },
   'POST /api/cases/{id}/links': async (w, body) => {
     const { id, lead } = need(w.case);
     const other = await freshCase(w, lead);
@@ -287,6 +339,7 @@ export interface World extends CanaryApp {
   case?: { id: string; lead: Browser };
   person?: string;
   entry?: string;
+  assessment?: string;
 }
 
 export async function account(w: World, role: Role, stepped: boolean): Promise<Browser> {

@@ -113,7 +113,18 @@ export const AUDIT_DETAILS = {
   'case.created': none,
   /** A case read: which part, and how the reader reached it (a membership, a break-glass, a team lead's list entry). */
   'case.viewed': z.strictObject({
-    part: z.enum(['case', 'members', 'candidates', 'access_log', 'persons', 'conflicts', 'related', 'timeline']),
+    part: z.enum([
+      'case',
+      'members',
+      'candidates',
+      'access_log',
+      'persons',
+      'conflicts',
+      'related',
+      'timeline',
+      'assessments',
+      'assessment',
+    ]),
     via: z.enum(['member', 'break_glass', 'list']),
   }),
   /** The case list read: how many cases it held, and whether it was a search. */
@@ -123,6 +134,29 @@ export const AUDIT_DETAILS = {
   'case.priority_changed': z.strictObject({
     from: z.number().int().min(1).max(4).nullable(),
     to: z.number().int().min(1).max(4),
+    /** The change's row (case_priority_changes), where its reason is sealed. */
+    change: z.uuid().optional(),
+    /** Set by this finalised assessment (docs/assessments.md), not by hand. */
+    assessment: z.uuid().optional(),
+  }),
+  /** Assessments (assessments/): the model version, the kind and the version of the draft; never a rating. */
+  'assessment.started': z.strictObject({
+    model: z.string().max(90),
+    kind: z.enum(['single', 'rater', 'consensus']),
+    from: z.uuid().nullable(),
+    migrated: z.boolean(),
+  }),
+  'assessment.saved': z.strictObject({ version: z.number().int().positive() }),
+  'assessment.finalised': z.strictObject({
+    model: z.string().max(90),
+    kind: z.enum(['single', 'rater', 'consensus']),
+    priority: z.number().int().min(1).max(4).nullable(),
+  }),
+  /** A finalised assessment exported as a PDF: its language, whether with the persons' real names, and how the reader reached the case. */
+  'assessment.exported': z.strictObject({
+    identities: z.boolean(),
+    language: z.enum(['de', 'en']),
+    via: z.enum(['member', 'break_glass', 'list']),
   }),
   /** A case out of the caller's reach, or beyond their scope: they were answered 404. */
   'case.denied': z.strictObject({ access: z.enum(['read', 'write']) }),
@@ -238,7 +272,8 @@ export type AuditObjectType =
   | 'document'
   | 'timeline_entry'
   /** An assessment model's version, as key@version. */
-  | 'model';
+  | 'model'
+  | 'assessment';
 
 export type DetailOf<A extends AuditAction> = z.input<(typeof AUDIT_DETAILS)[A]>;
 

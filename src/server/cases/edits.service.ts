@@ -159,7 +159,7 @@ export function setPriority(ctx: CasesContext, actor: Actor, id: string, input: 
     await recordAudit(tx, now, {
       action: 'case.priority_changed',
       ...about,
-      detail: { from: current.priority, to: input.priority },
+      detail: { from: current.priority, to: input.priority, change: changeId },
     });
     return updated;
   });

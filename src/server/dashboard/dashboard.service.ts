@@ -8,6 +8,7 @@ import { activityPart } from './activity.ts';
 import { myCasesPart, teamPart } from './cases.ts';
 import { membershipsOf } from './memberships.ts';
 import { reportsPart } from './reports.ts';
+import { reviewsPart } from './reviews.ts';
 
 /** The team's landing page for the caller (docs/dashboard.md); the read is an audit event. */
 export async function dashboardOf(ctx: IntakeContext, actor: Actor, origin: Origin): Promise<Dashboard> {
@@ -16,10 +17,11 @@ export async function dashboardOf(ctx: IntakeContext, actor: Actor, origin: Orig
   const today = todayOf(ctx);
   const zone = ctx.intake.timeZone;
   const memberships = await membershipsOf(ctx.database, actor, now);
-  const [reports, mine, activity, team] = await Promise.all([
+  const [reports, mine, activity, reviews, team] = await Promise.all([
     reportsPart(db, actor, today, policyOf(ctx), memberships),
     myCasesPart(db, ctx.keys, memberships, today, zone),
     activityPart(ctx.database, ctx.keys, actor, memberships),
+    reviewsPart(db, memberships, today),
     teamPart(db, ctx.keys, actor, now, today, zone),
   ]);
   await recordAudit(db, now, {
@@ -34,5 +36,5 @@ export async function dashboardOf(ctx: IntakeContext, actor: Actor, origin: Orig
       activity: activity.length,
     },
   });
-  return { today, reports, ...mine, activity, team };
+  return { today, reports, ...mine, activity, reviews, team };
 }

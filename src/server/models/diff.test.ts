@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { screenV2Source } from '../../../test/support/models.ts';
 import type { ModelDefinition } from '../../contract/models/definition.ts';
 import { diffModels } from '../../contract/models/diff.ts';
 import { loadDefinition } from './source.ts';
@@ -16,31 +17,13 @@ describe('model versions compared', () => {
   // The worked example of docs/models-guide.md: leakage split into what was said and what was written.
   it('names what was added, removed and changed, and where a removed item’s ratings go', () => {
     const v1 = modelOf(screen);
-    const leakage = screen.slice(
-      screen.indexOf('      - key: leakage\n'),
-      screen.indexOf('      - key: last_resort\n'),
-    );
-    const split =
-      leakage.replace('key: leakage', 'key: leakage_spoken') + leakage.replace('key: leakage', 'key: leakage_written');
-    const v2source = `${screen
-      .replace('version: 1.0.0', 'version: 2.0.0\nsupersedes: 1.0.0')
-      .replace(leakage, split)
-      .replace(
-        'when: "leakage.presence == \'present\'"',
-        "when: \"leakage_spoken.presence == 'present' or leakage_written.presence == 'present'\"",
-      )
-      .replace(
-        'require: [leakage.evidence, leakage.observed]',
-        'require: [leakage_spoken.evidence, leakage_written.evidence]',
-      )
+    // Two more changes than the guide's example, for the diff to name: a review interval and a title.
+    const v2source = screenV2Source()
       .replace(
         'days: { acute: 2, high: 7, moderate: 30, low: 90 }',
         'days: { acute: 1, high: 7, moderate: 30, low: 90 }',
       )
-      .replace(
-        'de: TMA-Screening auf Warnverhalten',
-        'de: TMA-Screening Warnverhalten',
-      )}\nmigration:\n  from: 1.0.0\n  items: { leakage: [leakage_spoken, leakage_written] }\n  values:\n    presence: { present: present, absent: absent, unknown: unknown }\n`;
+      .replace('de: TMA-Screening auf Warnverhalten', 'de: TMA-Screening Warnverhalten');
     const v2 = modelOf(v2source, v1);
     assert.deepEqual(diffModels(v1, v2), [
       { part: 'model', key: 'tma_warning_behaviour_screen', change: 'changed', fields: ['title.de'] },

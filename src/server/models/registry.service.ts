@@ -34,7 +34,7 @@ const place = (key: string, version: string, column: 'definition' | 'source'): F
 });
 
 /** A stored version's definition, opened. */
-async function definitionOf(ring: KeyRing, row: ModelTable): Promise<ModelDefinition> {
+export async function definitionOf(ring: KeyRing, row: ModelTable): Promise<ModelDefinition> {
   return JSON.parse(await ring.openText(row.definition_sealed, place(row.key, row.version, 'definition')));
 }
 

@@ -56,12 +56,15 @@ export async function listNotifications(ctx: NotificationsContext, actor: Actor)
       'n.case_id',
       'n.report_id',
       'n.deadline',
+      'n.review',
       'n.actor_user_id',
       'n.created_at',
       'n.until_at',
       'n.read_at',
     ])
+    .leftJoin('assessments as a', 'a.id', 'n.assessment_id')
     .select(['c.year', 'c.number', 'r.reference', 'r.case_id as report_case', 'r.received_on', 'r.acknowledged_on'])
+    .select('a.review_due')
     .where('n.user_id', '=', actor.userId)
     .orderBy('n.created_at', 'desc')
     .orderBy('n.id')
@@ -84,7 +87,12 @@ export async function listNotifications(ctx: NotificationsContext, actor: Actor)
     // Who broke the glass is the access log's to tell: only for those who may still read it. A
     // grant is shown while it holds; a revocation names the case only to one who still reaches it.
     const named =
-      reach !== undefined && (row.kind === 'break_glass' ? meets(reach, { kind: 'manage' }) : reach.kind !== 'list');
+      reach !== undefined &&
+      (row.kind === 'break_glass'
+        ? meets(reach, { kind: 'manage' })
+        : row.kind === 'review'
+          ? meets(reach, { kind: 'section', section: 'assessments', write: false })
+          : reach.kind !== 'list');
     if (!named && row.kind !== 'revoke') continue;
     notifications.push({
       id: row.id,
@@ -92,6 +100,7 @@ export async function listNotifications(ctx: NotificationsContext, actor: Actor)
       case: named ? { id: row.case_id, reference: caseReference(row.year, row.number) } : null,
       report: null,
       deadline: null,
+      review: row.kind === 'review' && row.review !== null ? { reason: row.review, due: row.review_due } : null,
       // A revocation of a case out of reach names nobody either: only that a membership ended.
       actor: row.actor_user_id === null || !named ? null : (refs.get(row.actor_user_id) ?? null),
       at: row.created_at.toISOString(),
@@ -104,7 +113,7 @@ export async function listNotifications(ctx: NotificationsContext, actor: Actor)
 
 type ListedRow = {
   readonly id: string;
-  readonly kind: 'break_glass' | 'urgent_report' | 'deadline' | 'grant' | 'revoke';
+  readonly kind: 'break_glass' | 'urgent_report' | 'deadline' | 'grant' | 'revoke' | 'review';
   readonly report_id: string | null;
   readonly deadline: (typeof DEADLINE_STAGES)[number] | null;
   readonly reference: string | null;
@@ -143,6 +152,7 @@ async function reportNotice(
     case: null,
     report: { id: row.report_id, reference: reportReference(row.reference) },
     deadline,
+    review: null,
     actor: null,
     at: row.created_at.toISOString(),
     until: null,

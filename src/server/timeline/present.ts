@@ -3,9 +3,10 @@ import { pseudonymOf } from '../../contract/persons.ts';
 import type { TimelineEntry } from '../../contract/timeline.ts';
 import { userRefs } from '../cases/cases.repository.ts';
 import { meets, type Reach } from '../cases/reach.ts';
+import { reasonPlace } from '../cases/texts.ts';
 import { namePlace } from '../documents/documents.repository.ts';
 import { reportReference } from '../intake/content.ts';
-import { unlessUnreadable } from '../platform/crypto/key-ring.ts';
+import { type KeyRing, unlessUnreadable } from '../platform/crypto/key-ring.ts';
 import type { DB } from '../platform/db/schema.ts';
 import { contentPlace, type EntryContent, reads, type TimelineContext } from './context.ts';
 import type { EntryRow } from './list.service.ts';
@@ -109,6 +110,7 @@ export async function presentEntries(
   );
   const ref = (id: string | null) => (id === null ? null : (refs.get(id) ?? null));
   const ring = ctx.keys.using(db);
+  const reasons = await priorityReasons(db, ring, reach, rows);
   return Promise.all(
     rows.map(async (row): Promise<TimelineEntry> => {
       // A text that cannot be opened (its case shredded, or tampered with) shows as none, not as an error.
@@ -121,6 +123,8 @@ export async function presentEntries(
       const detail = row.detail === null ? {} : (JSON.parse(row.detail) as Record<string, unknown>);
       const report = row.kind === 'report' && row.subject_id !== null ? reports.get(row.subject_id) : undefined;
       const changed = row.kind === 'status' || row.kind === 'priority';
+      const byAssessment =
+        typeof detail.assessment === 'string' && reads(reach, 'assessments') ? detail.assessment : null;
       return {
         id: row.id,
         kind: row.kind,
@@ -141,7 +145,14 @@ export async function presentEntries(
         title: content?.title ?? null,
         body: content?.body ?? null,
         source: content?.source ?? null,
-        change: changed ? { from: (detail.from ?? null) as Change['from'], to: detail.to as Change['to'] } : null,
+        change: changed
+          ? {
+              from: (detail.from ?? null) as Change['from'],
+              to: detail.to as Change['to'],
+              reason: typeof detail.change === 'string' ? (reasons.get(detail.change) ?? null) : null,
+              assessment: byAssessment,
+            }
+          : null,
         user: row.kind === 'grant' || row.kind === 'revoke' || row.kind === 'lead' ? ref(row.subject_id) : null,
         report:
           report === undefined || row.subject_id === null
@@ -154,4 +165,39 @@ export async function presentEntries(
       };
     }),
   );
+}
+
+/**
+ * The reasons of the priority changes among the entries, by change: a manual change's to every
+ * reader of the timeline, an assessment's (its priority judgment's rationale) only to readers of
+ * the case's assessments. A reason that cannot be opened is left out.
+ */
+async function priorityReasons(
+  db: Kysely<DB>,
+  ring: KeyRing,
+  reach: Reach,
+  rows: readonly EntryRow[],
+): Promise<Map<string, string>> {
+  const wanted: string[] = [];
+  for (const row of rows) {
+    if (row.kind !== 'priority' || row.detail === null) continue;
+    const detail = JSON.parse(row.detail) as { change?: unknown; assessment?: unknown };
+    if (typeof detail.change !== 'string') continue;
+    if (typeof detail.assessment === 'string' && !reads(reach, 'assessments')) continue;
+    wanted.push(detail.change);
+  }
+  const reasons = new Map<string, string>();
+  if (wanted.length === 0) return reasons;
+  const found = await db
+    .selectFrom('case_priority_changes')
+    .select(['id', 'reason_sealed'])
+    .where('id', 'in', wanted)
+    .execute();
+  for (const row of found) {
+    const reason = await unlessUnreadable(
+      ring.openText(row.reason_sealed, reasonPlace('case_priority_changes', row.id)),
+    );
+    if (reason !== null) reasons.set(row.id, reason);
+  }
+  return reasons;
 }

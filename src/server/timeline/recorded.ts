@@ -23,8 +23,11 @@ function recordedOf(event: AuditEvent): Recorded | undefined {
       return { kind: 'opened', subject: null, detail: null };
     case 'case.status_changed':
       return { kind: 'status', subject: null, detail: { from: event.detail.from, to: event.detail.to } };
-    case 'case.priority_changed':
-      return { kind: 'priority', subject: null, detail: { from: event.detail.from, to: event.detail.to } };
+    case 'case.priority_changed': {
+      // The change's row, where its reason is sealed, and the assessment that set it: ids, never the reason.
+      const { from, to, change, assessment } = event.detail;
+      return { kind: 'priority', subject: null, detail: { from, to, change, assessment } };
+    }
     case 'case.member_granted':
       return { kind: 'grant', subject: event.detail.user, detail: { role: event.detail.role } };
     case 'case.member_revoked':

@@ -126,9 +126,12 @@ export interface CaseMergeTable {
 export interface NotificationTable {
   id: string;
   user_id: string;
-  kind: 'break_glass' | 'urgent_report' | 'deadline' | 'grant' | 'revoke';
+  kind: 'break_glass' | 'urgent_report' | 'deadline' | 'grant' | 'revoke' | 'review';
   case_id: string | null;
   report_id: Generated<string | null>;
+  /** A reminder to re-assess (migration 0026): the standing assessment, and why. */
+  assessment_id: Generated<string | null>;
+  review: Generated<'overdue' | 'incident' | null>;
   deadline: Generated<'acknowledge_soon' | 'acknowledge_overdue' | 'feedback_soon' | 'feedback_overdue' | null>;
   actor_user_id: string | null;
   created_at: Date;

@@ -1,0 +1,191 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { AssessmentDetail, AssessmentList, StartAssessment } from '../../contract/assessments.ts';
+import type { Actor } from '../access/actor.ts';
+import { recordAudit } from '../audit/record.ts';
+import { userRefs } from '../cases/cases.repository.ts';
+import { aboutCase, guarded, need, type Origin, recheck } from '../cases/context.ts';
+import type { Need, Reach } from '../cases/reach.ts';
+import type { DB } from '../platform/db/schema.ts';
+import { ConflictError } from '../platform/http/errors.ts';
+import { wallClockOf } from '../timeline/zone.ts';
+import { AssessmentNotFoundError, detailOf, pinnedOf, reads, SUMMARY_COLUMNS, sightOf, summaryOf } from './present.ts';
+import { specialItems } from './ratings.ts';
+import { reviewsOf } from './review.ts';
+import { startOf } from './starting.ts';
+import { type AssessmentsContext, openJudgments, sealContent, sealPrevious } from './store.ts';
+
+/**
+ * Assessments of a case (docs/assessments.md): read and started by members whose scope holds the
+ * assessments section. A draft is its rater's alone: to anyone else it does not exist.
+ */
+export const assessments = (write: boolean): Need => ({ kind: 'section', section: 'assessments', write });
+
+const audited = (actor: Actor, origin: Origin, caseId: string, id: string) => ({
+  ...aboutCase(actor, origin, caseId),
+  object: { type: 'assessment' as const, id },
+});
+
+/** The assessments the reader sees, oldest first, with the incidents for the risk curve's axis. */
+export async function listAssessments(
+  ctx: AssessmentsContext,
+  actor: Actor,
+  caseId: string,
+  origin: Origin,
+): Promise<AssessmentList> {
+  const reach = await need(ctx, actor, caseId, assessments(false), origin);
+  const db = ctx.database.db;
+  const rows = await db
+    .selectFrom('assessments')
+    .select(SUMMARY_COLUMNS)
+    .where('case_id', '=', caseId)
+    .where((eb) => eb.or([eb('status', '=', 'final'), eb('rater_id', '=', actor.userId)]))
+    .orderBy('started_at')
+    .orderBy('id')
+    .execute();
+  const ring = ctx.keys.using(db);
+  const raters = await userRefs(
+    db,
+    ctx.keys,
+    rows.map((r) => r.rater_id),
+  );
+  const list = await Promise.all(
+    rows.map(async (row) =>
+      summaryOf(row, (await pinnedOf(ctx, db, row)).definition, await openJudgments(ring, row), raters),
+    ),
+  );
+  const incidents = reads(reach, 'timeline')
+    ? await db
+        .selectFrom('timeline_entries')
+        .select(['id', 'occurred_at', 'tags'])
+        .where('case_id', '=', caseId)
+        .where('kind', '=', 'incident')
+        .orderBy('occurred_at')
+        .execute()
+    : [];
+  const now = ctx.clock.now();
+  const review = (await reviewsOf(db, [caseId], wallClockOf(now, ctx.timeZone).day)).get(caseId);
+  await recordAudit(db, now, {
+    action: 'case.viewed',
+    ...aboutCase(actor, origin, caseId),
+    detail: { part: 'assessments', via: reach.kind },
+  });
+  return {
+    assessments: list,
+    // The incident that prompts it is named to readers of the timeline only.
+    review:
+      review === undefined
+        ? null
+        : { due: review.due, state: review.state, prompt: reads(reach, 'timeline') ? review.prompt : null },
+    incidents: incidents.map((i) => ({ id: i.id, occurredAt: i.occurred_at.toISOString(), tags: i.tags })),
+  };
+}
+
+/** A row the reader may see: a finalised one, or their own draft. */
+export async function visibleRow(db: Kysely<DB>, actor: Actor, caseId: string, id: string, lock = false) {
+  let query = db.selectFrom('assessments').selectAll().where('id', '=', id).where('case_id', '=', caseId);
+  if (lock) query = query.forUpdate();
+  const row = await query.executeTakeFirst();
+  if (row === undefined || (row.status === 'draft' && row.rater_id !== actor.userId))
+    throw new AssessmentNotFoundError();
+  return row;
+}
+
+export async function present(
+  ctx: AssessmentsContext,
+  db: Kysely<DB>,
+  actor: Actor,
+  reach: Reach,
+  row: Awaited<ReturnType<typeof visibleRow>>,
+): Promise<AssessmentDetail> {
+  const pinned = await pinnedOf(ctx, db, row);
+  const raters = await userRefs(db, ctx.keys, [row.rater_id]);
+  return detailOf(ctx, db, row, pinned, reach, await sightOf(db, reach, row.case_id, actor), raters);
+}
+
+export async function assessmentOf(
+  ctx: AssessmentsContext,
+  actor: Actor,
+  caseId: string,
+  id: string,
+  origin: Origin,
+): Promise<AssessmentDetail> {
+  const reach = await need(ctx, actor, caseId, assessments(false), origin);
+  const db = ctx.database.db;
+  const row = await visibleRow(db, actor, caseId, id);
+  const detail = await present(ctx, db, actor, reach, row);
+  await recordAudit(db, ctx.clock.now(), {
+    action: 'case.viewed',
+    ...audited(actor, origin, caseId, id),
+    detail: { part: 'assessment', via: reach.kind },
+  });
+  return detail;
+}
+
+/**
+ * Starts an assessment on a published model version, pinned to it for ever: empty, as a copy of a
+ * finalised one, carried over from the version before by the migration map, or (a consensus) from
+ * what the raters' finalised ratings agree on. A retired version is not started on any more.
+ */
+export async function startAssessment(
+  ctx: AssessmentsContext,
+  actor: Actor,
+  caseId: string,
+  input: StartAssessment,
+  origin: Origin,
+): Promise<AssessmentDetail> {
+  await need(ctx, actor, caseId, assessments(true), origin);
+  return guarded(ctx, actor, caseId, origin, () =>
+    ctx.database.transaction(async (tx) => {
+      const reach = await recheck(ctx, tx, actor, caseId, assessments(true));
+      const target = await ctx.models.get(tx, ctx.keys.using(tx), input.model.key, input.model.version);
+      if (target === undefined || target.status === 'draft')
+        // Never the version asked for in the answer: it is the caller's text.
+        throw new ConflictError('This model version is not published.', 'model_not_published');
+      if (target.status === 'retired')
+        throw new ConflictError(
+          'This model version is retired: start on the version that follows it.',
+          'model_retired',
+        );
+      const start = await startOf(ctx, tx, caseId, input, target);
+      const id = randomUUID();
+      const now = ctx.clock.now();
+      const key = await ctx.keys.keyFor('case', caseId, tx);
+      const special = specialItems(target.definition);
+      await tx
+        .insertInto('assessments')
+        .values({
+          id,
+          case_id: caseId,
+          model_key: target.definition.key,
+          model_version: target.definition.version,
+          kind: input.kind,
+          status: 'draft',
+          rater_id: actor.userId,
+          version: 1,
+          ...sealContent(key, id, 1, start.content, special),
+          ...sealPrevious(key, id, start.previous, special),
+          judgments_sealed: null,
+          priority: null,
+          review_due: null,
+          from_id: start.from,
+          basis: start.basis,
+          started_at: now,
+          updated_at: now,
+          finalised_at: null,
+        })
+        .execute();
+      await recordAudit(tx, now, {
+        action: 'assessment.started',
+        ...audited(actor, origin, caseId, id),
+        detail: {
+          model: `${target.definition.key}@${target.definition.version}`,
+          kind: input.kind,
+          from: start.from,
+          migrated: start.migrated,
+        },
+      });
+      return present(ctx, tx, actor, reach, await visibleRow(tx, actor, caseId, id));
+    }),
+  );
+}

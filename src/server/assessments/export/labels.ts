@@ -1,0 +1,165 @@
+import type { AssessmentKind } from '../../../contract/assessments.ts';
+import type { PersonRole } from '../../../contract/persons.ts';
+
+/** The PDF export's own words, in the two languages of the product; the model's words come from the model. */
+export type Language = 'de' | 'en';
+
+const en = {
+  confidential: 'Confidential – threat management',
+  page: (n: number, of: number) => `Page ${n} of ${of}`,
+  title: 'Assessment',
+  model: 'Model',
+  version: 'Version',
+  publisher: 'Publisher',
+  citation: 'Citation',
+  licence: 'Licence',
+  case: 'Case',
+  kind: 'Kind',
+  kinds: { single: 'Single assessment', rater: 'Independent rating', consensus: 'Consensus' } as Record<
+    AssessmentKind,
+    string
+  >,
+  rater: 'Rated by',
+  started: 'Started on',
+  finalised: 'Finalised on',
+  prioritySet: 'Case priority set',
+  reviewDue: 'Next review due',
+  basis: 'Brings together',
+  ratings: (n: number) => (n === 1 ? '1 independent rating' : `${n} independent ratings`),
+  exported: (day: string, name: string) => `Exported on ${day} by ${name}.`,
+  someone: 'A former user',
+  items: 'Ratings',
+  notAssessed: 'Not assessed',
+  critical: 'critical',
+  presence: 'Presence',
+  relevance: 'Relevance',
+  past: 'In the past',
+  observed: 'Last observed',
+  value: 'Value',
+  evidence: 'Evidence',
+  links: (n: number) => (n === 1 ? '1 link' : `${n} links`),
+  note: 'Note',
+  withheld: (n: number) =>
+    n === 1
+      ? '1 item of a special category of data is withheld: it is not in your scope.'
+      : `${n} items of special categories of data are withheld: they are not in your scope.`,
+  indicators: 'Indicators',
+  yes: 'yes',
+  no: 'no',
+  flags: 'Flags raised by the rules',
+  noFlags: 'No flag was raised.',
+  severity: { info: 'Note', warning: 'Warning', critical: 'Critical' } as Record<string, string>,
+  disagreement: 'Disagreement',
+  formulation: 'Formulation',
+  none: '(none)',
+  scenarios: 'Scenarios',
+  noScenarios: 'No scenario was described.',
+  description: 'What might happen',
+  victim: 'Potential victim',
+  triggers: 'Triggers',
+  scenarioSeverity: 'Severity',
+  imminence: 'Imminence',
+  likelihood: 'Likelihood',
+  management: 'Management idea',
+  judgments: 'Final judgments',
+  rationale: 'Rationale',
+  dissent: 'Dissent',
+  persons: 'Persons of the case',
+  pseudonym: (letters: string) => `Person ${letters}`,
+  roles: {
+    person_of_concern: 'Person of concern',
+    target: 'Potential target',
+    reporter: 'Reporter',
+    witness: 'Witness',
+    other: 'Other',
+  } as Record<PersonRole, string>,
+  noName: '(no name recorded)',
+  pseudonymised: 'Persons are named by pseudonym only.',
+  named: 'With their names, as the exporter asked (recorded in the audit trail).',
+  personsOutOfScope: 'The persons of the case are not in your scope.',
+  noPersons: 'No persons are recorded.',
+};
+
+export type Labels = typeof en;
+
+const de: Labels = {
+  confidential: 'Vertraulich – Bedrohungsmanagement',
+  page: (n, of) => `Seite ${n} von ${of}`,
+  title: 'Einschätzung',
+  model: 'Modell',
+  version: 'Version',
+  publisher: 'Herausgeber',
+  citation: 'Quellen',
+  licence: 'Lizenz',
+  case: 'Fall',
+  kind: 'Art',
+  kinds: { single: 'Einzeleinschätzung', rater: 'Unabhängige Bewertung', consensus: 'Konsens' },
+  rater: 'Bewertet von',
+  started: 'Begonnen am',
+  finalised: 'Abgeschlossen am',
+  prioritySet: 'Gesetzte Priorität des Falls',
+  reviewDue: 'Nächste Überprüfung fällig',
+  basis: 'Führt zusammen',
+  ratings: (n) => (n === 1 ? '1 unabhängige Bewertung' : `${n} unabhängige Bewertungen`),
+  exported: (day, name) => `Exportiert am ${day} von ${name}.`,
+  someone: 'Ehemalige Nutzerin oder ehemaliger Nutzer',
+  items: 'Bewertungen',
+  notAssessed: 'Nicht bewertet',
+  critical: 'kritisch',
+  presence: 'Vorliegen',
+  relevance: 'Bedeutung',
+  past: 'In der Vergangenheit',
+  observed: 'Zuletzt beobachtet am',
+  value: 'Wert',
+  evidence: 'Belege',
+  links: (n) => (n === 1 ? '1 Verknüpfung' : `${n} Verknüpfungen`),
+  note: 'Notiz',
+  withheld: (n) =>
+    n === 1
+      ? '1 Merkmal einer besonderen Kategorie von Daten wird nicht gezeigt: Es liegt außerhalb Ihres Umfangs.'
+      : `${n} Merkmale besonderer Kategorien von Daten werden nicht gezeigt: Sie liegen außerhalb Ihres Umfangs.`,
+  indicators: 'Kennzahlen',
+  yes: 'ja',
+  no: 'nein',
+  flags: 'Hinweise der Regeln',
+  noFlags: 'Die Regeln haben keinen Hinweis gegeben.',
+  severity: { info: 'Hinweis', warning: 'Warnung', critical: 'Kritisch' },
+  disagreement: 'Widerspruch',
+  formulation: 'Fallformulierung',
+  none: '(keine)',
+  scenarios: 'Szenarien',
+  noScenarios: 'Es wurde kein Szenario beschrieben.',
+  description: 'Was geschehen könnte',
+  victim: 'Mögliches Opfer',
+  triggers: 'Auslöser',
+  scenarioSeverity: 'Schwere',
+  imminence: 'Zeitliche Nähe',
+  likelihood: 'Wahrscheinlichkeit',
+  management: 'Idee für das Fallmanagement',
+  judgments: 'Gesamturteile',
+  rationale: 'Begründung',
+  dissent: 'Abweichende Meinung',
+  persons: 'Personen des Falls',
+  pseudonym: (letters) => `Person ${letters}`,
+  roles: {
+    person_of_concern: 'Gefährdende Person',
+    target: 'Mögliches Ziel',
+    reporter: 'Meldende Person',
+    witness: 'Zeugin oder Zeuge',
+    other: 'Sonstige',
+  },
+  noName: '(kein Name erfasst)',
+  pseudonymised: 'Personen werden nur mit Pseudonym genannt.',
+  named: 'Mit Namen, auf Wunsch der exportierenden Person (im Audit-Protokoll festgehalten).',
+  personsOutOfScope: 'Die Personen des Falls liegen außerhalb Ihres Umfangs.',
+  noPersons: 'Es sind keine Personen erfasst.',
+};
+
+export const LABELS: Record<Language, Labels> = { en, de };
+
+/** A day (YYYY-MM-DD) as the language writes it. */
+export function dayText(day: string, language: Language): string {
+  if (language === 'en') return day;
+  const [year, month, date] = day.split('-');
+  return `${date}.${month}.${year}`;
+}

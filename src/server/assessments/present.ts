@@ -1,0 +1,180 @@
+import type { Kysely } from 'kysely';
+import type {
+  AssessmentContent,
+  AssessmentDetail,
+  AssessmentSummary,
+  Blocker,
+  ItemRating,
+} from '../../contract/assessments.ts';
+import type { UserRef } from '../../contract/cases.ts';
+import type { ModelDefinition } from '../../contract/models/definition.ts';
+import { textOf } from '../../contract/models/validate.ts';
+import type { Actor } from '../access/actor.ts';
+import { meets, type Reach } from '../cases/reach.ts';
+import { hiddenDocuments } from '../documents/restricted.ts';
+import type { AssessmentRow, DB } from '../platform/db/schema.ts';
+import { AppError } from '../platform/http/errors.ts';
+import type { PinnedModel } from './models.ts';
+import { outcomeOf, specialItems } from './ratings.ts';
+import { type AssessmentsContext, openContent, openJudgments, openPrevious } from './store.ts';
+
+export const reads = (reach: Reach, section: 'timeline' | 'documents' | 'special_category' | 'assessments') =>
+  meets(reach, { kind: 'section', section, write: false });
+
+/**
+ * No such assessment for this reader (another rater's draft included): a plain 404, not a refusal
+ * (guarded records a NotFoundError as one), since the reader may well read the case's assessments.
+ */
+export class AssessmentNotFoundError extends AppError {
+  readonly status = 404;
+  readonly code = 'not_found';
+}
+
+export async function pinnedOf(
+  ctx: AssessmentsContext,
+  db: Kysely<DB>,
+  row: Pick<AssessmentRow, 'model_key' | 'model_version'>,
+) {
+  const pinned = await ctx.models.pinned(db, ctx.keys.using(db), row.model_key, row.model_version);
+  // The foreign key keeps the version; published versions are never deleted.
+  if (pinned === undefined) throw new Error(`model ${row.model_key}@${row.model_version} is gone`);
+  return pinned;
+}
+
+/** The model's name in both languages; a licensed one as the organisation filled it in (publishing waits for that). */
+const titleOf = (model: ModelDefinition) => ({
+  en: textOf(model, model.title, 'en') ?? model.key,
+  de: textOf(model, model.title, 'de') ?? model.key,
+});
+
+/** The columns a summary is made of: everything but the sealed content, which a list never opens. */
+export const SUMMARY_COLUMNS = [
+  'id',
+  'model_key',
+  'model_version',
+  'kind',
+  'status',
+  'rater_id',
+  'version',
+  'started_at',
+  'finalised_at',
+  'judgments_sealed',
+  'priority',
+  'review_due',
+  'from_id',
+  'basis',
+] as const;
+
+export function summaryOf(
+  row: Pick<AssessmentRow, (typeof SUMMARY_COLUMNS)[number]>,
+  model: ModelDefinition,
+  judgments: Record<string, string | null>,
+  raters: ReadonlyMap<string, UserRef>,
+): AssessmentSummary {
+  return {
+    id: row.id,
+    model: { key: row.model_key, version: row.model_version, title: titleOf(model) },
+    modelKind: model.kind,
+    kind: row.kind,
+    status: row.status,
+    rater: raters.get(row.rater_id) ?? null,
+    version: row.version,
+    startedAt: row.started_at.toISOString(),
+    finalisedAt: row.finalised_at?.toISOString() ?? null,
+    judgments,
+    priority: row.priority,
+    reviewDue: row.review_due,
+    from: row.from_id,
+    basis: row.basis,
+  };
+}
+
+type Ratings = Record<string, ItemRating>;
+
+/**
+ * The disagreements with flags the reader may know of: without the special categories in their
+ * scope, only with the flags their own view of the ratings raises (a flag raised by a withheld
+ * rating would tell of it, and so would the reason given against it).
+ */
+export const overridesSeen = (overrides: Readonly<Record<string, string>>, flags: readonly string[] | null) =>
+  flags === null
+    ? { ...overrides }
+    : Object.fromEntries(Object.entries(overrides).filter(([flag]) => flags.includes(flag)));
+
+/** Evidence as the reader may see it: timeline entries with the timeline, documents with the documents not hidden from them. */
+export interface Sight {
+  readonly entries: boolean;
+  readonly documents: boolean;
+  readonly hidden: ReadonlySet<string>;
+}
+
+export async function sightOf(db: Kysely<DB>, reach: Reach, caseId: string, actor: Actor): Promise<Sight> {
+  const documents = reads(reach, 'documents');
+  return {
+    entries: reads(reach, 'timeline'),
+    documents,
+    hidden: documents ? await hiddenDocuments(db, caseId, actor.userId) : new Set(),
+  };
+}
+
+export const seenEntries = (sight: Sight, ids: readonly string[]) => (sight.entries ? [...ids] : []);
+export const seenDocuments = (sight: Sight, ids: readonly string[]) =>
+  sight.documents ? ids.filter((id) => !sight.hidden.has(id)) : [];
+
+function visible(ratings: Ratings, sight: Sight): Ratings {
+  return Object.fromEntries(
+    Object.entries(ratings).map(([key, r]) => [
+      key,
+      r.evidence === undefined
+        ? r
+        : {
+            ...r,
+            evidence: {
+              entries: seenEntries(sight, r.evidence.entries),
+              documents: seenDocuments(sight, r.evidence.documents),
+            },
+          },
+    ]),
+  );
+}
+
+/**
+ * One assessment as the reader may have it. Without the special categories in their scope, those
+ * items' ratings are neither opened nor shown, and the rules' outcome is computed without them, so
+ * that no count or flag tells what they hold; evidence they may not see is left out.
+ */
+export async function detailOf(
+  ctx: AssessmentsContext,
+  db: Kysely<DB>,
+  row: AssessmentRow,
+  pinned: Pick<PinnedModel, 'definition' | 'rules'>,
+  reach: Reach,
+  sight: Sight,
+  raters: ReadonlyMap<string, UserRef>,
+): Promise<AssessmentDetail> {
+  const ring = ctx.keys.using(db);
+  const withSpecial = reads(reach, 'special_category');
+  const special = withSpecial ? new Set<string>() : specialItems(pinned.definition);
+  const content: AssessmentContent = await openContent(ring, row, withSpecial);
+  const previous = await openPrevious(ring, row, withSpecial);
+  const outcome = outcomeOf(pinned.definition, pinned.rules, content, previous);
+  const judgments = await openJudgments(ring, row);
+  return {
+    ...summaryOf(row, pinned.definition, judgments, raters),
+    content: {
+      ...content,
+      ratings: visible(content.ratings, sight),
+      overrides: overridesSeen(content.overrides, withSpecial ? null : outcome.flags),
+    },
+    outcome: { ...outcome, blockers: outcome.blockers.filter((b) => !touches(b, special)) },
+    withheld: [...special],
+    previous: previous === null ? null : visible(previous, sight),
+  };
+}
+
+/** Whether a blocker names an item of the set (its field is ratings.KEY... or KEY.facet). */
+export function touches(blocker: Blocker, items: ReadonlySet<string>): boolean {
+  const parts = blocker.field.split('.');
+  const key = parts[0] === 'ratings' ? parts[1] : parts[0];
+  return key !== undefined && items.has(key);
+}

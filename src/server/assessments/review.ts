@@ -1,0 +1,75 @@
+import { type Kysely, sql } from 'kysely';
+import type { Review } from '../../contract/assessments.ts';
+import type { DB } from '../platform/db/schema.ts';
+
+/** How many days before its review date a review counts as due soon. */
+export const REVIEW_SOON_DAYS = 2;
+
+const daysBetween = (from: string, to: string) =>
+  Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+
+/** The state of a review date on a day: in time, due within REVIEW_SOON_DAYS, or passed. */
+export function reviewState(due: string | null, today: string): Review['state'] {
+  if (due === null) return null;
+  const left = daysBetween(today, due);
+  return left < 0 ? 'overdue' : left <= REVIEW_SOON_DAYS ? 'due_soon' : 'in_time';
+}
+
+export interface CaseReview extends Review {
+  readonly caseId: string;
+  /** The standing assessment: the case's latest finalised single assessment or consensus. */
+  readonly assessmentId: string;
+}
+
+interface Row {
+  case_id: string;
+  id: string;
+  review_due: string | null;
+  incident_id: string | null;
+  incident_at: Date | null;
+}
+
+/**
+ * When each case is to be assessed again (docs/assessments.md, "Re-assessment"): the review date of
+ * its standing assessment, and the first incident tagged with warning behaviours written since,
+ * when the model asks for that. Open cases only; a case never assessed has no review.
+ */
+export async function reviewsOf(
+  db: Kysely<DB>,
+  /** The cases asked about; null: every open case (the reminders). */
+  caseIds: readonly string[] | null,
+  today: string,
+): Promise<Map<string, CaseReview>> {
+  const reviews = new Map<string, CaseReview>();
+  if (caseIds !== null && caseIds.length === 0) return reviews;
+  const which = caseIds === null ? sql`true` : sql`a.case_id in (${sql.join(caseIds.map((id) => sql`${id}::uuid`))})`;
+  const { rows } = await sql<Row>`
+    with standing as (
+      select distinct on (a.case_id) a.case_id, a.id, a.review_due, a.finalised_at, a.reassess_on_incident
+      from assessments a
+      join cases c on c.id = a.case_id and c.status <> 'closed' and c.merged_into is null
+      where ${which} and a.status = 'final' and a.kind <> 'rater'
+      order by a.case_id, a.finalised_at desc, a.id
+    )
+    select s.case_id, s.id, s.review_due, i.id as incident_id, i.recorded_at as incident_at
+    from standing s
+    left join lateral (
+      select t.id, t.recorded_at from timeline_entries t
+      where s.reassess_on_incident and t.case_id = s.case_id and t.kind = 'incident'
+        and cardinality(t.tags) > 0 and t.recorded_at > s.finalised_at
+      order by t.recorded_at, t.id
+      limit 1
+    ) i on true`.execute(db);
+  for (const r of rows)
+    reviews.set(r.case_id, {
+      caseId: r.case_id,
+      assessmentId: r.id,
+      due: r.review_due,
+      state: reviewState(r.review_due, today),
+      prompt:
+        r.incident_id === null || r.incident_at === null
+          ? null
+          : { entryId: r.incident_id, recordedAt: new Date(r.incident_at).toISOString() },
+    });
+  return reviews;
+}
