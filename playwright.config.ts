@@ -182,7 +182,8 @@ export default defineConfig({
   // intake journey's, with its people made at start and the team's phone the report form shows
   // (test/e2e/support/intake-server.ts), then the timeline and live-bell journeys', with their teams made at
   // start (test/e2e/support/timeline-server.ts), and the dashboard journey's, with the cases team in a
-  // directory of its own, so that its counts are its own, and the restricted documents' journey's, alike.
+  // directory of its own, so that its counts are its own, and the restricted documents' journey's, alike;
+  // last the assessments journey's, with its team and models made at start.
   ...(HAVE_CHROMIUM
     ? {
         webServer: allServers([
@@ -226,6 +227,11 @@ export default defineConfig({
               TMA_UPLOAD_LIMIT_BYTES: String(SERVERS.documentsRestricted.uploadLimitBytes),
             },
             'test/e2e/support/cases-server.ts',
+          ),
+          realServer(
+            'assessments',
+            { TMA_STEP_UP_SECONDS: String(SERVERS.assessments.stepUpSeconds) },
+            'test/e2e/support/assessments-server.ts',
           ),
         ]),
       }

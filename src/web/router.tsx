@@ -37,6 +37,7 @@ const ApprovalsPage = lazyRouteComponent(() => import('./features/approvals/Appr
 const AuditPage = lazyRouteComponent(() => import('./features/audit/AuditPage.tsx'), 'AuditPage');
 const CasesPage = lazyRouteComponent(() => import('./features/cases/CasesPage.tsx'), 'CasesPage');
 const CasePage = lazyRouteComponent(() => import('./features/cases/CasePage.tsx'), 'CasePage');
+const AssessmentPage = lazyRouteComponent(() => import('./features/assessments/AssessmentPage.tsx'), 'AssessmentPage');
 const DocumentPage = lazyRouteComponent(() => import('./features/documents/DocumentPage.tsx'), 'DocumentPage');
 const ReportPage = lazyRouteComponent(() => import('./features/intake/ReportPage.tsx'), 'ReportPage');
 const ReceiptStatusPage = lazyRouteComponent(
@@ -241,14 +242,32 @@ const casesRoute = createRoute({
   component: CasesPage,
 });
 
+/** The part of a case to open with, when a page of the case links back to it (its assessments). */
+type CaseSearch = { tab?: 'assessments' };
+
 const caseRoute = createRoute({
   getParentRoute: () => signedInRoute,
   path: '/cases/$caseId',
   beforeLoad: forContentRoles,
+  validateSearch: (search: Record<string, unknown>): CaseSearch =>
+    search.tab === 'assessments' ? { tab: 'assessments' } : {},
   component: function CaseRoute() {
     const { caseId } = caseRoute.useParams();
+    const { tab } = caseRoute.useSearch();
     // A new case id is a new page: its tabs and forms start afresh.
-    return <CasePage key={caseId} caseId={caseId} />;
+    return <CasePage key={caseId} caseId={caseId} {...(tab === undefined ? {} : { tab })} />;
+  },
+});
+
+/** One assessment of a case (docs/assessments.md); whether the user reaches it is the server's decision. */
+const assessmentRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/cases/$caseId/assessments/$assessmentId',
+  beforeLoad: forContentRoles,
+  component: function AssessmentRoute() {
+    const { caseId, assessmentId } = assessmentRoute.useParams();
+    // Another assessment is another form: nothing typed in one may end up in the other.
+    return <AssessmentPage key={assessmentId} caseId={caseId} assessmentId={assessmentId} />;
   },
 });
 
@@ -356,6 +375,7 @@ const routeTree = rootRoute.addChildren([
     auditRoute,
     casesRoute,
     caseRoute,
+    assessmentRoute,
     myReportsRoute,
     newReportRoute,
     myReportRoute,

@@ -57,6 +57,16 @@ const KNOWN_CODES = [
   'model_changed',
   'model_draft',
   'migration_invalid',
+  'assessment_final',
+  'assessment_incomplete',
+  'model_not_published',
+  'no_migration_path',
+  'basis_invalid',
+  'special_category_out_of_scope',
+  'unknown_evidence',
+  'unknown_assessment',
+  'assessment_not_final',
+  'identities_out_of_scope',
 ] as const;
 type KnownCode = (typeof KNOWN_CODES)[number];
 

@@ -32,6 +32,8 @@ import { expect } from '@playwright/test';
  *    the cases journey's team (test/e2e/support/cases-server.ts) in a data directory of its own.
  *  - documentsRestricted: like cases, for test/e2e/documents-restricted.spec.ts, which adds cases and
  *    memberships the cases journey must not meet, with a small upload limit for a file over it.
+ *  - assessments: like main (short step-up), for test/e2e/assessments.spec.ts, started by
+ *    test/e2e/support/assessments-server.ts with its team and the models it rates with made at start.
  */
 export const MAIN_PORT = Number(process.env.TMA_E2E_PORT ?? 3917);
 
@@ -54,6 +56,7 @@ export const SERVERS = {
     stepUpSeconds: 3,
     uploadLimitBytes: 64 * 1024,
   },
+  assessments: { port: MAIN_PORT + 13, dir: 'assessments', stepUpSeconds: 3 },
 } as const;
 export type ServerName = keyof typeof SERVERS;
 

@@ -26,14 +26,24 @@ export interface TeamMember {
  * made at start: each account active with its password, and its authenticator app where it has a
  * secret. The journey waits for e2e-team-ready.txt: the server answers /readyz before they exist.
  */
-export async function startWithTeam(team: Readonly<Record<string, TeamMember>>): Promise<void> {
+export async function startWithTeam<T extends Readonly<Record<string, TeamMember>>>(
+  team: T,
+  /** What the journey needs besides its people (models in the registry), made before it is ready. */
+  prepare?: (
+    server: Awaited<ReturnType<typeof startServer>>,
+    keys: KeyRing,
+    ids: Record<keyof T, string>,
+  ) => Promise<void>,
+): Promise<void> {
   const config = loadConfig();
   const server = await startServer(config, createLogger(config.logLevel));
   const db = server.database.db;
   const keys = new KeyRing(openKeyProvider(config.keys, config.secretsDir), db);
   const now = new Date();
-  for (const person of Object.values(team)) {
+  const ids = {} as Record<keyof T, string>;
+  for (const [name, person] of Object.entries(team) as [keyof T, TeamMember][]) {
     const id = randomUUID();
+    ids[name] = id;
     await usersRepository.insert(
       db,
       keys,
@@ -58,6 +68,7 @@ export async function startWithTeam(team: Readonly<Record<string, TeamMember>>):
         })
         .execute();
   }
+  await prepare?.(server, keys, ids);
   writeFileSync(path.join(config.secretsDir, 'e2e-team-ready.txt'), 'ready', { mode: 0o600 });
   process.on('SIGTERM', () => {
     void server.shutdown().then(() => process.exit(0));

@@ -10,6 +10,8 @@ import { ErrorAlert } from '../../ui/ErrorAlert.tsx';
 import { Heading } from '../../ui/Heading.tsx';
 import { type Tab, Tabs } from '../../ui/Tabs.tsx';
 import { useDateTime } from '../../ui/useDateTime.ts';
+import { AssessmentsSection } from '../assessments/AssessmentsSection.tsx';
+import { readsAssessments } from '../assessments/reach.ts';
 import { readsTimeline } from '../timeline/kinds.ts';
 import { TimelineSection } from '../timeline/TimelineSection.tsx';
 import { AccessLogSection } from './AccessLogSection.tsx';
@@ -23,7 +25,16 @@ import { MembersSection } from './MembersSection.tsx';
 import { holds, PersonsSection } from './PersonsSection.tsx';
 import { RelatedSection } from './RelatedSection.tsx';
 
-type TabKey = 'overview' | 'timeline' | 'persons' | 'reports' | 'members' | 'documents' | 'related' | 'access';
+export type TabKey =
+  | 'overview'
+  | 'timeline'
+  | 'assessments'
+  | 'persons'
+  | 'reports'
+  | 'members'
+  | 'documents'
+  | 'related'
+  | 'access';
 
 /** The tabs the reader's reach holds: the server answers 404 for the others anyway. */
 function tabsOf(c: CaseDetail): TabKey[] {
@@ -32,6 +43,7 @@ function tabsOf(c: CaseDetail): TabKey[] {
   return [
     'overview',
     ...(readsTimeline(c) ? (['timeline'] as const) : []),
+    ...(readsAssessments(c) ? (['assessments'] as const) : []),
     ...(holds(c, 'persons') ? (['persons'] as const) : []),
     ...(readsReports(c) ? (['reports'] as const) : []),
     ...(roster ? (['members'] as const) : []),
@@ -41,11 +53,12 @@ function tabsOf(c: CaseDetail): TabKey[] {
   ];
 }
 
-export function CasePage({ caseId }: { caseId: string }) {
+/** `tab`: the part to open with (a page of the case links back to its part); the overview otherwise. */
+export function CasePage({ caseId, tab: initialTab = 'overview' }: { caseId: string; tab?: TabKey }) {
   const { t } = useTranslation();
   const query = useQuery(caseQuery(caseId));
   useDocumentTitle(query.data?.reference ?? t('cases.case.title'));
-  const [tab, setTab] = useState<TabKey>('overview');
+  const [tab, setTab] = useState<TabKey>(initialTab);
 
   if (query.isPending) return <p>{t('common.loading')}</p>;
   if (query.isError) {
@@ -66,6 +79,7 @@ export function CasePage({ caseId }: { caseId: string }) {
   const labels: Record<TabKey, string> = {
     overview: t('cases.tabs.overview'),
     timeline: t('cases.tabs.timeline'),
+    assessments: t('cases.tabs.assessments'),
     persons: t('cases.tabs.persons'),
     reports: t('cases.tabs.reports'),
     members: t('cases.tabs.members'),
@@ -93,6 +107,7 @@ export function CasePage({ caseId }: { caseId: string }) {
         {shown === 'overview' &&
           (c.access.kind === 'list' ? <BreakGlassForm detail={c} /> : <CaseOverview detail={c} />)}
         {shown === 'timeline' && <TimelineSection detail={c} />}
+        {shown === 'assessments' && <AssessmentsSection detail={c} />}
         {shown === 'persons' && <PersonsSection detail={c} />}
         {shown === 'reports' && <CaseReports caseId={c.id} files={readsDocuments(c)} />}
         {shown === 'members' && <MembersSection detail={c} />}

@@ -8,6 +8,7 @@ import { ActivitySection } from './ActivitySection.tsx';
 import { dashboardQuery } from './dashboard-api.ts';
 import { MyCasesSection } from './MyCasesSection.tsx';
 import { ReportsSection } from './ReportsSection.tsx';
+import { ReviewsSection } from './ReviewsSection.tsx';
 import { TeamSection } from './TeamSection.tsx';
 import { TodaySection } from './TodaySection.tsx';
 import './dashboard.css';
@@ -34,6 +35,7 @@ export function DashboardPage({ user }: { user: SessionInfo['user'] }) {
         <>
           <TodaySection dashboard={data} />
           {data.reports !== null && <ReportsSection reports={data.reports} today={data.today} />}
+          {data.reviews.length > 0 && <ReviewsSection reviews={data.reviews} today={data.today} />}
           <MyCasesSection cases={data.myCases} load={data.myLoad} />
           <ActivitySection activity={data.activity} />
           {data.team !== null && <TeamSection team={data.team} />}

@@ -9,6 +9,7 @@ const note = (id: string, read = false): Notification => ({
   case: { id: '0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f', reference: 'TM-2026-0007' },
   report: null,
   deadline: null,
+  review: null,
   actor: null,
   at: '2026-12-01T08:00:00.000Z',
   until: null,

@@ -22,6 +22,7 @@ const base: Notification = {
   case: null,
   report: REPORT,
   deadline: null,
+  review: null,
   actor: null,
   at: '2026-12-01T08:00:00.000Z',
   until: null,

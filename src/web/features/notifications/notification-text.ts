@@ -2,7 +2,7 @@ import type { TFunction } from 'i18next';
 import type { Notification } from '../../../contract/notifications.ts';
 
 /**
- * Where a notification leads: the case of a break-glass, a grant or a revocation (while the user still reaches it),
+ * Where a notification leads: the case of a break-glass, a grant, a revocation or a review (while the user still reaches it),
  * the report of an urgent report or a deadline.
  */
 export type NotificationTarget = { readonly kind: 'case' | 'report'; readonly id: string } | null;
@@ -47,6 +47,14 @@ export function notificationText(
     case 'grant':
     case 'revoke':
       return membershipText(n, t);
+    case 'review':
+      return {
+        words: t(`notifications.kinds.review.${n.review?.reason ?? 'overdue'}`, {
+          reference: n.case?.reference ?? t('notifications.caseOutOfReach'),
+          day: n.review?.due === null || n.review?.due === undefined ? MISSING : format.day(n.review.due),
+        }),
+        target: n.case === null ? null : { kind: 'case', id: n.case.id },
+      };
   }
 }
 

@@ -51,6 +51,21 @@ export function EntryItem({
           {heading}
         </h4>
         {entry.body !== null && entry.body !== '' && <p className="case-text">{entry.body}</p>}
+        {entry.change?.reason != null && (
+          <p className="case-text">
+            <strong>{t('timeline.entry.reason')}</strong> {entry.change.reason}
+          </p>
+        )}
+        {entry.change?.assessment != null && (
+          <p>
+            <Link
+              to="/cases/$caseId/assessments/$assessmentId"
+              params={{ caseId: form.caseId, assessmentId: entry.change.assessment }}
+            >
+              {t('timeline.entry.openAssessment')}
+            </Link>
+          </p>
+        )}
         <EntryFacts entry={entry} />
         {!entry.written && entry.document !== null && entry.kind !== 'document_deleted' && (
           <p>

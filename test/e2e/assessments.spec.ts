@@ -1,0 +1,340 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { type Browser, type BrowserContext, expect, type Locator, type Page, test } from '@playwright/test';
+import { confirmIfAsked, signInWithCode } from './support/accounts.ts';
+import { switchLanguage } from './support/app.ts';
+import { ASSESSMENTS_TEAM } from './support/assessments-team.ts';
+import { expectNoAxeViolations } from './support/axe.ts';
+import type { TeamMember } from './support/case-team.ts';
+import { skipWithoutChromium } from './support/chromium.ts';
+import { baseUrlOf, secretsDirOf } from './support/servers.ts';
+
+skipWithoutChromium();
+
+/**
+ * The assessments journey (docs/assessments.md), on a server of its own whose team and models exist
+ * from the start (test/e2e/support/assessments-server.ts): the lead assesses the case alone; an
+ * incident is written; the lead and a second rater rate it independently, neither seeing the
+ * other's draft, and a consensus records one dissent; the risk curve shows both assessments and
+ * the incident between them. The team lead publishes the model's version 2 and the next assessment
+ * starts from the mapped ratings. An expert without the assessments section sees none of it.
+ */
+test.describe.configure({ mode: 'serial' });
+const baseURL = baseUrlOf('assessments');
+const ZONE = 'Europe/Berlin';
+test.use({ locale: 'en-GB', timezoneId: ZONE, baseURL });
+
+const { lead: LEAD, rater: RATER, expert: EXPERT, teamLead: TEAM_LEAD } = ASSESSMENTS_TEAM;
+const berlin = (options: Intl.DateTimeFormatOptions) =>
+  new Intl.DateTimeFormat('en-CA', { timeZone: ZONE, ...options });
+const today = () => berlin({}).format(new Date());
+const minuteNow = () => berlin({ hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date());
+
+const state: { caseId?: string; reference?: string; singleMinute?: string; consensusId?: string } = {};
+const people = new Map<string, { context: BrowserContext; page: Page }>();
+
+/** A signed-in page of this person's, kept for the journey. */
+async function pageOf(browser: Browser, person: TeamMember): Promise<Page> {
+  const known = people.get(person.email);
+  if (known !== undefined) return known.page;
+  const context = await browser.newContext({ locale: 'en-GB', timezoneId: ZONE, baseURL });
+  const page = await context.newPage();
+  await page.goto('/sign-in');
+  await signInWithCode(page, person);
+  people.set(person.email, { context, page });
+  return page;
+}
+
+/** A request as the signed-in page would send it: our Origin and the session's CSRF token. */
+async function api(page: Page, method: 'POST' | 'PUT', url: string, data?: object) {
+  const session = await (await page.request.get('/api/session')).json();
+  const headers = { origin: baseURL, 'x-csrf-token': session.csrfToken };
+  return method === 'POST' ? page.request.post(url, { headers, data }) : page.request.put(url, { headers, data });
+}
+
+async function openAssessments(page: Page): Promise<Locator> {
+  await page.goto(`/cases/${state.caseId}`);
+  await page.getByRole('tab', { name: 'Assessments' }).click();
+  const section = page.getByRole('region', { name: 'Assessments' });
+  await expect(section.getByRole('heading', { level: 2, name: 'Assessments' })).toBeVisible();
+  return section;
+}
+
+async function start(page: Page, kind: string, options: { version?: string; from?: RegExp; basis?: RegExp[] } = {}) {
+  const section = await openAssessments(page);
+  await section.getByRole('button', { name: 'Start an assessment' }).click();
+  const form = page.getByRole('region', { name: 'Start an assessment' });
+  await form
+    .getByLabel('Model and version')
+    .selectOption({ label: `TMA Warning-Behaviour Screen (version ${options.version ?? '1.0.0'})` });
+  await form.getByRole('radio', { name: kind }).check();
+  if (options.from !== undefined) {
+    const from = form.getByLabel('Start from');
+    await from.selectOption((await from.locator('option', { hasText: options.from }).getAttribute('value')) ?? '');
+  }
+  for (const rater of options.basis ?? []) await form.getByRole('checkbox', { name: rater }).check();
+  await form.getByRole('button', { name: 'Start', exact: true }).click();
+  await expect(
+    page.getByRole('heading', { level: 1, name: /^Assessment: TMA Warning-Behaviour Screen/ }),
+  ).toBeVisible();
+}
+
+const item = (page: Page, name: RegExp) => page.getByRole('group', { name });
+const presenceOf = (page: Page, name: RegExp) => item(page, name).getByRole('group', { name: 'Presence', exact: true });
+
+async function rate(page: Page, name: RegExp, value: string) {
+  await presenceOf(page, name).getByRole('radio', { name: value, exact: true }).check();
+}
+
+/** Pathway present by keyboard alone: from "Not assessed" two steps along the radio group. */
+async function pathwayPresentByKeyboard(page: Page) {
+  const presence = presenceOf(page, /^Pathway/);
+  await presence.getByRole('radio', { name: 'Not assessed' }).focus();
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  await expect(presence.getByRole('radio', { name: 'Present', exact: true })).toBeChecked();
+}
+
+/** A present warning behaviour with what the rules then ask of it: the day last observed and its evidence. */
+async function evidenced(page: Page, name: RegExp) {
+  const found = item(page, name);
+  await found.getByLabel('Last observed on').fill(today());
+  await found.getByText(/^Evidence:/).click();
+  await found.getByRole('checkbox', { name: /Asked where the shift lead parks/ }).check();
+}
+
+/** Everything a screen needs to be finalised once pathway is present, with this priority. */
+async function complete(page: Page, priority: string, why: string) {
+  await pathwayPresentByKeyboard(page);
+  await evidenced(page, /^Pathway/);
+  for (const critical of [/^Energy burst/, /^Last resort/, /^Access to weapons/]) await rate(page, critical, 'Absent');
+  await page
+    .getByRole('textbox', { name: 'Formulation', exact: true })
+    .fill('Kränkung nach der Versetzung; die Fragen nach dem Parkplatz deuten auf Recherche.');
+  await page.getByRole('button', { name: 'Add a scenario' }).click();
+  const scenario = page.getByRole('group', { name: 'Scenario 1' });
+  await scenario.getByLabel('Type').selectOption({ label: 'Targeted violence' });
+  await scenario.getByLabel('Who could be harmed (by role or pseudonym)').fill('the shift lead');
+  await judge(page, 'Priority', priority, why);
+  await judge(page, 'Imminence', 'Weeks to months', 'No sign of preparation yet.');
+  await judge(page, 'Potential severity', 'Serious', 'Threats against one colleague.');
+}
+
+async function judge(page: Page, judgment: string, value: string, rationale: string) {
+  const group = page.getByRole('group', { name: judgment, exact: true });
+  await group.getByRole('group', { name: 'Value', exact: true }).getByRole('radio', { name: value }).check();
+  await page.getByLabel(`Rationale for ${judgment}`).fill(rationale);
+}
+
+async function saveAndFinalise(page: Page) {
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(page.getByText('Saved.')).toBeVisible();
+  await page.getByRole('button', { name: 'Finalise …' }).click();
+  await page.getByRole('button', { name: 'Finalise now' }).click();
+  await expect(page.getByText('The assessment is finalised. It no longer changes.')).toBeVisible();
+}
+
+test.beforeAll(async () => {
+  const ready = path.join(secretsDirOf('assessments'), 'e2e-team-ready.txt');
+  await expect
+    .poll(() => existsSync(ready), { message: 'the assessments server made its team', timeout: 30_000 })
+    .toBe(true);
+});
+test.afterAll(async () => {
+  for (const { context } of people.values()) await context.close();
+});
+
+test('the lead opens the case, adds a rater and an expert, and writes what happened', async ({ browser }) => {
+  const page = await pageOf(browser, LEAD);
+  const opened = await api(page, 'POST', '/api/cases', { title: 'Questions about the car park' });
+  expect(opened.status(), await opened.text()).toBe(201);
+  ({ id: state.caseId, reference: state.reference } = await opened.json());
+  const person = await api(page, 'POST', `/api/cases/${state.caseId}/persons`, {
+    role: 'person_of_concern',
+    identity: { name: 'Jonas Beispiel' },
+  });
+  expect(person.status(), await person.text()).toBe(201);
+  const candidates = (await (await page.request.get(`/api/cases/${state.caseId}/candidates`)).json()).candidates as {
+    id: string;
+    displayName: string;
+  }[];
+  const idOf = (name: string) => candidates.find((c) => c.displayName === name)?.id;
+  expect((await api(page, 'POST', '/api/session/step-up', { password: LEAD.password })).status()).toBe(204);
+  for (const [name, scope] of [
+    [RATER.name, { role: 'member', fullScope: true }],
+    [EXPERT.name, { role: 'expert', fullScope: false, sections: ['timeline', 'documents'] }],
+  ] as const) {
+    const granted = await api(page, 'POST', `/api/cases/${state.caseId}/members`, { userId: idOf(name), ...scope });
+    expect(granted.status(), await granted.text()).toBe(204);
+  }
+  const incident = await api(page, 'POST', `/api/cases/${state.caseId}/timeline`, {
+    kind: 'incident',
+    occurredOn: today(),
+    title: 'Asked where the shift lead parks',
+    tags: ['pathway'],
+  });
+  expect(incident.status(), await incident.text()).toBe(201);
+});
+
+test('the lead assesses the case alone: rated by keyboard, the rules asking for what they need, then finalised', async ({
+  browser,
+}) => {
+  const page = await pageOf(browser, LEAD);
+  await start(page, 'Single assessment');
+  await expectNoAxeViolations(page, 'a new assessment (en)');
+  await pathwayPresentByKeyboard(page);
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(page.getByText('Saved.')).toBeVisible();
+  // The server computed the rules: a flag, and what they now require.
+  await expect(page.getByText('A warning behaviour is present – consider active case management.')).toBeVisible();
+  await page.getByRole('button', { name: 'Finalise …' }).click();
+  await page.getByRole('button', { name: 'Finalise now' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: /^Not finalised:/ })).toBeVisible();
+  // Nothing typed is lost by the refusal.
+  await expect(presenceOf(page, /^Pathway/).getByRole('radio', { name: 'Present', exact: true })).toBeChecked();
+  await complete(page, '3 High – active management', 'Research into where the lead parks.');
+  await saveAndFinalise(page);
+  state.singleMinute = minuteNow();
+  await expectNoAxeViolations(page, 'a finalised assessment (en)');
+  await switchLanguage(page, 'Deutsch');
+  await expect(page.getByText('Die Einschätzung ist abgeschlossen. Sie ändert sich nicht mehr.')).toBeVisible();
+  await expectNoAxeViolations(page, 'a finalised assessment (de)');
+  await switchLanguage(page, 'English');
+});
+
+test('two raters rate independently: neither sees the other’s draft until it is finalised', async ({ browser }) => {
+  const lead = await pageOf(browser, LEAD);
+  const rater = await pageOf(browser, RATER);
+  await start(lead, 'Independent rating');
+  await complete(lead, '4 Acute – immediate action', 'The questions came twice in one week.');
+  await lead.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(lead.getByText('Saved.')).toBeVisible();
+  const draftUrl = lead.url();
+
+  const theirs = await openAssessments(rater);
+  await expect(theirs.getByRole('cell', { name: 'Draft' })).toHaveCount(0);
+  await rater.goto(draftUrl);
+  await expect(rater.getByText(/^This assessment was not found/)).toBeVisible();
+  await start(rater, 'Independent rating');
+  await complete(rater, '3 High – active management', 'No weapon access; high is enough.');
+  await saveAndFinalise(rater);
+
+  await lead.goto(draftUrl);
+  await saveAndFinalise(lead);
+  const list = await openAssessments(rater);
+  await expect(list.getByRole('row', { name: /Independent rating/ })).toHaveCount(2);
+});
+
+test('a consensus records the agreed priority and one dissent with its reason; the curve shows both assessments and the incident between them', async ({
+  browser,
+}) => {
+  const lead = await pageOf(browser, LEAD);
+  // The incident to the minute, after the first assessment's minute.
+  while (minuteNow() === state.singleMinute) await lead.waitForTimeout(2_000);
+  const incident = await api(lead, 'POST', `/api/cases/${state.caseId}/timeline`, {
+    kind: 'incident',
+    occurredOn: today(),
+    occurredTime: minuteNow(),
+    title: 'Waited at the car park after the shift',
+    tags: ['energy_burst'],
+  });
+  expect(incident.status(), await incident.text()).toBe(201);
+  await start(lead, 'Consensus', { basis: [new RegExp(LEAD.name), new RegExp(RATER.name)] });
+  // What both raters agree on is where the consensus starts.
+  await expect(presenceOf(lead, /^Pathway/).getByRole('radio', { name: 'Present', exact: true })).toBeChecked();
+  await rate(lead, /^Leakage/, 'Present');
+  await evidenced(lead, /^Leakage/);
+  await complete(lead, '4 Acute – immediate action', 'Agreed at the case conference.');
+  await lead.getByRole('button', { name: 'Record a dissent on Priority' }).click();
+  const dissent = lead.getByRole('group', { name: /^Dissent 1/ });
+  await dissent.getByLabel('Rater').selectOption({ label: RATER.name });
+  await dissent.getByLabel('Their value').selectOption({ label: '3 High – active management' });
+  // Without a reason the dissent is refused, and what was typed stays.
+  await lead.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(lead.getByText('Saved.')).toBeVisible();
+  await lead.getByRole('button', { name: 'Finalise …' }).click();
+  await lead.getByRole('button', { name: 'Finalise now' }).click();
+  await expect(lead.getByRole('alert').filter({ hasText: /^Not finalised:/ })).toBeVisible();
+  await dissent.getByLabel('Their reason').fill('No weapon access; high is enough.');
+  await saveAndFinalise(lead);
+  state.consensusId = lead.url().split('/').pop();
+
+  const section = await openAssessments(lead);
+  await expect(section.getByRole('img', { name: /Risk curve/ })).toBeVisible();
+  await section.locator('summary', { hasText: 'The risk curve as a table' }).click();
+  const rows = section.getByRole('table', { name: /risk curve/i }).getByRole('row');
+  await expect(rows.filter({ hasText: /Single assessment/ })).toHaveCount(1);
+  await expect(rows.filter({ hasText: /Consensus/ })).toHaveCount(1);
+  const order = await rows.allTextContents();
+  const at = (pattern: RegExp) => order.findIndex((r) => pattern.test(r));
+  const between = at(/Incident, warning behaviours: energy burst/);
+  expect(between).toBeGreaterThan(at(/Single assessment/));
+  expect(between).toBeLessThan(at(/Consensus/));
+  await expectNoAxeViolations(lead, 'the assessments and the risk curve (en)');
+  // The case's priority follows the consensus.
+  await expect(lead.getByText('4 · acute, act now').first()).toBeVisible();
+});
+
+test('version 2 is published with its migration map; the next assessment starts from the mapped ratings', async ({
+  browser,
+}) => {
+  const teamLead = await pageOf(browser, TEAM_LEAD);
+  await teamLead.goto('/models/tma_warning_behaviour_screen?version=2.0.0');
+  await teamLead.getByRole('button', { name: 'Publish this version' }).click();
+  await confirmIfAsked(teamLead, TEAM_LEAD.password, teamLead.getByText(/^Published/).first());
+
+  const lead = await pageOf(browser, LEAD);
+  await start(lead, 'Single assessment', { version: '2.0.0', from: /^Consensus by Ada Lead, version 1\.0\.0/ });
+  // Leakage was split in two: both start from the consensus's rating; the rest carried over as it was.
+  const leakage = lead.getByRole('group', { name: /^Leakage/ });
+  await expect(leakage).toHaveCount(2);
+  for (const split of await leakage.all())
+    await expect(
+      split.getByRole('group', { name: 'Presence', exact: true }).getByRole('radio', { name: 'Present', exact: true }),
+    ).toBeChecked();
+  await expect(presenceOf(lead, /^Pathway/).getByRole('radio', { name: 'Present', exact: true })).toBeChecked();
+  await expect(lead.getByText(/ratings that differ from it are marked/)).toBeVisible();
+  await expectNoAxeViolations(lead, 'an assessment migrated to version 2 (en)');
+});
+
+test('the consensus exported as a PDF: its sections, the model and its citation, and no real name when pseudonymised', async ({
+  browser,
+}) => {
+  const lead = await pageOf(browser, LEAD);
+  await lead.goto(`/cases/${state.caseId}/assessments/${state.consensusId}`);
+  const exporting = lead.getByRole('region', { name: 'Export as PDF' });
+  await exporting.getByRole('radio', { name: 'German' }).check();
+  // The lead could name the persons; left unticked, the PDF gives their pseudonyms.
+  await expect(exporting.getByRole('checkbox', { name: /Name the persons of the case/ })).not.toBeChecked();
+  const downloaded = lead.waitForEvent('download');
+  await exporting.getByRole('button', { name: 'Export as PDF' }).click();
+  await confirmIfAsked(lead, LEAD.password, exporting.getByText('The PDF was exported.'));
+  const file = await (await downloaded).path();
+  const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+  for (const expected of [
+    'TMA-Screening auf Warnverhalten',
+    '1.0.0',
+    'Meloy',
+    'Fallformulierung',
+    'Personen des Falls',
+    'Szenarien',
+    'Gesamturteile',
+    'Kränkung nach der Versetzung',
+    'Abweichende Meinung: Ravi Rater – 3 Hoch – aktives Fallmanagement',
+    'Vertraulich – Bedrohungsmanagement',
+  ])
+    expect(text, expected).toContain(expected);
+  expect(text).not.toContain('Jonas Beispiel');
+  expect(text).toMatch(/Person A/);
+});
+
+test('an expert without the assessments section sees none of it', async ({ browser }) => {
+  const expert = await pageOf(browser, EXPERT);
+  await expert.goto(`/cases/${state.caseId}`);
+  await expect(expert.getByRole('tab', { name: 'Timeline' })).toBeVisible();
+  await expect(expert.getByRole('tab', { name: 'Assessments' })).toHaveCount(0);
+  await expert.goto(`/cases/${state.caseId}/assessments/${state.consensusId}`);
+  await expect(expert.getByText(/^This assessment was not found/)).toBeVisible();
+  expect((await expert.request.get(`/api/cases/${state.caseId}/assessments`)).status()).toBe(404);
+});
