@@ -1,0 +1,74 @@
+import type http from 'node:http';
+import { actorOf, audit, base64, names, pool, reachOf, type Session, serve } from './floor.ts';
+
+/**
+ * The floor of bench/assessments.ts: a bare node:http server over a bare `pg` Pool of the server's
+ * size (POOL_MAX, bench/floor.ts) that answers GET /api/cases/:id/assessments (the case's
+ * assessments and what its risk curve draws) with the statements TMA issues for it, in the same
+ * order. The texts are those PostgreSQL logged for TMA's own request (log_min_duration_statement
+ * = 0 during the assessments integration test); the session lookup and the reach are named
+ * prepared statements as in the server, the rest unnamed as Kysely sends them. It checks what the
+ * answer depends on (a live session, a full-scope membership: the bench user's) and nothing more;
+ * the sealed judgments go out in base64, unopened. The model versions the assessments are pinned
+ * to are kept in the server's process (assessments/models.ts): no statement of theirs here either.
+ */
+const TIME_ZONE = process.env.TIME_ZONE ?? 'Europe/Berlin';
+const LIST =
+  'select "id", "model_key", "model_version", "kind", "status", "rater_id", "version", "started_at", "finalised_at", "judgments_sealed", "priority", "review_due", "from_id", "basis" from "assessments" where "case_id" = $1 and ("status" = $2 or "rater_id" = $3) order by "started_at", "id"';
+const INCIDENTS =
+  'select "id", "occurred_at", "tags" from "timeline_entries" where "case_id" = $1 and "kind" = $2 order by "occurred_at"';
+/** assessments/review.ts reviewsOf, for one case. */
+const REVIEW = `
+    with standing as (
+      select distinct on (a.case_id) a.case_id, a.id, a.review_due, a.finalised_at, a.reassess_on_incident
+      from assessments a
+      join cases c on c.id = a.case_id and c.status <> 'closed' and c.merged_into is null
+      where a.case_id in ($1::uuid) and a.status = 'final' and a.kind <> 'rater'
+      order by a.case_id, a.finalised_at desc, a.id
+    )
+    select s.case_id, s.id, s.review_due, i.id as incident_id, i.recorded_at as incident_at
+    from standing s
+    left join lateral (
+      select t.id, t.recorded_at from timeline_entries t
+      where s.reassess_on_incident and t.case_id = s.case_id and t.kind = 'incident'
+        and cardinality(t.tags) > 0 and t.recorded_at > s.finalised_at
+      order by t.recorded_at, t.id
+      limit 1
+    ) i on true`;
+
+interface Row {
+  id: string;
+  rater_id: string;
+  judgments_sealed: Uint8Array | null;
+}
+
+async function assessments(req: http.IncomingMessage, s: Session, caseId: string) {
+  const reach = await reachOf(s, caseId);
+  if (reach === undefined || reach.full_scope !== true) return undefined;
+  const list = await pool.query<Row>(LIST, [caseId, 'final', s.user_id]);
+  const raters = await names([...new Set(list.rows.map((r) => r.rater_id))]);
+  const incidents = await pool.query(INCIDENTS, [caseId, 'incident']);
+  const review = await pool.query(REVIEW, [caseId]);
+  await audit(req, new Date(), s.user_id, 'case.viewed', { part: 'assessments', via: 'member' }, caseId);
+  return {
+    assessments: list.rows.map((r) => ({ ...r, judgments_sealed: base64(r.judgments_sealed) })),
+    raters,
+    incidents: incidents.rows,
+    review: review.rows[0] ?? null,
+    timeZone: TIME_ZONE,
+  };
+}
+
+const PATH = /^\/api\/cases\/([0-9a-f-]{36})\/assessments$/;
+
+async function answer(req: http.IncomingMessage): Promise<[number, unknown]> {
+  const u = new URL(req.url ?? '/', 'http://floor');
+  if (u.pathname === '/livez') return [200, { status: 'ok' }];
+  const s = await actorOf(req);
+  if (s === undefined) return [401, { error: 'unauthenticated' }];
+  const id = u.pathname.match(PATH)?.[1];
+  const body = id === undefined ? undefined : await assessments(req, s, id);
+  return body === undefined ? [404, { error: 'not_found' }] : [200, body];
+}
+
+serve(answer);
