@@ -117,22 +117,35 @@ export async function seedAssessments(o: AssessmentsSeedOptions): Promise<Assess
             model_key: screen.key,
             model_version: screen.version,
             kind: 'single',
-            status: 'final',
+            status: 'draft',
             rater_id: o.benchUserId,
             version: 2,
             ...sealContent(key, id, 2, content, special),
             previous_sealed: null,
             previous_special_sealed: null,
-            judgments_sealed: sealField(key, JSON.stringify(values), place(id, 'judgments')),
-            priority: priorityOf(screen, values.priority ?? null),
-            review_due: new Date(at.getTime() + 30 * DAY).toISOString().slice(0, 10),
-            reassess_on_incident: true,
+            judgments_sealed: null,
+            priority: null,
+            review_due: null,
+            reassess_on_incident: false,
             from_id: null,
             basis: [],
             started_at: new Date(at.getTime() - DAY),
             updated_at: at,
+            finalised_at: null,
+          })
+          .execute();
+        // Finalised as the service does it: a trigger lets an assessment in only as a draft.
+        await db
+          .updateTable('assessments')
+          .set({
+            status: 'final',
+            judgments_sealed: sealField(key, JSON.stringify(values), place(id, 'judgments')),
+            priority: priorityOf(screen, values.priority ?? null),
+            review_due: new Date(at.getTime() + 30 * DAY).toISOString().slice(0, 10),
+            reassess_on_incident: true,
             finalised_at: at,
           })
+          .where('id', '=', id)
           .execute();
         assessments++;
       }

@@ -41,20 +41,41 @@ create table assessments (
 create index assessments_case on assessments (case_id, started_at, id);
 
 -- Final means final, for the application's role and the owner alike unless it disables the
--- trigger on purpose: a finalised assessment is never changed or deleted.
+-- triggers on purpose: an assessment starts as a draft; what it is (its case, rater, kind, model
+-- version, where it started) never changes, not even as it is finalised; a finalised one is never
+-- changed or deleted, nor the table truncated.
 create function assessments_final_immutable() returns trigger language plpgsql as $$
 begin
+  if tg_op = 'INSERT' then
+    if new.status <> 'draft' then
+      raise exception 'an assessment starts as a draft';
+    end if;
+    return new;
+  end if;
   if old.status = 'final' then
     raise exception 'assessment % is final: it cannot change', old.id;
   end if;
   if tg_op = 'DELETE' then
     return old;
   end if;
+  if new.id <> old.id or new.case_id <> old.case_id or new.rater_id <> old.rater_id or new.kind <> old.kind
+     or new.model_key <> old.model_key or new.model_version <> old.model_version
+     or new.from_id is distinct from old.from_id or new.basis <> old.basis
+     or new.started_at <> old.started_at then
+    raise exception 'assessment %: what it is cannot change', old.id;
+  end if;
   return new;
 end
 $$;
-create trigger assessments_final_immutable before update or delete on assessments
+create trigger assessments_final_immutable before insert or update or delete on assessments
   for each row execute function assessments_final_immutable();
+create function assessments_no_truncate() returns trigger language plpgsql as $$
+begin
+  raise exception 'assessments cannot be truncated';
+end
+$$;
+create trigger assessments_no_truncate before truncate on assessments
+  for each statement execute function assessments_no_truncate();
 
 -- The case's standing assessment: its latest finalised single assessment or consensus.
 create index assessments_standing on assessments (case_id, finalised_at desc)

@@ -239,3 +239,34 @@ export const ExportQuery = z
   })
   .meta({ id: 'AssessmentExportQuery' });
 export type ExportQuery = z.input<typeof ExportQuery>;
+
+/** An item's ratings as compared between assessments: what the rules and the risk curve count as a change. */
+export const ComparedRating = z
+  .strictObject({
+    presence: Key.nullable(),
+    relevance: Key.nullable(),
+    pastPresence: Key.nullable(),
+    value: z.union([z.number(), z.string(), z.array(z.string())]).nullable(),
+  })
+  .meta({ id: 'ComparedRating' });
+export type ComparedRating = z.infer<typeof ComparedRating>;
+
+/**
+ * Item by item, what changed from one finalised single assessment or consensus to the next. Across
+ * a model's versions only the items its migration map carries are compared (`acrossVersions`);
+ * across different models, or versions without a map between them, nothing is (`comparable`).
+ */
+export const AssessmentChanges = z
+  .strictObject({
+    pairs: z.array(
+      z.strictObject({
+        from: uuid(),
+        to: uuid(),
+        comparable: z.boolean(),
+        acrossVersions: z.boolean(),
+        items: z.array(z.strictObject({ key: Key, before: ComparedRating, after: ComparedRating })),
+      }),
+    ),
+  })
+  .meta({ id: 'AssessmentChanges' });
+export type AssessmentChanges = z.infer<typeof AssessmentChanges>;

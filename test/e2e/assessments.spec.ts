@@ -271,6 +271,10 @@ test('a consensus records the agreed priority and one dissent with its reason; t
   const between = at(/Incident, warning behaviours: energy burst/);
   expect(between).toBeGreaterThan(at(/Single assessment/));
   expect(between).toBeLessThan(at(/Consensus/));
+  // Item by item: the consensus rated leakage, the single assessment had not.
+  await section.locator('summary', { hasText: 'What changed between consecutive assessments' }).click();
+  await expect(section.getByText('1 item rated differently.')).toBeVisible();
+  await expect(section.getByText('Leakage: Not assessed → Present')).toBeVisible();
   await expectNoAxeViolations(lead, 'the assessments and the risk curve (en)');
   // The case's priority follows the consensus.
   await expect(lead.getByText('4 · acute, act now').first()).toBeVisible();

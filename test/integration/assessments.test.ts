@@ -1,36 +1,31 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { AssessmentContentInput, AssessmentDetail, AssessmentList } from '../../src/contract/assessments.ts';
-import { type Browser, call, createAccount, signIn, stepUp } from '../support/accounts.ts';
-import { buildTestApp, type TestApp } from '../support/app.ts';
-import { grant, openCase } from '../support/cases.ts';
+import { sql } from 'kysely';
+import type { AssessmentDetail } from '../../src/contract/assessments.ts';
+import type { Browser } from '../support/accounts.ts';
+import { call } from '../support/accounts.ts';
+import {
+  type AssessmentWorld,
+  assessmentCalls,
+  assessmentWorld,
+  complete as completeWith,
+  judged,
+  SCREEN,
+} from '../support/assessments.ts';
+import { openCase } from '../support/cases.ts';
 import { engines } from '../support/db.ts';
-import { publishedModel, screenSource, screenV2Source } from '../support/models.ts';
-
-const SCREEN = { key: 'tma_warning_behaviour_screen', version: '1.0.0' };
-
-/** The critical items rated known: what every finalisable screen needs besides its judgments. */
-const criticalAbsent = {
-  energy_burst: { presence: 'absent' },
-  last_resort: { presence: 'absent' },
-  weapon_access: { presence: 'absent' },
-};
-const judged = (priority: string, why = 'Because of what the timeline shows.') => ({
-  priority: { value: priority, rationale: why },
-  imminence: { value: 'weeks_months', rationale: 'No sign of preparation.' },
-  severity: { value: 'serious', rationale: 'Threats against one colleague.' },
-});
+import { publishedModel, screenV2Source } from '../support/models.ts';
 
 /**
  * Assessments of a case (docs/assessments.md): started on a published model version, rated with
  * the rules computed again at every save, finalised only when complete and then read-only; drafts
- * are their rater's alone; a consensus records dissent; the case's priority follows; special
- * categories stay with those whose scope includes them; the next version starts from the mapped
- * ratings.
+ * are their rater's alone; a consensus records dissent; the case's priority follows; the next
+ * version starts from the mapped ratings. What each reader sees of them: assessments-scope.test.ts.
  */
 for (const engine of engines()) {
   describe(`assessments on ${engine}`, () => {
-    let t: TestApp;
+    let w: AssessmentWorld;
+    let t: AssessmentWorld['t'];
     let lead: Browser;
     let rater: Browser;
     let raterId: string;
@@ -41,81 +36,16 @@ for (const engine of engines()) {
     let caseId: string;
     let incidentId: string;
     before(async () => {
-      t = await buildTestApp(engine, { env: { TMA_TIME_ZONE: 'Europe/Berlin' } });
-      admin = await signIn(t, (await createAccount(t, 'admin')).email);
-      teamLead = await signIn(t, (await createAccount(t, 'team_lead')).email);
-      await stepUp(t, teamLead);
-      await publishedModel(t, admin, teamLead, screenSource);
-      lead = await signIn(t, (await createAccount(t, 'threat_manager')).email);
-      await stepUp(t, lead);
-      caseId = (await openCase(t, lead)).id;
-      const r = await createAccount(t, 'threat_manager', { displayName: 'Second Rater' });
-      raterId = r.id;
-      rater = await signIn(t, r.email);
-      await grant(t, lead, caseId, { userId: r.id, role: 'member', fullScope: true });
-      const n = await createAccount(t, 'threat_manager');
-      narrow = await signIn(t, n.email);
-      await grant(t, lead, caseId, {
-        userId: n.id,
-        role: 'member',
-        fullScope: false,
-        sections: ['assessments', 'timeline'],
-      });
-      const e = await createAccount(t, 'expert');
-      expert = await signIn(t, e.email);
-      await grant(t, lead, caseId, {
-        userId: e.id,
-        role: 'expert',
-        fullScope: false,
-        sections: ['timeline', 'documents'],
-      });
-      const incident = await call(t, lead, 'POST', `/api/cases/${caseId}/timeline`, {
-        kind: 'incident',
-        occurredOn: '2026-03-02',
-        title: 'Asked a colleague where the shift lead parks',
-        tags: ['pathway'],
-      });
-      assert.equal(incident.statusCode, 201, incident.body);
-      incidentId = incident.json().id;
+      w = await assessmentWorld(engine);
+      ({ t, lead, rater, raterId, narrow, expert, admin, teamLead, caseId, incidentId } = w);
     });
     after(() => t.close());
 
-    const base = () => `/api/cases/${caseId}/assessments`;
-    const start = (browser: Browser, body: object) => call(t, browser, 'POST', base(), body);
-    const started = async (browser: Browser, body: object): Promise<AssessmentDetail> => {
-      const res = await start(browser, body);
-      assert.equal(res.statusCode, 201, res.body);
-      return res.json();
-    };
-    const save = (browser: Browser, a: AssessmentDetail, content: AssessmentContentInput) =>
-      call(t, browser, 'PUT', `${base()}/${a.id}`, { expectedVersion: a.version, ...content });
-    const saved = async (browser: Browser, a: AssessmentDetail, content: AssessmentContentInput) => {
-      const res = await save(browser, a, content);
-      assert.equal(res.statusCode, 200, res.body);
-      return res.json() as AssessmentDetail;
-    };
-    const finalise = (browser: Browser, a: AssessmentDetail) =>
-      call(t, browser, 'POST', `${base()}/${a.id}/finalise`, { expectedVersion: a.version });
-    const list = async (browser: Browser): Promise<AssessmentList> => {
-      const res = await call(t, browser, 'GET', base());
-      assert.equal(res.statusCode, 200, res.body);
-      return res.json();
-    };
+    const { base, start, started, save, saved, finalise, list } = assessmentCalls(() => w);
     const casePriority = async () =>
       (await t.database.db.selectFrom('cases').select('priority').where('id', '=', caseId).executeTakeFirstOrThrow())
         .priority;
-
-    const complete: AssessmentContentInput = {
-      ratings: {
-        pathway: { presence: 'present', relevance: 'high', observed: '2026-03-02', evidence: { entries: [] } },
-        ...criticalAbsent,
-      },
-      formulation: 'Grievance after the transfer; the questions about parking suggest research.',
-      scenarios: [
-        { type: 'targeted_violence', victim: 'the shift lead', severity: 'serious', imminence: 'weeks_months' },
-      ],
-      judgments: judged('high'),
-    };
+    const complete = completeWith();
 
     test('the rules are computed again at every save; finalising waits for what they and the model require', async () => {
       const draft = await started(lead, { model: SCREEN, kind: 'single' });
@@ -191,6 +121,37 @@ for (const engine of engines()) {
         /final/,
       );
       await assert.rejects(t.database.db.deleteFrom('assessments').where('id', '=', done.id).execute(), /final/);
+      await assert.rejects(t.database.db.deleteFrom('assessments').execute(), /final/);
+      await assert.rejects(
+        t.database.db.executeQuery(sql`truncate assessments cascade`.compile(t.database.db)),
+        /cannot be truncated/,
+      );
+      const row0 = await t.database.db
+        .selectFrom('assessments')
+        .selectAll()
+        .where('id', '=', done.id)
+        .executeTakeFirstOrThrow();
+      await assert.rejects(
+        t.database.db
+          .insertInto('assessments')
+          .values({ ...row0, id: crypto.randomUUID() })
+          .execute(),
+        /starts as a draft/,
+      );
+      // A draft's content changes; what it is does not.
+      const draft = await started(lead, { model: SCREEN, kind: 'single' });
+      await assert.rejects(
+        t.database.db.updateTable('assessments').set({ rater_id: raterId }).where('id', '=', draft.id).execute(),
+        /what it is cannot change/,
+      );
+      await assert.rejects(
+        t.database.db
+          .updateTable('assessments')
+          .set({ kind: 'consensus', basis: [done.id] })
+          .where('id', '=', draft.id)
+          .execute(),
+        /what it is cannot change/,
+      );
       const row = await t.database.db
         .selectFrom('assessments')
         .selectAll()
@@ -250,6 +211,16 @@ for (const engine of engines()) {
       const theirs = await started(rater, { model: SCREEN, kind: 'rater' });
       assert.ok(!(await list(lead)).assessments.some((a) => a.id === theirs.id));
       assert.ok(!(await list(rater)).assessments.some((a) => a.id === mine.id));
+      const denials = async () =>
+        (
+          await t.database.db
+            .selectFrom('audit_events')
+            .select('id')
+            .where('action', '=', 'case.denied')
+            .where('case_id', '=', caseId)
+            .execute()
+        ).length;
+      const deniedBefore = await denials();
       for (const [who, other] of [
         [lead, theirs],
         [rater, mine],
@@ -257,6 +228,15 @@ for (const engine of engines()) {
         assert.equal((await call(t, who, 'GET', `${base()}/${other.id}`)).statusCode, 404);
         assert.equal((await save(who, other, complete)).statusCode, 404);
       }
+      // Reaching for another's draft is a refusal, recorded (once a minute per user and access).
+      assert.equal(await denials(), deniedBefore + 4);
+      // A dissent is a consensus's, by one of the raters it brings together.
+      const notConsensus = await save(lead, mine, {
+        judgments: {
+          priority: { value: 'high', rationale: 'x', dissents: [{ rater: raterId, value: 'low', reason: 'y' }] },
+        },
+      });
+      assert.equal(notConsensus.json().errors?.[0]?.path, 'judgments.priority.dissents.0.rater');
       const withEvidence = {
         ...complete,
         ratings: {
@@ -275,6 +255,19 @@ for (const engine of engines()) {
       assert.equal(await casePriority(), 3);
       const tooFew = await start(lead, { model: SCREEN, kind: 'consensus', basis: [a.id] });
       assert.equal(tooFew.json().code, 'basis_invalid');
+      const otherCase = (await openCase(t, lead)).id;
+      const elsewhere = await call(t, lead, 'POST', `/api/cases/${otherCase}/assessments`, {
+        model: SCREEN,
+        kind: 'consensus',
+        basis: [a.id, b.id],
+      });
+      assert.equal(elsewhere.json().code, 'basis_invalid', "another case's ratings");
+      const aDraft = await started(rater, { model: SCREEN, kind: 'rater' });
+      assert.equal(
+        (await start(lead, { model: SCREEN, kind: 'consensus', basis: [a.id, aDraft.id] })).json().code,
+        'basis_invalid',
+        'a draft',
+      );
       const consensus = await started(lead, { model: SCREEN, kind: 'consensus', basis: [a.id, b.id] });
       assert.deepEqual(consensus.basis.sort(), [a.id, b.id].sort());
       // What both raters agree on is where the consensus starts.
@@ -292,6 +285,20 @@ for (const engine of engines()) {
         ['judgments.priority.dissents.0 dissent_reason_missing'],
       );
       assert.equal((await finalise(lead, dissenting)).json().code, 'assessment_incomplete');
+      const twice = await save(lead, dissenting, {
+        ...agreed,
+        judgments: {
+          ...agreed.judgments,
+          priority: {
+            ...agreed.judgments.priority,
+            dissents: [
+              { rater: raterId, value: 'high', reason: 'one' },
+              { rater: raterId, value: 'low', reason: 'two' },
+            ],
+          },
+        },
+      });
+      assert.equal(twice.json().errors?.[0]?.path, 'judgments.priority.dissents.1.rater', 'once per judgment');
       const reasoned = await saved(lead, dissenting, {
         ...agreed,
         judgments: {
@@ -328,88 +335,6 @@ for (const engine of engines()) {
         .where('case_id', '=', caseId)
         .execute();
       assert.ok(denied.length > 0);
-    });
-
-    test('special-category items are neither shown to nor changed by a rater whose scope does not include them', async () => {
-      const withHealth = await started(lead, { model: SCREEN, kind: 'single' });
-      const rated = await saved(lead, withHealth, {
-        ...complete,
-        ratings: {
-          ...complete.ratings,
-          pathway: { ...complete.ratings?.pathway, evidence: { entries: [incidentId] } },
-          mental_disorder: { presence: 'present', note: 'Diagnosis reported by the company doctor' },
-        },
-      });
-      assert.equal(rated.content.ratings.mental_disorder?.presence, 'present');
-      assert.equal((await finalise(lead, rated)).statusCode, 200);
-      const seen = (await call(t, narrow, 'GET', `${base()}/${withHealth.id}`)).json() as AssessmentDetail;
-      assert.equal(seen.content.ratings.mental_disorder, undefined);
-      assert.ok(seen.withheld.includes('mental_disorder'));
-      assert.equal(seen.outcome.indicators.present_in_b, 0, 'no count tells what is withheld');
-      const row = await t.database.db
-        .selectFrom('assessments')
-        .select(['content_sealed', 'special_sealed'])
-        .where('id', '=', withHealth.id)
-        .executeTakeFirstOrThrow();
-      assert.ok(!Buffer.from(row.special_sealed).includes('company doctor'));
-      // A copy made by the narrow rater keeps the health rating, unseen, through their saves.
-      const copy = await started(narrow, { model: SCREEN, kind: 'single', from: withHealth.id });
-      assert.equal(copy.content.ratings.mental_disorder, undefined);
-      assert.equal(copy.previous?.mental_disorder, undefined);
-      const refused = await save(narrow, copy, { ...complete, ratings: { mental_disorder: { presence: 'absent' } } });
-      assert.equal(refused.statusCode, 400);
-      assert.equal(refused.json().code, 'special_category_out_of_scope');
-      const kept = await saved(narrow, copy, { ...copy.content, judgments: judged('high') });
-      assert.equal((await finalise(narrow, kept)).statusCode, 200);
-      const full = (await call(t, lead, 'GET', `${base()}/${copy.id}`)).json() as AssessmentDetail;
-      assert.equal(full.content.ratings.mental_disorder?.presence, 'present');
-      assert.equal(full.content.ratings.mental_disorder?.note, 'Diagnosis reported by the company doctor');
-    });
-
-    test('a flag a withheld rating raises, and the reason given against it, stay with those who see the rating', async () => {
-      const model = await publishedModel(
-        t,
-        admin,
-        teamLead,
-        screenSource
-          .replace('key: tma_warning_behaviour_screen', 'key: screen_with_health_rule')
-          .replace(
-            '\nflags:\n',
-            '\nflags:\n  - key: health_review\n    severity: warning\n    overrideRationale: true\n    label: { en: Ask the company doctor, de: Betriebsarzt fragen }\n',
-          )
-          .replace(
-            '\nrules:\n',
-            `\nrules:\n  - key: health\n    when: "mental_disorder.presence == 'present'"\n    flag: health_review\n`,
-          ),
-      );
-      const draft = await started(lead, { model, kind: 'single' });
-      const rated = await saved(lead, draft, {
-        ...complete,
-        ratings: {
-          ...complete.ratings,
-          pathway: { ...complete.ratings?.pathway, evidence: { entries: [incidentId] } },
-          mental_disorder: { presence: 'present' },
-        },
-        overrides: { health_review: 'Treated and stable, says the company doctor' },
-      });
-      assert.ok(rated.outcome.flags.includes('health_review'));
-      assert.equal((await finalise(lead, rated)).statusCode, 200);
-      const seen = (await call(t, narrow, 'GET', `${base()}/${draft.id}`)).json() as AssessmentDetail;
-      assert.ok(!seen.outcome.flags.includes('health_review'));
-      assert.deepEqual(seen.content.overrides, {});
-      const full = (await call(t, rater, 'GET', `${base()}/${draft.id}`)).json() as AssessmentDetail;
-      assert.equal(full.content.overrides.health_review, 'Treated and stable, says the company doctor');
-      // The ratings a copy started from keep the withheld ones apart, and unopened for the narrow rater.
-      const copy = await started(narrow, { model, kind: 'single', from: draft.id });
-      assert.equal(copy.previous?.mental_disorder, undefined);
-      const row = await t.database.db
-        .selectFrom('assessments')
-        .select(['previous_sealed', 'previous_special_sealed'])
-        .where('id', '=', copy.id)
-        .executeTakeFirstOrThrow();
-      assert.ok(row.previous_sealed !== null && row.previous_special_sealed !== null);
-      const mine = (await call(t, lead, 'GET', `${base()}/${draft.id}`)).json() as AssessmentDetail;
-      assert.equal(mine.content.ratings.mental_disorder?.presence, 'present');
     });
 
     test('bad input is refused with the field and a code: nothing is stored', async () => {
@@ -477,6 +402,28 @@ for (const engine of engines()) {
       assert.equal(old.model.version, '1.0.0');
       const wrong = await start(lead, { model: v2, kind: 'single', from: migrated.id });
       assert.equal(wrong.json().code, 'unknown_assessment', 'a draft is not a start');
+      // Finalised, it is compared item by item with the last one of version 1, through the map.
+      const next = await saved(lead, migrated, {
+        ...migrated.content,
+        ratings: { ...migrated.content.ratings, grievance: { presence: 'present' } },
+        judgments: judged('high'),
+      });
+      assert.equal((await finalise(lead, next)).statusCode, 200);
+      const changes = await call(t, lead, 'GET', `/api/cases/${caseId}/assessment-changes`);
+      assert.equal(changes.statusCode, 200, changes.body);
+      const pairs = changes.json().pairs as {
+        from: string;
+        to: string;
+        acrossVersions: boolean;
+        items: { key: string }[];
+      }[];
+      const across = pairs.at(-1);
+      assert.deepEqual(
+        [across?.from, across?.to, across?.acrossVersions, across?.items.map((i) => i.key)],
+        [last.id, next.id, true, ['grievance']],
+      );
+      assert.ok(pairs.slice(0, -1).every((p) => !p.acrossVersions));
+      assert.equal((await call(t, expert, 'GET', `/api/cases/${caseId}/assessment-changes`)).statusCode, 404);
     });
   });
 }

@@ -133,6 +133,7 @@ export const PROBES: Record<string, Probe> = {
     path: (ids) => `/api/cases/${ids.caseId}/timeline/${ids.entryId}/versions`,
   },
   'GET /api/cases/:id/assessments': { need: 'assessments_read', status: 200 },
+  'GET /api/cases/:id/assessment-changes': { need: 'assessments_read', status: 200 },
   'POST /api/cases/:id/assessments': {
     need: 'assessments_write',
     status: 409,

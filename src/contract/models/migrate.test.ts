@@ -122,6 +122,27 @@ describe('ratings carried to the next version by its migration map', () => {
     assert.equal(migrateRatings(v1, unmapped, { leakage: { presence: 'partly' } }).leakage?.presence, undefined);
   });
 
+  it('never carries a special category’s rating to an item without its tag', () => {
+    const tagged = model('1.0.0', [rated('health', { dataProtection: ['health'] })]);
+    const untagged = model('2.0.0', [rated('wellbeing')], [presence], {
+      from: '1.0.0',
+      items: { health: 'wellbeing' },
+    });
+    assert.deepEqual(migrateRatings(tagged, untagged, { health: { presence: 'present', note: 'diagnosis' } }), {});
+    const kept = model('2.0.0', [rated('wellbeing', { dataProtection: ['health'] })], [presence], {
+      from: '1.0.0',
+      items: { health: 'wellbeing' },
+    });
+    assert.equal(migrateRatings(tagged, kept, { health: { presence: 'present' } }).wellbeing?.presence, 'present');
+  });
+
+  it('takes an item called constructor for an item like any other', () => {
+    const v = (version: string) => model(version, [rated('constructor')]);
+    assert.deepEqual(migrateRatings(v('1.0.0'), v('2.0.0'), { constructor: { presence: 'present' } }), {
+      constructor: { presence: 'present' },
+    });
+  });
+
   it('never carries a rating to an item of another kind', () => {
     const v2 = model('2.0.0', [{ key: 'leakage', kind: 'text', label: text('L') }], [presence], { from: '1.0.0' });
     assert.deepEqual(migrateRatings(v1, v2, { leakage: { presence: 'present' } }), {});

@@ -30,13 +30,14 @@ export function migrateRatings(
   const after = new Map(itemsOf(to.domains).map(({ item }) => [item.key, item]));
   const scaleOf = (model: ModelDefinition, key: string | undefined) =>
     key === undefined ? undefined : model.scales.find((s) => s.key === key);
-  const carried: Record<string, ItemRating> = {};
+  // Without a prototype: an item may be called constructor.
+  const carried: Record<string, ItemRating> = Object.create(null);
   for (const [oldKey, rating] of Object.entries(ratings)) {
     const old = before.get(oldKey);
     if (old === undefined) continue;
     for (const newKey of targetsOf(to, oldKey, after)) {
       const item = after.get(newKey);
-      if (item === undefined || !compatible(old, item)) continue;
+      if (item === undefined || !compatible(old, item) || !keepsTags(old, item)) continue;
       const value = (v: string | null | undefined, oldScale: string | undefined, newScale: string | undefined) => {
         if (v === null || v === undefined) return null;
         const mapped = oldScale === undefined ? undefined : own(own(to.migration?.values ?? {}, oldScale) ?? {}, v);
@@ -66,8 +67,12 @@ export function migrateRatings(
       carried[newKey] = earlier === undefined ? next : merged(scaleOf(to, item.scale)?.values, earlier, next);
     }
   }
-  return carried;
+  return { ...carried };
 }
+
+/** Special-category ratings go only where they stay special (validateMigration refuses a map that says otherwise). */
+const keepsTags = (old: Item, next: Item) =>
+  (old.dataProtection ?? []).every((t) => (next.dataProtection ?? []).includes(t));
 
 /** Ratings carry over between items rated alike: rated to rated, or the same kind. */
 function compatible(old: Item, next: Item): boolean {

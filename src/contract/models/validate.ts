@@ -260,6 +260,23 @@ export function validateMigration(from: ModelDefinition, to: ModelDefinition): M
     });
   const before = new Set(itemsOf(from.domains).map(({ item }) => item.key));
   const after = new Set(itemsOf(to.domains).map(({ item }) => item.key));
+  // Special-category ratings stay special: an item they go to keeps every tag of the item they come from.
+  const next = new Map(itemsOf(to.domains).map(({ item }) => [item.key, item]));
+  for (const { item: old } of itemsOf(from.domains)) {
+    const tags = old.dataProtection ?? [];
+    if (tags.length === 0) continue;
+    const mapped = own(map.items ?? {}, old.key);
+    const targets = mapped === undefined ? [old.key] : Array.isArray(mapped) ? mapped : [mapped];
+    for (const key of targets) {
+      const target = next.get(key);
+      if (target !== undefined && !tags.every((t) => (target.dataProtection ?? []).includes(t)))
+        problems.push({
+          path: mapped === undefined ? ['migration', 'items'] : ['migration', 'items', old.key],
+          code: 'special_category_dropped',
+          message: `The ratings of ${old.key} (${tags.join(', ')}) would go to ${key}, which is not tagged so: tag it, or map them elsewhere`,
+        });
+    }
+  }
   for (const [old, target] of Object.entries(map.items ?? {})) {
     if (!before.has(old))
       problems.push({

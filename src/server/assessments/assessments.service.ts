@@ -4,7 +4,7 @@ import type { AssessmentDetail, AssessmentList, StartAssessment } from '../../co
 import type { Actor } from '../access/actor.ts';
 import { recordAudit } from '../audit/record.ts';
 import { userRefs } from '../cases/cases.repository.ts';
-import { aboutCase, guarded, need, type Origin, recheck } from '../cases/context.ts';
+import { aboutCase, guarded, need, type Origin, RefusedInTransaction, recheck } from '../cases/context.ts';
 import type { Need, Reach } from '../cases/reach.ts';
 import type { DB } from '../platform/db/schema.ts';
 import { ConflictError } from '../platform/http/errors.ts';
@@ -81,13 +81,17 @@ export async function listAssessments(
   };
 }
 
-/** A row the reader may see: a finalised one, or their own draft. */
+/**
+ * A row the reader may see: a finalised one, or their own draft. Another rater's draft is answered
+ * as one that does not exist, and recorded as a refusal (guarded), as reaching for what one may not
+ * read always is; a row that does not exist is a plain 404.
+ */
 export async function visibleRow(db: Kysely<DB>, actor: Actor, caseId: string, id: string, lock = false) {
   let query = db.selectFrom('assessments').selectAll().where('id', '=', id).where('case_id', '=', caseId);
   if (lock) query = query.forUpdate();
   const row = await query.executeTakeFirst();
-  if (row === undefined || (row.status === 'draft' && row.rater_id !== actor.userId))
-    throw new AssessmentNotFoundError();
+  if (row === undefined) throw new AssessmentNotFoundError();
+  if (row.status === 'draft' && row.rater_id !== actor.userId) throw new RefusedInTransaction(caseId);
   return row;
 }
 
@@ -112,7 +116,7 @@ export async function assessmentOf(
 ): Promise<AssessmentDetail> {
   const reach = await need(ctx, actor, caseId, assessments(false), origin);
   const db = ctx.database.db;
-  const row = await visibleRow(db, actor, caseId, id);
+  const row = await guarded(ctx, actor, caseId, origin, () => visibleRow(db, actor, caseId, id), 'read');
   const detail = await present(ctx, db, actor, reach, row);
   await recordAudit(db, ctx.clock.now(), {
     action: 'case.viewed',

@@ -101,10 +101,12 @@ async function withEvidence(
   }
   if ((newEntries.size > 0 && !sight.entries) || (newDocuments.size > 0 && !sight.documents)) throw unknownEvidence();
   if (newEntries.size > 0) {
+    // Written entries only: every reader of the timeline sees those (recorded ones are shown by kind).
     const found = await tx
       .selectFrom('timeline_entries')
       .select('id')
       .where('case_id', '=', caseId)
+      .where('written', '=', true)
       .where('id', 'in', [...newEntries])
       .execute();
     if (found.length !== newEntries.size) throw unknownEvidence();
@@ -127,7 +129,12 @@ async function withEvidence(
 /** The raters of the ratings a consensus brings together: only they can dissent from it. */
 async function basisRaters(tx: Kysely<DB>, row: Row): Promise<Set<string>> {
   if (row.basis.length === 0) return new Set();
-  const rows = await tx.selectFrom('assessments').select('rater_id').where('id', 'in', row.basis).execute();
+  const rows = await tx
+    .selectFrom('assessments')
+    .select('rater_id')
+    .where('case_id', '=', row.case_id)
+    .where('id', 'in', row.basis)
+    .execute();
   return new Set(rows.map((r) => r.rater_id));
 }
 
@@ -233,12 +240,20 @@ export function finaliseAssessment(
       const content = await openContent(ring, row, true);
       const outcome = outcomeOf(pinned.definition, pinned.rules, content, await openPrevious(ring, row, true));
       if (outcome.blockers.length > 0) {
-        // Without the special categories in scope, a blocker there says only that one is withheld.
-        const special = reads(reach, 'special_category') ? new Set<string>() : specialItems(pinned.definition);
-        const seen = outcome.blockers.filter((b) => !touches(b, special));
-        throw new IncompleteError(
-          seen.length === outcome.blockers.length ? seen : [...seen, { field: 'withheld', code: 'required_missing' }],
-        );
+        if (reads(reach, 'special_category')) throw new IncompleteError(outcome.blockers);
+        // Without the special categories in scope, the blockers are those of the rater's own view
+        // (detailOf): a blocker only the withheld ratings cause (a rule on them asking for the
+        // formulation) would tell of them, so all of those together are one blocker, "withheld".
+        const special = specialItems(pinned.definition);
+        const visible = outcomeOf(
+          pinned.definition,
+          pinned.rules,
+          await openContent(ring, row, false),
+          await openPrevious(ring, row, false),
+        ).blockers.filter((b) => !touches(b, special));
+        const shown = new Set(visible.map((b) => `${b.field} ${b.code}`));
+        const hidden = outcome.blockers.some((b) => !shown.has(`${b.field} ${b.code}`));
+        throw new IncompleteError(hidden ? [...visible, { field: 'withheld', code: 'required_missing' }] : visible);
       }
       const values = Object.fromEntries(
         pinned.definition.judgments.map((j) => [j.key, content.judgments[j.key]?.value ?? null]),

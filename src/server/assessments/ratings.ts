@@ -43,7 +43,8 @@ function checkValue(
 ) {
   if (value === null || value === undefined) return;
   if (!scaleValues(model, scale).includes(value))
-    problems.push({ path, message: `"${value}" is not a value of the scale ${scale ?? '(none)'}` });
+    // Never the value itself: a stage's value may be any text the caller sent.
+    problems.push({ path, message: `not a value of the scale ${scale ?? '(none)'}` });
 }
 
 function checkRating(model: ModelDefinition, item: Item, rating: ItemRating, problems: Problem[]) {

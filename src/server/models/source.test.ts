@@ -230,6 +230,12 @@ describe('model definitions: import', () => {
       ],
       ['  from: 1.0.0\n  values: { presences: { present: present } }\n', 'unknown_scale', 'migration.values.presences'],
       ['  from: 0.9.0\n', 'migration_from', 'migration.from'],
+      // Special-category ratings stay special: not to an item without the tag.
+      [
+        '  from: 1.0.0\n  items: { mental_disorder: grievance }\n',
+        'special_category_dropped',
+        'migration.items.mental_disorder',
+      ],
     ];
     for (const [map, code, field] of cases) {
       const source = v2(map);
@@ -238,5 +244,17 @@ describe('model definitions: import', () => {
       assert.equal(found.field, field, map);
       assert.equal(found.line, source.split('\n').findIndex((l) => l.startsWith(`  ${field.split('.')[1]}:`)) + 1, map);
     }
+  });
+
+  it('refuses a new version that drops the tag of a special category from an item it keeps', () => {
+    const dropped = changed('version: 1.0.0', 'version: 2.0.0\nsupersedes: 1.0.0').replace(
+      '        dataProtection: [health]\n',
+      '',
+    );
+    const found = problemsOf(`${dropped}\nmigration:\n  from: 1.0.0\n`, screen).find(
+      (p) => p.code === 'special_category_dropped',
+    );
+    assert.ok(found);
+    assert.match(found.message, /mental_disorder \(health\) would go to mental_disorder/);
   });
 });

@@ -94,6 +94,13 @@ export async function listNotifications(ctx: NotificationsContext, actor: Actor)
           ? meets(reach, { kind: 'section', section: 'assessments', write: false })
           : reach.kind !== 'list');
     if (!named && row.kind !== 'revoke') continue;
+    // That an incident asks for a re-assessment is the timeline's to tell.
+    if (
+      row.kind === 'review' &&
+      row.review === 'incident' &&
+      (reach === undefined || !meets(reach, { kind: 'section', section: 'timeline', write: false }))
+    )
+      continue;
     notifications.push({
       id: row.id,
       kind: row.kind,

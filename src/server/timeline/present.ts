@@ -110,7 +110,7 @@ export async function presentEntries(
   );
   const ref = (id: string | null) => (id === null ? null : (refs.get(id) ?? null));
   const ring = ctx.keys.using(db);
-  const reasons = await priorityReasons(db, ring, reach, rows);
+  const reasons = await priorityReasons(db, ring, reach, caseId, rows);
   return Promise.all(
     rows.map(async (row): Promise<TimelineEntry> => {
       // A text that cannot be opened (its case shredded, or tampered with) shows as none, not as an error.
@@ -176,6 +176,7 @@ async function priorityReasons(
   db: Kysely<DB>,
   ring: KeyRing,
   reach: Reach,
+  caseId: string,
   rows: readonly EntryRow[],
 ): Promise<Map<string, string>> {
   const wanted: string[] = [];
@@ -191,6 +192,7 @@ async function priorityReasons(
   const found = await db
     .selectFrom('case_priority_changes')
     .select(['id', 'reason_sealed'])
+    .where('case_id', '=', caseId)
     .where('id', 'in', wanted)
     .execute();
   for (const row of found) {

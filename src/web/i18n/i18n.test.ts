@@ -20,8 +20,9 @@ const SAME_IN_BOTH = new Set([
   // "Person" is German too; a case's pseudonyms read the same in both ("Person A").
   'Person',
   'Person {{letters}}',
-  // Only placeholders and a dash.
+  // Only placeholders and a dash, or an arrow.
   '{{from}} – {{kind}} – {{to}}',
+  '{{before}} → {{after}}',
 ]);
 
 type Tree = { readonly [key: string]: unknown };

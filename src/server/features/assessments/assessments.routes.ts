@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import {
+  AssessmentChanges,
   AssessmentDetail,
   AssessmentList,
   AssessmentParams,
@@ -9,6 +10,7 @@ import {
 } from '../../../contract/assessments.ts';
 import { CaseParams } from '../../../contract/cases.ts';
 import { assessmentOf, listAssessments, startAssessment } from '../../assessments/assessments.service.ts';
+import { assessmentChanges } from '../../assessments/changes.service.ts';
 import { finaliseAssessment, saveAssessment } from '../../assessments/drafts.service.ts';
 import type { AssessmentsContext } from '../../assessments/store.ts';
 import { refuseHead } from '../../platform/http/head.ts';
@@ -54,6 +56,21 @@ export function assessmentsRoutes(app: FastifyInstance, ctx: AssessmentsContext)
             originOf(request),
           ),
         ),
+  });
+
+  defineRoute(app, {
+    method: 'GET',
+    url: '/api/cases/:id/assessment-changes',
+    policy: 'cases.access',
+    summary:
+      'Item by item, what changed from each finalised single assessment or consensus to the next (across versions, the items the migration map carries)',
+    tags: ['assessments'],
+    params: CaseParams,
+    responses: { 200: AssessmentChanges },
+    handler: ({ params }, request) => {
+      refuseHead(request);
+      return assessmentChanges(ctx, actorOf(request), params.id, originOf(request));
+    },
   });
 
   defineRoute(app, {

@@ -8,6 +8,7 @@ import { ErrorAlert } from '../../ui/ErrorAlert.tsx';
 import { useDay } from '../intake/useDay.ts';
 import { AssessmentsTable } from './AssessmentsTable.tsx';
 import { assessmentsQuery } from './assessments-api.ts';
+import { ItemChanges } from './ItemChanges.tsx';
 import { RiskCurve } from './RiskCurve.tsx';
 import { startsAssessments } from './reach.ts';
 import { StartAssessmentForm } from './StartAssessmentForm.tsx';
@@ -57,6 +58,7 @@ export function AssessmentsSection({ detail }: { detail: CaseDetail }) {
       {list.isSuccess && (
         <div className="card">
           <RiskCurve list={list.data} />
+          <ItemChanges caseId={detail.id} summaries={assessments} />
         </div>
       )}
     </section>

@@ -1,5 +1,6 @@
 import { queryOptions } from '@tanstack/react-query';
 import {
+  AssessmentChanges,
   AssessmentDetail,
   AssessmentList,
   type ExportQuery,
@@ -50,3 +51,13 @@ export function exportPdf(caseId: string, assessmentId: string, query: Required<
   const params = new URLSearchParams({ language: query.language, identities: query.identities });
   return apiDownload(onePath(caseId, assessmentId, `/export?${params}`), 'application/pdf, application/problem+json');
 }
+
+/** Item by item, what changed between consecutive finalised assessments (read when asked for: it opens them all). */
+export const assessmentChangesQuery = (caseId: string) =>
+  queryOptions({
+    queryKey: [...assessmentsKey(caseId), 'changes'],
+    queryFn: ({ signal }) =>
+      apiGet(`/api/cases/${encodeURIComponent(caseId)}/assessment-changes`, AssessmentChanges, { signal }),
+    refetchOnWindowFocus: false,
+    retry: false,
+  });

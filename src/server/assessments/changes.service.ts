@@ -1,0 +1,80 @@
+import type { AssessmentChanges, ComparedRating, ItemRating } from '../../contract/assessments.ts';
+import { migrateRatings } from '../../contract/models/migrate.ts';
+import { itemsOf } from '../../contract/models/validate.ts';
+import { own } from '../../contract/rules/check.ts';
+import type { Actor } from '../access/actor.ts';
+import { recordAudit } from '../audit/record.ts';
+import { aboutCase, need, type Origin } from '../cases/context.ts';
+import { assessments } from './assessments.service.ts';
+import { pinnedOf, reads } from './present.ts';
+import { specialItems } from './ratings.ts';
+import { type AssessmentsContext, openContent } from './store.ts';
+
+const compared = (r: ItemRating | undefined): ComparedRating => ({
+  presence: r?.presence ?? null,
+  relevance: r?.relevance ?? null,
+  pastPresence: r?.pastPresence ?? null,
+  value: r?.value ?? null,
+});
+
+/**
+ * What changed, item by item, between each finalised single assessment or consensus of the case
+ * and the one before it (docs/assessments.md, "The risk curve"): on the same version directly, to
+ * the next version through its migration map, otherwise not at all. The day last observed, the
+ * evidence and the note are not a change of rating. Without the special categories in the reader's
+ * scope, those items are neither opened nor compared.
+ */
+export async function assessmentChanges(
+  ctx: AssessmentsContext,
+  actor: Actor,
+  caseId: string,
+  origin: Origin,
+): Promise<AssessmentChanges> {
+  const reach = await need(ctx, actor, caseId, assessments(false), origin);
+  const db = ctx.database.db;
+  const rows = await db
+    .selectFrom('assessments')
+    .selectAll()
+    .where('case_id', '=', caseId)
+    .where('status', '=', 'final')
+    .where('kind', '<>', 'rater')
+    .orderBy('finalised_at')
+    .orderBy('id')
+    .execute();
+  const withSpecial = reads(reach, 'special_category');
+  const ring = ctx.keys.using(db);
+  const opened = await Promise.all(
+    rows.map(async (row) => ({
+      row,
+      model: (await pinnedOf(ctx, db, row)).definition,
+      ratings: (await openContent(ring, row, withSpecial)).ratings,
+    })),
+  );
+  const pairs: AssessmentChanges['pairs'] = [];
+  for (let i = 1; i < opened.length; i++) {
+    const a = opened[i - 1];
+    const b = opened[i];
+    if (a === undefined || b === undefined) continue;
+    const sameVersion = a.row.model_key === b.row.model_key && a.row.model_version === b.row.model_version;
+    const mapped = a.row.model_key === b.row.model_key && b.model.migration?.from === a.row.model_version;
+    const pair = { from: a.row.id, to: b.row.id, comparable: sameVersion || mapped, acrossVersions: !sameVersion };
+    if (!pair.comparable) {
+      pairs.push({ ...pair, items: [] });
+      continue;
+    }
+    const before = sameVersion ? a.ratings : migrateRatings(a.model, b.model, a.ratings);
+    const withheld = withSpecial ? new Set<string>() : specialItems(b.model);
+    const items = itemsOf(b.model.domains)
+      .map(({ item }) => item.key)
+      .filter((key) => !withheld.has(key))
+      .map((key) => ({ key, before: compared(own(before, key)), after: compared(own(b.ratings, key)) }))
+      .filter((c) => JSON.stringify(c.before) !== JSON.stringify(c.after));
+    pairs.push({ ...pair, items });
+  }
+  await recordAudit(db, ctx.clock.now(), {
+    action: 'case.viewed',
+    ...aboutCase(actor, origin, caseId),
+    detail: { part: 'assessments', via: reach.kind },
+  });
+  return { pairs };
+}
