@@ -6,12 +6,11 @@ import { itemsOf } from '../src/contract/models/validate.ts';
 import type { Actor } from '../src/server/access/actor.ts';
 import { priorityOf } from '../src/server/assessments/priority.ts';
 import { specialItems } from '../src/server/assessments/ratings.ts';
-import { place, sealContent } from '../src/server/assessments/store.ts';
+import { sealContent, sealFinals } from '../src/server/assessments/store.ts';
 import { definitionOf, importModel, publishModel } from '../src/server/models/registry.service.ts';
 import { systemClock } from '../src/server/platform/clock.ts';
 import { KeyRing } from '../src/server/platform/crypto/key-ring.ts';
 import { LocalKeyProvider } from '../src/server/platform/crypto/local-key-provider.ts';
-import { sealField } from '../src/server/platform/crypto/sealed-field.ts';
 import { openPostgres } from '../src/server/platform/db/database.ts';
 import { DAY, pick, random, sentence } from './cases-seed.ts';
 
@@ -139,7 +138,7 @@ export async function seedAssessments(o: AssessmentsSeedOptions): Promise<Assess
           .updateTable('assessments')
           .set({
             status: 'final',
-            judgments_sealed: sealField(key, JSON.stringify(values), place(id, 'judgments')),
+            judgments_sealed: sealFinals(key, id, { judgments: values, result: null }),
             priority: priorityOf(screen, values.priority ?? null),
             review_due: new Date(at.getTime() + 30 * DAY).toISOString().slice(0, 10),
             reassess_on_incident: true,

@@ -188,6 +188,14 @@ export const AssessmentSummary = z
     judgments: z.record(Key, Key.nullable()),
     /** The case priority it set (1–4), if it set one. */
     priority: z.number().int().nullable(),
+    /**
+     * A finalised result of an external instrument (a model of kind external): which instrument,
+     * the level it gave (a value of its level item's scale) and when; what the risk curve's series
+     * of external results draws.
+     */
+    result: z
+      .strictObject({ instrument: z.string().nullable(), level: Key.nullable(), on: z.iso.date().nullable() })
+      .nullable(),
     /** When the model's schedule asks for the next review (finalised single or consensus). */
     reviewDue: z.iso.date().nullable(),
     from: uuid().nullable(),

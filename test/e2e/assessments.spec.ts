@@ -280,6 +280,16 @@ test('a consensus records the agreed priority and one dissent with its reason; t
   await expect(lead.getByText('4 · acute, act now').first()).toBeVisible();
 });
 
+test('the acute consensus asks for a review in two days: the case is on the lead’s dashboard to assess again', async ({
+  browser,
+}) => {
+  const lead = await pageOf(browser, LEAD);
+  await lead.goto('/');
+  const reviews = lead.getByRole('region', { name: 'To assess again' });
+  await expect(reviews.getByRole('row', { name: new RegExp(state.reference ?? '-') })).toContainText('Due in 2 days');
+  await expectNoAxeViolations(lead, 'the dashboard with a case to assess again (en)');
+});
+
 test('version 2 is published with its migration map; the next assessment starts from the mapped ratings', async ({
   browser,
 }) => {

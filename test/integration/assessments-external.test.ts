@@ -51,9 +51,20 @@ for (const engine of engines()) {
       assert.equal(final.json().priority, 2);
       const [listed] = (await list(w.rater)).assessments;
       assert.deepEqual(
-        [listed?.modelKind, listed?.status, listed?.judgments],
-        ['external', 'final', { priority: 'moderate' }],
+        [listed?.modelKind, listed?.status, listed?.judgments, listed?.result],
+        [
+          'external',
+          'final',
+          { priority: 'moderate' },
+          { instrument: 'DyRiAS-Arbeitsplatz 2.0', level: 'level_3', on: '2026-03-01' },
+        ],
       );
+      const row = await w.t.database.db
+        .selectFrom('assessments')
+        .select('judgments_sealed')
+        .where('id', '=', draft.id)
+        .executeTakeFirstOrThrow();
+      assert.ok(!Buffer.from(row.judgments_sealed ?? new Uint8Array()).includes('DyRiAS'), 'sealed');
       const detail = await read(w.rater, draft.id);
       assert.deepEqual(detail.content.ratings.report?.evidence?.documents, [report.json().id]);
       assert.equal(detail.content.ratings.level?.value, 'level_3');

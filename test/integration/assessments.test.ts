@@ -124,7 +124,8 @@ for (const engine of engines()) {
       await assert.rejects(t.database.db.deleteFrom('assessments').execute(), /final/);
       await assert.rejects(
         t.database.db.executeQuery(sql`truncate assessments cascade`.compile(t.database.db)),
-        /cannot be truncated/,
+        // The trigger, for the owner; the application's role may not truncate at all.
+        /cannot be truncated|permission denied/,
       );
       const row0 = await t.database.db
         .selectFrom('assessments')

@@ -13,7 +13,7 @@ import { AssessmentNotFoundError, detailOf, pinnedOf, reads, SUMMARY_COLUMNS, si
 import { specialItems } from './ratings.ts';
 import { reviewsOf } from './review.ts';
 import { startOf } from './starting.ts';
-import { type AssessmentsContext, openJudgments, sealContent, sealPrevious } from './store.ts';
+import { type AssessmentsContext, openFinals, sealContent, sealPrevious } from './store.ts';
 
 /**
  * Assessments of a case (docs/assessments.md): read and started by members whose scope holds the
@@ -51,7 +51,7 @@ export async function listAssessments(
   );
   const list = await Promise.all(
     rows.map(async (row) =>
-      summaryOf(row, (await pinnedOf(ctx, db, row)).definition, await openJudgments(ring, row), raters),
+      summaryOf(row, (await pinnedOf(ctx, db, row)).definition, await openFinals(ring, row), raters),
     ),
   );
   const incidents = reads(reach, 'timeline')

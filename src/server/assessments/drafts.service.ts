@@ -6,19 +6,44 @@ import type {
   ItemRating,
   SaveAssessment,
 } from '../../contract/assessments.ts';
+import type { ModelDefinition } from '../../contract/models/definition.ts';
+import { itemsOf } from '../../contract/models/validate.ts';
 import type { Actor } from '../access/actor.ts';
 import { recordAudit } from '../audit/record.ts';
 import { stale } from '../cases/cases.repository.ts';
 import { aboutCase, guarded, need, type Origin, recheck } from '../cases/context.ts';
 import type { Reach } from '../cases/reach.ts';
-import { type DataKey, sealField } from '../platform/crypto/sealed-field.ts';
+import type { DataKey } from '../platform/crypto/sealed-field.ts';
 import type { AssessmentRow, DB } from '../platform/db/schema.ts';
 import { AppError, BadRequestError, ConflictError, ValidationError } from '../platform/http/errors.ts';
 import { assessments, present, visibleRow } from './assessments.service.ts';
 import { pinnedOf, reads, type Sight, sightOf, touches } from './present.ts';
 import { changePriority, setPriorityFrom } from './priority.ts';
 import { contentProblems, outcomeOf, specialItems } from './ratings.ts';
-import { type AssessmentsContext, openContent, openPrevious, openSpecial, place, sealContent } from './store.ts';
+import {
+  type AssessmentsContext,
+  type Finals,
+  openContent,
+  openPrevious,
+  openSpecial,
+  sealContent,
+  sealFinals,
+} from './store.ts';
+
+/**
+ * An external instrument's result as the risk curve draws it: the first text item (the instrument),
+ * the first stage item (the level it gave) and the first date item (when) of a model of kind external.
+ */
+function resultOf(model: ModelDefinition, content: AssessmentContent): Finals['result'] {
+  if (model.kind !== 'external') return null;
+  const items = itemsOf(model.domains).map(({ item }) => item);
+  const first = (kind: string) => {
+    const item = items.find((i) => i.kind === kind);
+    const value = item === undefined ? null : (content.ratings[item.key]?.value ?? null);
+    return typeof value === 'string' && value !== '' ? value : null;
+  };
+  return { instrument: first('text'), level: first('stage'), on: first('date') };
+}
 
 /** What finalising still waits for, each at its field (docs/assessments.md). */
 class IncompleteError extends AppError {
@@ -267,7 +292,7 @@ export function finaliseAssessment(
         .set({
           status: 'final',
           finalised_at: now,
-          judgments_sealed: sealField(key, JSON.stringify(values), place(id, 'judgments')),
+          judgments_sealed: sealFinals(key, id, { judgments: values, result: resultOf(pinned.definition, content) }),
           priority: set.priority,
           review_due: set.reviewDue,
           reassess_on_incident:

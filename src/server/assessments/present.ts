@@ -16,7 +16,7 @@ import type { AssessmentRow, DB } from '../platform/db/schema.ts';
 import { AppError } from '../platform/http/errors.ts';
 import type { PinnedModel } from './models.ts';
 import { outcomeOf, specialItems } from './ratings.ts';
-import { type AssessmentsContext, openContent, openJudgments, openPrevious } from './store.ts';
+import { type AssessmentsContext, type Finals, openContent, openFinals, openPrevious } from './store.ts';
 
 export const reads = (reach: Reach, section: 'timeline' | 'documents' | 'special_category' | 'assessments') =>
   meets(reach, { kind: 'section', section, write: false });
@@ -68,7 +68,7 @@ export const SUMMARY_COLUMNS = [
 export function summaryOf(
   row: Pick<AssessmentRow, (typeof SUMMARY_COLUMNS)[number]>,
   model: ModelDefinition,
-  judgments: Record<string, string | null>,
+  finals: Finals,
   raters: ReadonlyMap<string, UserRef>,
 ): AssessmentSummary {
   return {
@@ -81,8 +81,9 @@ export function summaryOf(
     version: row.version,
     startedAt: row.started_at.toISOString(),
     finalisedAt: row.finalised_at?.toISOString() ?? null,
-    judgments,
+    judgments: finals.judgments,
     priority: row.priority,
+    result: finals.result,
     reviewDue: row.review_due,
     from: row.from_id,
     basis: row.basis,
@@ -158,9 +159,9 @@ export async function detailOf(
   const content: AssessmentContent = await openContent(ring, row, withSpecial);
   const previous = await openPrevious(ring, row, withSpecial);
   const outcome = outcomeOf(pinned.definition, pinned.rules, content, previous);
-  const judgments = await openJudgments(ring, row);
+  const finals = await openFinals(ring, row);
   return {
-    ...summaryOf(row, pinned.definition, judgments, raters),
+    ...summaryOf(row, pinned.definition, finals, raters),
     content: {
       ...content,
       ratings: visible(content.ratings, sight),

@@ -103,13 +103,17 @@ export async function openPrevious(
   return { ...main, ...apart };
 }
 
-export async function openJudgments(
-  ring: KeyRing,
-  row: Pick<AssessmentRow, 'id' | 'judgments_sealed'>,
-): Promise<Record<string, string | null>> {
-  if (row.judgments_sealed === null) return {};
-  return JSON.parse(await ring.openText(row.judgments_sealed, place(row.id, 'judgments'))) as Record<
-    string,
-    string | null
-  >;
+/** What a finalised assessment's list entry opens: its judgments' values, and an external instrument's result. */
+export interface Finals {
+  readonly judgments: Record<string, string | null>;
+  readonly result: { instrument: string | null; level: string | null; on: string | null } | null;
+}
+
+export function sealFinals(key: DataKey, id: string, finals: Finals): Buffer {
+  return sealField(key, JSON.stringify(finals), place(id, 'judgments'));
+}
+
+export async function openFinals(ring: KeyRing, row: Pick<AssessmentRow, 'id' | 'judgments_sealed'>): Promise<Finals> {
+  if (row.judgments_sealed === null) return { judgments: {}, result: null };
+  return JSON.parse(await ring.openText(row.judgments_sealed, place(row.id, 'judgments'))) as Finals;
 }

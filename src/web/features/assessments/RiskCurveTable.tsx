@@ -3,7 +3,7 @@ import type { AssessmentList } from '../../../contract/assessments.ts';
 import type { ModelDefinition } from '../../../contract/models/definition.ts';
 import { textOf } from '../../../contract/models/validate.ts';
 import { useModelText } from '../models/useModelText.ts';
-import { type CurvePoint, judgmentScale, modelId, type RiskCurve } from './risk-curve.ts';
+import { type CurvePoint, judgmentScale, levelScale, modelId, type RiskCurve } from './risk-curve.ts';
 import { useDate } from './useAssessmentText.ts';
 
 interface Row {
@@ -34,33 +34,37 @@ export function RiskCurveTable({
   const valueText = (p: CurvePoint, judgment: string): string => {
     if (p.value === null) return t('assessments.curve.notGiven');
     const model = models.get(modelId(p.model));
-    const value =
-      model === undefined ? undefined : judgmentScale(model, judgment)?.values.find((v) => v.key === p.value);
+    const scale =
+      model === undefined ? undefined : judgment === '' ? levelScale(model) : judgmentScale(model, judgment);
+    const value = scale?.values.find((v) => v.key === p.value);
     // A licensed label is filled in from the model it belongs to.
     return model === undefined || value === undefined ? p.value : (textOf(model, value.label, language) ?? p.value);
   };
   const byAssessment = new Map<string, { t: number; at: string; point: CurvePoint; values: Record<string, string> }>();
   for (const s of curve.series) {
-    const judgment = s.kind === 'external' ? undefined : s.key;
+    // An external result's value is its level ('' below), a judgment's value the judgment's.
+    const judgment = s.kind === 'external' ? '' : s.key;
     for (const p of s.points) {
       const row = byAssessment.get(p.id) ?? { t: p.t, at: p.at, point: p, values: {} };
-      const model = models.get(modelId(p.model));
-      row.values[s.key] = valueText(p, judgment ?? model?.judgments[0]?.key ?? '');
+      row.values[s.key] = valueText(p, judgment);
       byAssessment.set(p.id, row);
     }
   }
-  const titleOf = (id: string) => list.assessments.find((a) => a.id === id)?.model;
+  const summaryOf = (id: string) => list.assessments.find((a) => a.id === id);
   const rows: Row[] = [
     ...[...byAssessment.entries()].map(([id, r]) => {
-      const pin = titleOf(id) ?? r.point.model;
+      const summary = summaryOf(id);
+      const pin = summary?.model ?? r.point.model;
+      const model = `${modelText(pin.title)} ${pin.version}`;
+      const instrument = summary?.result?.instrument ?? null;
       return {
         key: id,
         t: r.t,
         at: r.at,
-        event: t('assessments.curve.assessmentEvent', {
-          kind: t(`assessments.kinds.${r.point.kind}`),
-          model: `${modelText(pin.title)} ${pin.version}`,
-        }),
+        event:
+          instrument === null
+            ? t('assessments.curve.assessmentEvent', { kind: t(`assessments.kinds.${r.point.kind}`), model })
+            : t('assessments.curve.externalEvent', { instrument, model }),
         values: r.values,
       };
     }),

@@ -38,8 +38,15 @@ function model(version: string, extra = false, kind: 'spj' | 'external' = 'spj')
       { key: 'priority', label, values: [value('low'), value('moderate'), value('high'), value('acute')] },
       { key: 'imminence', label, values: [value('none'), value('weeks'), value('days'), value('unknown', true)] },
       { key: 'severity', label, values: [value('low'), value('serious'), value('life'), value('unknown', true)] },
+      { key: 'level', label, values: ['1', '2', '3', '4', '5'].map((l) => value(`level_${l}`)) },
     ],
-    domains: [{ key: 'd', label, items: [] }],
+    domains: [
+      {
+        key: 'd',
+        label,
+        items: kind === 'external' ? [{ key: 'level', kind: 'stage', scale: 'level', label }] : [],
+      },
+    ],
     formulation: { required: 'never' },
     judgments:
       kind === 'external'
@@ -71,6 +78,7 @@ function summary(over: Partial<AssessmentSummary> & { day?: number }): Assessmen
     judgments: { priority: 'high', imminence: 'days', severity: 'serious' },
     priority: 3,
     reviewDue: null,
+    result: null,
     from: null,
     basis: [],
     ...rest,
@@ -139,6 +147,7 @@ test('external results are a series of their own; a model change between consecu
         model: { key: 'instrument', version: '1.0.0', title: label },
         modelKind: 'external',
         judgments: { priority: 'moderate' },
+        result: { instrument: 'DyRiAS', level: 'level_3', on: '2026-03-01' },
       }),
       summary({
         day: 8,
@@ -160,8 +169,9 @@ test('external results are a series of their own; a model change between consecu
       [EXTERNAL_SERIES, 'external', 1],
     ],
   );
+  // The instrument's level on its own scale, not the priority the team gave with it.
   const external = curve.series.at(-1)?.points[0];
-  assert.equal(external?.level, 1 / 3);
+  assert.deepEqual([external?.value, external?.level], ['level_3', 0.5]);
   // A model not loaded has no scale: its values have no place yet.
   assert.equal(curve.series[0]?.points[2]?.level, null);
   assert.deepEqual(

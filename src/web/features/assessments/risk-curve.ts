@@ -1,5 +1,6 @@
 import type { AssessmentKind, AssessmentList, AssessmentSummary } from '../../../contract/assessments.ts';
 import type { ModelDefinition, Scale } from '../../../contract/models/definition.ts';
+import { itemsOf } from '../../../contract/models/validate.ts';
 
 /**
  * The risk curve's arithmetic, without React: which finalised assessments it draws, where each
@@ -22,6 +23,12 @@ export function levelOf(scale: Pick<Scale, 'values'> | undefined, value: string 
 export function judgmentScale(model: ModelDefinition, judgment: string): Scale | undefined {
   const scale = model.judgments.find((j) => j.key === judgment)?.scale;
   return model.scales.find((s) => s.key === scale);
+}
+
+/** The scale an external instrument's level is given on: its model's first stage item's (the server's result). */
+export function levelScale(model: ModelDefinition): Scale | undefined {
+  const item = itemsOf(model.domains).find(({ item }) => item.kind === 'stage')?.item;
+  return model.scales.find((s) => s.key === item?.scale);
 }
 
 export interface CurvePoint {
@@ -121,10 +128,12 @@ export function curveOf(
     kind: 'judgment',
     points: team.filter(({ a }) => judgmentsOf(a).includes(key)).map((f) => pointOf(f, key)),
   }));
-  // An instrument's result stands on the first judgment its model asks (the shipped one: the priority).
-  const externalPoints = external.flatMap((f) => {
-    const first = judgmentsOf(f.a)[0];
-    return first === undefined ? [] : [pointOf(f, first)];
+  // An instrument's result stands on the level it gave, on its own scale.
+  const externalPoints = external.map(({ a, at, t }): CurvePoint => {
+    const model = models.get(modelId(a.model));
+    const value = a.result?.level ?? null;
+    const level = model === undefined ? null : levelOf(levelScale(model), value);
+    return { id: a.id, at, t, value, level, model: a.model, kind: a.kind };
   });
   if (externalPoints.length > 0) series.push({ key: EXTERNAL_SERIES, kind: 'external', points: externalPoints });
 
