@@ -5,9 +5,10 @@ import { actorOf, audit, base64, names, pool, reachOf, type Session, serve } fro
  * The floor of bench/assessments.ts: a bare node:http server over a bare `pg` Pool of the server's
  * size (POOL_MAX, bench/floor.ts) that answers GET /api/cases/:id/assessments (the case's
  * assessments and what its risk curve draws) with the statements TMA issues for it, in the same
- * order. The texts are those PostgreSQL logged for TMA's own request (log_min_duration_statement
- * = 0 during the assessments integration test); the session lookup and the reach are named
- * prepared statements as in the server, the rest unnamed as Kysely sends them. It checks what the
+ * way. The texts are those PostgreSQL logged for TMA's own request (log_min_duration_statement
+ * = 0 during the assessments integration test); the session lookup, the reach, the list and the
+ * incidents are named prepared statements as in the server, the rest unnamed as Kysely sends them;
+ * the list, the incidents and the review are read at once, as the server does. It checks what the
  * answer depends on (a live session, a full-scope membership: the bench user's) and nothing more;
  * the sealed judgments go out in base64, unopened. The model versions the assessments are pinned
  * to are kept in the server's process (assessments/models.ts): no statement of theirs here either.
@@ -45,10 +46,13 @@ interface Row {
 async function assessments(req: http.IncomingMessage, s: Session, caseId: string) {
   const reach = await reachOf(s, caseId);
   if (reach === undefined || reach.full_scope !== true) return undefined;
-  const list = await pool.query<Row>(LIST, [caseId, 'final', s.user_id]);
+  // As TMA reads them: at once, the list and the incidents as named prepared statements.
+  const [list, incidents, review] = await Promise.all([
+    pool.query<Row>({ name: 'floor_assessments', text: LIST, values: [caseId, 'final', s.user_id] }),
+    pool.query({ name: 'floor_incidents', text: INCIDENTS, values: [caseId, 'incident'] }),
+    pool.query(REVIEW, [caseId]),
+  ]);
   const raters = await names([...new Set(list.rows.map((r) => r.rater_id))]);
-  const incidents = await pool.query(INCIDENTS, [caseId, 'incident']);
-  const review = await pool.query(REVIEW, [caseId]);
   await audit(req, new Date(), s.user_id, 'case.viewed', { part: 'assessments', via: 'member' }, caseId);
   return {
     assessments: list.rows.map((r) => ({ ...r, judgments_sealed: base64(r.judgments_sealed) })),

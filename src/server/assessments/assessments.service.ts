@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { AssessmentDetail, AssessmentList, StartAssessment } from '../../contract/assessments.ts';
+import type { ModelDefinition } from '../../contract/models/definition.ts';
 import type { Actor } from '../access/actor.ts';
 import { recordAudit } from '../audit/record.ts';
 import { userRefs } from '../cases/cases.repository.ts';
 import { aboutCase, guarded, need, type Origin, RefusedInTransaction, recheck } from '../cases/context.ts';
 import type { Need, Reach } from '../cases/reach.ts';
+import { runPrepared } from '../platform/db/prepared.ts';
 import type { DB } from '../platform/db/schema.ts';
 import { ConflictError } from '../platform/http/errors.ts';
 import { wallClockOf } from '../timeline/zone.ts';
@@ -35,36 +37,55 @@ export async function listAssessments(
 ): Promise<AssessmentList> {
   const reach = await need(ctx, actor, caseId, assessments(false), origin);
   const db = ctx.database.db;
-  const rows = await db
-    .selectFrom('assessments')
-    .select(SUMMARY_COLUMNS)
-    .where('case_id', '=', caseId)
-    .where((eb) => eb.or([eb('status', '=', 'final'), eb('rater_id', '=', actor.userId)]))
-    .orderBy('started_at')
-    .orderBy('id')
-    .execute();
+  const now = ctx.clock.now();
+  // Read at once, each as a prepared statement (the tab of every case page): the list, the
+  // incidents for the curve's axis, when the case is to be assessed again.
+  const [rows, incidents, reviews] = await Promise.all([
+    runPrepared(
+      ctx.database,
+      'tma_assessments',
+      db
+        .selectFrom('assessments')
+        .select(SUMMARY_COLUMNS)
+        .where('case_id', '=', caseId)
+        .where((eb) => eb.or([eb('status', '=', 'final'), eb('rater_id', '=', actor.userId)]))
+        .orderBy('started_at')
+        .orderBy('id'),
+    ),
+    reads(reach, 'timeline')
+      ? runPrepared(
+          ctx.database,
+          'tma_incidents',
+          db
+            .selectFrom('timeline_entries')
+            .select(['id', 'occurred_at', 'tags'])
+            .where('case_id', '=', caseId)
+            .where('kind', '=', 'incident')
+            .orderBy('occurred_at'),
+        )
+      : [],
+    reviewsOf(db, [caseId], wallClockOf(now, ctx.timeZone).day),
+  ]);
   const ring = ctx.keys.using(db);
   const raters = await userRefs(
     db,
     ctx.keys,
     rows.map((r) => r.rater_id),
   );
+  const models = new Map<string, Promise<ModelDefinition>>();
+  const modelOf = (row: (typeof rows)[number]) => {
+    const id = `${row.model_key}@${row.model_version}`;
+    let model = models.get(id);
+    if (model === undefined) {
+      model = pinnedOf(ctx, db, row).then((p) => p.definition);
+      models.set(id, model);
+    }
+    return model;
+  };
   const list = await Promise.all(
-    rows.map(async (row) =>
-      summaryOf(row, (await pinnedOf(ctx, db, row)).definition, await openFinals(ring, row), raters),
-    ),
+    rows.map(async (row) => summaryOf(row, await modelOf(row), await openFinals(ring, row), raters)),
   );
-  const incidents = reads(reach, 'timeline')
-    ? await db
-        .selectFrom('timeline_entries')
-        .select(['id', 'occurred_at', 'tags'])
-        .where('case_id', '=', caseId)
-        .where('kind', '=', 'incident')
-        .orderBy('occurred_at')
-        .execute()
-    : [];
-  const now = ctx.clock.now();
-  const review = (await reviewsOf(db, [caseId], wallClockOf(now, ctx.timeZone).day)).get(caseId);
+  const review = reviews.get(caseId);
   await recordAudit(db, now, {
     action: 'case.viewed',
     ...aboutCase(actor, origin, caseId),

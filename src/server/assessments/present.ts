@@ -41,11 +41,19 @@ export async function pinnedOf(
   return pinned;
 }
 
-/** The model's name in both languages; a licensed one as the organisation filled it in (publishing waits for that). */
-const titleOf = (model: ModelDefinition) => ({
-  en: textOf(model, model.title, 'en') ?? model.key,
-  de: textOf(model, model.title, 'de') ?? model.key,
-});
+/**
+ * The model's name in both languages; a licensed one as the organisation filled it in (publishing
+ * waits for that). Once per definition: a list names its model once per assessment.
+ */
+const titles = new WeakMap<ModelDefinition, { en: string; de: string }>();
+function titleOf(model: ModelDefinition) {
+  let title = titles.get(model);
+  if (title === undefined) {
+    title = { en: textOf(model, model.title, 'en') ?? model.key, de: textOf(model, model.title, 'de') ?? model.key };
+    titles.set(model, title);
+  }
+  return title;
+}
 
 /** The columns a summary is made of: everything but the sealed content, which a list never opens. */
 export const SUMMARY_COLUMNS = [
