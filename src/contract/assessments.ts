@@ -229,6 +229,17 @@ export const AssessmentList = z
   .meta({ id: 'AssessmentList' });
 export type AssessmentList = z.infer<typeof AssessmentList>;
 
+/** An item's ratings as compared between assessments: what the rules and the risk curve count as a change. */
+export const ComparedRating = z
+  .strictObject({
+    presence: Key.nullable(),
+    relevance: Key.nullable(),
+    pastPresence: Key.nullable(),
+    value: z.union([z.number(), z.string(), z.array(z.string())]).nullable(),
+  })
+  .meta({ id: 'ComparedRating' });
+export type ComparedRating = z.infer<typeof ComparedRating>;
+
 export const AssessmentDetail = AssessmentSummary.extend({
   content: AssessmentContent,
   outcome: Outcome,
@@ -236,6 +247,16 @@ export const AssessmentDetail = AssessmentSummary.extend({
   withheld: z.array(Key),
   /** The ratings this one started from (a copy or a migration), to show what changed. */
   previous: z.record(Key, ItemRating).nullable(),
+  /**
+   * A consensus: the items its raters rated differently, each with every rater's rating, in the
+   * model's order (what the case conference discusses). Empty for any other kind.
+   */
+  disagreements: z.array(
+    z.strictObject({
+      key: Key,
+      ratings: z.array(z.strictObject({ rater: UserRef.nullable(), rating: ComparedRating })),
+    }),
+  ),
 }).meta({ id: 'AssessmentDetail' });
 export type AssessmentDetail = z.infer<typeof AssessmentDetail>;
 
@@ -247,17 +268,6 @@ export const ExportQuery = z
   })
   .meta({ id: 'AssessmentExportQuery' });
 export type ExportQuery = z.input<typeof ExportQuery>;
-
-/** An item's ratings as compared between assessments: what the rules and the risk curve count as a change. */
-export const ComparedRating = z
-  .strictObject({
-    presence: Key.nullable(),
-    relevance: Key.nullable(),
-    pastPresence: Key.nullable(),
-    value: z.union([z.number(), z.string(), z.array(z.string())]).nullable(),
-  })
-  .meta({ id: 'ComparedRating' });
-export type ComparedRating = z.infer<typeof ComparedRating>;
 
 /**
  * Item by item, what changed from one finalised single assessment or consensus to the next. Across

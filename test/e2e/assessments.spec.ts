@@ -218,6 +218,7 @@ test('two raters rate independently: neither sees the other’s draft until it i
   await expect(rater.getByText(/^This assessment was not found/)).toBeVisible();
   await start(rater, 'Independent rating');
   await complete(rater, '3 High – active management', 'No weapon access; high is enough.');
+  await rate(rater, /^Personal grievance/, 'Present');
   await saveAndFinalise(rater);
 
   await lead.goto(draftUrl);
@@ -241,8 +242,12 @@ test('a consensus records the agreed priority and one dissent with its reason; t
   });
   expect(incident.status(), await incident.text()).toBe(201);
   await start(lead, 'Consensus', { basis: [new RegExp(LEAD.name), new RegExp(RATER.name)] });
-  // What both raters agree on is where the consensus starts.
+  // What both raters agree on is where the consensus starts; where they differ, each one's rating is shown.
   await expect(presenceOf(lead, /^Pathway/).getByRole('radio', { name: 'Present', exact: true })).toBeChecked();
+  const grievance = item(lead, /^Personal grievance/);
+  await expect(grievance.getByText('The raters rated this differently:')).toBeVisible();
+  await expect(grievance.getByText(`${RATER.name}: Present`)).toBeVisible();
+  await expect(grievance.getByText(`${LEAD.name}: Not assessed`)).toBeVisible();
   await rate(lead, /^Leakage/, 'Present');
   await evidenced(lead, /^Leakage/);
   await complete(lead, '4 Acute – immediate action', 'Agreed at the case conference.');

@@ -245,8 +245,10 @@ for (const engine of engines()) {
           pathway: { ...complete.ratings?.pathway, evidence: { entries: [incidentId] } },
         },
       };
+      // The lead sees a grievance; the second rater does not.
       const a = await saved(lead, mine, {
         ...withEvidence,
+        ratings: { ...withEvidence.ratings, grievance: { presence: 'present' } },
         judgments: judged('acute', 'Research into where the lead parks.'),
       });
       const b = await saved(rater, theirs, withEvidence);
@@ -318,6 +320,20 @@ for (const engine of engines()) {
         { rater: raterId, value: 'high', reason: 'No weapon access; high is enough.' },
       ]);
       assert.equal(read.reviewDue !== null, true);
+      // Where the raters differed, each one's rating, for the conference.
+      assert.deepEqual(
+        read.disagreements.map((d) => [d.key, d.ratings.map((r) => [r.rater?.id === raterId, r.rating.presence])]),
+        [
+          [
+            'grievance',
+            [
+              [false, 'present'],
+              [true, null],
+            ],
+          ],
+        ],
+      );
+      assert.equal(read.content.ratings.grievance, undefined, 'not agreed: left to the conference');
     });
 
     test('members without the assessments section see none of it, and the refusal is recorded', async () => {

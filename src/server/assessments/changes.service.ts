@@ -1,4 +1,4 @@
-import type { AssessmentChanges, ComparedRating, ItemRating } from '../../contract/assessments.ts';
+import type { AssessmentChanges } from '../../contract/assessments.ts';
 import { migrateRatings } from '../../contract/models/migrate.ts';
 import { itemsOf } from '../../contract/models/validate.ts';
 import { own } from '../../contract/rules/check.ts';
@@ -7,15 +7,8 @@ import { recordAudit } from '../audit/record.ts';
 import { aboutCase, need, type Origin } from '../cases/context.ts';
 import { assessments } from './assessments.service.ts';
 import { pinnedOf, reads } from './present.ts';
-import { specialItems } from './ratings.ts';
+import { compared, specialItems } from './ratings.ts';
 import { type AssessmentsContext, openContent } from './store.ts';
-
-const compared = (r: ItemRating | undefined): ComparedRating => ({
-  presence: r?.presence ?? null,
-  relevance: r?.relevance ?? null,
-  pastPresence: r?.pastPresence ?? null,
-  value: r?.value ?? null,
-});
 
 /**
  * What changed, item by item, between each finalised single assessment or consensus of the case

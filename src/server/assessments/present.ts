@@ -8,14 +8,16 @@ import type {
 } from '../../contract/assessments.ts';
 import type { UserRef } from '../../contract/cases.ts';
 import type { ModelDefinition } from '../../contract/models/definition.ts';
-import { textOf } from '../../contract/models/validate.ts';
+import { itemsOf, textOf } from '../../contract/models/validate.ts';
+import { own } from '../../contract/rules/check.ts';
 import type { Actor } from '../access/actor.ts';
+import { userRefs } from '../cases/cases.repository.ts';
 import { meets, type Reach } from '../cases/reach.ts';
 import { hiddenDocuments } from '../documents/restricted.ts';
 import type { AssessmentRow, DB } from '../platform/db/schema.ts';
 import { AppError } from '../platform/http/errors.ts';
 import type { PinnedModel } from './models.ts';
-import { outcomeOf, specialItems } from './ratings.ts';
+import { compared, outcomeOf, specialItems } from './ratings.ts';
 import { type AssessmentsContext, type Finals, openContent, openFinals, openPrevious } from './store.ts';
 
 export const reads = (reach: Reach, section: 'timeline' | 'documents' | 'special_category' | 'assessments') =>
@@ -168,6 +170,7 @@ export async function detailOf(
   const previous = await openPrevious(ring, row, withSpecial);
   const outcome = outcomeOf(pinned.definition, pinned.rules, content, previous);
   const finals = await openFinals(ring, row);
+  const disagreements = row.kind === 'consensus' ? await disagreementsOf(ctx, db, row, pinned, withSpecial) : [];
   return {
     ...summaryOf(row, pinned.definition, finals, raters),
     content: {
@@ -178,7 +181,48 @@ export async function detailOf(
     outcome: { ...outcome, blockers: outcome.blockers.filter((b) => !touches(b, special)) },
     withheld: [...special],
     previous: previous === null ? null : visible(previous, sight),
+    disagreements,
   };
+}
+
+/**
+ * The items the raters a consensus brings together rated differently, with each one's rating.
+ * Their ratings are final and every reader of the consensus reads them; special categories only
+ * with that scope, as everywhere.
+ */
+async function disagreementsOf(
+  ctx: AssessmentsContext,
+  db: Kysely<DB>,
+  row: AssessmentRow,
+  pinned: Pick<PinnedModel, 'definition'>,
+  withSpecial: boolean,
+): Promise<AssessmentDetail['disagreements']> {
+  const basis = await db
+    .selectFrom('assessments')
+    .select(['id', 'rater_id', 'version', 'content_sealed', 'special_sealed'])
+    .where('case_id', '=', row.case_id)
+    .where('id', 'in', row.basis)
+    .where('status', '=', 'final')
+    .orderBy('finalised_at')
+    .execute();
+  if (basis.length < 2) return [];
+  const ring = ctx.keys.using(db);
+  const raters = await userRefs(
+    db,
+    ctx.keys,
+    basis.map((b) => b.rater_id),
+  );
+  const ratings = await Promise.all(basis.map(async (b) => (await openContent(ring, b, withSpecial)).ratings));
+  const disagreements: AssessmentDetail['disagreements'] = [];
+  for (const { item } of itemsOf(pinned.definition.domains)) {
+    const each = ratings.map((r) => compared(own(r, item.key)));
+    if (each.every((c) => JSON.stringify(c) === JSON.stringify(each[0]))) continue;
+    disagreements.push({
+      key: item.key,
+      ratings: basis.map((b, i) => ({ rater: raters.get(b.rater_id) ?? null, rating: each[i] ?? compared(undefined) })),
+    });
+  }
+  return disagreements;
 }
 
 /** Whether a blocker names an item of the set (its field is ratings.KEY... or KEY.facet). */

@@ -1,4 +1,4 @@
-import type { AssessmentContent, Blocker, ItemRating, Outcome } from '../../contract/assessments.ts';
+import type { AssessmentContent, Blocker, ComparedRating, ItemRating, Outcome } from '../../contract/assessments.ts';
 import { type Item, type ModelDefinition, RATED_KINDS } from '../../contract/models/definition.ts';
 import { itemsOf } from '../../contract/models/validate.ts';
 import { own } from '../../contract/rules/check.ts';
@@ -222,3 +222,11 @@ export function outcomeOf(
     blockers: blockersOf(model, content, result.required),
   };
 }
+
+/** An item's rating as two assessments are compared: the day observed, evidence and notes are no change of rating. */
+export const compared = (r: ItemRating | undefined): ComparedRating => ({
+  presence: r?.presence ?? null,
+  relevance: r?.relevance ?? null,
+  pastPresence: r?.pastPresence ?? null,
+  value: r?.value ?? null,
+});

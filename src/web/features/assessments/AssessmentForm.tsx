@@ -150,6 +150,7 @@ export function AssessmentForm({
     update: (change) => setDraft((d) => change(d)),
     locked,
     previous: saved.previous,
+    disagreements: new Map(saved.disagreements.map((d) => [d.key, d.ratings])),
     withheld: new Set(withheld),
     required: new Set(saved.outcome.required),
     sources,

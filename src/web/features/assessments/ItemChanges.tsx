@@ -1,13 +1,14 @@
 import { useQueries, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AssessmentChanges, AssessmentSummary, ComparedRating } from '../../../contract/assessments.ts';
+import type { AssessmentChanges, AssessmentSummary } from '../../../contract/assessments.ts';
 import type { ModelDefinition } from '../../../contract/models/definition.ts';
 import { itemsOf } from '../../../contract/models/validate.ts';
 import { ErrorAlert } from '../../ui/ErrorAlert.tsx';
 import { modelQuery } from '../models/models-api.ts';
 import { useModelText } from '../models/useModelText.ts';
 import { assessmentChangesQuery } from './assessments-api.ts';
+import { useRatingText } from './rating-text.ts';
 import { modelId } from './risk-curve.ts';
 import { useDate } from './useAssessmentText.ts';
 
@@ -71,27 +72,8 @@ function Pairs({ pairs, summaries }: { pairs: AssessmentChanges['pairs']; summar
 function ItemList({ items, model }: { items: AssessmentChanges['pairs'][number]['items']; model: ModelDefinition }) {
   const { t } = useTranslation();
   const text = useModelText(model);
+  const rating = useRatingText(model);
   const byKey = new Map(itemsOf(model.domains).map(({ item }) => [item.key, item]));
-  const valueText = (scale: string | undefined, value: ComparedRating['value']) => {
-    if (value === null) return t('assessments.form.notAssessed');
-    const label = (v: string) => {
-      const found = model.scales.find((s) => s.key === scale)?.values.find((x) => x.key === v);
-      return found === undefined ? v : text(found.label);
-    };
-    return Array.isArray(value)
-      ? value.map(label).join(', ')
-      : typeof value === 'string'
-        ? label(value)
-        : String(value);
-  };
-  const facets = (r: ComparedRating, scale: string | undefined, relevance: string | undefined) =>
-    [
-      r.presence !== null || r.value === null ? valueText(scale, r.presence ?? r.value) : valueText(scale, r.value),
-      r.relevance === null ? null : `${t('assessments.changes.relevance')} ${valueText(relevance, r.relevance)}`,
-      r.pastPresence === null ? null : `${t('assessments.changes.past')} ${valueText(scale, r.pastPresence)}`,
-    ]
-      .filter((x) => x !== null)
-      .join(', ');
   return (
     <ul>
       {items.map((change) => {
@@ -100,8 +82,8 @@ function ItemList({ items, model }: { items: AssessmentChanges['pairs'][number][
           <li key={change.key}>
             {item === undefined ? change.key : text(item.label)}:{' '}
             {t('assessments.changes.fromTo', {
-              before: facets(change.before, item?.scale, item?.relevance),
-              after: facets(change.after, item?.scale, item?.relevance),
+              before: rating(item, change.before),
+              after: rating(item, change.after),
             })}
           </li>
         );

@@ -9,6 +9,7 @@ import { AssessmentText, ScaleChecks, ScaleRadios } from './Controls.tsx';
 import { EvidencePicker } from './EvidencePicker.tsx';
 import { ids } from './fields.ts';
 import { useAssessmentForm } from './form-context.ts';
+import { useRatingText } from './rating-text.ts';
 
 /** A domain's heading, help and items, then its nested domains a level lower. No landmark per domain. */
 export function DomainFields({ domain, level }: { domain: Domain; level: 2 | 3 | 4 }) {
@@ -59,6 +60,7 @@ function ItemFieldset({ item }: { item: Item }) {
       {item.help !== undefined && <p className="field__hint">{text(item.help)}</p>}
       {item.optional === true && <p className="field__hint">{t('assessments.item.optional')}</p>}
       {changes.length > 0 && <ChangedNote item={item} facets={changes} />}
+      <DisagreementNote item={item} />
       {RATED_KINDS.has(item.kind) ? <RatedFields item={item} rating={rating} set={set} /> : null}
       {!RATED_KINDS.has(item.kind) && <ValueField item={item} rating={rating} set={set} />}
     </fieldset>
@@ -255,5 +257,28 @@ function ChangedNote({ item, facets }: { item: Item; facets: readonly ComparedFa
         values: facets.map((f) => t(`assessments.changed.facet.${f}`, { value: was(f) })).join('; '),
       })}
     </p>
+  );
+}
+
+/** A consensus: how each rater rated an item they did not agree on, for the conference to settle. */
+function DisagreementNote({ item }: { item: Item }) {
+  const { t } = useTranslation();
+  const { model, disagreements } = useAssessmentForm();
+  const rating = useRatingText(model);
+  const ratings = disagreements.get(item.key);
+  if (ratings === undefined) return null;
+  return (
+    <div className="as-item__disagreement">
+      <p>
+        <strong>{t('assessments.disagreement.heading')}</strong>
+      </p>
+      <ul>
+        {ratings.map((r, i) => (
+          <li key={r.rater?.id ?? i}>
+            {r.rater?.displayName ?? t('assessments.list.someone')}: {rating(item, r.rating)}
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }

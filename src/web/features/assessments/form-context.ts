@@ -1,5 +1,5 @@
 import { createContext, useContext } from 'react';
-import type { ItemRating } from '../../../contract/assessments.ts';
+import type { AssessmentDetail, ItemRating } from '../../../contract/assessments.ts';
 import type { ModelDefinition } from '../../../contract/models/definition.ts';
 import type { Draft } from './assessment-draft.ts';
 
@@ -23,6 +23,8 @@ export interface AssessmentForm {
   /** The ratings it started from, to mark what changed. */
   readonly previous: Readonly<Record<string, ItemRating>> | null;
   readonly withheld: ReadonlySet<string>;
+  /** A consensus: where its raters rated an item differently, each one's rating, by item. */
+  readonly disagreements: ReadonlyMap<string, AssessmentDetail['disagreements'][number]['ratings']>;
   /** Fields the model's rules made required at the last save (`pathway.evidence`, `formulation`). */
   readonly required: ReadonlySet<string>;
   readonly sources: EvidenceSources;
