@@ -1,12 +1,5 @@
 import type { QueryClient } from '@tanstack/react-query';
-import {
-  createRootRouteWithContext,
-  createRoute,
-  createRouter,
-  lazyRouteComponent,
-  notFound,
-  redirect,
-} from '@tanstack/react-router';
+import { createRootRouteWithContext, createRoute, createRouter, notFound, redirect } from '@tanstack/react-router';
 import { CONTENT_ROLES, type Role } from '../contract/accounts.ts';
 import { TRIAGE_ROLES } from '../contract/reports.ts';
 import { hasDashboard, LandingPage, loadDashboard } from './features/dashboard/LandingPage.tsx';
@@ -22,34 +15,28 @@ import { sessionQuery } from './features/session/session-api.ts';
 import { CONFINED_PAGES } from './features/session/useConfinedSession.ts';
 import { isSsoErrorReason, SsoErrorPage, type SsoErrorSearch } from './features/sso/SsoErrorPage.tsx';
 import { AppLayout } from './layout/AppLayout.tsx';
+import {
+  ApprovalsPage,
+  AssessmentPage,
+  AuditPage,
+  CasePage,
+  CasesPage,
+  DocumentPage,
+  InvitationPage,
+  MyReportPage,
+  MyReportsPage,
+  NewReportPage,
+  ProfilePage,
+  ReceiptStatusPage,
+  RecordReportPage,
+  ReportPage,
+  SetupPage,
+  TriagePage,
+  TriageReportPage,
+  UsersPage,
+} from './lazy-pages.ts';
 import { ErrorPage } from './pages/ErrorPage.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
-
-/**
- * Pages most visits never see (setup, one-time links, administration) load on first use, which keeps the
- * start bundle small; the router loads a page's code before it shows the page.
- */
-const SetupPage = lazyRouteComponent(() => import('./features/setup/SetupPage.tsx'), 'SetupPage');
-const InvitationPage = lazyRouteComponent(() => import('./features/invitations/InvitationPage.tsx'), 'InvitationPage');
-const ProfilePage = lazyRouteComponent(() => import('./features/profile/ProfilePage.tsx'), 'ProfilePage');
-const UsersPage = lazyRouteComponent(() => import('./features/users/UsersPage.tsx'), 'UsersPage');
-const ApprovalsPage = lazyRouteComponent(() => import('./features/approvals/ApprovalsPage.tsx'), 'ApprovalsPage');
-const AuditPage = lazyRouteComponent(() => import('./features/audit/AuditPage.tsx'), 'AuditPage');
-const CasesPage = lazyRouteComponent(() => import('./features/cases/CasesPage.tsx'), 'CasesPage');
-const CasePage = lazyRouteComponent(() => import('./features/cases/CasePage.tsx'), 'CasePage');
-const AssessmentPage = lazyRouteComponent(() => import('./features/assessments/AssessmentPage.tsx'), 'AssessmentPage');
-const DocumentPage = lazyRouteComponent(() => import('./features/documents/DocumentPage.tsx'), 'DocumentPage');
-const ReportPage = lazyRouteComponent(() => import('./features/intake/ReportPage.tsx'), 'ReportPage');
-const ReceiptStatusPage = lazyRouteComponent(
-  () => import('./features/intake/ReceiptStatusPage.tsx'),
-  'ReceiptStatusPage',
-);
-const NewReportPage = lazyRouteComponent(() => import('./features/intake/NewReportPage.tsx'), 'NewReportPage');
-const MyReportsPage = lazyRouteComponent(() => import('./features/intake/MyReportsPage.tsx'), 'MyReportsPage');
-const MyReportPage = lazyRouteComponent(() => import('./features/intake/MyReportPage.tsx'), 'MyReportPage');
-const TriagePage = lazyRouteComponent(() => import('./features/intake/TriagePage.tsx'), 'TriagePage');
-const RecordReportPage = lazyRouteComponent(() => import('./features/intake/RecordReportPage.tsx'), 'RecordReportPage');
-const TriageReportPage = lazyRouteComponent(() => import('./features/intake/TriageReportPage.tsx'), 'TriageReportPage');
 
 export interface RouterContext {
   readonly queryClient: QueryClient;

@@ -5,8 +5,9 @@ import { own } from '../../contract/rules/check.ts';
 import type { Actor } from '../access/actor.ts';
 import { recordAudit } from '../audit/record.ts';
 import { aboutCase, need, type Origin } from '../cases/context.ts';
+import { reads } from '../timeline/context.ts';
 import { assessments } from './assessments.service.ts';
-import { pinnedOf, reads } from './present.ts';
+import { pinnedOf } from './present.ts';
 import { compared, specialItems } from './ratings.ts';
 import { type AssessmentsContext, openContent } from './store.ts';
 

@@ -16,8 +16,9 @@ import type { Reach } from '../cases/reach.ts';
 import type { DataKey } from '../platform/crypto/sealed-field.ts';
 import type { AssessmentRow, DB } from '../platform/db/schema.ts';
 import { AppError, BadRequestError, ConflictError, ValidationError } from '../platform/http/errors.ts';
+import { reads } from '../timeline/context.ts';
 import { assessments, present, visibleRow } from './assessments.service.ts';
-import { pinnedOf, reads, type Sight, sightOf, touches } from './present.ts';
+import { pinnedOf, type Sight, sightOf, touches } from './present.ts';
 import { changePriority, setPriorityFrom } from './priority.ts';
 import { contentProblems, outcomeOf, specialItems } from './ratings.ts';
 import {

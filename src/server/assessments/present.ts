@@ -12,16 +12,14 @@ import { itemsOf, textOf } from '../../contract/models/validate.ts';
 import { own } from '../../contract/rules/check.ts';
 import type { Actor } from '../access/actor.ts';
 import { userRefs } from '../cases/cases.repository.ts';
-import { meets, type Reach } from '../cases/reach.ts';
+import type { Reach } from '../cases/reach.ts';
 import { hiddenDocuments } from '../documents/restricted.ts';
 import type { AssessmentRow, DB } from '../platform/db/schema.ts';
 import { AppError } from '../platform/http/errors.ts';
+import { reads } from '../timeline/context.ts';
 import type { PinnedModel } from './models.ts';
 import { compared, outcomeOf, specialItems } from './ratings.ts';
 import { type AssessmentsContext, type Finals, openContent, openFinals, openPrevious } from './store.ts';
-
-export const reads = (reach: Reach, section: 'timeline' | 'documents' | 'special_category' | 'assessments') =>
-  meets(reach, { kind: 'section', section, write: false });
 
 /**
  * No such assessment for this reader (another rater's draft included): a plain 404, not a refusal

@@ -6,6 +6,7 @@ import type { Actor } from '../access/actor.ts';
 import { recordAudit } from '../audit/record.ts';
 import { aboutCase, type Origin } from '../cases/context.ts';
 import { reasonPlace } from '../cases/texts.ts';
+import { addDays } from '../intake/deadlines.ts';
 import { type DataKey, sealField } from '../platform/crypto/sealed-field.ts';
 import type { DB } from '../platform/db/schema.ts';
 import { wallClockOf } from '../timeline/zone.ts';
@@ -25,12 +26,6 @@ export function priorityOf(model: ModelDefinition, value: string | null): number
   const at = known.indexOf(value);
   return at < 0 ? null : at + 1;
 }
-
-const addDays = (day: string, days: number): string => {
-  const date = new Date(`${day}T00:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + days);
-  return date.toISOString().slice(0, 10);
-};
 
 /** What a finalised single assessment or consensus sets: the priority, and when the model's schedule asks for the next review. */
 export function setPriorityFrom(

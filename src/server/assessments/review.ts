@@ -1,12 +1,10 @@
 import { type Kysely, sql } from 'kysely';
 import type { Review } from '../../contract/assessments.ts';
+import { daysBetween } from '../intake/deadlines.ts';
 import type { DB } from '../platform/db/schema.ts';
 
 /** How many days before its review date a review counts as due soon. */
 export const REVIEW_SOON_DAYS = 2;
-
-const daysBetween = (from: string, to: string) =>
-  Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 
 /** The state of a review date on a day: in time, due within REVIEW_SOON_DAYS, or passed. */
 export function reviewState(due: string | null, today: string): Review['state'] {

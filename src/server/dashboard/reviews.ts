@@ -2,12 +2,9 @@ import type { Kysely } from 'kysely';
 import { caseReference } from '../../contract/cases.ts';
 import type { DashboardReview } from '../../contract/dashboard.ts';
 import { reviewsOf } from '../assessments/review.ts';
-import { meets } from '../cases/reach.ts';
 import type { DB } from '../platform/db/schema.ts';
+import { reads } from '../timeline/context.ts';
 import type { Membership } from './memberships.ts';
-
-const reads = (m: Membership, section: 'assessments' | 'timeline') =>
-  meets(m.reach, { kind: 'section', section, write: false });
 
 const ORDER = { overdue: 0, due_soon: 1, in_time: 2 } as const;
 
@@ -20,14 +17,14 @@ export async function reviewsPart(
   memberships: readonly Membership[],
   today: string,
 ): Promise<DashboardReview[]> {
-  const readers = memberships.filter((m) => reads(m, 'assessments') && !m.reach.merged);
+  const readers = memberships.filter((m) => reads(m.reach, 'assessments') && !m.reach.merged);
   const byCase = new Map(readers.map((m) => [m.reach.caseId, m]));
   const reviews = await reviewsOf(db, [...byCase.keys()], today);
   const due: DashboardReview[] = [];
   for (const review of reviews.values()) {
     const m = byCase.get(review.caseId);
     if (m === undefined) continue;
-    const prompted = review.prompt !== null && reads(m, 'timeline');
+    const prompted = review.prompt !== null && reads(m.reach, 'timeline');
     if (!prompted && review.state !== 'overdue' && review.state !== 'due_soon') continue;
     due.push({
       case: { id: review.caseId, reference: caseReference(m.year, m.number) },

@@ -13,5 +13,6 @@ export const CHROMIUM_MISSING = 'chromium not installed: apt-get install chromiu
 export function skipWithoutChromium(): void {
   // The project's rule for a missing system tool: skipped visibly, with the tool named in the summary, on a
   // developer's machine without Chromium; under CI=true the config refuses to run instead, so CI never skips.
+  // why: skipped only when Chromium, a system tool, is missing; .ci/run installs it and fails on any skip.
   test.skip(!HAVE_CHROMIUM, `${CHROMIUM_MISSING} (looked for ${CHROMIUM_PATH})`); // why: Chromium, a system tool, is missing here; CI installs it
 }
