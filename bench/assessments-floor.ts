@@ -6,9 +6,10 @@ import { actorOf, audit, base64, names, pool, reachOf, type Session, serve } fro
  * size (POOL_MAX, bench/floor.ts) that answers GET /api/cases/:id/assessments (the case's
  * assessments and what its risk curve draws) with the statements TMA issues for it, in the same
  * way. The texts are those PostgreSQL logged for TMA's own request (log_min_duration_statement
- * = 0 during the assessments integration test); the session lookup, the reach, the list and the
- * incidents are named prepared statements as in the server, the rest unnamed as Kysely sends them;
- * the list, the incidents and the review are read at once, as the server does. It checks what the
+ * = 0 during the assessments integration test). The session lookup, the reach, the list, the
+ * incidents, the review and the raters' names are named prepared statements, as in the server,
+ * and the audit event unnamed, as Kysely sends it; the list, the incidents and the review are read
+ * at once, as the server does. It checks what the
  * answer depends on (a live session, a full-scope membership: the bench user's) and nothing more;
  * the sealed judgments go out in base64, unopened. The model versions the assessments are pinned
  * to are kept in the server's process (assessments/models.ts): no statement of theirs here either.
@@ -18,17 +19,19 @@ const LIST =
   'select "id", "model_key", "model_version", "kind", "status", "rater_id", "version", "started_at", "finalised_at", "judgments_sealed", "priority", "review_due", "from_id", "basis" from "assessments" where "case_id" = $1 and ("status" = $2 or "rater_id" = $3) order by "started_at", "id"';
 const INCIDENTS =
   'select "id", "occurred_at", "tags" from "timeline_entries" where "case_id" = $1 and "kind" = $2 order by "occurred_at"';
-/** assessments/review.ts reviewsOf, for one case. */
+/** assessments/review.ts reviewOf. */
 const REVIEW = `
     with standing as (
       select distinct on (a.case_id) a.case_id, a.id, a.review_due, a.finalised_at, a.reassess_on_incident
       from assessments a
-      join cases c on c.id = a.case_id and c.status <> 'closed' and c.merged_into is null
-      where a.case_id in ($1::uuid) and a.status = 'final' and a.kind <> 'rater'
+      where a.case_id = $1::uuid and a.status = 'final' and a.kind <> 'rater'
       order by a.case_id, a.finalised_at desc, a.id
     )
     select s.case_id, s.id, s.review_due, i.id as incident_id, i.recorded_at as incident_at
     from standing s
+    join lateral (
+      select from cases c where c.id = s.case_id and c.status <> 'closed' and c.merged_into is null limit 1
+    ) c on true
     left join lateral (
       select t.id, t.recorded_at from timeline_entries t
       where s.reassess_on_incident and t.case_id = s.case_id and t.kind = 'incident'
@@ -46,13 +49,13 @@ interface Row {
 async function assessments(req: http.IncomingMessage, s: Session, caseId: string) {
   const reach = await reachOf(s, caseId);
   if (reach === undefined || reach.full_scope !== true) return undefined;
-  // As TMA reads them: at once, the list and the incidents as named prepared statements.
+  // As TMA reads them: at once, each as a named prepared statement.
   const [list, incidents, review] = await Promise.all([
     pool.query<Row>({ name: 'floor_assessments', text: LIST, values: [caseId, 'final', s.user_id] }),
     pool.query({ name: 'floor_incidents', text: INCIDENTS, values: [caseId, 'incident'] }),
-    pool.query(REVIEW, [caseId]),
+    pool.query({ name: 'floor_review', text: REVIEW, values: [caseId] }),
   ]);
-  const raters = await names([...new Set(list.rows.map((r) => r.rater_id))]);
+  const raters = await names([...new Set(list.rows.map((r) => r.rater_id))], true);
   await audit(req, new Date(), s.user_id, 'case.viewed', { part: 'assessments', via: 'member' }, caseId);
   return {
     assessments: list.rows.map((r) => ({ ...r, judgments_sealed: base64(r.judgments_sealed) })),

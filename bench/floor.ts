@@ -29,8 +29,7 @@ export const REACH =
 /** A list of n parameters from $from on: `$1, $2, $3`. */
 export const params = (n: number, from = 1) => Array.from({ length: n }, (_, i) => `$${i + from}`).join(', ');
 
-const NAMES = (n: number) =>
-  `select "id", "display_name", "display_name_sealed" from "users" where "id" in (${params(n)})`;
+const NAMES = 'select "id", "display_name", "display_name_sealed" from "users" where id = any($1::uuid[])';
 const AUDIT =
   'insert into "audit_events" ("at", "actor_user_id", "action", "object_type", "object_id", "case_id", "outcome", "ip", "user_agent", "purpose", "purpose_sealed", "detail") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)';
 
@@ -79,11 +78,14 @@ export async function reachOf(s: Session, caseId: string): Promise<ReachRow | un
 }
 
 /** The users' names (cases.repository.ts userRefs), sealed as stored. */
-export async function names(ids: readonly string[]) {
+/** The users' names as TMA reads them (cases.repository.ts userRefs): `prepared` where TMA prepares them too. */
+export async function names(ids: readonly string[], prepared = false) {
   if (ids.length === 0) return [];
-  const { rows } = await pool.query<{ id: string; display_name_sealed: Uint8Array | null }>(NAMES(ids.length), [
-    ...ids,
-  ]);
+  const { rows } = await pool.query<{ id: string; display_name_sealed: Uint8Array | null }>({
+    text: NAMES,
+    values: [[...ids]],
+    ...(prepared ? { name: 'floor_user_refs' } : {}),
+  });
   return rows.map((r) => ({ id: r.id, name: base64(r.display_name_sealed) }));
 }
 

@@ -7,7 +7,7 @@ export interface ServerProcess {
   readonly child: ChildProcess;
   readonly stdout: string[];
   stderr(): string;
-  /** Resolves with the first JSON log line matching msg. */
+  /** Resolves with the first JSON log line matching msg, one logged before the call included. */
   waitForLog(msg: string, timeoutMs?: number): Promise<Record<string, unknown>>;
   readonly exited: Promise<number | null>;
 }
@@ -19,6 +19,8 @@ export function spawnServer(env: Record<string, string>): ServerProcess {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const stdout: string[] = [];
+  /** Every JSON line so far: a line may come before anyone waits for it (the log is written in batches). */
+  const logged: Record<string, unknown>[] = [];
   let stderr = '';
   let partial = '';
   const waiters: { msg: string; resolve: (v: Record<string, unknown>) => void }[] = [];
@@ -33,6 +35,7 @@ export function spawnServer(env: Record<string, string>): ServerProcess {
       } catch {
         continue;
       }
+      logged.push(parsed);
       for (const w of waiters.filter((x) => x.msg === parsed?.msg)) {
         waiters.splice(waiters.indexOf(w), 1);
         w.resolve(parsed);
@@ -50,6 +53,11 @@ export function spawnServer(env: Record<string, string>): ServerProcess {
     exited,
     waitForLog: (msg, timeoutMs = 60_000) =>
       new Promise((resolve, reject) => {
+        const already = logged.find((l) => l.msg === msg);
+        if (already !== undefined) {
+          resolve(already);
+          return;
+        }
         const timer = setTimeout(
           () => reject(new Error(`no "${msg}" log line within ${timeoutMs} ms; stderr: ${stderr}`)),
           timeoutMs,

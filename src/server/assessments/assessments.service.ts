@@ -14,7 +14,7 @@ import { reads } from '../timeline/context.ts';
 import { wallClockOf } from '../timeline/zone.ts';
 import { AssessmentNotFoundError, detailOf, pinnedOf, SUMMARY_COLUMNS, sightOf, summaryOf } from './present.ts';
 import { specialItems } from './ratings.ts';
-import { reviewsOf } from './review.ts';
+import { reviewOf } from './review.ts';
 import { startOf } from './starting.ts';
 import { type AssessmentsContext, openFinals, sealContent, sealPrevious } from './store.ts';
 
@@ -40,8 +40,8 @@ export async function listAssessments(
   const db = ctx.database.db;
   const now = ctx.clock.now();
   // Read at once, each as a prepared statement (the tab of every case page): the list, the
-  // incidents for the curve's axis, when the case is to be assessed again.
-  const [rows, incidents, reviews] = await Promise.all([
+  // incidents for the curve's axis, when the case is to be assessed again; then the raters' names.
+  const [rows, incidents, review] = await Promise.all([
     runPrepared(
       ctx.database,
       'tma_assessments',
@@ -65,13 +65,14 @@ export async function listAssessments(
             .orderBy('occurred_at'),
         )
       : [],
-    reviewsOf(db, [caseId], wallClockOf(now, ctx.timeZone).day),
+    reviewOf(ctx.database, caseId, wallClockOf(now, ctx.timeZone).day),
   ]);
   const ring = ctx.keys.using(db);
   const raters = await userRefs(
     db,
     ctx.keys,
     rows.map((r) => r.rater_id),
+    ctx.database,
   );
   const models = new Map<string, Promise<ModelDefinition>>();
   const modelOf = (row: (typeof rows)[number]) => {
@@ -86,7 +87,6 @@ export async function listAssessments(
   const list = await Promise.all(
     rows.map(async (row) => summaryOf(row, await modelOf(row), await openFinals(ring, row), raters)),
   );
-  const review = reviews.get(caseId);
   await recordAudit(db, now, {
     action: 'case.viewed',
     ...aboutCase(actor, origin, caseId),

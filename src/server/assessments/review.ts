@@ -1,6 +1,8 @@
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Review } from '../../contract/assessments.ts';
 import { daysBetween } from '../intake/deadlines.ts';
+import type { Database } from '../platform/db/database.ts';
+import { runPrepared } from '../platform/db/prepared.ts';
 import type { DB } from '../platform/db/schema.ts';
 
 /** How many days before its review date a review counts as due soon. */
@@ -27,6 +29,40 @@ interface Row {
   incident_at: Date | null;
 }
 
+/** The standing assessment and the first incident since, of the cases `which` picks. */
+const standing = (which: RawBuilder<unknown>) => sql<Row>`
+    with standing as (
+      select distinct on (a.case_id) a.case_id, a.id, a.review_due, a.finalised_at, a.reassess_on_incident
+      from assessments a
+      where ${which} and a.status = 'final' and a.kind <> 'rater'
+      order by a.case_id, a.finalised_at desc, a.id
+    )
+    select s.case_id, s.id, s.review_due, i.id as incident_id, i.recorded_at as incident_at
+    from standing s
+    -- The case once, after its standing assessment is found (not once for each of its assessments),
+    -- by its key: a plan made once (prepared) would otherwise read every case.
+    join lateral (
+      select from cases c where c.id = s.case_id and c.status <> 'closed' and c.merged_into is null limit 1
+    ) c on true
+    left join lateral (
+      select t.id, t.recorded_at from timeline_entries t
+      where s.reassess_on_incident and t.case_id = s.case_id and t.kind = 'incident'
+        and cardinality(t.tags) > 0 and t.recorded_at > s.finalised_at
+      order by t.recorded_at, t.id
+      limit 1
+    ) i on true`;
+
+const reviewFrom = (r: Row, today: string): CaseReview => ({
+  caseId: r.case_id,
+  assessmentId: r.id,
+  due: r.review_due,
+  state: reviewState(r.review_due, today),
+  prompt:
+    r.incident_id === null || r.incident_at === null
+      ? null
+      : { entryId: r.incident_id, recordedAt: new Date(r.incident_at).toISOString() },
+});
+
 /**
  * When each case is to be assessed again (docs/assessments.md, "Re-assessment"): the review date of
  * its standing assessment, and the first incident tagged with warning behaviours written since,
@@ -40,34 +76,23 @@ export async function reviewsOf(
 ): Promise<Map<string, CaseReview>> {
   const reviews = new Map<string, CaseReview>();
   if (caseIds !== null && caseIds.length === 0) return reviews;
+  // Planned for the cases at hand each time: a plan made once for any list of cases reads them all.
   const which = caseIds === null ? sql`true` : sql`a.case_id in (${sql.join(caseIds.map((id) => sql`${id}::uuid`))})`;
-  const { rows } = await sql<Row>`
-    with standing as (
-      select distinct on (a.case_id) a.case_id, a.id, a.review_due, a.finalised_at, a.reassess_on_incident
-      from assessments a
-      join cases c on c.id = a.case_id and c.status <> 'closed' and c.merged_into is null
-      where ${which} and a.status = 'final' and a.kind <> 'rater'
-      order by a.case_id, a.finalised_at desc, a.id
-    )
-    select s.case_id, s.id, s.review_due, i.id as incident_id, i.recorded_at as incident_at
-    from standing s
-    left join lateral (
-      select t.id, t.recorded_at from timeline_entries t
-      where s.reassess_on_incident and t.case_id = s.case_id and t.kind = 'incident'
-        and cardinality(t.tags) > 0 and t.recorded_at > s.finalised_at
-      order by t.recorded_at, t.id
-      limit 1
-    ) i on true`.execute(db);
-  for (const r of rows)
-    reviews.set(r.case_id, {
-      caseId: r.case_id,
-      assessmentId: r.id,
-      due: r.review_due,
-      state: reviewState(r.review_due, today),
-      prompt:
-        r.incident_id === null || r.incident_at === null
-          ? null
-          : { entryId: r.incident_id, recordedAt: new Date(r.incident_at).toISOString() },
-    });
+  const { rows } = await standing(which).execute(db);
+  for (const r of rows) reviews.set(r.case_id, reviewFrom(r, today));
   return reviews;
+}
+
+/**
+ * One case's review, outside a transaction, as a prepared statement: planning it cost PostgreSQL
+ * more than running it, on every case's assessments tab (bench/assessments.ts).
+ */
+export async function reviewOf(database: Database, caseId: string, today: string): Promise<CaseReview | undefined> {
+  const rows = await runPrepared(
+    database,
+    'tma_review',
+    standing(sql`a.case_id = ${caseId}::uuid`).compile(database.db),
+  );
+  const row = rows[0];
+  return row === undefined ? undefined : reviewFrom(row, today);
 }

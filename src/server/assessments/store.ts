@@ -113,7 +113,16 @@ export function sealFinals(key: DataKey, id: string, finals: Finals): Buffer {
   return sealField(key, JSON.stringify(finals), place(id, 'judgments'));
 }
 
-export async function openFinals(ring: KeyRing, row: Pick<AssessmentRow, 'id' | 'judgments_sealed'>): Promise<Finals> {
+/**
+ * A finalised assessment's finals never change (the table's trigger refuses it): opened once while
+ * the case's key is held (KeyRing.openFixed). A draft's change with every save, and are opened each time.
+ */
+export async function openFinals(
+  ring: KeyRing,
+  row: Pick<AssessmentRow, 'id' | 'status' | 'judgments_sealed'>,
+): Promise<Finals> {
   if (row.judgments_sealed === null) return { judgments: {}, result: null };
-  return JSON.parse(await ring.openText(row.judgments_sealed, place(row.id, 'judgments'))) as Finals;
+  const where = place(row.id, 'judgments');
+  if (row.status === 'final') return ring.openFixed(row.judgments_sealed, where, (text) => JSON.parse(text) as Finals);
+  return JSON.parse(await ring.openText(row.judgments_sealed, where)) as Finals;
 }

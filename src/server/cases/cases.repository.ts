@@ -183,15 +183,18 @@ export async function userRefs(
   db: Kysely<DB>,
   keys: KeyRing,
   ids: Iterable<string | null>,
+  /** Outside a transaction: the database, to read the names as a prepared statement (a list's raters). */
+  prepared?: Database,
 ): Promise<Map<string, UserRef>> {
   const wanted = [...new Set([...ids].filter((id): id is string => id !== null))];
   const refs = new Map<string, UserRef>();
   if (wanted.length === 0) return refs;
-  const rows = await db
+  // One array parameter: one statement, however many are named.
+  const query = db
     .selectFrom('users')
     .select(['id', 'display_name', 'display_name_sealed'])
-    .where('id', 'in', wanted)
-    .execute();
+    .where(sql<boolean>`id = any(${wanted}::uuid[])`);
+  const rows = prepared === undefined ? await query.execute() : await runPrepared(prepared, 'tma_user_refs', query);
   const ring = keys.using(db);
   for (const row of rows) {
     refs.set(row.id, {

@@ -9,6 +9,7 @@ import {
   openFieldText,
   SealedFieldError,
   sealedKeyId,
+  sealedNonce,
 } from './sealed-field.ts';
 
 /**
@@ -49,7 +50,12 @@ interface Shared {
   readonly loading: Map<string, Promise<DataKey>>;
   /** Bumped by forget and clear: a load that began before does not bring a forgotten key back. */
   generation: number;
+  /** What openFixed opened, by the cached key that opened it: it goes as that key leaves the cache. */
+  readonly opened: WeakMap<DataKey, Map<string, unknown>>;
 }
+
+/** How many opened values one key keeps (openFixed), oldest out first. */
+const OPENED_PER_KEY = 20_000;
 
 interface KeyRow {
   readonly id: string;
@@ -113,7 +119,7 @@ export class KeyRing {
     const shared = (options as { shared?: KeyRing }).shared;
     this.#shared =
       shared === undefined
-        ? { cache: new Map(), uncommitted: new WeakMap(), loading: new Map(), generation: 0 }
+        ? { cache: new Map(), uncommitted: new WeakMap(), loading: new Map(), generation: 0, opened: new WeakMap() }
         : shared.#shared;
   }
 
@@ -206,6 +212,32 @@ export class KeyRing {
   /** A sealed text in the clear, with whichever key its header names. */
   async openText(sealed: Uint8Array, place: FieldContext): Promise<string> {
     return openFieldText(await this.keyById(sealedKeyId(sealed, place)), sealed, place);
+  }
+
+  /**
+   * A sealed value that never changes once written (a finalised assessment's judgments), opened
+   * and read once while its key is in the cache, and kept with that key: a case's assessments list
+   * opens fifty of them on every view (bench/assessments.ts). Kept no longer than the clear key
+   * that opens it (TTL, eviction, forget, clear), so that memory holds nothing the key does not
+   * already give. Known by its place and its nonce: a value sealed anew is opened anew. The caller
+   * has decided the reader may read it, as for every open; what `read` returns is shared, frozen.
+   */
+  async openFixed<T>(sealed: Uint8Array, place: FieldContext, read: (text: string) => T): Promise<T> {
+    const key = await this.keyById(sealedKeyId(sealed, place));
+    const { cache, opened } = this.#shared;
+    const at = `${place.table}\n${place.column}\n${place.rowId}\n${sealedNonce(sealed)}`;
+    let memo = opened.get(key);
+    if (memo?.has(at) === true) return memo.get(at) as T;
+    const value = deepFreeze(read(openFieldText(key, sealed, place)));
+    // A key made in an open transaction, or one that already left the cache, keeps nothing.
+    if (cache.get(key.id)?.key !== key) return value;
+    if (memo === undefined) {
+      memo = new Map();
+      opened.set(key, memo);
+    }
+    if (memo.size >= OPENED_PER_KEY) memo.delete(memo.keys().next().value as string);
+    memo.set(at, value);
+    return value;
   }
 
   /**
@@ -338,6 +370,7 @@ export class KeyRing {
     if (hit === undefined) return undefined;
     if (hit.expires > this.#now()) return hit.key;
     cache.delete(name);
+    this.#shared.opened.delete(hit.key);
     return undefined;
   }
 
@@ -347,6 +380,8 @@ export class KeyRing {
     while (cache.size >= this.#maxKeys) {
       const oldest = cache.keys().next().value;
       if (oldest === undefined) break;
+      const evicted = cache.get(oldest);
+      if (evicted !== undefined) this.#shared.opened.delete(evicted.key);
       cache.delete(oldest);
     }
     cache.set(name, { key, expires: this.#now() + this.#ttlMs });
@@ -361,6 +396,7 @@ export class KeyRing {
     for (const [name, { key }] of cache) {
       if (!gone.has(key.id)) continue;
       cache.delete(name);
+      this.#shared.opened.delete(key);
       // The key no longer exists: whatever still holds these bytes may fail, but never open with them.
       forgetKeyObject(key.key);
       key.key.fill(0);
@@ -372,9 +408,18 @@ export class KeyRing {
     const { cache } = this.#shared;
     this.#shared.generation++;
     for (const { key } of cache.values()) {
+      this.#shared.opened.delete(key);
       forgetKeyObject(key.key);
       key.key.fill(0);
     }
     cache.clear();
   }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
 }

@@ -38,6 +38,23 @@ test('a sealed value opens with its key in its place, and shows nothing of the p
   assert.notDeepEqual(sealField(key, SECRET, here), sealed, 'a fresh nonce every time');
 });
 
+test('a value sealed by an earlier build opens: the format and the context it binds stay as they were', () => {
+  // Sealed by this module as of commit 2acf5f6, before the context was written in one buffer; a
+  // multi-byte row id and plaintext, so that a length counted in characters would show.
+  const key: DataKey = {
+    id: '0f1e2d3c-4b5a-4697-8877-665544332211',
+    key: Buffer.from(Array.from({ length: 32 }, (_, i) => i)),
+  };
+  const sealed = Buffer.from(
+    '010f1e2d3c4b5a4697887766554433221165d1d31e162be90e9dd5bf7cd4fbc3a147856900500bbbe8ab32c069fdfa921bdc78b0be28e886b9e24ecfa79a0abefb',
+    'hex',
+  );
+  const place: FieldContext = { table: 'assessments', column: 'judgments', rowId: 'Zeile-ä/7' };
+  assert.equal(openFieldText(key, sealed, place), 'Gefährdung – hoch');
+  refused(() => openField(key, sealed, { ...place, rowId: 'Zeile-a/7' }), 'tampered');
+  refused(() => openField(key, sealed, { ...place, table: 'assessment', column: 'sjudgments' }), 'tampered');
+});
+
 test('every flipped bit is refused as tampered (or as another version or key, for the header)', () => {
   const key = newKey();
   const sealed = sealField(key, SECRET, here);
