@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import http from 'node:http';
 import pg from 'pg';
 import { SESSIONS_BY_TOKEN_HASHES } from '../src/server/access/sessions/sessions.repository.ts';
+import { INSERT_EVENT } from '../src/server/audit/record.ts';
 
 /**
  * What the floors of the case benches share (bench/cases-floor.ts, bench/timeline-floor.ts): a bare
@@ -30,8 +31,6 @@ export const REACH =
 export const params = (n: number, from = 1) => Array.from({ length: n }, (_, i) => `$${i + from}`).join(', ');
 
 const NAMES = 'select "id", "display_name", "display_name_sealed" from "users" where id = any($1::uuid[])';
-const AUDIT =
-  'insert into "audit_events" ("at", "actor_user_id", "action", "object_type", "object_id", "case_id", "outcome", "ip", "user_agent", "purpose", "purpose_sealed", "detail") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)';
 
 export interface Session {
   user_id: string;
@@ -97,7 +96,7 @@ export function audit(
   detail: object,
   caseId?: string,
 ) {
-  return pool.query(AUDIT, [
+  return pool.query(INSERT_EVENT, [
     at,
     userId,
     action,

@@ -7,7 +7,7 @@ import { recordAudit } from '../audit/record.ts';
 import { userRefs } from '../cases/cases.repository.ts';
 import { aboutCase, guarded, need, type Origin, RefusedInTransaction, recheck } from '../cases/context.ts';
 import type { Need, Reach } from '../cases/reach.ts';
-import { runPrepared } from '../platform/db/prepared.ts';
+import { preparedRead } from '../platform/db/prepared.ts';
 import type { DB } from '../platform/db/schema.ts';
 import { ConflictError } from '../platform/http/errors.ts';
 import { reads } from '../timeline/context.ts';
@@ -29,6 +29,27 @@ const audited = (actor: Actor, origin: Origin, caseId: string, id: string) => ({
   object: { type: 'assessment' as const, id },
 });
 
+/** The list's rows: every finalised assessment, and the reader's own drafts. */
+const summaryRows = preparedRead('tma_assessments', (db, v: { caseId: string; userId: string }) =>
+  db
+    .selectFrom('assessments')
+    .select(SUMMARY_COLUMNS)
+    .where('case_id', '=', v.caseId)
+    .where((eb) => eb.or([eb('status', '=', 'final'), eb('rater_id', '=', v.userId)]))
+    .orderBy('started_at')
+    .orderBy('id'),
+);
+
+/** The incidents the risk curve marks on its axis. */
+const incidentRows = preparedRead('tma_incidents', (db, v: { caseId: string }) =>
+  db
+    .selectFrom('timeline_entries')
+    .select(['id', 'occurred_at', 'tags'])
+    .where('case_id', '=', v.caseId)
+    .where('kind', '=', 'incident')
+    .orderBy('occurred_at'),
+);
+
 /** The assessments the reader sees, oldest first, with the incidents for the risk curve's axis. */
 export async function listAssessments(
   ctx: AssessmentsContext,
@@ -42,29 +63,8 @@ export async function listAssessments(
   // Read at once, each as a prepared statement (the tab of every case page): the list, the
   // incidents for the curve's axis, when the case is to be assessed again; then the raters' names.
   const [rows, incidents, review] = await Promise.all([
-    runPrepared(
-      ctx.database,
-      'tma_assessments',
-      db
-        .selectFrom('assessments')
-        .select(SUMMARY_COLUMNS)
-        .where('case_id', '=', caseId)
-        .where((eb) => eb.or([eb('status', '=', 'final'), eb('rater_id', '=', actor.userId)]))
-        .orderBy('started_at')
-        .orderBy('id'),
-    ),
-    reads(reach, 'timeline')
-      ? runPrepared(
-          ctx.database,
-          'tma_incidents',
-          db
-            .selectFrom('timeline_entries')
-            .select(['id', 'occurred_at', 'tags'])
-            .where('case_id', '=', caseId)
-            .where('kind', '=', 'incident')
-            .orderBy('occurred_at'),
-        )
-      : [],
+    summaryRows(ctx.database, { caseId, userId: actor.userId }),
+    reads(reach, 'timeline') ? incidentRows(ctx.database, { caseId }) : [],
     reviewOf(ctx.database, caseId, wallClockOf(now, ctx.timeZone).day),
   ]);
   const ring = ctx.keys.using(db);

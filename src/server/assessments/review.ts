@@ -2,7 +2,7 @@ import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Review } from '../../contract/assessments.ts';
 import { daysBetween } from '../intake/deadlines.ts';
 import type { Database } from '../platform/db/database.ts';
-import { runPrepared } from '../platform/db/prepared.ts';
+import { preparedRead } from '../platform/db/prepared.ts';
 import type { DB } from '../platform/db/schema.ts';
 
 /** How many days before its review date a review counts as due soon. */
@@ -88,11 +88,10 @@ export async function reviewsOf(
  * more than running it, on every case's assessments tab (bench/assessments.ts).
  */
 export async function reviewOf(database: Database, caseId: string, today: string): Promise<CaseReview | undefined> {
-  const rows = await runPrepared(
-    database,
-    'tma_review',
-    standing(sql`a.case_id = ${caseId}::uuid`).compile(database.db),
-  );
-  const row = rows[0];
+  const row = (await preparedReview(database, { caseId }))[0];
   return row === undefined ? undefined : reviewFrom(row, today);
 }
+
+const preparedReview = preparedRead('tma_review', (db, v: { caseId: string }) => ({
+  compile: () => standing(sql`a.case_id = ${v.caseId}::uuid`).compile(db),
+}));

@@ -3,7 +3,7 @@ import { CONTENT_ROLES } from '../../contract/accounts.ts';
 import type { CaseAccess, CaseSection, MemberRole } from '../../contract/cases.ts';
 import type { Actor } from '../access/actor.ts';
 import type { Database } from '../platform/db/database.ts';
-import { runPrepared } from '../platform/db/prepared.ts';
+import { preparedRead } from '../platform/db/prepared.ts';
 import type { DB } from '../platform/db/schema.ts';
 
 /**
@@ -52,6 +52,43 @@ export type Need =
 
 export const hasContentRole = (actor: Actor): boolean => CONTENT_ROLES.includes(actor.role);
 
+/** The reach's read: one shape, compiled once for the prepared read (it runs on every case request). */
+const reachQuery = (db: Kysely<DB>, v: { userId: string; now: Date; caseId: string }) =>
+  db
+    .selectFrom('cases as c')
+    .leftJoin('case_members as m', (join) =>
+      join
+        .onRef('m.case_id', '=', 'c.id')
+        .on('m.user_id', '=', v.userId)
+        .on((eb) => eb.or([eb('m.expires_at', 'is', null), eb('m.expires_at', '>', v.now)])),
+    )
+    .select(['c.id', 'c.merged_into', 'm.role', 'm.full_scope', 'm.sections', 'm.expires_at'])
+    .select((eb) =>
+      eb
+        .selectFrom('break_glass as b')
+        .whereRef('b.case_id', '=', 'c.id')
+        .where('b.user_id', '=', v.userId)
+        .where('b.ended_at', 'is', null)
+        .where('b.expires_at', '>', v.now)
+        .select(sql<Date | null>`max(b.expires_at)`.as('until'))
+        .as('glass_until'),
+    )
+    .select((eb) =>
+      eb
+        .exists(
+          eb
+            .selectFrom('person_conflicts as pc')
+            .select('pc.user_id')
+            .where('pc.status', '=', 'recused')
+            .whereRef('pc.case_id', '=', 'c.id')
+            .where('pc.user_id', '=', v.userId),
+        )
+        .as('recused'),
+    )
+    .where('c.id', '=', v.caseId);
+
+const preparedReach = preparedRead('tma_reach', reachQuery);
+
 /** The actor's reach into one case; undefined when the case does not exist or is out of reach. */
 export async function reachOf(
   db: Kysely<DB>,
@@ -65,44 +102,14 @@ export async function reachOf(
   } = {},
 ): Promise<Reach | undefined> {
   if (!hasContentRole(actor)) return undefined;
-  let query = db
-    .selectFrom('cases as c')
-    .leftJoin('case_members as m', (join) =>
-      join
-        .onRef('m.case_id', '=', 'c.id')
-        .on('m.user_id', '=', actor.userId)
-        .on((eb) => eb.or([eb('m.expires_at', 'is', null), eb('m.expires_at', '>', now)])),
-    )
-    .select(['c.id', 'c.merged_into', 'm.role', 'm.full_scope', 'm.sections', 'm.expires_at'])
-    .select((eb) =>
-      eb
-        .selectFrom('break_glass as b')
-        .whereRef('b.case_id', '=', 'c.id')
-        .where('b.user_id', '=', actor.userId)
-        .where('b.ended_at', 'is', null)
-        .where('b.expires_at', '>', now)
-        .select(sql<Date | null>`max(b.expires_at)`.as('until'))
-        .as('glass_until'),
-    )
-    .select((eb) =>
-      eb
-        .exists(
-          eb
-            .selectFrom('person_conflicts as pc')
-            .select('pc.user_id')
-            .where('pc.status', '=', 'recused')
-            .whereRef('pc.case_id', '=', 'c.id')
-            .where('pc.user_id', '=', actor.userId),
-        )
-        .as('recused'),
-    )
-    .where('c.id', '=', caseId);
+  const values = { userId: actor.userId, now, caseId };
+  let query = reachQuery(db, values);
   // A write holds the case row shared until it commits: a revocation (which locks it for update)
   // then waits for the write, or the write sees the revocation.
   if (options.hold === true) query = query.forShare('c');
   const row =
     options.database !== undefined && options.hold !== true
-      ? (await runPrepared(options.database, 'tma_reach', query))[0]
+      ? (await preparedReach(options.database, values))[0]
       : await query.executeTakeFirst();
   // Related to a person of the case: recused, whatever their role or membership.
   if (row === undefined || row.recused) return undefined;

@@ -6,6 +6,7 @@ import {
   type DataKey,
   type FieldContext,
   forgetKeyObject,
+  NONCE_AT,
   openFieldText,
   SealedFieldError,
   sealedKeyId,
@@ -51,7 +52,7 @@ interface Shared {
   /** Bumped by forget and clear: a load that began before does not bring a forgotten key back. */
   generation: number;
   /** What openFixed opened, by the cached key that opened it: it goes as that key leaves the cache. */
-  readonly opened: WeakMap<DataKey, Map<string, unknown>>;
+  readonly opened: WeakMap<DataKey, Map<string, { readonly nonce: Buffer; readonly value: unknown }>>;
 }
 
 /** How many opened values one key keeps (openFixed), oldest out first. */
@@ -225,9 +226,10 @@ export class KeyRing {
   async openFixed<T>(sealed: Uint8Array, place: FieldContext, read: (text: string) => T): Promise<T> {
     const key = await this.keyById(sealedKeyId(sealed, place));
     const { cache, opened } = this.#shared;
-    const at = `${place.table}\n${place.column}\n${place.rowId}\n${sealedNonce(sealed)}`;
+    const at = `${place.table}\n${place.column}\n${place.rowId}`;
     let memo = opened.get(key);
-    if (memo?.has(at) === true) return memo.get(at) as T;
+    const kept = memo?.get(at);
+    if (kept !== undefined && sameNonce(kept.nonce, sealed)) return kept.value as T;
     const value = deepFreeze(read(openFieldText(key, sealed, place)));
     // A key made in an open transaction, or one that already left the cache, keeps nothing.
     if (cache.get(key.id)?.key !== key) return value;
@@ -236,7 +238,7 @@ export class KeyRing {
       opened.set(key, memo);
     }
     if (memo.size >= OPENED_PER_KEY) memo.delete(memo.keys().next().value as string);
-    memo.set(at, value);
+    memo.set(at, { nonce: sealedNonce(sealed), value });
     return value;
   }
 
@@ -414,6 +416,12 @@ export class KeyRing {
     }
     cache.clear();
   }
+}
+
+/** Whether a sealed value carries this nonce, compared in place. */
+function sameNonce(nonce: Buffer, sealed: Uint8Array): boolean {
+  for (let i = 0; i < nonce.length; i++) if (sealed[NONCE_AT + i] !== nonce[i]) return false;
+  return true;
 }
 
 function deepFreeze<T>(value: T): T {

@@ -22,6 +22,8 @@ const KEY_ID_BYTES = 16;
 const NONCE_BYTES = 12;
 const TAG_BYTES = 16;
 const HEADER_BYTES = 1 + KEY_ID_BYTES + NONCE_BYTES;
+/** Where the nonce starts: after the version and the key id. */
+export const NONCE_AT = 1 + KEY_ID_BYTES;
 
 /** Where a sealed value lives; sealing and opening must name the same place. */
 export interface FieldContext {
@@ -140,9 +142,9 @@ export function sealedKeyId(sealed: Uint8Array, context?: FieldContext): string 
 }
 
 /** A sealed value's nonce, which no other value sealed with its key shares: what tells one sealing from another. */
-export function sealedNonce(sealed: Uint8Array): string {
+export function sealedNonce(sealed: Uint8Array): Buffer {
   checkHeader(sealed);
-  return Buffer.from(sealed.buffer, sealed.byteOffset + 1 + KEY_ID_BYTES, NONCE_BYTES).toString('base64');
+  return Buffer.from(sealed.subarray(NONCE_AT, NONCE_AT + NONCE_BYTES));
 }
 
 /** Opens a sealed value with its data key; all or nothing. */

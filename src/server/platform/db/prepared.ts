@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { Compilable, CompiledQuery } from 'kysely';
+import type { Compilable, CompiledQuery, Kysely } from 'kysely';
 import type { Database } from './database.ts';
+import type { DB } from './schema.ts';
 
 /** Statement names by prefix and text: the shapes are few, and hashing each call's text is not free. */
 const names = new Map<string, string>();
@@ -31,3 +32,37 @@ export async function runPrepared<R>(
   const { sql, parameters } = 'compile' in query ? query.compile() : query;
   return database.prepared<R>(nameOf(prefix, sql), sql, parameters);
 }
+
+const MARK = '\u0000tma-value:';
+
+/**
+ * A prepared read of one fixed shape, built and compiled by Kysely once per process instead of on
+ * every call (each build and compile walks the query's whole tree: a twentieth of a busy list's
+ * time, bench/assessments.ts). `build` gets a marker in place of each named value and must not
+ * look at them: whatever it does with a value is done once. Values written into the query itself
+ * (a kind, a status) stay as they were compiled. Outside a transaction only, as runPrepared.
+ */
+export function preparedRead<V extends Record<string, unknown>, R>(
+  prefix: string,
+  build: (db: Kysely<DB>, values: V) => Compilable<R>,
+): (database: Database, values: V) => Promise<R[]> {
+  let made: { readonly name: string; readonly sql: string; readonly order: readonly Slot[] } | undefined;
+  return async (database, values) => {
+    if (made === undefined) {
+      const markers = Object.fromEntries(Object.keys(values).map((k) => [k, `${MARK}${k}`])) as V;
+      const { sql, parameters } = build(database.db, markers).compile();
+      const order = parameters.map((p): Slot => {
+        if (typeof p === 'string' && p.startsWith(MARK)) return { named: p.slice(MARK.length) };
+        // A marker inside anything else (an array, an expression) would go to the database as text.
+        if (JSON.stringify(p)?.includes(MARK.slice(1)) === true)
+          throw new Error(`${prefix}: a named value must be a parameter of its own`);
+        return { fixed: p };
+      });
+      made = { name: nameOf(prefix, sql), sql, order };
+    }
+    const params = made.order.map((slot) => ('named' in slot ? values[slot.named] : slot.fixed));
+    return database.prepared<R>(made.name, made.sql, params);
+  };
+}
+
+type Slot = { readonly named: string } | { readonly fixed: unknown };
