@@ -10,6 +10,7 @@ import {
   SCREEN,
 } from '../support/assessments.ts';
 import { engines } from '../support/db.ts';
+import { screenSource } from '../support/models.ts';
 
 /**
  * What the assessments of a case refuse (docs/assessments.md): anyone without the assessments
@@ -89,6 +90,21 @@ for (const engine of engines()) {
         (await start(lead, { model: { key: SCREEN.key, version: '9.0.0' }, kind: 'single' })).json().code,
         'model_not_published',
       );
+      // A draft version is refused before anything of it is opened: its sealed definition, spoilt
+      // here, would not open, and the answer is still the plain refusal, not a failure.
+      const imported = await call(t, w.admin, 'POST', '/api/models', {
+        source: screenSource.replace('version: 1.0.0', 'version: 7.0.0'),
+      });
+      assert.equal(imported.statusCode, 201, imported.body);
+      await t.database.db
+        .updateTable('models')
+        .set({ definition_sealed: Buffer.from('not a sealed definition') })
+        .where('key', '=', SCREEN.key)
+        .where('version', '=', '7.0.0')
+        .execute();
+      const onDraft = await start(lead, { model: { key: SCREEN.key, version: '7.0.0' }, kind: 'single' });
+      assert.equal(onDraft.statusCode, 409);
+      assert.equal(onDraft.json().code, 'model_not_published');
       const unchanged = (await call(t, lead, 'GET', `${base()}/${draft.id}`)).json() as AssessmentDetail;
       assert.equal(unchanged.version, draft.version);
     });

@@ -164,15 +164,19 @@ export async function startAssessment(
   return guarded(ctx, actor, caseId, origin, () =>
     ctx.database.transaction(async (tx) => {
       const reach = await recheck(ctx, tx, actor, caseId, assessments(true));
-      const target = await ctx.models.get(tx, ctx.keys.using(tx), input.model.key, input.model.version);
-      if (target === undefined || target.status === 'draft')
+      // Refused on its status alone: nothing of a draft (a licensed model's text, perhaps) is opened.
+      const status = await ctx.models.statusOf(tx, input.model.key, input.model.version);
+      if (status === undefined || status === 'draft')
         // Never the version asked for in the answer: it is the caller's text.
         throw new ConflictError('This model version is not published.', 'model_not_published');
-      if (target.status === 'retired')
+      if (status === 'retired')
         throw new ConflictError(
           'This model version is retired: start on the version that follows it.',
           'model_retired',
         );
+      const target = await ctx.models.get(tx, ctx.keys.using(tx), input.model.key, input.model.version);
+      if (target?.status !== 'published')
+        throw new ConflictError('This model version is not published.', 'model_not_published');
       const start = await startOf(ctx, tx, caseId, input, target);
       const id = randomUUID();
       const now = ctx.clock.now();

@@ -40,6 +40,17 @@ export class PinnedModels {
     return { status: row.status, definition, rules };
   }
 
+  /** A version's status alone, its definition left sealed: what starting asks before opening anything. */
+  async statusOf(db: Kysely<DB>, key: string, version: string): Promise<ModelStatus | undefined> {
+    const row = await db
+      .selectFrom('models')
+      .select('status')
+      .where('key', '=', key)
+      .where('version', '=', version)
+      .executeTakeFirst();
+    return row?.status;
+  }
+
   /**
    * The definition and rules of a version an assessment is pinned to: without a query once kept,
    * since a version is pinned only once published and never changes after (its status, which
