@@ -1,4 +1,5 @@
 import type http from 'node:http';
+import { REVIEW_OF_CASE } from '../src/server/assessments/review.ts';
 import { actorOf, audit, base64, names, pool, reachOf, type Session, serve } from './floor.ts';
 
 /**
@@ -19,27 +20,6 @@ const LIST =
   'select "id", "model_key", "model_version", "kind", "status", "rater_id", "version", "started_at", "finalised_at", "judgments_sealed", "priority", "review_due", "from_id", "basis" from "assessments" where "case_id" = $1 and ("status" = $2 or "rater_id" = $3) order by "started_at", "id"';
 const INCIDENTS =
   'select "id", "occurred_at", "tags" from "timeline_entries" where "case_id" = $1 and "kind" = $2 order by "occurred_at"';
-/** assessments/review.ts reviewOf. */
-const REVIEW = `
-    with standing as (
-      select distinct on (a.case_id) a.case_id, a.id, a.review_due, a.finalised_at, a.reassess_on_incident
-      from assessments a
-      where a.case_id = $1::uuid and a.status = 'final' and a.kind <> 'rater'
-      order by a.case_id, a.finalised_at desc, a.id
-    )
-    select s.case_id, s.id, s.review_due, i.id as incident_id, i.recorded_at as incident_at
-    from standing s
-    join lateral (
-      select from cases c where c.id = s.case_id and c.status <> 'closed' and c.merged_into is null limit 1
-    ) c on true
-    left join lateral (
-      select t.id, t.recorded_at from timeline_entries t
-      where s.reassess_on_incident and t.case_id = s.case_id and t.kind = 'incident'
-        and cardinality(t.tags) > 0 and t.recorded_at > s.finalised_at
-      order by t.recorded_at, t.id
-      limit 1
-    ) i on true`;
-
 interface Row {
   id: string;
   rater_id: string;
@@ -53,7 +33,7 @@ async function assessments(req: http.IncomingMessage, s: Session, caseId: string
   const [list, incidents, review] = await Promise.all([
     pool.query<Row>({ name: 'floor_assessments', text: LIST, values: [caseId, 'final', s.user_id] }),
     pool.query({ name: 'floor_incidents', text: INCIDENTS, values: [caseId, 'incident'] }),
-    pool.query({ name: 'floor_review', text: REVIEW, values: [caseId] }),
+    pool.query({ name: 'floor_review', text: REVIEW_OF_CASE, values: [caseId] }),
   ]);
   const raters = await names([...new Set(list.rows.map((r) => r.rater_id))], true);
   await audit(req, new Date(), s.user_id, 'case.viewed', { part: 'assessments', via: 'member' }, caseId);

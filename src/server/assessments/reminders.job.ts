@@ -1,6 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
+import { casesRepository } from '../cases/cases.repository.ts';
+import { notifyOnce } from '../notifications/notifications.service.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { DB } from '../platform/db/schema.ts';
 import { defineJob } from '../platform/jobs/definitions.ts';
@@ -32,31 +33,20 @@ export async function sendReviewReminders(db: Kysely<DB>, options: ReviewReminde
     ];
     if (reasons.length === 0) continue;
     // The bell names the case only while the lead reads its assessments (notifications.service.ts).
-    const lead = await db
-      .selectFrom('case_members')
-      .select('user_id')
-      .where('case_id', '=', review.caseId)
-      .where('role', '=', 'lead')
-      .executeTakeFirst();
-    if (lead === undefined) continue;
+    const lead = await casesRepository.leadOf(db, review.caseId);
+    if (lead === null) continue;
     for (const reason of reasons) {
-      const inserted = await db
-        .insertInto('notifications')
-        .values({
-          id: randomUUID(),
-          user_id: lead.user_id,
-          kind: 'review',
-          case_id: review.caseId,
-          assessment_id: review.assessmentId,
-          review: reason,
-          actor_user_id: null,
-          created_at: now,
-          until_at: null,
-          read_at: null,
-        })
-        .onConflict((oc) => oc.doNothing())
-        .executeTakeFirst();
-      sent += Number(inserted.numInsertedOrUpdatedRows ?? 0n);
+      const isNew = await notifyOnce(db, {
+        user_id: lead,
+        kind: 'review',
+        case_id: review.caseId,
+        assessment_id: review.assessmentId,
+        review: reason,
+        actor_user_id: null,
+        created_at: now,
+        until_at: null,
+      });
+      if (isNew) sent++;
     }
   }
   return sent;

@@ -1,8 +1,8 @@
-import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { CompiledQuery, type Kysely } from 'kysely';
 import type { Review } from '../../contract/assessments.ts';
 import { daysBetween } from '../intake/deadlines.ts';
 import type { Database } from '../platform/db/database.ts';
-import { preparedRead } from '../platform/db/prepared.ts';
+import { runPrepared } from '../platform/db/prepared.ts';
 import type { DB } from '../platform/db/schema.ts';
 
 /** How many days before its review date a review counts as due soon. */
@@ -29,8 +29,11 @@ interface Row {
   incident_at: Date | null;
 }
 
-/** The standing assessment and the first incident since, of the cases `which` picks. */
-const standing = (which: RawBuilder<unknown>) => sql<Row>`
+/**
+ * The standing assessment and the first incident since, of the cases `which` picks (a condition
+ * on `a.case_id` with its parameters). Written out as text, so the benchmark's floor sends it too.
+ */
+const standing = (which: string) => `
     with standing as (
       select distinct on (a.case_id) a.case_id, a.id, a.review_due, a.finalised_at, a.reassess_on_incident
       from assessments a
@@ -51,6 +54,9 @@ const standing = (which: RawBuilder<unknown>) => sql<Row>`
       order by t.recorded_at, t.id
       limit 1
     ) i on true`;
+
+/** One case's review ($1: the case), as reviewOf prepares it. */
+export const REVIEW_OF_CASE = standing('a.case_id = $1::uuid');
 
 const reviewFrom = (r: Row, today: string): CaseReview => ({
   caseId: r.case_id,
@@ -77,8 +83,9 @@ export async function reviewsOf(
   const reviews = new Map<string, CaseReview>();
   if (caseIds !== null && caseIds.length === 0) return reviews;
   // Planned for the cases at hand each time: a plan made once for any list of cases reads them all.
-  const which = caseIds === null ? sql`true` : sql`a.case_id in (${sql.join(caseIds.map((id) => sql`${id}::uuid`))})`;
-  const { rows } = await standing(which).execute(db);
+  const ids = caseIds ?? [];
+  const which = caseIds === null ? 'true' : `a.case_id in (${ids.map((_, i) => `$${i + 1}::uuid`).join(', ')})`;
+  const { rows } = await db.executeQuery<Row>(CompiledQuery.raw(standing(which), [...ids]));
   for (const r of rows) reviews.set(r.case_id, reviewFrom(r, today));
   return reviews;
 }
@@ -88,10 +95,7 @@ export async function reviewsOf(
  * more than running it, on every case's assessments tab (bench/assessments.ts).
  */
 export async function reviewOf(database: Database, caseId: string, today: string): Promise<CaseReview | undefined> {
-  const row = (await preparedReview(database, { caseId }))[0];
+  const query = CompiledQuery.raw(REVIEW_OF_CASE, [caseId]) as CompiledQuery<Row>;
+  const row = (await runPrepared(database, 'tma_review', query))[0];
   return row === undefined ? undefined : reviewFrom(row, today);
 }
-
-const preparedReview = preparedRead('tma_review', (db, v: { caseId: string }) => ({
-  compile: () => standing(sql`a.case_id = ${v.caseId}::uuid`).compile(db),
-}));

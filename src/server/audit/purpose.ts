@@ -1,5 +1,6 @@
-import { type KeyRing, unlessUnreadable } from '../platform/crypto/key-ring.ts';
+import type { KeyRing } from '../platform/crypto/key-ring.ts';
 import { type FieldContext, sealField } from '../platform/crypto/sealed-field.ts';
+import { unlessUnreadable } from '../platform/crypto/unreadable.ts';
 
 /**
  * The stated purpose of a sensitive access (break-glass, exports) is free text about a case: it is

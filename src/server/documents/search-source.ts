@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
-import { type KeyRing, unlessUnreadable } from '../platform/crypto/key-ring.ts';
+import type { KeyRing } from '../platform/crypto/key-ring.ts';
+import { unlessUnreadable } from '../platform/crypto/unreadable.ts';
 import type { DB } from '../platform/db/schema.ts';
 import type { TextSource } from '../search/sources.ts';
 import { namePlace } from './documents.repository.ts';

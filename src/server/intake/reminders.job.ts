@@ -1,6 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
+import { casesRepository } from '../cases/cases.repository.ts';
+import { notifyOnce } from '../notifications/notifications.service.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { DB } from '../platform/db/schema.ts';
 import { defineJob } from '../platform/jobs/definitions.ts';
@@ -82,13 +83,8 @@ export async function sendReminders(db: Kysely<DB>, options: RemindersOptions): 
     if (stages.length === 0) continue;
     let people = team;
     if (report.case_id !== null) {
-      const lead = await db
-        .selectFrom('case_members')
-        .select('user_id')
-        .where('case_id', '=', report.case_id)
-        .where('role', '=', 'lead')
-        .executeTakeFirst();
-      people = lead === undefined ? [] : [lead.user_id];
+      const lead = await casesRepository.leadOf(db, report.case_id);
+      people = lead === null ? [] : [lead];
     }
     const excluded = new Set(
       (await db.selectFrom('report_conflicts').select('user_id').where('report_id', '=', report.id).execute()).map(
@@ -97,24 +93,18 @@ export async function sendReminders(db: Kysely<DB>, options: RemindersOptions): 
     );
     for (const stage of stages) {
       for (const user of people.filter((p) => !excluded.has(p))) {
-        const inserted = await db
-          .insertInto('notifications')
-          .values({
-            id: randomUUID(),
-            user_id: user,
-            kind: 'deadline',
-            case_id: null,
-            report_id: report.id,
-            deadline: stage,
-            actor_user_id: null,
-            // The day only: a reminder due on the day a report came in would otherwise date it to the hour.
-            created_at: new Date(`${today}T00:00:00.000Z`),
-            until_at: null,
-            read_at: null,
-          })
-          .onConflict((oc) => oc.doNothing())
-          .executeTakeFirst();
-        sent += Number(inserted.numInsertedOrUpdatedRows ?? 0n);
+        const isNew = await notifyOnce(db, {
+          user_id: user,
+          kind: 'deadline',
+          case_id: null,
+          report_id: report.id,
+          deadline: stage,
+          actor_user_id: null,
+          // The day only: a reminder due on the day a report came in would otherwise date it to the hour.
+          created_at: new Date(`${today}T00:00:00.000Z`),
+          until_at: null,
+        });
+        if (isNew) sent++;
       }
     }
   }

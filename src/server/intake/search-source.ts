@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import { identifiersOf } from '../cases/persons.service.ts';
-import { type KeyRing, unlessUnreadable } from '../platform/crypto/key-ring.ts';
+import type { KeyRing } from '../platform/crypto/key-ring.ts';
+import { unlessUnreadable } from '../platform/crypto/unreadable.ts';
 import type { DB } from '../platform/db/schema.ts';
 import type { PersonIdentifiers } from '../search/persons.ts';
 import type { PersonSource } from '../search/sources.ts';

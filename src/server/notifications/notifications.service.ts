@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
 import { caseReference } from '../../contract/cases.ts';
 import type { DEADLINE_STAGES, Notification, NotificationList } from '../../contract/notifications.ts';
 import { TRIAGE_ROLES } from '../../contract/reports.ts';
@@ -36,6 +36,23 @@ export async function notify(
     .insertInto('notifications')
     .values({ id: randomUUID(), ...n, read_at: null })
     .execute();
+}
+
+/**
+ * A reminder a job writes at most once: a unique index says once of what (a report's deadline
+ * stage, a standing assessment's reason to review), so the job may run again, after a crash too,
+ * without repeating itself. Whether this one was new.
+ */
+export async function notifyOnce(
+  db: Kysely<DB>,
+  n: Omit<Insertable<NotificationTable>, 'id' | 'read_at'>,
+): Promise<boolean> {
+  const inserted = await db
+    .insertInto('notifications')
+    .values({ id: randomUUID(), ...n, read_at: null })
+    .onConflict((oc) => oc.doNothing())
+    .executeTakeFirst();
+  return (inserted.numInsertedOrUpdatedRows ?? 0n) > 0n;
 }
 
 /**

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Expertise, Role } from '../../../contract/accounts.ts';
 import { openEmail, openName } from '../../access/identity.ts';
-import { type KeyRing, unlessUnreadable } from '../../platform/crypto/key-ring.ts';
+import type { KeyRing } from '../../platform/crypto/key-ring.ts';
+import { unlessUnreadable } from '../../platform/crypto/unreadable.ts';
 import type { DB } from '../../platform/db/schema.ts';
 import type { PendingApproval } from '../users/users.presenter.ts';
 

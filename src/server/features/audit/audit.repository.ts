@@ -2,7 +2,8 @@ import { type Kysely, type SelectQueryBuilder, sql } from 'kysely';
 import type { AuditFilter } from '../../../contract/audit.ts';
 import { openEmail, openName } from '../../access/identity.ts';
 import { openPurpose } from '../../audit/purpose.ts';
-import { type KeyRing, unlessUnreadable } from '../../platform/crypto/key-ring.ts';
+import type { KeyRing } from '../../platform/crypto/key-ring.ts';
+import { unlessUnreadable } from '../../platform/crypto/unreadable.ts';
 import type { DB } from '../../platform/db/schema.ts';
 
 export interface AuditRow {

@@ -1,17 +1,9 @@
 import { hkdfSync, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { DataKeyTable, DB } from '../db/schema.ts';
-import { type EncryptionContext, type KeyProvider, KeyProviderError } from './key-provider.ts';
-import {
-  type DataKey,
-  type FieldContext,
-  forgetKeyObject,
-  NONCE_AT,
-  openFieldText,
-  SealedFieldError,
-  sealedKeyId,
-  sealedNonce,
-} from './sealed-field.ts';
+import type { EncryptionContext, KeyProvider } from './key-provider.ts';
+import { deepFreeze, OpenedValues } from './opened-values.ts';
+import { type DataKey, type FieldContext, forgetKeyObject, openFieldText, sealedKeyId } from './sealed-field.ts';
 
 /**
  * The data keys of the hierarchy (docs/security.md), unwrapped on demand by the key provider and
@@ -52,11 +44,8 @@ interface Shared {
   /** Bumped by forget and clear: a load that began before does not bring a forgotten key back. */
   generation: number;
   /** What openFixed opened, by the cached key that opened it: it goes as that key leaves the cache. */
-  readonly opened: WeakMap<DataKey, Map<string, { readonly nonce: Buffer; readonly value: unknown }>>;
+  readonly opened: OpenedValues;
 }
-
-/** How many opened values one key keeps (openFixed), oldest out first. */
-const OPENED_PER_KEY = 20_000;
 
 interface KeyRow {
   readonly id: string;
@@ -77,23 +66,6 @@ export function contextOf(row: Pick<KeyRow, 'purpose' | 'owner_id' | 'case_id'>)
 
 const keyRows = (executor: Kysely<DB>) =>
   executor.selectFrom('data_keys').select(['id', 'purpose', 'owner_id', 'case_id', 'wrapped']);
-
-/**
- * A value that cannot be opened (its key shredded, its bytes tampered with) shown as unreadable,
- * so that one bad row does not take a whole list or export down; a key provider that cannot be
- * reached still fails the request (503).
- */
-export async function unlessUnreadable<T>(opening: Promise<T>): Promise<T | null> {
-  try {
-    return await opening;
-  } catch (error) {
-    if (error instanceof KeyProviderError && error.problem === 'unavailable') throw error;
-    if (error instanceof MissingKeyError || error instanceof SealedFieldError || error instanceof KeyProviderError) {
-      return null;
-    }
-    throw error;
-  }
-}
 
 /** No data key for this owner: never made, or shredded. */
 export class MissingKeyError extends Error {
@@ -120,7 +92,13 @@ export class KeyRing {
     const shared = (options as { shared?: KeyRing }).shared;
     this.#shared =
       shared === undefined
-        ? { cache: new Map(), uncommitted: new WeakMap(), loading: new Map(), generation: 0, opened: new WeakMap() }
+        ? {
+            cache: new Map(),
+            uncommitted: new WeakMap(),
+            loading: new Map(),
+            generation: 0,
+            opened: new OpenedValues(),
+          }
         : shared.#shared;
   }
 
@@ -226,19 +204,11 @@ export class KeyRing {
   async openFixed<T>(sealed: Uint8Array, place: FieldContext, read: (text: string) => T): Promise<T> {
     const key = await this.keyById(sealedKeyId(sealed, place));
     const { cache, opened } = this.#shared;
-    const at = `${place.table}\n${place.column}\n${place.rowId}`;
-    let memo = opened.get(key);
-    const kept = memo?.get(at);
-    if (kept !== undefined && sameNonce(kept.nonce, sealed)) return kept.value as T;
+    const kept = opened.get<T>(key, place, sealed);
+    if (kept !== undefined) return kept.value;
     const value = deepFreeze(read(openFieldText(key, sealed, place)));
     // A key made in an open transaction, or one that already left the cache, keeps nothing.
-    if (cache.get(key.id)?.key !== key) return value;
-    if (memo === undefined) {
-      memo = new Map();
-      opened.set(key, memo);
-    }
-    if (memo.size >= OPENED_PER_KEY) memo.delete(memo.keys().next().value as string);
-    memo.set(at, { nonce: sealedNonce(sealed), value });
+    if (cache.get(key.id)?.key === key) opened.keep(key, place, sealed, value);
     return value;
   }
 
@@ -372,7 +342,7 @@ export class KeyRing {
     if (hit === undefined) return undefined;
     if (hit.expires > this.#now()) return hit.key;
     cache.delete(name);
-    this.#shared.opened.delete(hit.key);
+    this.#shared.opened.drop(hit.key);
     return undefined;
   }
 
@@ -383,7 +353,7 @@ export class KeyRing {
       const oldest = cache.keys().next().value;
       if (oldest === undefined) break;
       const evicted = cache.get(oldest);
-      if (evicted !== undefined) this.#shared.opened.delete(evicted.key);
+      if (evicted !== undefined) this.#shared.opened.drop(evicted.key);
       cache.delete(oldest);
     }
     cache.set(name, { key, expires: this.#now() + this.#ttlMs });
@@ -398,7 +368,7 @@ export class KeyRing {
     for (const [name, { key }] of cache) {
       if (!gone.has(key.id)) continue;
       cache.delete(name);
-      this.#shared.opened.delete(key);
+      this.#shared.opened.drop(key);
       // The key no longer exists: whatever still holds these bytes may fail, but never open with them.
       forgetKeyObject(key.key);
       key.key.fill(0);
@@ -410,24 +380,10 @@ export class KeyRing {
     const { cache } = this.#shared;
     this.#shared.generation++;
     for (const { key } of cache.values()) {
-      this.#shared.opened.delete(key);
+      this.#shared.opened.drop(key);
       forgetKeyObject(key.key);
       key.key.fill(0);
     }
     cache.clear();
   }
-}
-
-/** Whether a sealed value carries this nonce, compared in place. */
-function sameNonce(nonce: Buffer, sealed: Uint8Array): boolean {
-  for (let i = 0; i < nonce.length; i++) if (sealed[NONCE_AT + i] !== nonce[i]) return false;
-  return true;
-}
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const inner of Object.values(value)) deepFreeze(inner);
-  }
-  return value;
 }
