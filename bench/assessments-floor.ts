@@ -16,10 +16,9 @@ import { actorOf, audit, base64, names, pool, reachOf, type Session, serve } fro
  * to are kept in the server's process (assessments/models.ts): no statement of theirs here either.
  */
 const TIME_ZONE = process.env.TIME_ZONE ?? 'Europe/Berlin';
-const LIST =
-  'select "id", "model_key", "model_version", "kind", "status", "rater_id", "version", "started_at", "finalised_at", "judgments_sealed", "priority", "review_due", "from_id", "basis" from "assessments" where "case_id" = $1 and ("status" = $2 or "rater_id" = $3) order by "started_at", "id"';
-const INCIDENTS =
-  'select "id", "occurred_at", "tags" from "timeline_entries" where "case_id" = $1 and "kind" = $2 order by "occurred_at"';
+const ISO = (column: string) => `to_char("${column}" at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+const LIST = `select "id", "model_key", "model_version", "kind", "status", "rater_id", "version", "judgments_sealed", "priority", "review_due", "from_id", "basis", ${ISO('started_at')} as "started", ${ISO('finalised_at')} as "finalised" from "assessments" where "case_id" = $1 and ("status" = $2 or "rater_id" = $3) order by "started_at", "id"`;
+const INCIDENTS = `select "id", ${ISO('occurred_at')} as "occurred", "tags" from "timeline_entries" where "case_id" = $1 and "kind" = $2 order by "occurred_at"`;
 interface Row {
   id: string;
   rater_id: string;

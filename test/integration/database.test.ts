@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { pino } from 'pino';
 import { NestedConnectionError } from '../../src/server/platform/db/connection-guard.ts';
+import { isoText } from '../../src/server/platform/db/iso-text.ts';
 import { migrate, readMigrations } from '../../src/server/platform/db/migrate.ts';
 import { migratePostgres } from '../../src/server/platform/db/open.ts';
 import { asOwner, engines, openTestDatabase, type TestDatabase } from '../support/db.ts';
@@ -62,6 +63,32 @@ for (const engine of engines()) {
         keys.map((k) => k.key),
         ['test.commit'],
       );
+    });
+
+    test('isoText formats a time as Date.toISOString does, whatever time zone the session runs in', async () => {
+      const times = [
+        '2026-11-30 22:48:08.123456+00',
+        '1999-12-31 23:59:59.9999+00',
+        '2026-03-29 01:30:00+01',
+        '2026-10-25 02:30:00.5+02',
+        '2026-01-01 00:00:00+00',
+      ];
+      const rows = await t.database.transaction(async (tx) => {
+        // A session in another zone must change nothing: the text is always UTC.
+        await sql`set local time zone 'America/St_Johns'`.execute(tx);
+        const values = sql.join(times.map((v, i) => sql`(${i}, ${v}::timestamptz)`));
+        const got = await sql<{ i: number; t: Date; iso: string }>`
+          select i, t, ${isoText('t')} as iso from (values ${values}, (${times.length}, null::timestamptz)) as v(i, t) order by i`.execute(
+          tx,
+        );
+        return got.rows;
+      });
+      assert.equal(rows.length, times.length + 1);
+      for (const row of rows.slice(0, times.length)) assert.equal(row.iso, new Date(row.t).toISOString());
+      assert.equal(rows[0]?.iso, '2026-11-30T22:48:08.123Z');
+      assert.equal(rows[1]?.iso, '1999-12-31T23:59:59.999Z');
+      assert.equal(rows[2]?.iso, '2026-03-29T00:30:00.000Z');
+      assert.equal(rows.at(-1)?.iso, null);
     });
 
     test('asking for a second connection inside a transaction fails fast instead of deadlocking', async () => {

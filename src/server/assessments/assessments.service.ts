@@ -7,6 +7,7 @@ import { recordAudit } from '../audit/record.ts';
 import { userRefs } from '../cases/cases.repository.ts';
 import { aboutCase, guarded, need, type Origin, RefusedInTransaction, recheck } from '../cases/context.ts';
 import type { Need, Reach } from '../cases/reach.ts';
+import { isoText } from '../platform/db/iso-text.ts';
 import { preparedRead } from '../platform/db/prepared.ts';
 import type { DB } from '../platform/db/schema.ts';
 import { ConflictError } from '../platform/http/errors.ts';
@@ -34,6 +35,7 @@ const summaryRows = preparedRead('tma_assessments', (db, v: { caseId: string; us
   db
     .selectFrom('assessments')
     .select(SUMMARY_COLUMNS)
+    .select([isoText('started_at').as('started'), isoText('finalised_at').$castTo<string | null>().as('finalised')])
     .where('case_id', '=', v.caseId)
     .where((eb) => eb.or([eb('status', '=', 'final'), eb('rater_id', '=', v.userId)]))
     .orderBy('started_at')
@@ -44,7 +46,7 @@ const summaryRows = preparedRead('tma_assessments', (db, v: { caseId: string; us
 const incidentRows = preparedRead('tma_incidents', (db, v: { caseId: string }) =>
   db
     .selectFrom('timeline_entries')
-    .select(['id', 'occurred_at', 'tags'])
+    .select(['id', isoText('occurred_at').as('occurred'), 'tags'])
     .where('case_id', '=', v.caseId)
     .where('kind', '=', 'incident')
     .orderBy('occurred_at'),
@@ -99,7 +101,7 @@ export async function listAssessments(
       review === undefined
         ? null
         : { due: review.due, state: review.state, prompt: reads(reach, 'timeline') ? review.prompt : null },
-    incidents: incidents.map((i) => ({ id: i.id, occurredAt: i.occurred_at.toISOString(), tags: i.tags })),
+    incidents: incidents.map((i) => ({ id: i.id, occurredAt: i.occurred, tags: i.tags })),
   };
 }
 

@@ -55,7 +55,10 @@ function titleOf(model: ModelDefinition) {
   return title;
 }
 
-/** The columns a summary is made of: everything but the sealed content, which a list never opens. */
+/**
+ * The columns a summary is made of: everything but the sealed content, which a list never opens,
+ * and the times, which a list reads as text (isoText) and a single assessment formats itself.
+ */
 export const SUMMARY_COLUMNS = [
   'id',
   'model_key',
@@ -64,8 +67,6 @@ export const SUMMARY_COLUMNS = [
   'status',
   'rater_id',
   'version',
-  'started_at',
-  'finalised_at',
   'judgments_sealed',
   'priority',
   'review_due',
@@ -73,8 +74,14 @@ export const SUMMARY_COLUMNS = [
   'basis',
 ] as const;
 
+export type SummaryRow = Pick<AssessmentRow, (typeof SUMMARY_COLUMNS)[number]> & {
+  /** started_at and finalised_at as the API writes them. */
+  readonly started: string;
+  readonly finalised: string | null;
+};
+
 export function summaryOf(
-  row: Pick<AssessmentRow, (typeof SUMMARY_COLUMNS)[number]>,
+  row: SummaryRow,
   model: ModelDefinition,
   finals: Finals,
   raters: ReadonlyMap<string, UserRef>,
@@ -87,8 +94,8 @@ export function summaryOf(
     status: row.status,
     rater: raters.get(row.rater_id) ?? null,
     version: row.version,
-    startedAt: row.started_at.toISOString(),
-    finalisedAt: row.finalised_at?.toISOString() ?? null,
+    startedAt: row.started,
+    finalisedAt: row.finalised,
     judgments: finals.judgments,
     priority: row.priority,
     result: finals.result,
@@ -170,7 +177,12 @@ export async function detailOf(
   const finals = await openFinals(ring, row);
   const disagreements = row.kind === 'consensus' ? await disagreementsOf(ctx, db, row, pinned, withSpecial) : [];
   return {
-    ...summaryOf(row, pinned.definition, finals, raters),
+    ...summaryOf(
+      { ...row, started: row.started_at.toISOString(), finalised: row.finalised_at?.toISOString() ?? null },
+      pinned.definition,
+      finals,
+      raters,
+    ),
     content: {
       ...content,
       ratings: visible(content.ratings, sight),

@@ -3,7 +3,7 @@ import type { CaseListFilter, UserRef } from '../../contract/cases.ts';
 import { openName } from '../access/identity.ts';
 import type { KeyRing } from '../platform/crypto/key-ring.ts';
 import type { Database } from '../platform/db/database.ts';
-import { runPrepared } from '../platform/db/prepared.ts';
+import { preparedRead, runPrepared } from '../platform/db/prepared.ts';
 import type { CaseTable, DB } from '../platform/db/schema.ts';
 import { ConflictError } from '../platform/http/errors.ts';
 
@@ -179,6 +179,14 @@ export const casesRepository = {
 };
 
 /** Names of accounts for display, each opened once per call. */
+/** One array parameter: one statement, however many are named. */
+const namesQuery = (db: Kysely<DB>, v: { ids: readonly string[] }) =>
+  db
+    .selectFrom('users')
+    .select(['id', 'display_name', 'display_name_sealed'])
+    .where(sql<boolean>`id = any(${v.ids}::uuid[])`);
+const preparedNames = preparedRead('tma_user_refs', namesQuery);
+
 export async function userRefs(
   db: Kysely<DB>,
   keys: KeyRing,
@@ -189,12 +197,10 @@ export async function userRefs(
   const wanted = [...new Set([...ids].filter((id): id is string => id !== null))];
   const refs = new Map<string, UserRef>();
   if (wanted.length === 0) return refs;
-  // One array parameter: one statement, however many are named.
-  const query = db
-    .selectFrom('users')
-    .select(['id', 'display_name', 'display_name_sealed'])
-    .where(sql<boolean>`id = any(${wanted}::uuid[])`);
-  const rows = prepared === undefined ? await query.execute() : await runPrepared(prepared, 'tma_user_refs', query);
+  const rows =
+    prepared === undefined
+      ? await namesQuery(db, { ids: wanted }).execute()
+      : await preparedNames(prepared, { ids: wanted });
   const ring = keys.using(db);
   for (const row of rows) {
     refs.set(row.id, {

@@ -103,14 +103,15 @@ export async function reachOf(
 ): Promise<Reach | undefined> {
   if (!hasContentRole(actor)) return undefined;
   const values = { userId: actor.userId, now, caseId };
-  let query = reachQuery(db, values);
   // A write holds the case row shared until it commits: a revocation (which locks it for update)
-  // then waits for the write, or the write sees the revocation.
-  if (options.hold === true) query = query.forShare('c');
+  // then waits for the write, or the write sees the revocation. The prepared read is built once
+  // per process: building it here as well would cost each case request a walk of its tree.
   const row =
     options.database !== undefined && options.hold !== true
       ? (await preparedReach(options.database, values))[0]
-      : await query.executeTakeFirst();
+      : options.hold === true
+        ? await reachQuery(db, values).forShare('c').executeTakeFirst()
+        : await reachQuery(db, values).executeTakeFirst();
   // Related to a person of the case: recused, whatever their role or membership.
   if (row === undefined || row.recused) return undefined;
   const teamLead = actor.role === 'team_lead';
