@@ -45,13 +45,17 @@ for (const engine of engines()) {
       const r = ring();
       const caseId = randomUUID();
       const one = await sealed(caseId, { priority: 'high' });
+      assert.equal(r.keys.keptFixed(one.value, place(one.rowId)), undefined, 'nothing is kept before it is opened');
       const first = await r.keys.openFixed(one.value, place(one.rowId), r.read);
+      assert.equal(r.keys.keptFixed(one.value, place(one.rowId))?.value, first, 'kept, and read without waiting');
       const again = await r.keys.openFixed(one.value, place(one.rowId), r.read);
       assert.deepEqual(again, { judgments: { priority: 'high' } });
       assert.equal(again, first, 'the same value, not opened again');
       assert.equal(r.reads(), 1);
       assert.ok(Object.isFrozen(first) && Object.isFrozen(first.judgments), 'no caller can change what others read');
       const resealed = await sealed(caseId, { priority: 'low' }, one.rowId);
+      assert.equal(r.keys.keptFixed(resealed.value, place(one.rowId)), undefined, 'another nonce is not kept');
+      assert.equal(r.keys.keptFixed(one.value, place(randomUUID())), undefined, 'nor is another row');
       assert.deepEqual(await r.keys.openFixed(resealed.value, place(one.rowId), r.read), {
         judgments: { priority: 'low' },
       });
@@ -69,12 +73,14 @@ for (const engine of engines()) {
       const one = await sealed(caseId, { priority: 'medium' });
       await r.keys.openFixed(one.value, place(one.rowId), r.read);
       r.clock.now += 61_000;
+      assert.equal(r.keys.keptFixed(one.value, place(one.rowId)), undefined, 'not past the key');
       await r.keys.openFixed(one.value, place(one.rowId), r.read);
       assert.equal(r.reads(), 2, 'the key left the cache, and what it opened went with it');
 
       await r.keys.openFixed(one.value, place(one.rowId), r.read);
       assert.equal(r.reads(), 2);
       await shredCaseNow(t.database.db, r.keys, new Date(), { caseId, actorUserId: null, reason: 'deletion' });
+      assert.equal(r.keys.keptFixed(one.value, place(one.rowId)), undefined, 'nor past the shredding');
       await assert.rejects(r.keys.openFixed(one.value, place(one.rowId), r.read), MissingKeyError);
       assert.equal(r.reads(), 2, 'a shredded case answers nothing from memory');
     });
@@ -88,6 +94,7 @@ for (const engine of engines()) {
           const value = sealField(await inTx.createKey('case', randomUUID()), '{"judgments":{}}', place(rowId));
           await inTx.openFixed(value, place(rowId), r.read);
           await inTx.openFixed(value, place(rowId), r.read);
+          assert.equal(inTx.keptFixed(value, place(rowId)), undefined);
           throw new Error('rolled back');
         }),
         /rolled back/,

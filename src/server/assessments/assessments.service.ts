@@ -9,7 +9,7 @@ import { aboutCase, guarded, need, type Origin, RefusedInTransaction, recheck } 
 import type { Need, Reach } from '../cases/reach.ts';
 import { isoText } from '../platform/db/iso-text.ts';
 import { preparedRead } from '../platform/db/prepared.ts';
-import type { DB } from '../platform/db/schema.ts';
+import type { AssessmentRow, DB } from '../platform/db/schema.ts';
 import { ConflictError } from '../platform/http/errors.ts';
 import { reads } from '../timeline/context.ts';
 import { wallClockOf } from '../timeline/zone.ts';
@@ -17,7 +17,7 @@ import { AssessmentNotFoundError, detailOf, pinnedOf, SUMMARY_COLUMNS, sightOf, 
 import { specialItems } from './ratings.ts';
 import { reviewOf } from './review.ts';
 import { startOf } from './starting.ts';
-import { type AssessmentsContext, openFinals, sealContent, sealPrevious } from './store.ts';
+import { type AssessmentsContext, type Finals, keptFinals, openFinals, sealContent, sealPrevious } from './store.ts';
 
 /**
  * Assessments of a case (docs/assessments.md): read and started by members whose scope holds the
@@ -52,6 +52,32 @@ const incidentRows = preparedRead('tma_incidents', (db, v: { caseId: string }) =
     .orderBy('occurred_at'),
 );
 
+/**
+ * The model version each row is pinned to, looked up once per version before the rows are read
+ * (a case's fifty assessments are mostly of one or two).
+ */
+async function modelsOf(
+  ctx: AssessmentsContext,
+  rows: readonly Pick<AssessmentRow, 'model_key' | 'model_version'>[],
+): Promise<(row: Pick<AssessmentRow, 'model_key' | 'model_version'>) => ModelDefinition> {
+  const byKey = new Map<string, Map<string, ModelDefinition>>();
+  for (const row of rows) {
+    let versions = byKey.get(row.model_key);
+    if (versions === undefined) {
+      versions = new Map();
+      byKey.set(row.model_key, versions);
+    }
+    if (!versions.has(row.model_version))
+      versions.set(row.model_version, (await pinnedOf(ctx, ctx.database.db, row)).definition);
+  }
+  return (row) => {
+    const model = byKey.get(row.model_key)?.get(row.model_version);
+    // Every row's version was looked up above.
+    if (model === undefined) throw new Error(`model ${row.model_key}@${row.model_version} was not looked up`);
+    return model;
+  };
+}
+
 /** The assessments the reader sees, oldest first, with the incidents for the risk curve's axis. */
 export async function listAssessments(
   ctx: AssessmentsContext,
@@ -76,19 +102,11 @@ export async function listAssessments(
     rows.map((r) => r.rater_id),
     ctx.database,
   );
-  const models = new Map<string, Promise<ModelDefinition>>();
-  const modelOf = (row: (typeof rows)[number]) => {
-    const id = `${row.model_key}@${row.model_version}`;
-    let model = models.get(id);
-    if (model === undefined) {
-      model = pinnedOf(ctx, db, row).then((p) => p.definition);
-      models.set(id, model);
-    }
-    return model;
-  };
-  const list = await Promise.all(
-    rows.map(async (row) => summaryOf(row, await modelOf(row), await openFinals(ring, row), raters)),
-  );
+  const modelOf = await modelsOf(ctx, rows);
+  // The finals the ring keeps opened are read as they are; only the rest wait to be opened.
+  const kept = rows.map((row) => keptFinals(ring, row) ?? openFinals(ring, row));
+  const finals = kept.some((f) => f instanceof Promise) ? await Promise.all(kept) : (kept as Finals[]);
+  const list = rows.map((row, i) => summaryOf(row, modelOf(row), finals[i] as Finals, raters));
   await recordAudit(db, now, {
     action: 'case.viewed',
     ...aboutCase(actor, origin, caseId),

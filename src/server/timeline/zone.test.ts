@@ -23,6 +23,16 @@ describe('company time zone', () => {
     assert.deepEqual(wallClockOf(new Date('2026-11-29T23:30:00Z'), 'UTC'), { day: '2026-11-29', time: '23:30' });
   });
 
+  it('reads the clock again for another second, however close: the last read is kept for its second alone', () => {
+    // The last millisecond of summer time and the first of winter time.
+    assert.deepEqual(wallClockOf(new Date('2026-10-25T00:59:59.999Z'), berlin), { day: '2026-10-25', time: '02:59' });
+    assert.deepEqual(wallClockOf(new Date('2026-10-25T01:00:00.000Z'), berlin), { day: '2026-10-25', time: '02:00' });
+    assert.deepEqual(wallClockOf(new Date('2026-10-25T01:00:00.999Z'), berlin), { day: '2026-10-25', time: '02:00' });
+    const read = wallClockOf(new Date('2026-10-25T01:00:00.500Z'), berlin);
+    read.day = 'changed by a caller';
+    assert.equal(wallClockOf(new Date('2026-10-25T01:00:00.600Z'), berlin).day, '2026-10-25');
+  });
+
   it('round-trips every quarter hour of a year', () => {
     for (let t = Date.UTC(2026, 0, 1); t < Date.UTC(2027, 0, 1); t += 15 * 60_000) {
       const at = new Date(t);

@@ -55,9 +55,22 @@ export function momentOf(day: string, time: string | null, timeZone: string): Da
   return offsetAt(new Date(second), timeZone) === after ? new Date(Math.min(first, second)) : new Date(first);
 }
 
+/**
+ * The last wall clock read, by zone and whole second: a busy server asks for the same second many
+ * times (each assessments list, for its review's state), and Intl takes microseconds per answer.
+ * A zone's offset is a whole number of seconds, so one second of UTC is one second of its clock.
+ */
+let last:
+  | { readonly timeZone: string; readonly second: number; readonly clock: { day: string; time: string } }
+  | undefined;
+
 /** The company's day and time of a moment: YYYY-MM-DD and HH:MM. */
 export function wallClockOf(at: Date, timeZone: string): { day: string; time: string } {
+  const second = Math.floor(at.getTime() / 1000);
+  if (last !== undefined && last.second === second && last.timeZone === timeZone) return { ...last.clock };
   const p = parts(at, timeZone);
   const two = (n: number | undefined) => String(n ?? 0).padStart(2, '0');
-  return { day: `${p.year}-${two(p.month)}-${two(p.day)}`, time: `${two(p.hour)}:${two(p.minute)}` };
+  const clock = { day: `${p.year}-${two(p.month)}-${two(p.day)}`, time: `${two(p.hour)}:${two(p.minute)}` };
+  last = { timeZone, second, clock };
+  return { ...clock };
 }

@@ -213,6 +213,17 @@ export class KeyRing {
   }
 
   /**
+   * What openFixed would answer from what it keeps, without waiting: undefined unless both the key
+   * and the opened value are kept. A list of fifty reads them this way and opens only the rest,
+   * instead of making a promise of each (bench/assessments.ts). The caller has decided the reader
+   * may read it, as for every open.
+   */
+  keptFixed<T>(sealed: Uint8Array, place: FieldContext): { readonly value: T } | undefined {
+    const key = this.#fromCache(sealedKeyId(sealed, place));
+    return key === undefined ? undefined : this.#shared.opened.get<T>(key, place, sealed);
+  }
+
+  /**
    * A report joins a case: its key is re-wrapped with the case in its context (so KMS's trail names
    * the case), and goes when the case is shredded. Its sealed fields keep their key id and stay readable.
    */
