@@ -38,6 +38,17 @@ test('a sealed value opens with its key in its place, and shows nothing of the p
   assert.notDeepEqual(sealField(key, SECRET, here), sealed, 'a fresh nonce every time');
 });
 
+test('each value names its own key, whichever key the value read before it named', () => {
+  const [one, two] = [newKey(), newKey()];
+  const sealed = [one, one, two, one, two, two].map((key) => ({ key, value: sealField(key, SECRET, here) }));
+  for (const { key, value } of sealed) assert.equal(sealedKeyId(value), key.id);
+  // A caller that changes the bytes it passed changes no later answer.
+  const first = sealed[0]?.value ?? Buffer.alloc(0);
+  assert.equal(sealedKeyId(first), one.id);
+  first.fill(0xff, 1, 17);
+  assert.equal(sealedKeyId(sealField(one, SECRET, here)), one.id);
+});
+
 test('a value sealed by an earlier build opens: the format and the context it binds stay as they were', () => {
   // Sealed by this module as of commit 2acf5f6, before the context was written in one buffer; a
   // multi-byte row id and plaintext, so that a length counted in characters would show.

@@ -58,9 +58,16 @@ function keyIdBytes(id: string): Buffer {
   return Buffer.from(id.replaceAll('-', ''), 'hex');
 }
 
+/** The last key id read, bytes and text: a list's fifty values of one case all name the same key. */
+let lastKeyId: { readonly bytes: Buffer; readonly id: string } | undefined;
+
 function keyIdOf(bytes: Uint8Array): string {
-  const hex = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  if (lastKeyId?.bytes.equals(bytes) === true) return lastKeyId.id;
+  const copy = Buffer.from(bytes);
+  const hex = copy.toString('hex');
+  const id = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  lastKeyId = { bytes: copy, id };
+  return id;
 }
 
 /**
