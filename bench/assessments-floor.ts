@@ -8,12 +8,12 @@ import { actorOf, audit, base64, names, pool, reachOf, type Session, serve } fro
  * assessments and what its risk curve draws) with the statements TMA issues for it, in the same
  * way. The texts are those PostgreSQL logged for TMA's own request (log_min_duration_statement
  * = 0 during the assessments integration test). The session lookup, the reach, the list, the
- * incidents, the review and the raters' names are named prepared statements, as in the server,
- * and the audit event unnamed, as Kysely sends it; the list, the incidents and the review are read
- * at once, as the server does. It checks what the
- * answer depends on (a live session, a full-scope membership: the bench user's) and nothing more;
- * the sealed judgments go out in base64, unopened. The model versions the assessments are pinned
- * to are kept in the server's process (assessments/models.ts): no statement of theirs here either.
+ * incidents, the review, the raters' names and the audit event are named prepared statements, as
+ * in the server; the list, the incidents and the review are read at once, as the server does. It
+ * checks what the answer depends on (a live session, a full-scope membership: the bench user's)
+ * and nothing more; the sealed judgments go out in base64, unopened. The model versions the
+ * assessments are pinned to are kept in the server's process (assessments/models.ts): no statement
+ * of theirs here either.
  */
 const TIME_ZONE = process.env.TIME_ZONE ?? 'Europe/Berlin';
 const ISO = (column: string) => `to_char("${column}" at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import http from 'node:http';
 import pg from 'pg';
 import { SESSIONS_BY_TOKEN_HASHES } from '../src/server/access/sessions/sessions.repository.ts';
-import { INSERT_EVENT } from '../src/server/audit/record.ts';
+import { INSERT_EVENT, INSERT_EVENT_NAME } from '../src/server/audit/record.ts';
 
 /**
  * What the floors of the case benches share (bench/cases-floor.ts, bench/timeline-floor.ts): a bare
@@ -96,20 +96,25 @@ export function audit(
   detail: object,
   caseId?: string,
 ) {
-  return pool.query(INSERT_EVENT, [
-    at,
-    userId,
-    action,
-    caseId === undefined ? null : 'case',
-    caseId ?? null,
-    caseId ?? null,
-    'allowed',
-    req.socket.remoteAddress ?? null,
-    req.headers['user-agent']?.slice(0, 300) ?? null,
-    null,
-    null,
-    JSON.stringify(detail),
-  ]);
+  // Named, as TMA sends it outside a transaction (audit/record.ts).
+  return pool.query({
+    name: INSERT_EVENT_NAME,
+    text: INSERT_EVENT,
+    values: [
+      at,
+      userId,
+      action,
+      caseId === undefined ? null : 'case',
+      caseId ?? null,
+      caseId ?? null,
+      'allowed',
+      req.socket.remoteAddress ?? null,
+      req.headers['user-agent']?.slice(0, 300) ?? null,
+      null,
+      null,
+      JSON.stringify(detail),
+    ],
+  });
 }
 
 /**

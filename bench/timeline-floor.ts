@@ -7,8 +7,8 @@ import { actorOf, audit, base64, names, params, pool, reachOf, type Session, ser
  * size (POOL_MAX, bench/floor.ts) that answers GET /api/cases/:id/timeline (the first page, with
  * the chart) with the statements TMA issues for it, in the same order, one after another. The
  * texts are those PostgreSQL logged for TMA's own request (see the header of timeline.ts for how);
- * the session lookup and the reach are named prepared statements as in the server, the rest
- * unnamed as Kysely sends them. It checks what the answer depends on (a live session, a full-scope
+ * the session lookup, the reach and the audit event are named prepared statements as in the
+ * server, the rest unnamed as Kysely sends them. It checks what the answer depends on (a live session, a full-scope
  * membership: the bench user's) and nothing more; rows go out as JSON with the sealed bytes in
  * base64, unopened. The kinds are those the reach sees (timeline/context.ts visibleKinds): the
  * break-glass and the downloads only for a lead or a team lead. Restricted documents are not

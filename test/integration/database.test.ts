@@ -2,10 +2,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { pino } from 'pino';
+import { recordAudit } from '../../src/server/audit/record.ts';
 import { NestedConnectionError } from '../../src/server/platform/db/connection-guard.ts';
 import { isoText } from '../../src/server/platform/db/iso-text.ts';
 import { migrate, readMigrations } from '../../src/server/platform/db/migrate.ts';
 import { migratePostgres } from '../../src/server/platform/db/open.ts';
+import { preparedOf } from '../../src/server/platform/db/prepared.ts';
 import { asOwner, engines, openTestDatabase, type TestDatabase } from '../support/db.ts';
 import { factories } from '../support/factories.ts';
 import { adminQuery, dropDatabase, postgresUrls, uniqueName, withDatabase } from '../support/postgres.ts';
@@ -89,6 +91,24 @@ for (const engine of engines()) {
       assert.equal(rows[1]?.iso, '1999-12-31T23:59:59.999Z');
       assert.equal(rows[2]?.iso, '2026-03-29T00:30:00.000Z');
       assert.equal(rows.at(-1)?.iso, null);
+    });
+
+    test("the pool's named statements are shared with statements written out once, never in a transaction", async () => {
+      if (engine === 'postgres') assert.equal(preparedOf(t.database.db), t.database.prepared);
+      else assert.equal(preparedOf(t.database.db), undefined, 'the embedded engine sends them through Kysely');
+      await t.database.transaction(async (tx) => {
+        assert.equal(preparedOf(tx), undefined, 'a transaction keeps to its own connection');
+      });
+      // The audit event goes through them: it is written all the same.
+      const at = new Date();
+      await recordAudit(t.database.db, at, { action: 'session.signed_out', outcome: 'allowed', actorUserId: null });
+      const row = await t.database.db
+        .selectFrom('audit_events')
+        .select(['action', 'outcome'])
+        .where('at', '=', at)
+        .where('action', '=', 'session.signed_out')
+        .executeTakeFirst();
+      assert.deepEqual(row, { action: 'session.signed_out', outcome: 'allowed' });
     });
 
     test('asking for a second connection inside a transaction fails fast instead of deadlocking', async () => {

@@ -6,6 +6,7 @@ import pg from 'pg';
 import { assertNotHoldingConnection, GuardedDriver, runHoldingConnection } from './connection-guard.ts';
 import { acquireDirLock, type DirLock } from './lockfile.ts';
 import { ConnectionQueue, PGliteDialect } from './pglite-dialect.ts';
+import { sharePoolStatements } from './prepared.ts';
 import type { DB } from './schema.ts';
 
 export type Engine = 'pglite' | 'postgres';
@@ -199,6 +200,7 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
       return result.rows as R[];
     },
   );
+  sharePoolStatements(db, database.prepared);
   try {
     await database.ping();
   } catch (error) {

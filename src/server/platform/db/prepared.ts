@@ -16,6 +16,27 @@ function nameOf(prefix: string, text: string): string {
   return name;
 }
 
+/** The name of a prepared statement: from its text, so that a changed statement is a new one. */
+export const statementName = nameOf;
+
+/** The named statements of each PostgreSQL pool, by the Kysely handle over it (preparedOf). */
+const poolStatements = new WeakMap<Kysely<DB>, Database['prepared']>();
+
+/** Called once by the PostgreSQL engine as it opens its pool. */
+export function sharePoolStatements(db: Kysely<DB>, prepared: Database['prepared']): void {
+  poolStatements.set(db, prepared);
+}
+
+/**
+ * The named prepared statements of the PostgreSQL pool behind this handle, for a statement written
+ * out once that many callers send (the audit event's insert): undefined for a transaction, which
+ * holds its own connection, and for the embedded engine, where planning costs no round trip. The
+ * caller then sends the statement through Kysely.
+ */
+export function preparedOf(executor: Kysely<DB>): Database['prepared'] | undefined {
+  return executor.isTransaction ? undefined : poolStatements.get(executor);
+}
+
 /**
  * A read on a hot path run as a named prepared statement (Database.prepared): parsed and planned
  * once per pooled connection. The case list and a case's reach spend more of PostgreSQL's time
