@@ -140,6 +140,26 @@ for (const engine of engines()) {
       assert.match(row.password_hash ?? '', /^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
     });
 
+    test("a request opens the account's address and name only when it needs them", async () => {
+      const { email } = await createAccount(t, 'threat_manager');
+      const b = await signIn(t, email);
+      const opened: string[] = [];
+      const openText = t.keys.openText.bind(t.keys);
+      t.keys.openText = async (sealed, place) => {
+        if (place.table === 'users') opened.push(place.column);
+        return openText(sealed, place);
+      };
+      try {
+        assert.equal((await call(t, b, 'GET', '/api/mfa')).statusCode, 200);
+        assert.deepEqual(opened, [], "the second factor's status needs neither");
+        const session = await call(t, b, 'GET', '/api/session');
+        assert.equal(session.json().user.email, email);
+        assert.deepEqual(opened.sort(), ['display_name', 'email'], 'the session names the account: both, once');
+      } finally {
+        t.keys.openText = openText;
+      }
+    });
+
     test('sign-out needs the CSRF token, ends the session on the server and clears the browser', async () => {
       const { email } = await createAccount(t, 'threat_manager');
       const b = await signIn(t, email);

@@ -119,8 +119,7 @@ async function wire(engine: TestEngine, root: string, config: Config, testDb: Te
 const fakeActor = (role: Role, mfa: Actor['mfa']): Actor => ({
   userId: randomUUID(),
   role,
-  email: 'fake@example.org',
-  displayName: 'Fake',
+  identity: async () => ({ email: 'fake@example.org', displayName: 'Fake' }),
   expertise: null,
   sessionId: randomUUID(),
   csrfToken: 'fake',

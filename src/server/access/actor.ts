@@ -1,11 +1,21 @@
 import type { Role } from '../../contract/accounts.ts';
 
+export interface ActorIdentity {
+  readonly email: string;
+  readonly displayName: string;
+}
+
 /** Who is making a request: resolved from the session cookie on every request, never cached. */
 export interface Actor {
   readonly userId: string;
   readonly role: Role;
-  readonly email: string;
-  readonly displayName: string;
+  /**
+   * The account's address and name in the clear, opened when first asked for: a handful of
+   * requests need them (the session, passkeys, an authenticator app, a password change), and
+   * opening both for every request cost two ciphers each time and held a person's data in memory
+   * for nothing.
+   */
+  readonly identity: () => Promise<ActorIdentity>;
   readonly expertise: string | null;
   readonly sessionId: string;
   readonly csrfToken: string;

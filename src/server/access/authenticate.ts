@@ -3,7 +3,7 @@ import type { Role } from '../../contract/accounts.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { KeyRing } from '../platform/crypto/key-ring.ts';
 import type { Database } from '../platform/db/database.ts';
-import type { Actor } from './actor.ts';
+import type { Actor, ActorIdentity } from './actor.ts';
 import { openIdentity } from './identity.ts';
 import { mfaState } from './mfa/mandate.ts';
 import { readSessionCookie } from './sessions/cookie.ts';
@@ -67,12 +67,18 @@ export function installAuthentication(
       await sessionsRepository.touch(database.db, s.id, now);
       lastSeen = now;
     }
-    const identity = await openIdentity(keys, { ...s, id: s.user_id });
+    let identity: Promise<ActorIdentity> | undefined;
+    const sealed = { ...s, id: s.user_id };
     const actor: Actor = {
       userId: s.user_id,
       role: s.role as Role,
-      email: identity.email ?? '',
-      displayName: identity.displayName ?? '',
+      identity: () => {
+        identity ??= openIdentity(keys, sealed).then((i) => ({
+          email: i.email ?? '',
+          displayName: i.displayName ?? '',
+        }));
+        return identity;
+      },
       expertise: s.expertise,
       sessionId: s.id,
       csrfToken: csrfTokenFor(token),

@@ -127,7 +127,8 @@ export async function completeChallenge(
       userAgent: origin.userAgent,
       detail: { method },
     });
-    const info = issuedSessionInfo(ctx, { ...actor, id: actor.userId }, session.token, now, 'done');
+    const user = { id: actor.userId, ...(await actor.identity()), role: actor.role, expertise: actor.expertise };
+    const info = issuedSessionInfo(ctx, user, session.token, now, 'done');
     return { token: session.token, info };
   });
 }
@@ -162,7 +163,7 @@ export async function startTotpEnrolment(
       ...aboutSelf(actor.userId, origin),
     });
   });
-  return { secret, uri: totpUri(secret, actor.email), expiresAt: expiresAt.toISOString() };
+  return { secret, uri: totpUri(secret, (await actor.identity()).email), expiresAt: expiresAt.toISOString() };
 }
 
 /**

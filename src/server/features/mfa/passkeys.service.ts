@@ -32,8 +32,9 @@ import { passkeySummary } from './passkey-summary.ts';
 const rpOf = (ctx: AccountsContext) => relyingPartyOf(ctx.publicOrigin);
 
 /** Options for adding a passkey to the actor's own account (never anyone else's). */
-export function passkeyRegistrationOptions(ctx: AccountsContext, actor: Actor) {
-  const user = { id: actor.userId, email: actor.email, displayName: actor.displayName };
+export async function passkeyRegistrationOptions(ctx: AccountsContext, actor: Actor) {
+  const { email, displayName } = await actor.identity();
+  const user = { id: actor.userId, email, displayName };
   return registrationOptions(ctx.database.db, rpOf(ctx), user, actor.sessionId, ctx.clock.now());
 }
 

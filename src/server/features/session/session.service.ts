@@ -27,12 +27,13 @@ import { weakPasswordError } from './weak-password.ts';
 
 const invalid = () => new UnauthenticatedError('The e-mail address or the password is wrong.', 'invalid_credentials');
 
-export function sessionInfo(actor: Actor): SessionInfo {
+export async function sessionInfo(actor: Actor): Promise<SessionInfo> {
+  const { email, displayName } = await actor.identity();
   return {
     user: {
       id: actor.userId,
-      email: actor.email,
-      displayName: actor.displayName,
+      email,
+      displayName,
       role: actor.role,
       expertise: actor.expertise as SessionInfo['user']['expertise'],
     },
@@ -127,7 +128,7 @@ async function confirmOwnPassword(
   now: Date,
 ): Promise<void> {
   const { db } = ctx.database;
-  const key = throttleKey('account', actor.email);
+  const key = throttleKey('account', (await actor.identity()).email);
   const wait = await reserveAttempt(db, 'account', key, now);
   if (wait > 0) throw new TooManyRequestsError(Math.ceil(wait / 1000));
   const user = await usersRepository.findById(db, ctx.keys, actor.userId);
@@ -217,7 +218,7 @@ export async function changePassword(
 ): Promise<void> {
   const now = ctx.clock.now();
   await confirmOwnPassword(ctx, actor, current, 'password.change_failed', origin, now);
-  const problem = checkPassword(next, { email: actor.email, displayName: actor.displayName });
+  const problem = checkPassword(next, await actor.identity());
   if (problem !== undefined) throw weakPasswordError(problem);
   const hash = await hashPassword(next);
   await ctx.database.transaction(async (tx) => {
