@@ -13,7 +13,7 @@ export interface Actor {
    * The account's address and name in the clear, opened when first asked for: a handful of
    * requests need them (the session, passkeys, an authenticator app, a password change), and
    * opening both for every request cost two ciphers each time and held a person's data in memory
-   * for nothing.
+   * for nothing. Ask outside a transaction: opening may read a key on a connection of its own.
    */
   readonly identity: () => Promise<ActorIdentity>;
   readonly expertise: string | null;

@@ -117,15 +117,6 @@ export function sealFinals(key: DataKey, id: string, finals: Finals): Buffer {
  * A finalised assessment's finals never change (the table's trigger refuses it): opened once while
  * the case's key is held (KeyRing.openFixed). A draft's change with every save, and are opened each time.
  */
-/** A finalised assessment's finals if the ring keeps them opened (KeyRing.keptFixed); undefined for the rest. */
-export function keptFinals(
-  ring: KeyRing,
-  row: Pick<AssessmentRow, 'id' | 'status' | 'judgments_sealed'>,
-): Finals | undefined {
-  if (row.status !== 'final' || row.judgments_sealed === null) return undefined;
-  return ring.keptFixed<Finals>(row.judgments_sealed, place(row.id, 'judgments'))?.value;
-}
-
 export async function openFinals(
   ring: KeyRing,
   row: Pick<AssessmentRow, 'id' | 'status' | 'judgments_sealed'>,
@@ -134,4 +125,13 @@ export async function openFinals(
   const where = place(row.id, 'judgments');
   if (row.status === 'final') return ring.openFixed(row.judgments_sealed, where, (text) => JSON.parse(text) as Finals);
   return JSON.parse(await ring.openText(row.judgments_sealed, where)) as Finals;
+}
+
+/** A finalised assessment's finals if the ring keeps them opened (KeyRing.keptFixed); undefined for the rest. */
+export function keptFinals(
+  ring: KeyRing,
+  row: Pick<AssessmentRow, 'id' | 'status' | 'judgments_sealed'>,
+): Finals | undefined {
+  if (row.status !== 'final' || row.judgments_sealed === null) return undefined;
+  return ring.keptFixed<Finals>(row.judgments_sealed, place(row.id, 'judgments'))?.value;
 }

@@ -178,7 +178,6 @@ export const casesRepository = {
   },
 };
 
-/** Names of accounts for display, each opened once per call. */
 /** One array parameter: one statement, however many are named. */
 const namesQuery = (db: Kysely<DB>, v: { ids: readonly string[] }) =>
   db
@@ -187,6 +186,7 @@ const namesQuery = (db: Kysely<DB>, v: { ids: readonly string[] }) =>
     .where(sql<boolean>`id = any(${v.ids}::uuid[])`);
 const preparedNames = preparedRead('tma_user_refs', namesQuery);
 
+/** Names of accounts for display, each opened once per call. */
 export async function userRefs(
   db: Kysely<DB>,
   keys: KeyRing,

@@ -104,6 +104,8 @@ export async function completeChallenge(
 ): Promise<{ token: string; info: SessionInfo }> {
   const method = await checkSecondFactor(ctx, actor, factor, origin, 'mfa.challenge_failed');
   const now = ctx.clock.now();
+  // Opened before the transaction: opening may read the account's key on a connection of its own.
+  const user = { id: actor.userId, ...(await actor.identity()), role: actor.role, expertise: actor.expertise };
   return ctx.database.transaction(async (tx) => {
     // Only once per waiting session, and only while it lives: a password change or a lock in the
     // meantime ended it, and two codes sent at once must not open two sessions.
@@ -127,7 +129,6 @@ export async function completeChallenge(
       userAgent: origin.userAgent,
       detail: { method },
     });
-    const user = { id: actor.userId, ...(await actor.identity()), role: actor.role, expertise: actor.expertise };
     const info = issuedSessionInfo(ctx, user, session.token, now, 'done');
     return { token: session.token, info };
   });
