@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -13,6 +12,7 @@ import { openCanaryApp, whoPasses } from '../support/canary-app.ts';
 import {
   buildBody,
   canaryShapes,
+  genericPath,
   type Operation,
   operationsOf,
   plainString,
@@ -138,7 +138,7 @@ async function exercise(w: World, doc: Body, ops: readonly Operation[]) {
     for (let attempt = 0; ; attempt++) {
       const { body, slots } = bodyFor(op, variant);
       const p = await prepare(body);
-      const url = p.url ?? op.path.replace(/\{[^}]+\}/g, () => randomUUID());
+      const url = p.url ?? genericPath(op);
       const res = op.multipart
         ? await postForm(w, p.browser, url, asForm(p.body))
         : await call(w, p.browser, op.method as 'POST', url, p.body);

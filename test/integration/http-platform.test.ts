@@ -140,6 +140,20 @@ for (const engine of engines()) {
         assert.ok(schemas[ref.split('/').pop() ?? ''], ref);
       }
       assert.equal(doc.paths['/*'], undefined, 'the SPA shell is not an API');
+      // Every templated path declares its parameters, with the schema the route checks.
+      for (const [path, methods] of Object.entries(
+        doc.paths as Record<string, Record<string, { parameters?: { name: string }[] }>>,
+      ))
+        for (const op of Object.values(methods))
+          assert.deepEqual(
+            (op.parameters ?? []).map((p) => p.name),
+            [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]),
+            path,
+          );
+      const [id] = doc.paths['/api/admin/users/{id}/role'].put.parameters;
+      assert.deepEqual([id.in, id.required, id.schema.format], ['path', true, 'uuid']);
+      const [key] = doc.paths['/api/models/{key}/diff'].get.parameters;
+      assert.equal(key.schema.pattern, '^[a-z][a-z0-9_]*$');
     });
   });
 }

@@ -179,6 +179,16 @@ function regex(pattern: string): RegExp {
   }
 }
 
+/**
+ * A generic call's path: each parameter a valid value of its schema (a UUID where it is an id, a
+ * model's key where it is a key), so that the body, not the path, is what the server checks.
+ */
+export const genericPath = (op: Operation): string =>
+  op.path.replace(/\{([^}]+)\}/g, (_, name: string) => {
+    const schema = op.params[name];
+    return schema === undefined || schema.pattern === undefined ? randomUUID() : plainString(schema);
+  });
+
 /** A valid value without a canary, for fields that cannot carry one. */
 export function plainString(schema: JsonSchema): string {
   if (Array.isArray(schema.enum)) return String(schema.enum[0]);
@@ -213,6 +223,8 @@ export interface Operation {
   readonly path: string;
   readonly policy: string;
   readonly stepUp: boolean;
+  /** The path's parameters by name, each with its schema. */
+  readonly params: Readonly<Record<string, JsonSchema>>;
   readonly schema: JsonSchema | undefined;
   /** multipart/form-data: the schema's `file` is the file part, sent with its content and name. */
   readonly multipart: boolean;
@@ -230,6 +242,11 @@ export function operationsOf(doc: { paths: Record<string, Record<string, Record<
         path: p,
         policy: String(op['x-policy']),
         stepUp: op['x-step-up'] === true,
+        params: Object.fromEntries(
+          ((op.parameters ?? []) as { name: string; in: string; schema?: JsonSchema }[])
+            .filter((param) => param.in === 'path')
+            .map((param) => [param.name, param.schema ?? {}]),
+        ),
         schema: body.content?.['application/json']?.schema ?? body.content?.['multipart/form-data']?.schema,
         multipart: body.content?.['multipart/form-data'] !== undefined,
       });

@@ -72,6 +72,20 @@ function multipartBody(fields: z.ZodType): object {
   };
 }
 
+/** The path's parameters, each with the schema the route checks it against (any string when it checks none). */
+function pathParameters(url: string, params: z.ZodType | undefined): object[] {
+  const shape = params instanceof z.ZodObject ? (params.shape as Record<string, z.ZodType>) : {};
+  return [...url.matchAll(/\{([A-Za-z0-9_]+)\}/g)].map(([, name = '']) => {
+    const field = shape[name];
+    return {
+      name,
+      in: 'path',
+      required: true,
+      schema: field === undefined ? { type: 'string' } : schemaOf(field, 'input'),
+    };
+  });
+}
+
 export function buildDocument(specs: readonly AnySpec[], version: string): object {
   const paths: Record<string, Record<string, object>> = {};
   for (const spec of specs) {
@@ -87,11 +101,13 @@ export function buildDocument(specs: readonly AnySpec[], version: string): objec
       description: 'Problem details (RFC 9457)',
       content: { 'application/problem+json': { schema: schemaOf(Problem, 'output') } },
     };
+    const parameters = pathParameters(url, spec.params);
     const operation = {
       summary: spec.summary,
       tags: spec.tags ?? [],
       'x-policy': spec.policy,
       ...(spec.stepUp ? { 'x-step-up': true } : {}),
+      ...(parameters.length > 0 ? { parameters } : {}),
       ...(spec.body
         ? {
             requestBody: {
