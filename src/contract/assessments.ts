@@ -245,6 +245,11 @@ export const AssessmentDetail = AssessmentSummary.extend({
   outcome: Outcome,
   /** Items of special categories the reader's scope does not include: neither shown nor changed. */
   withheld: z.array(Key),
+  /**
+   * Optional items of the model not in use in this assessment: the organisation had not enabled
+   * them when it started (the set is fixed then, like the model version). Neither shown nor rated.
+   */
+  unused: z.array(Key),
   /** The ratings this one started from (a copy or a migration), to show what changed. */
   previous: z.record(Key, ItemRating).nullable(),
   /**

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { type Browser, expect, type Page, test } from '@playwright/test';
-import { confirmIfAsked, signInWithCode } from './support/accounts.ts';
+import { confirmIfAsked, confirmStepUp, signInWithCode } from './support/accounts.ts';
 import { switchLanguage } from './support/app.ts';
 import { expectNoAxeViolations } from './support/axe.ts';
 import { CASE_TEAM, type TeamMember } from './support/case-team.ts';
 import { skipWithoutChromium } from './support/chromium.ts';
-import { baseUrlOf } from './support/servers.ts';
+import { baseUrlOf, SERVERS } from './support/servers.ts';
 
 skipWithoutChromium();
 
@@ -13,7 +13,8 @@ skipWithoutChromium();
  * The registry of assessment models (docs/models.md): the administrator imports the open default
  * model (a broken copy first, refused with its line and field), the team lead reads its preview and
  * publishes it; a second version with a migration map is imported and published, the team lead
- * compares the two and retires the first. On the cases journey's server: models touch no case.
+ * compares the two and retires the first; then switches one of its optional items on, which a
+ * rater reads. On the cases journey's server: models touch no case.
  */
 test.describe.configure({ mode: 'serial' });
 
@@ -122,4 +123,59 @@ test('the team lead reads the preview and publishes; a second version is compare
   await lead.getByRole('link', { name: 'TMA-Screening auf Warnverhalten' }).first().click();
   await expect(lead.getByRole('region', { name: 'Das Formular, das Bewertende ausfüllen' })).toBeVisible();
   await expectNoAxeViolations(lead, 'model preview (de)');
+});
+
+test('optional items are off until the team lead switches one on (with the password again); a rater reads which', async ({
+  browser,
+}) => {
+  const lead = await signedIn(browser, CASE_TEAM.teamLead);
+  await lead.goto('/models/tma_warning_behaviour_screen?version=2.0.0');
+  const card = lead.getByRole('region', { name: 'Optional items' });
+  const inUse = card.getByRole('group', { name: 'Items in use' });
+  const optional = ['Framing by an ideology', 'Failure of an intimate relationship', 'Mental disorder'];
+  for (const name of optional) await expect(inUse.getByRole('checkbox', { name })).not.toBeChecked();
+  await expect(inUse.getByRole('checkbox')).toHaveCount(3);
+  const mental = inUse.getByRole('checkbox', { name: 'Mental disorder' });
+  await expect(mental).toHaveAccessibleDescription('Domain: B. Background characteristics · Special category: health');
+  await expect(card).toContainText('assessments already started keep the items they started with');
+  await expectNoAxeViolations(lead, 'optional items (en)');
+
+  // The sign-in's password confirmation lapses: switching items on asks for it again.
+  await lead.waitForTimeout(SERVERS.cases.stepUpSeconds * 1000 + 500);
+  await mental.check();
+  await card.getByRole('button', { name: 'Save the items in use' }).click();
+  await confirmStepUp(lead, CASE_TEAM.teamLead.password);
+  await expect(card.getByRole('status')).toHaveText(
+    'Saved. Assessments started from now on show the items switched on.',
+  );
+  await expectNoAxeViolations(lead, 'optional items saved (en)');
+
+  await lead.reload();
+  await expect(mental).toBeChecked();
+  await expect(inUse.getByRole('checkbox', { name: 'Framing by an ideology' })).not.toBeChecked();
+  await expect(inUse.getByRole('checkbox', { name: 'Failure of an intimate relationship' })).not.toBeChecked();
+
+  await switchLanguage(lead, 'Deutsch');
+  const karte = lead.getByRole('region', { name: 'Optionale Merkmale' });
+  const verwendet = karte.getByRole('group', { name: 'Verwendete Merkmale' });
+  await expect(verwendet.getByRole('checkbox', { name: 'Psychische Erkrankung' })).toBeChecked();
+  await expect(verwendet.getByRole('checkbox', { name: 'Psychische Erkrankung' })).toHaveAccessibleDescription(
+    'Bereich: B. Hintergrundmerkmale · Besondere Kategorie: Gesundheit',
+  );
+  await expect(verwendet.getByRole('checkbox', { name: 'Rahmung durch eine Ideologie' })).not.toBeChecked();
+  await expectNoAxeViolations(lead, 'optional items (de)');
+
+  // A rater reads which items are in use and cannot switch them.
+  const rater = await signedIn(browser, CASE_TEAM.lead);
+  await rater.goto('/models/tma_warning_behaviour_screen?version=2.0.0');
+  const read = rater.getByRole('region', { name: 'Optional items' });
+  await expect(read.getByRole('listitem').filter({ hasText: 'Mental disorder' })).toContainText(
+    'Mental disorder: in use',
+  );
+  await expect(read.getByRole('listitem').filter({ hasText: 'Framing by an ideology' })).toContainText(
+    'Framing by an ideology: off',
+  );
+  await expect(read.getByRole('checkbox')).toHaveCount(0);
+  await expect(read.getByRole('button')).toHaveCount(0);
+  await expectNoAxeViolations(rater, 'optional items read by a rater (en)');
 });

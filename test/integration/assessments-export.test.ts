@@ -7,7 +7,7 @@ import { type Browser, call, createAccount, signIn, stepUp } from '../support/ac
 import { buildTestApp, type TestApp } from '../support/app.ts';
 import { grant, openCase } from '../support/cases.ts';
 import { engines } from '../support/db.ts';
-import { publishedModel, screenSource } from '../support/models.ts';
+import { publishedModel, screenSource, switchOnOptionalItems } from '../support/models.ts';
 import { missingTool } from '../support/tools.ts';
 
 const SCREEN = { key: 'tma_warning_behaviour_screen', version: '1.0.0' };
@@ -74,6 +74,8 @@ for (const engine of engines()) {
       const teamLead = await signIn(t, (await createAccount(t, 'team_lead')).email);
       await stepUp(t, teamLead);
       await publishedModel(t, admin, teamLead, screenSource);
+      // Only one of the screen's optional items in use: the others are not part of the export.
+      await switchOnOptionalItems(t, teamLead, 'tma_warning_behaviour_screen', ['mental_disorder']);
       const l = await createAccount(t, 'threat_manager', { displayName: 'Lea Leitner' });
       leadId = l.id;
       leadEmail = l.email;
@@ -245,6 +247,8 @@ for (const engine of engines()) {
         assert.ok(text.includes(expected), `"${expected}" in the PDF:\n${text}`);
       for (const name of [CONCERN, 'Großmann', TARGET, 'Zielke'])
         assert.ok(!text.includes(name), `${name} is not in a pseudonymised PDF`);
+      for (const unused of ['Scheitern einer Paarbeziehung', 'Rahmung durch eine Ideologie'])
+        assert.ok(!text.includes(unused), `${unused}, an optional item not in use, is not in the PDF`);
       const pages = Number(text.match(/Seite 1 von (\d+)/)?.[1]);
       assert.ok(pages >= 2);
       assert.ok(text.includes(`Seite ${pages} von ${pages}`), 'a footer on every page');
@@ -309,7 +313,7 @@ for (const engine of engines()) {
     }, async () => {
       const text = textOf((await exported(narrow, consensusId, '?language=de')).rawPayload);
       assert.ok(text.includes('Person A – Gefährdende Person'), text);
-      assert.ok(text.includes('3 Merkmale besonderer Kategorien von Daten werden nicht gezeigt'), text);
+      assert.ok(text.includes('1 Merkmal einer besonderen Kategorie von Daten wird nicht gezeigt'), text);
       for (const hidden of [CONCERN, TARGET, 'Psychische Erkrankung', HEALTH_NOTE])
         assert.ok(!text.includes(hidden), `${hidden} is not in the narrow member's PDF`);
     });

@@ -14,7 +14,7 @@ import {
 } from '../support/assessments.ts';
 import { engines } from '../support/db.ts';
 import { form, postForm } from '../support/documents.ts';
-import { publishedModel, screenSource } from '../support/models.ts';
+import { publishedModel, screenSource, switchOnOptionalItems } from '../support/models.ts';
 
 /**
  * What each reader sees of a case's assessments (docs/assessments.md, "Special categories" and
@@ -93,6 +93,7 @@ for (const engine of engines()) {
             `\nrules:\n  - key: health\n    when: "mental_disorder.presence == 'present'"\n    flag: health_review\n    require: [formulation]\n`,
           ),
       );
+      await switchOnOptionalItems(t, teamLead, model.key, ['mental_disorder']);
       const draft = await started(lead, { model, kind: 'single' });
       const rated = await saved(lead, draft, {
         ...complete,

@@ -261,6 +261,7 @@ for (const engine of engines()) {
         'mfa_passkeys',
         'mfa_recovery_codes',
         'mfa_totp',
+        'model_optional_items',
         'models',
         'notifications',
         'one_time_links',

@@ -16,6 +16,8 @@ export const PLAINTEXT_COLUMNS: Readonly<Record<string, string>> = {
   'assessments.kind': ENUMERATION,
   'assessments.model_key': 'the key of the model version an assessment is pinned to (models.key)',
   'assessments.model_version': 'the version of the model an assessment is pinned to (models.version)',
+  'assessments.optional_items':
+    "the keys of the model's optional items the assessment uses (model_optional_items.item_key)",
   'assessments.status': ENUMERATION,
   'audit_chain.hash': SIGNATURE,
   'audit_checkpoints.hash': SIGNATURE,
@@ -107,6 +109,8 @@ export const PLAINTEXT_COLUMNS: Readonly<Record<string, string>> = {
   'models.key': 'the key of an assessment model (lower case letters, digits, _): what raters choose it by',
   'models.version': 'the semantic version of an assessment model (digits and dots)',
   'models.status': ENUMERATION,
+  'model_optional_items.model_key': 'the key of the model whose optional item is switched on (models.key)',
+  'model_optional_items.item_key': "an item's key in the model's definition (lower case letters, digits, _)",
   'one_time_links.purpose': ENUMERATION,
   'one_time_links.token_hash': DIGEST,
   'schema_migrations.checksum': 'the checksum of a migration file',

@@ -3,7 +3,7 @@ import type { AssessmentContentInput, AssessmentDetail, AssessmentList } from '.
 import { type Browser, call, createAccount, signIn, stepUp } from './accounts.ts';
 import { buildTestApp, type TestApp } from './app.ts';
 import { grant, openCase } from './cases.ts';
-import { publishedModel, screenSource } from './models.ts';
+import { publishedModel, screenSource, switchOnOptionalItems } from './models.ts';
 
 /** What the assessments tests share (test/integration/assessments*.test.ts). */
 export const SCREEN = { key: 'tma_warning_behaviour_screen', version: '1.0.0' };
@@ -62,6 +62,13 @@ export async function assessmentWorld(engine: 'pglite' | 'postgres'): Promise<As
   const teamLead = await signIn(t, (await createAccount(t, 'team_lead')).email);
   await stepUp(t, teamLead);
   await publishedModel(t, admin, teamLead, screenSource);
+  // The world's organisation uses the screen's optional items (off unless switched on), so that
+  // what each reader sees of the special categories among them can be shown.
+  await switchOnOptionalItems(t, teamLead, SCREEN.key, [
+    'ideological_framing',
+    'mental_disorder',
+    'relationship_failure',
+  ]);
   const lead = await signIn(t, (await createAccount(t, 'threat_manager')).email);
   await stepUp(t, lead);
   const caseId = (await openCase(t, lead)).id;

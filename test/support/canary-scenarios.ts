@@ -202,6 +202,14 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = {
       },
     };
   },
+  // The screen published just before: a team lead who has stepped up switches on one of its
+  // optional items (an item key, which no canary fits).
+  'PUT /api/models/{key}/optional-items': async (w) => ({
+    browser: await account(w, 'team_lead', true),
+    actor: 'team lead',
+    url: '/api/models/tma_warning_behaviour_screen/optional-items',
+    body: { items: ['mental_disorder'] },
+  }),
   // Every text at a place the model has: an item's note (with a text value's canary), the formulation,
   // a scenario, a judgment's rationale (with a dissent's reason: only a consensus records one), an override.
   'PUT /api/cases/{id}/assessments/{assessmentId}': async (w, body) => {

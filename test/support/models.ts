@@ -44,3 +44,9 @@ export async function publishedModel(t: TestApp, admin: Browser, teamLead: Brows
   assert.equal(published.statusCode, 200, published.body);
   return { key: key as string, version: version as string };
 }
+
+/** Switches on (a team lead who has stepped up) the model's optional items named, and no other. */
+export async function switchOnOptionalItems(t: TestApp, teamLead: Browser, key: string, items: readonly string[]) {
+  const res = await call(t, teamLead, 'PUT', `/api/models/${key}/optional-items`, { items });
+  assert.equal(res.statusCode, 200, res.body);
+}

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ModelDefinition } from './definition.ts';
+import { Key, ModelDefinition } from './definition.ts';
 import { Change } from './diff.ts';
 
 /** Semantic versions in order (1.10.0 after 1.9.0): negative when a comes first. */
@@ -43,6 +43,14 @@ export const ModelSummary = z.strictObject({
   unfilled: z.array(Placeholder),
 });
 export type ModelSummary = z.infer<typeof ModelSummary>;
+
+/**
+ * GET and PUT /api/models/:key/optional-items: the optional items of the model (by item key, in
+ * any of its published or retired versions) that the organisation uses. Every other optional item is off:
+ * new assessments neither show nor take it (docs/models.md, Optional items).
+ */
+export const OptionalItems = z.strictObject({ items: z.array(Key).max(200) }).meta({ id: 'OptionalItems' });
+export type OptionalItems = z.infer<typeof OptionalItems>;
 
 export const ModelList = z.strictObject({ models: z.array(ModelSummary) });
 export type ModelList = z.infer<typeof ModelList>;

@@ -7,6 +7,7 @@ import { recordAudit } from '../audit/record.ts';
 import { userRefs } from '../cases/cases.repository.ts';
 import { aboutCase, guarded, need, type Origin, RefusedInTransaction, recheck } from '../cases/context.ts';
 import type { Need, Reach } from '../cases/reach.ts';
+import { optionalInUse, optionalKeys, unusedOf } from '../models/optional-items.ts';
 import { isoText } from '../platform/db/iso-text.ts';
 import { preparedRead } from '../platform/db/prepared.ts';
 import type { AssessmentRow, DB } from '../platform/db/schema.ts';
@@ -16,7 +17,7 @@ import { wallClockOf } from '../timeline/zone.ts';
 import { AssessmentNotFoundError, detailOf, pinnedOf, SUMMARY_COLUMNS, sightOf, summaryOf } from './present.ts';
 import { specialItems } from './ratings.ts';
 import { reviewOf } from './review.ts';
-import { startOf } from './starting.ts';
+import { startOf, withoutUnused } from './starting.ts';
 import { type AssessmentsContext, type Finals, keptFinals, openFinals, sealContent, sealPrevious } from './store.ts';
 
 /**
@@ -197,7 +198,12 @@ export async function startAssessment(
       const target = await ctx.models.get(tx, ctx.keys.using(tx), input.model.key, input.model.version);
       if (target?.status !== 'published')
         throw new ConflictError('This model version is not published.', 'model_not_published');
-      const start = await startOf(ctx, tx, caseId, input, target);
+      // The optional items the organisation uses now, fixed for this assessment like its version;
+      // what it starts from keeps no rating of the others.
+      const inUse = (await optionalInUse(tx, target.definition.key)).filter((k) =>
+        optionalKeys(target.definition).includes(k),
+      );
+      const start = withoutUnused(await startOf(ctx, tx, caseId, input, target), unusedOf(target.definition, inUse));
       const id = randomUUID();
       const now = ctx.clock.now();
       const key = await ctx.keys.keyFor('case', caseId, tx);
@@ -223,6 +229,7 @@ export async function startAssessment(
           started_at: now,
           updated_at: now,
           finalised_at: null,
+          optional_items: inUse,
         })
         .execute();
       await recordAudit(tx, now, {

@@ -5,6 +5,7 @@ import { own } from '../../contract/rules/check.ts';
 import type { Actor } from '../access/actor.ts';
 import { recordAudit } from '../audit/record.ts';
 import { aboutCase, need, type Origin } from '../cases/context.ts';
+import { unusedOf } from '../models/optional-items.ts';
 import { reads } from '../timeline/context.ts';
 import { assessments } from './assessments.service.ts';
 import { pinnedOf } from './present.ts';
@@ -58,9 +59,11 @@ export async function assessmentChanges(
     }
     const before = sameVersion ? a.ratings : migrateRatings(a.model, b.model, a.ratings);
     const withheld = withSpecial ? new Set<string>() : specialItems(b.model);
+    // An optional item either of the two did not use is no change: it was not assessed there.
+    const unused = new Set([...unusedOf(b.model, a.row.optional_items), ...unusedOf(b.model, b.row.optional_items)]);
     const items = itemsOf(b.model.domains)
       .map(({ item }) => item.key)
-      .filter((key) => !withheld.has(key))
+      .filter((key) => !withheld.has(key) && !unused.has(key))
       .map((key) => ({ key, before: compared(own(before, key)), after: compared(own(b.ratings, key)) }))
       .filter((c) => JSON.stringify(c.before) !== JSON.stringify(c.after));
     pairs.push({ ...pair, items });

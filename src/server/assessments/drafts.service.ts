@@ -13,14 +13,15 @@ import { recordAudit } from '../audit/record.ts';
 import { stale } from '../cases/cases.repository.ts';
 import { aboutCase, guarded, need, type Origin, recheck } from '../cases/context.ts';
 import type { Reach } from '../cases/reach.ts';
+import { unusedOf } from '../models/optional-items.ts';
 import type { DataKey } from '../platform/crypto/sealed-field.ts';
 import type { AssessmentRow, DB } from '../platform/db/schema.ts';
 import { AppError, BadRequestError, ConflictError, ValidationError } from '../platform/http/errors.ts';
 import { reads } from '../timeline/context.ts';
 import { assessments, present, visibleRow } from './assessments.service.ts';
-import { pinnedOf, type Sight, sightOf, touches } from './present.ts';
+import { pinnedOf, type Sight, sightOf } from './present.ts';
 import { changePriority, setPriorityFrom } from './priority.ts';
-import { contentProblems, outcomeOf, specialItems } from './ratings.ts';
+import { contentProblems, outcomeOf, specialItems, touches } from './ratings.ts';
 import {
   type AssessmentsContext,
   type Finals,
@@ -202,8 +203,9 @@ export function saveAssessment(
       throw new BadRequestError('Items of a special category are not in your scope of this case.', {
         code: 'special_category_out_of_scope',
       });
+    const unused = unusedOf(pinned.definition, row.optional_items);
     const problems = [
-      ...contentProblems(pinned.definition, given),
+      ...contentProblems(pinned.definition, given, unused),
       ...dissentProblems(given, await basisRaters(tx, row)),
     ];
     if (problems.length > 0) throw new ValidationError(problems);
@@ -215,7 +217,7 @@ export function saveAssessment(
     // Disagreements with flags the saver does not see raised (detailOf) stay as they are.
     const seen = withSpecial
       ? null
-      : outcomeOf(pinned.definition, pinned.rules, stored, await openPrevious(ring, row, false)).flags;
+      : outcomeOf(pinned.definition, pinned.rules, stored, await openPrevious(ring, row, false), unused).flags;
     const unseen = Object.fromEntries(
       Object.entries(stored.overrides).filter(([flag]) => seen !== null && !seen.includes(flag)),
     );
@@ -264,7 +266,8 @@ export function finaliseAssessment(
       const pinned = await pinnedOf(ctx, tx, row);
       const ring = ctx.keys.using(tx);
       const content = await openContent(ring, row, true);
-      const outcome = outcomeOf(pinned.definition, pinned.rules, content, await openPrevious(ring, row, true));
+      const unused = unusedOf(pinned.definition, row.optional_items);
+      const outcome = outcomeOf(pinned.definition, pinned.rules, content, await openPrevious(ring, row, true), unused);
       if (outcome.blockers.length > 0) {
         if (reads(reach, 'special_category')) throw new IncompleteError(outcome.blockers);
         // Without the special categories in scope, the blockers are those of the rater's own view
@@ -276,6 +279,7 @@ export function finaliseAssessment(
           pinned.rules,
           await openContent(ring, row, false),
           await openPrevious(ring, row, false),
+          unused,
         ).blockers.filter((b) => !touches(b, special));
         const shown = new Set(visible.map((b) => `${b.field} ${b.code}`));
         const hidden = outcome.blockers.some((b) => !shown.has(`${b.field} ${b.code}`));

@@ -1,11 +1,5 @@
 import type { Kysely } from 'kysely';
-import type {
-  AssessmentContent,
-  AssessmentDetail,
-  AssessmentSummary,
-  Blocker,
-  ItemRating,
-} from '../../contract/assessments.ts';
+import type { AssessmentContent, AssessmentDetail, AssessmentSummary, ItemRating } from '../../contract/assessments.ts';
 import type { UserRef } from '../../contract/cases.ts';
 import type { ModelDefinition } from '../../contract/models/definition.ts';
 import { itemsOf, textOf } from '../../contract/models/validate.ts';
@@ -14,11 +8,12 @@ import type { Actor } from '../access/actor.ts';
 import { userRefs } from '../cases/cases.repository.ts';
 import type { Reach } from '../cases/reach.ts';
 import { hiddenDocuments } from '../documents/restricted.ts';
+import { unusedOf } from '../models/optional-items.ts';
 import type { AssessmentRow, DB } from '../platform/db/schema.ts';
 import { AppError } from '../platform/http/errors.ts';
 import { reads } from '../timeline/context.ts';
 import type { PinnedModel } from './models.ts';
-import { compared, outcomeOf, specialItems } from './ratings.ts';
+import { compared, outcomeOf, specialItems, touches } from './ratings.ts';
 import { type AssessmentsContext, type Finals, openContent, openFinals, openPrevious } from './store.ts';
 
 /**
@@ -170,12 +165,15 @@ export async function detailOf(
 ): Promise<AssessmentDetail> {
   const ring = ctx.keys.using(db);
   const withSpecial = reads(reach, 'special_category');
-  const special = withSpecial ? new Set<string>() : specialItems(pinned.definition);
+  const unused = unusedOf(pinned.definition, row.optional_items);
+  // Withheld are the special categories' items it uses: those it does not are no part of it.
+  const special = new Set(withSpecial ? [] : [...specialItems(pinned.definition)].filter((key) => !unused.has(key)));
   const content: AssessmentContent = await openContent(ring, row, withSpecial);
   const previous = await openPrevious(ring, row, withSpecial);
-  const outcome = outcomeOf(pinned.definition, pinned.rules, content, previous);
+  const outcome = outcomeOf(pinned.definition, pinned.rules, content, previous, unused);
   const finals = await openFinals(ring, row);
-  const disagreements = row.kind === 'consensus' ? await disagreementsOf(ctx, db, row, pinned, withSpecial) : [];
+  const disagreements =
+    row.kind === 'consensus' ? await disagreementsOf(ctx, db, row, pinned, withSpecial, unused) : [];
   return {
     ...summaryOf(
       { ...row, started: row.started_at.toISOString(), finalised: row.finalised_at?.toISOString() ?? null },
@@ -190,6 +188,7 @@ export async function detailOf(
     },
     outcome: { ...outcome, blockers: outcome.blockers.filter((b) => !touches(b, special)) },
     withheld: [...special],
+    unused: [...unused],
     previous: previous === null ? null : visible(previous, sight),
     disagreements,
   };
@@ -206,6 +205,7 @@ async function disagreementsOf(
   row: AssessmentRow,
   pinned: Pick<PinnedModel, 'definition'>,
   withSpecial: boolean,
+  unused: ReadonlySet<string>,
 ): Promise<AssessmentDetail['disagreements']> {
   const basis = await db
     .selectFrom('assessments')
@@ -225,6 +225,7 @@ async function disagreementsOf(
   const ratings = await Promise.all(basis.map(async (b) => (await openContent(ring, b, withSpecial)).ratings));
   const disagreements: AssessmentDetail['disagreements'] = [];
   for (const { item } of itemsOf(pinned.definition.domains)) {
+    if (unused.has(item.key)) continue;
     const each = ratings.map((r) => compared(own(r, item.key)));
     if (each.every((c) => JSON.stringify(c) === JSON.stringify(each[0]))) continue;
     disagreements.push({
@@ -233,11 +234,4 @@ async function disagreementsOf(
     });
   }
   return disagreements;
-}
-
-/** Whether a blocker names an item of the set (its field is ratings.KEY... or KEY.facet). */
-export function touches(blocker: Blocker, items: ReadonlySet<string>): boolean {
-  const parts = blocker.field.split('.');
-  const key = parts[0] === 'ratings' ? parts[1] : parts[0];
-  return key !== undefined && items.has(key);
 }

@@ -93,13 +93,25 @@ function checkRating(model: ModelDefinition, item: Item, rating: ItemRating, pro
   }
 }
 
-/** The problems of a content against its model, each at its field; none: it can be stored. */
-export function contentProblems(model: ModelDefinition, content: AssessmentContent): Problem[] {
+/**
+ * The problems of a content against its model, each at its field; none: it can be stored. An
+ * optional item the assessment does not use (unused) takes no rating.
+ */
+export function contentProblems(
+  model: ModelDefinition,
+  content: AssessmentContent,
+  unused: ReadonlySet<string> = new Set(),
+): Problem[] {
   const problems: Problem[] = [];
   const items = new Map(itemsOf(model.domains).map(({ item }) => [item.key, item]));
   for (const [key, rating] of Object.entries(content.ratings)) {
     const item = items.get(key);
     if (item === undefined) problems.push({ path: `ratings.${key}`, message: `The model has no item "${key}"` });
+    else if (unused.has(key))
+      problems.push({
+        path: `ratings.${key}`,
+        message: `"${key}" is an optional item this assessment does not use (it was off when the assessment started)`,
+      });
     else checkRating(model, item, rating, problems);
   }
   const scenarios = model.scenarios;
@@ -202,12 +214,23 @@ export function blockersOf(model: ModelDefinition, content: AssessmentContent, r
   return blockers;
 }
 
-/** The rules' outcome on a content, with the blockers of finalising it. */
+/** Whether a blocker names an item of the set (its field is ratings.KEY... or KEY.facet). */
+export function touches(blocker: Blocker, items: ReadonlySet<string>): boolean {
+  const parts = blocker.field.split('.');
+  const key = parts[0] === 'ratings' ? parts[1] : parts[0];
+  return key !== undefined && items.has(key);
+}
+
+/**
+ * The rules' outcome on a content, with the blockers of finalising it. An optional item the
+ * assessment does not use (unused) blocks nothing: it cannot be rated.
+ */
 export function outcomeOf(
   model: ModelDefinition,
   rules: CompiledRules,
   content: AssessmentContent,
   previous: Readonly<Record<string, ItemRating>> | null,
+  unused: ReadonlySet<string> = new Set(),
 ): Outcome {
   const result = evaluateRules(
     rules,
@@ -216,10 +239,10 @@ export function outcomeOf(
   );
   return {
     flags: [...result.flags],
-    required: [...result.required],
+    required: [...result.required].filter((field) => !unused.has(field.split('.')[0] ?? '')),
     reviews: [...result.reviews],
     indicators: result.indicators as Outcome['indicators'],
-    blockers: blockersOf(model, content, result.required),
+    blockers: blockersOf(model, content, result.required).filter((b) => !touches(b, unused)),
   };
 }
 

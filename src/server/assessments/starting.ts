@@ -141,6 +141,21 @@ async function fromRatings(
   return { content: { ...EMPTY, ratings: agreed }, previous: null, from: null, migrated: false, basis: ids };
 }
 
+/**
+ * A start without the optional items the new assessment does not use: a copy or a migration of an
+ * assessment that used them carries none of their ratings, not even as what it started from.
+ */
+export function withoutUnused(start: Start, unused: ReadonlySet<string>): Start {
+  if (unused.size === 0) return start;
+  const keep = (ratings: Record<string, ItemRating>) =>
+    Object.fromEntries(Object.entries(ratings).filter(([key]) => !unused.has(key)));
+  return {
+    ...start,
+    content: { ...start.content, ratings: keep(start.content.ratings) },
+    previous: start.previous === null ? null : keep(start.previous),
+  };
+}
+
 export async function startOf(
   ctx: AssessmentsContext,
   tx: Kysely<DB>,

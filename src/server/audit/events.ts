@@ -96,6 +96,12 @@ export const AUDIT_DETAILS = {
   'model.imported': z.strictObject({ key: z.string().max(60), version: z.string().max(20), replaced: z.boolean() }),
   'model.published': z.strictObject({ key: z.string().max(60), version: z.string().max(20) }),
   'model.retired': z.strictObject({ key: z.string().max(60), version: z.string().max(20) }),
+  /** The optional items of a model the organisation uses, changed: which were switched on and off. */
+  'model.optional_items': z.strictObject({
+    key: z.string().max(60),
+    enabled: z.array(z.string().max(60)).max(200),
+    disabled: z.array(z.string().max(60)).max(200),
+  }),
   /** A signed-in user refused by a route's policy (answered 404). */
   'access.denied': z.strictObject({ method: z.string().max(10), route: z.string().max(200) }),
   'audit.viewed': AuditFilterDetail,

@@ -63,7 +63,7 @@ class PlaceholdersUnfilledError extends AppError {
 }
 
 /** Drafts are the administrators' and team leads' to see; published and retired models everyone's who rates. */
-const seesDrafts = (actor: Actor) => actor.role === 'admin' || actor.role === 'team_lead';
+export const seesDrafts = (actor: Actor) => actor.role === 'admin' || actor.role === 'team_lead';
 
 const placeholders = (model: ModelDefinition) => unfilledOf(model).map((p) => ({ key: p.key, field: fieldOf(p.path) }));
 

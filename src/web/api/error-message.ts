@@ -53,6 +53,7 @@ const KNOWN_CODES = [
   'model_version_exists',
   'model_published',
   'model_retired',
+  'unknown_optional_item',
   'migration_from_draft',
   'model_changed',
   'model_draft',

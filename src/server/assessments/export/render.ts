@@ -26,7 +26,8 @@ export async function renderAssessment(data: ExportData): Promise<Buffer> {
   facts(sheet, data);
   heading(sheet, l.items, 1);
   if (detail.withheld.length > 0) paragraph(sheet, l.withheld(detail.withheld.length), { muted: true });
-  const withheld = new Set(detail.withheld);
+  // Optional items it did not use are not part of it: not listed at all.
+  const withheld = new Set([...detail.withheld, ...detail.unused]);
   for (const domain of model.domains) domainOf(sheet, model, domain, detail.content.ratings, withheld);
   indicators(sheet, data);
   flags(sheet, data);

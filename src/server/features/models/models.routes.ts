@@ -7,8 +7,10 @@ import {
   ModelList,
   ModelRef,
   ModelSummary,
+  OptionalItems,
   PublishModel,
 } from '../../../contract/models/registry.ts';
+import { optionalItemsOf, setOptionalItems } from '../../models/optional-items.ts';
 import {
   diffOf,
   importModel,
@@ -59,6 +61,32 @@ export function modelRoutes(app: FastifyInstance, ctx: ModelsContext): void {
     query: DiffQuery,
     responses: { 200: ModelDiff },
     handler: ({ params, query }, request) => diffOf(ctx, actorOf(request), params.key, query.from, query.to),
+  });
+
+  defineRoute(app, {
+    method: 'GET',
+    url: '/api/models/:key/optional-items',
+    policy: 'models.read',
+    summary: 'The optional items of a model the organisation uses (every other optional item is off)',
+    tags: ['models'],
+    params: ModelRef.pick({ key: true }),
+    responses: { 200: OptionalItems },
+    handler: ({ params }, request) => optionalItemsOf(ctx, actorOf(request), params.key),
+  });
+
+  defineRoute(app, {
+    method: 'PUT',
+    url: '/api/models/:key/optional-items',
+    policy: 'models.publish',
+    stepUp: true,
+    summary:
+      'Set the optional items of a model the organisation uses: assessments started from then on show them (400 unknown_optional_item names the index of a key that is none)',
+    tags: ['models'],
+    params: ModelRef.pick({ key: true }),
+    body: OptionalItems,
+    responses: { 200: OptionalItems },
+    handler: ({ params, body }, request) =>
+      setOptionalItems(ctx, actorOf(request), params.key, body.items, originOf(request)),
   });
 
   defineRoute(app, {

@@ -18,6 +18,14 @@ export interface ModelTable {
   retired_at: Date | null;
 }
 
+/** An optional item of a model the organisation uses (migration 0027). */
+export interface ModelOptionalItemTable {
+  model_key: string;
+  item_key: string;
+  enabled_by: string;
+  enabled_at: Date;
+}
+
 /** Row type of a case's assessments (migration 0026). */
 export interface AssessmentTable {
   id: string;
@@ -47,6 +55,8 @@ export interface AssessmentTable {
   started_at: Date;
   updated_at: Date;
   finalised_at: Date | null;
+  /** The optional items it uses, fixed as it starts (migration 0027); null: all, it started before. */
+  optional_items: ColumnType<string[] | null, string[] | null | undefined, string[] | null>;
 }
 
 /** An assessment as read. */

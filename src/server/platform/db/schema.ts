@@ -20,7 +20,7 @@ import type {
   PersonConflictTable,
   PersonRelationTable,
 } from './schema-cases.ts';
-import type { AssessmentTable, ModelTable } from './schema-models.ts';
+import type { AssessmentTable, ModelOptionalItemTable, ModelTable } from './schema-models.ts';
 import type { ReportConflictTable, ReportMessageTable, ReportTable } from './schema-reports.ts';
 import type {
   DocumentReaderTable,
@@ -87,6 +87,7 @@ export interface DB {
   timeline_entry_versions: TimelineEntryVersionTable;
   timeline_revisions: TimelineRevisionTable;
   models: ModelTable;
+  model_optional_items: ModelOptionalItemTable;
   assessments: AssessmentTable;
   document_readers: DocumentReaderTable;
 }

@@ -8,7 +8,7 @@ import { ApiError, problemCode } from '../../api/client.ts';
 import { Alert } from '../../ui/Alert.tsx';
 import { ErrorAlert } from '../../ui/ErrorAlert.tsx';
 import { caseQuery } from '../cases/cases-api.ts';
-import { bodyOf, type Draft, draftOf, isDirty } from './assessment-draft.ts';
+import { bodyOf, type Draft, domainShown, draftOf, isDirty, outOfForm } from './assessment-draft.ts';
 import { assessmentQuery, assessmentsKey, finaliseAssessment, saveAssessment } from './assessments-api.ts';
 import { AssessmentText } from './Controls.tsx';
 import { FinaliseBar } from './FinaliseBar.tsx';
@@ -59,8 +59,10 @@ export function AssessmentForm({
   const [notice, setNotice] = useState<{ kind: 'saved' | 'finalised' | 'reloaded'; at: number } | null>(null);
   const [failure, setFailure] = useState<unknown>(null);
   const assessment = saved;
-  const withheld = saved.withheld;
-  const dirty = isDirty(draft, saved.content, withheld);
+  // Withheld items and optional items not in use here are neither shown, nor sent, nor counted as unsaved.
+  const hidden = outOfForm(saved);
+  const unused = new Set(saved.unused);
+  const dirty = isDirty(draft, saved.content, hidden);
   const locked = saved.status === 'final' || !mine;
 
   const remember = (next: AssessmentDetail) => {
@@ -69,7 +71,7 @@ export function AssessmentForm({
     void client.invalidateQueries({ queryKey: [...assessmentsKey(caseId), 'list'] });
   };
   const save = useMutation({
-    mutationFn: (sent: Draft) => saveAssessment(caseId, assessment.id, bodyOf(sent, assessment.version, withheld)),
+    mutationFn: (sent: Draft) => saveAssessment(caseId, assessment.id, bodyOf(sent, assessment.version, hidden)),
     onMutate: () => setFailure(null),
     onSuccess: (next, sent) => {
       remember(next);
@@ -84,7 +86,7 @@ export function AssessmentForm({
     mutationFn: async () => {
       let version = assessment.version;
       if (dirty) {
-        const next = await saveAssessment(caseId, assessment.id, bodyOf(draft, version, withheld));
+        const next = await saveAssessment(caseId, assessment.id, bodyOf(draft, version, hidden));
         remember(next);
         version = next.version;
       }
@@ -151,7 +153,8 @@ export function AssessmentForm({
     locked,
     previous: saved.previous,
     disagreements: new Map(saved.disagreements.map((d) => [d.key, d.ratings])),
-    withheld: new Set(withheld),
+    withheld: new Set(saved.withheld),
+    unused,
     required: new Set(saved.outcome.required),
     sources,
     problemAt: (id) => atControl.get(id),
@@ -189,9 +192,11 @@ export function AssessmentForm({
         </Alert>
       )}
       <form className="stack as-form" onSubmit={submit} noValidate key={generation}>
-        {model.domains.map((d) => (
-          <DomainFields key={d.key} domain={d} level={2} />
-        ))}
+        {model.domains
+          .filter((d) => domainShown(d, unused))
+          .map((d) => (
+            <DomainFields key={d.key} domain={d} level={2} />
+          ))}
         {formulationAsked && (
           <section className="card" aria-labelledby="as-formulation-heading">
             <h2 id="as-formulation-heading">{t('assessments.formulation.heading')}</h2>

@@ -4,17 +4,28 @@ import { type Domain, type Item, RATED_KINDS } from '../../../contract/models/de
 import { TextField } from '../../ui/TextField.tsx';
 import { todayDay } from '../intake/days.ts';
 import { useModelText } from '../models/useModelText.ts';
-import { type ComparedFacet, changesOf, numberOf, ratingOf, scaleOf, withRating } from './assessment-draft.ts';
+import {
+  type ComparedFacet,
+  changesOf,
+  domainShown,
+  numberOf,
+  ratingOf,
+  scaleOf,
+  withRating,
+} from './assessment-draft.ts';
 import { AssessmentText, ScaleChecks, ScaleRadios } from './Controls.tsx';
 import { EvidencePicker } from './EvidencePicker.tsx';
 import { ids } from './fields.ts';
 import { useAssessmentForm } from './form-context.ts';
 import { useRatingText } from './rating-text.ts';
 
-/** A domain's heading, help and items, then its nested domains a level lower. No landmark per domain. */
+/**
+ * A domain's heading, help and items, then its nested domains a level lower. No landmark per domain.
+ * Optional items not in use in this assessment are left out, and so is a nested domain of only those.
+ */
 export function DomainFields({ domain, level }: { domain: Domain; level: 2 | 3 | 4 }) {
   const { t } = useTranslation();
-  const { model } = useAssessmentForm();
+  const { model, unused } = useAssessmentForm();
   const text = useModelText(model);
   const H = `h${level}` as 'h2';
   return (
@@ -22,12 +33,16 @@ export function DomainFields({ domain, level }: { domain: Domain; level: 2 | 3 |
       <H>{text(domain.label)}</H>
       {domain.help !== undefined && <p>{text(domain.help)}</p>}
       {domain.mode !== undefined && <p className="field__hint">{t(`assessments.domain.mode.${domain.mode}`)}</p>}
-      {(domain.items ?? []).map((item) => (
-        <ItemFieldset key={item.key} item={item} />
-      ))}
-      {(domain.domains ?? []).map((d) => (
-        <DomainFields key={d.key} domain={d} level={level === 2 ? 3 : 4} />
-      ))}
+      {(domain.items ?? [])
+        .filter((item) => !unused.has(item.key))
+        .map((item) => (
+          <ItemFieldset key={item.key} item={item} />
+        ))}
+      {(domain.domains ?? [])
+        .filter((d) => domainShown(d, unused))
+        .map((d) => (
+          <DomainFields key={d.key} domain={d} level={level === 2 ? 3 : 4} />
+        ))}
     </div>
   );
 }

@@ -1,12 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { AssessmentContent } from '../../../contract/assessments.ts';
+import type { Domain } from '../../../contract/models/definition.ts';
 import {
   bodyOf,
   changesOf,
+  domainShown,
   draftOf,
   isDirty,
   numberOf,
+  outOfForm,
   withDissent,
   withJudgment,
   withOverride,
@@ -58,6 +61,45 @@ test('a save sends everything but the withheld items, with the version it was re
     isDirty(withRating(draftOf(saved), 'mental_disorder', { note: 'x' }), saved, ['mental_disorder']),
     false,
   );
+});
+
+test('optional items not in use are neither sent nor make the form unsaved, beside the withheld ones', () => {
+  const hidden = outOfForm({ withheld: [], unused: ['mental_disorder'] });
+  const body = bodyOf(withRating(draftOf(saved), 'mental_disorder', { presence: 'absent' }), 3, hidden);
+  assert.deepEqual(Object.keys(body.ratings ?? {}), ['pathway']);
+  assert.equal(body.expectedVersion, 3);
+  // Whatever the draft holds for an unused item, rated or noted, it is not a change to save.
+  assert.equal(isDirty(withRating(draftOf(saved), 'mental_disorder', { note: 'x' }), saved, hidden), false);
+  assert.equal(
+    isDirty(withRating(draftOf(saved), 'ideological_framing', { presence: 'present' }), saved, hidden),
+    true,
+  );
+  // Both kinds together: withheld and unused items are all kept out.
+  const both = outOfForm({ withheld: ['relationship_failure'], unused: ['mental_disorder'] });
+  assert.deepEqual(both, ['relationship_failure', 'mental_disorder']);
+  const rated = withRating(withRating(draftOf(saved), 'relationship_failure', { presence: 'present' }), 'pathway', {
+    note: 'y',
+  });
+  assert.deepEqual(Object.keys(bodyOf(rated, 1, both).ratings ?? {}), ['pathway']);
+  assert.equal(isDirty(withRating(draftOf(saved), 'relationship_failure', { note: 'z' }), saved, both), false);
+});
+
+test('a domain of only unused items is not shown, nested or not; one with an item in use is', () => {
+  const label = { en: 'x', de: 'x' };
+  const item = (key: string) => ({ key, kind: 'risk' as const, label, optional: true });
+  const background: Domain = { key: 'background', label, items: [item('mental_disorder'), item('grievance')] };
+  const onlyOptional: Domain = {
+    key: 'optional',
+    label,
+    items: [item('mental_disorder'), item('ideological_framing')],
+  };
+  const unused = new Set(['mental_disorder', 'ideological_framing']);
+  assert.equal(domainShown(background, unused), true);
+  assert.equal(domainShown(onlyOptional, unused), false);
+  assert.equal(domainShown(onlyOptional, new Set()), true);
+  assert.equal(domainShown({ key: 'outer', label, domains: [onlyOptional] }, unused), false);
+  assert.equal(domainShown({ key: 'outer', label, items: [item('pathway')], domains: [onlyOptional] }, unused), true);
+  assert.equal(domainShown({ key: 'outer', label, domains: [onlyOptional, background] }, unused), true);
 });
 
 test('ratings differing from the previous assessment are found part by part; notes do not count', () => {

@@ -1,12 +1,14 @@
 import type {
   AssessmentContent,
+  AssessmentDetail,
   Dissent,
   ItemRating,
   JudgmentValue,
   SaveAssessment,
   Scenario,
 } from '../../../contract/assessments.ts';
-import type { ModelDefinition, Scale } from '../../../contract/models/definition.ts';
+import type { Domain, ModelDefinition, Scale } from '../../../contract/models/definition.ts';
+import { itemsOf } from '../../../contract/models/validate.ts';
 
 /**
  * The assessment form's state: the content as the server keeps it, changed one part at a time,
@@ -61,13 +63,28 @@ export const emptyScenario = (model: ModelDefinition): Scenario => ({
 });
 
 /**
- * What a save sends: the whole content and the version it was read at. Items withheld from the
- * reader (special categories outside their scope) are never sent, so they cannot be changed.
+ * The items kept out of the form: those withheld from the reader (special categories outside their
+ * scope) and the model's optional items not in use in this assessment (not part of it at all).
  */
-export function bodyOf(draft: Draft, expectedVersion: number, withheld: readonly string[]): SaveAssessment {
-  const hidden = new Set(withheld);
-  const ratings = Object.fromEntries(Object.entries(draft.ratings).filter(([key]) => !hidden.has(key)));
+export const outOfForm = (detail: Pick<AssessmentDetail, 'withheld' | 'unused'>): string[] => [
+  ...detail.withheld,
+  ...detail.unused,
+];
+
+/**
+ * What a save sends: the whole content and the version it was read at. Items kept out of the form
+ * (outOfForm) are never sent, so they cannot be changed.
+ */
+export function bodyOf(draft: Draft, expectedVersion: number, hidden: readonly string[]): SaveAssessment {
+  const out = new Set(hidden);
+  const ratings = Object.fromEntries(Object.entries(draft.ratings).filter(([key]) => !out.has(key)));
   return { ...draft, ratings, expectedVersion };
+}
+
+/** Whether a domain has anything to show: not when every item in it, nested ones included, is unused. */
+export function domainShown(domain: Domain, unused: ReadonlySet<string>): boolean {
+  const items = itemsOf([domain]);
+  return items.length === 0 || items.some(({ item }) => !unused.has(item.key));
 }
 
 const blank = (v: unknown) => v === undefined || v === null || v === '';
@@ -93,10 +110,10 @@ function canonical(value: unknown): string {
 }
 
 /** The content as it means something: empty ratings and judgments are the same as none. */
-function meaningOf(content: AssessmentContent, withheld: readonly string[]): string {
-  const hidden = new Set(withheld);
+function meaningOf(content: AssessmentContent, hidden: readonly string[]): string {
+  const out = new Set(hidden);
   const ratings = Object.entries(content.ratings).flatMap(([key, r]) => {
-    const kept = hidden.has(key) ? null : meaningful(r);
+    const kept = out.has(key) ? null : meaningful(r);
     return kept === null ? [] : [[key, kept] as const];
   });
   const judgments = Object.entries(content.judgments).filter(
@@ -109,9 +126,9 @@ function meaningOf(content: AssessmentContent, withheld: readonly string[]): str
   });
 }
 
-/** Whether the form holds something the server does not have yet. */
-export const isDirty = (draft: Draft, saved: AssessmentContent, withheld: readonly string[]): boolean =>
-  meaningOf(draft, withheld) !== meaningOf(saved, withheld);
+/** Whether the form holds something the server does not have yet (items kept out of the form aside). */
+export const isDirty = (draft: Draft, saved: AssessmentContent, hidden: readonly string[]): boolean =>
+  meaningOf(draft, hidden) !== meaningOf(saved, hidden);
 
 /** The parts of a rating compared with the assessment it started from (notes and evidence are not ratings). */
 export const COMPARED_FACETS = ['presence', 'relevance', 'pastPresence', 'value'] as const;

@@ -23,6 +23,8 @@ export interface AssessmentForm {
   /** The ratings it started from, to mark what changed. */
   readonly previous: Readonly<Record<string, ItemRating>> | null;
   readonly withheld: ReadonlySet<string>;
+  /** The model's optional items not in use in this assessment: not part of the form at all. */
+  readonly unused: ReadonlySet<string>;
   /** A consensus: where its raters rated an item differently, each one's rating, by item. */
   readonly disagreements: ReadonlyMap<string, AssessmentDetail['disagreements'][number]['ratings']>;
   /** Fields the model's rules made required at the last save (`pathway.evidence`, `formulation`). */

@@ -12,6 +12,7 @@ import { useSignedInSession } from '../session/useSession.ts';
 import { ModelDiffView } from './ModelDiffView.tsx';
 import { ModelPreview } from './ModelPreview.tsx';
 import { MODELS_KEY, modelQuery, modelsQuery, publishModel, retireModel } from './models-api.ts';
+import { OptionalItemsCard } from './OptionalItemsCard.tsx';
 import { useModelText } from './useModelText.ts';
 
 /** One version of a model: what it is, the form raters will fill in, and for team leads publish and retire. */
@@ -50,6 +51,7 @@ export function ModelPage({ modelKey, version }: { modelKey: string; version: st
         importedAt={m.importedAt}
         unfilled={m.unfilled.map((p) => p.key)}
       />
+      {m.status === 'published' && <OptionalItemsCard modelKey={m.key} model={m.definition} />}
       <Compare modelKey={m.key} version={m.version} />
       <ModelPreview model={m.definition} />
     </section>

@@ -100,7 +100,11 @@ function ItemPreview({ model, item, scales }: Props & { item: Item }) {
       </legend>
       {item.help !== undefined && <p className="field__hint">{text(item.help)}</p>}
       {(item.dataProtection ?? []).length > 0 && (
-        <p className="field__hint">{t('models.preview.special', { kinds: (item.dataProtection ?? []).join(', ') })}</p>
+        <p className="field__hint">
+          {t('models.preview.special', {
+            kinds: (item.dataProtection ?? []).map((c) => t(`models.dataProtection.${c}`)).join(', '),
+          })}
+        </p>
       )}
       {item.optional === true && <p className="field__hint">{t('models.preview.optional')}</p>}
       {scale !== undefined && <Choices model={model} name={id} scale={scale} many={item.kind === 'multi_select'} />}

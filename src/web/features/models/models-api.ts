@@ -1,6 +1,6 @@
 import { queryOptions } from '@tanstack/react-query';
-import { ModelDetail, ModelDiff, ModelList, ModelSummary } from '../../../contract/models/registry.ts';
-import { apiGet, apiPost } from '../../api/client.ts';
+import { ModelDetail, ModelDiff, ModelList, ModelSummary, OptionalItems } from '../../../contract/models/registry.ts';
+import { apiGet, apiPost, apiPut } from '../../api/client.ts';
 
 export const MODELS_KEY = ['models'] as const;
 
@@ -35,3 +35,16 @@ export const publishModel = (key: string, version: string, importedAt: string) =
   apiPost(`${path(key, version)}/publish`, { expectedImportedAt: importedAt }, ModelSummary);
 export const retireModel = (key: string, version: string) =>
   apiPost(`${path(key, version)}/retire`, undefined, ModelSummary);
+
+const optionalItemsPath = (key: string) => `/api/models/${encodeURIComponent(key)}/optional-items`;
+
+/** The optional items of a model (by item key, over its published versions) the organisation uses. */
+export const optionalItemsQuery = (key: string) =>
+  queryOptions({
+    queryKey: [...MODELS_KEY, key, 'optional-items'],
+    queryFn: ({ signal }) => apiGet(optionalItemsPath(key), OptionalItems, { signal }),
+  });
+
+/** Sets the whole set of optional items in use (a team lead's, after step-up): assessments started from then on. */
+export const setOptionalItems = (key: string, items: readonly string[]) =>
+  apiPut(optionalItemsPath(key), { items: [...items] } satisfies OptionalItems, OptionalItems);
