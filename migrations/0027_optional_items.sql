@@ -11,8 +11,11 @@ create table model_optional_items (
 );
 
 -- The optional items an assessment uses, fixed as it starts like its model version. Null: it
--- started before organisations chose, when every optional item was shown; it keeps them all.
+-- started before organisations chose, when every optional item was shown; it keeps them all. The
+-- default is for what starts later without naming them (an instance of the release before, during
+-- a rolling upgrade): none, never all.
 alter table assessments add column optional_items text[];
+alter table assessments alter column optional_items set default '{}';
 
 -- As in 0026, with the optional items among what an assessment is and never changes.
 create or replace function assessments_final_immutable() returns trigger language plpgsql as $$

@@ -50,10 +50,13 @@ for (const engine of engines()) {
     const { started, save, saved, finalise, read } = assessmentCalls(() => w);
     const complete = completeWith(undefined);
     const completed = () => completeWith(w.incidentId);
-    const optionalItems = (browser: Browser, items?: string[]) =>
-      items === undefined
-        ? call(t, browser, 'GET', `/api/models/${model.key}/optional-items`)
-        : call(t, browser, 'PUT', `/api/models/${model.key}/optional-items`, { items });
+    const path = () => `/api/models/${model.key}/optional-items`;
+    /** Reads the set; with items, sets them as read just before (or as `expected` says). */
+    const optionalItems = async (browser: Browser, items?: string[], expected?: string[]) => {
+      const read = await call(t, browser, 'GET', path());
+      if (items === undefined) return read;
+      return call(t, browser, 'PUT', path(), { items, expected: expected ?? read.json().items ?? [] });
+    };
     const health = { mental_disorder: { presence: 'present', note: 'Seen by the company doctor' } };
 
     test('off until switched on: a new assessment neither shows nor takes them', async () => {
@@ -89,7 +92,10 @@ for (const engine of engines()) {
       assert.equal(notOptional.statusCode, 400, notOptional.body);
       assert.equal(notOptional.json().code, 'unknown_optional_item');
       assert.match(notOptional.json().detail, /items\.1/);
-      const noModel = await call(t, teamLead, 'PUT', '/api/models/no_such_model/optional-items', { items: [] });
+      const noModel = await call(t, teamLead, 'PUT', '/api/models/no_such_model/optional-items', {
+        items: [],
+        expected: [],
+      });
       assert.equal(noModel.statusCode, 404, noModel.body);
       assert.deepEqual((await optionalItems(lead)).json(), { items: [] }, 'nothing was switched by a refusal');
     });
@@ -147,6 +153,11 @@ for (const engine of engines()) {
       const kept = await read(lead, withHealth);
       assert.equal(kept.content.ratings.mental_disorder?.note, 'Seen by the company doctor');
       assert.deepEqual(kept.unused, ['ideological_framing', 'relationship_failure']);
+      // Against the one before it, which did not use the item, its rating is no change.
+      const changes = await call(t, lead, 'GET', `/api/cases/${w.caseId}/assessment-changes`);
+      const pair = changes.json().pairs.find((p: { to: string }) => p.to === withHealth);
+      assert.ok(pair?.comparable, changes.body);
+      assert.ok(!pair.items.some((i: { key: string }) => i.key === 'mental_disorder'), changes.body);
       const copy = await started(lead, { model, kind: 'single', from: withHealth });
       assert.deepEqual(copy.unused, OPTIONAL);
       assert.equal(copy.content.ratings.mental_disorder, undefined);
@@ -158,6 +169,23 @@ for (const engine of engines()) {
         .where('id', '=', copy.id)
         .executeTakeFirstOrThrow();
       assert.deepEqual(row.optional_items, []);
+    });
+
+    test("a team lead's change made on a stale read is refused: another's change since is not undone", async () => {
+      assert.deepEqual((await optionalItems(teamLead, ['mental_disorder'])).json(), { items: ['mental_disorder'] });
+      // Another team lead switched it off meanwhile; this one still has it on as read.
+      assert.deepEqual((await optionalItems(teamLead, [])).json(), { items: [] });
+      const stale = await optionalItems(teamLead, ['mental_disorder', 'ideological_framing'], ['mental_disorder']);
+      assert.equal(stale.statusCode, 409, stale.body);
+      assert.equal(stale.json().code, 'stale_version');
+      assert.deepEqual((await optionalItems(lead)).json(), { items: [] });
+    });
+
+    test('an assessment started without naming the set (an instance of the release before) uses none', async () => {
+      const { rows } = await sql<{ column_default: string }>`
+        select column_default from information_schema.columns
+        where table_name = 'assessments' and column_name = 'optional_items'`.execute(t.database.db);
+      assert.match(rows[0]?.column_default ?? '', /^'\{\}'/);
     });
 
     test('the set an assessment uses never changes, not even on a draft', async () => {

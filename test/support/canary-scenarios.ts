@@ -208,7 +208,7 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = {
     browser: await account(w, 'team_lead', true),
     actor: 'team lead',
     url: '/api/models/tma_warning_behaviour_screen/optional-items',
-    body: { items: ['mental_disorder'] },
+    body: { items: ['mental_disorder'], expected: [] },
   }),
   // Every text at a place the model has: an item's note (with a text value's canary), the formulation,
   // a scenario, a judgment's rationale (with a dissent's reason: only a consensus records one), an override.

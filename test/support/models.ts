@@ -47,6 +47,7 @@ export async function publishedModel(t: TestApp, admin: Browser, teamLead: Brows
 
 /** Switches on (a team lead who has stepped up) the model's optional items named, and no other. */
 export async function switchOnOptionalItems(t: TestApp, teamLead: Browser, key: string, items: readonly string[]) {
-  const res = await call(t, teamLead, 'PUT', `/api/models/${key}/optional-items`, { items });
+  const { items: expected } = (await call(t, teamLead, 'GET', `/api/models/${key}/optional-items`)).json();
+  const res = await call(t, teamLead, 'PUT', `/api/models/${key}/optional-items`, { items, expected });
   assert.equal(res.statusCode, 200, res.body);
 }

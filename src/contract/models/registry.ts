@@ -52,6 +52,12 @@ export type ModelSummary = z.infer<typeof ModelSummary>;
 export const OptionalItems = z.strictObject({ items: z.array(Key).max(200) }).meta({ id: 'OptionalItems' });
 export type OptionalItems = z.infer<typeof OptionalItems>;
 
+/** PUT: the new set, and the set as the team lead read it (another's change since is 409 stale_version). */
+export const SetOptionalItems = OptionalItems.extend({ expected: z.array(Key).max(200) }).meta({
+  id: 'SetOptionalItems',
+});
+export type SetOptionalItems = z.infer<typeof SetOptionalItems>;
+
 export const ModelList = z.strictObject({ models: z.array(ModelSummary) });
 export type ModelList = z.infer<typeof ModelList>;
 

@@ -19,6 +19,12 @@ export function itemsOf(domains: readonly Domain[], base: Path = ['domains']): {
   ]);
 }
 
+/** Whether a domain, nested ones included, has an item outside the set (or no items at all). */
+export function domainShown(domain: Domain, hidden: ReadonlySet<string>): boolean {
+  const items = itemsOf([domain]);
+  return items.length === 0 || items.some(({ item }) => !hidden.has(item.key));
+}
+
 function domainsOf(domains: readonly Domain[], base: Path = ['domains']): { domain: Domain; path: Path }[] {
   return domains.flatMap((d, i) => [
     { domain: d, path: [...base, i] },

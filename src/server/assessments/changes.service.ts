@@ -60,7 +60,7 @@ export async function assessmentChanges(
     const before = sameVersion ? a.ratings : migrateRatings(a.model, b.model, a.ratings);
     const withheld = withSpecial ? new Set<string>() : specialItems(b.model);
     // An optional item either of the two did not use is no change: it was not assessed there.
-    const unused = new Set([...unusedOf(b.model, a.row.optional_items), ...unusedOf(b.model, b.row.optional_items)]);
+    const unused = new Set([...unusedOf(a.model, a.row.optional_items), ...unusedOf(b.model, b.row.optional_items)]);
     const items = itemsOf(b.model.domains)
       .map(({ item }) => item.key)
       .filter((key) => !withheld.has(key) && !unused.has(key))

@@ -6,7 +6,7 @@ import type { Actor } from '../access/actor.ts';
 import { recordAudit } from '../audit/record.ts';
 import type { RequestOrigin } from '../features/session/context.ts';
 import type { DB } from '../platform/db/schema.ts';
-import { BadRequestError, NotFoundError } from '../platform/http/errors.ts';
+import { BadRequestError, ConflictError, NotFoundError } from '../platform/http/errors.ts';
 import { definitionOf, type ModelsContext, seesDrafts } from './registry.service.ts';
 
 /**
@@ -64,6 +64,7 @@ export async function setOptionalItems(
   actor: Actor,
   modelKey: string,
   items: readonly string[],
+  expected: readonly string[],
   origin: RequestOrigin,
 ): Promise<OptionalItems> {
   const versions = await versionsOf(ctx, actor, modelKey, true);
@@ -85,6 +86,12 @@ export async function setOptionalItems(
     // Two team leads at once: one after the other, each seeing what the other left.
     await tx.selectFrom('models').select('key').where('key', '=', modelKey).forUpdate().execute();
     const before = await optionalInUse(tx, modelKey);
+    // The whole set is sent: one read before another team lead's change would undo it.
+    if ([...new Set(expected)].sort().join(' ') !== before.join(' '))
+      throw new ConflictError(
+        "Another team lead changed the model's optional items since you read them; read them again.",
+        'stale_version',
+      );
     const enabled = wanted.filter((key) => !before.includes(key)).sort();
     const disabled = before.filter((key) => !wanted.includes(key));
     if (disabled.length > 0)

@@ -1,6 +1,6 @@
 import type { ItemRating, Scenario } from '../../../contract/assessments.ts';
 import type { Domain, Item, ModelDefinition, Text } from '../../../contract/models/definition.ts';
-import { textOf } from '../../../contract/models/validate.ts';
+import { domainShown, textOf } from '../../../contract/models/validate.ts';
 import { own } from '../../../contract/rules/check.ts';
 import { wallClockOf } from '../../timeline/zone.ts';
 import type { ExportData } from './gather.ts';
@@ -26,9 +26,11 @@ export async function renderAssessment(data: ExportData): Promise<Buffer> {
   facts(sheet, data);
   heading(sheet, l.items, 1);
   if (detail.withheld.length > 0) paragraph(sheet, l.withheld(detail.withheld.length), { muted: true });
-  // Optional items it did not use are not part of it: not listed at all.
-  const withheld = new Set([...detail.withheld, ...detail.unused]);
-  for (const domain of model.domains) domainOf(sheet, model, domain, detail.content.ratings, withheld);
+  // Optional items it did not use are not part of it: not listed at all, nor a domain of only those.
+  const unused = new Set(detail.unused);
+  const withheld = new Set([...detail.withheld, ...unused]);
+  for (const domain of model.domains)
+    if (domainShown(domain, unused)) domainOf(sheet, model, domain, detail.content.ratings, withheld, unused);
   indicators(sheet, data);
   flags(sheet, data);
   heading(sheet, l.formulation, 1);
@@ -81,11 +83,13 @@ function domainOf(
   domain: Domain,
   ratings: Readonly<Record<string, ItemRating>>,
   withheld: ReadonlySet<string>,
+  unused: ReadonlySet<string>,
 ): void {
   heading(sheet, textIn(model, domain.label, sheet.language), 2);
   for (const item of domain.items ?? [])
     if (!withheld.has(item.key)) itemOf(sheet, model, item, own(ratings, item.key));
-  for (const nested of domain.domains ?? []) domainOf(sheet, model, nested, ratings, withheld);
+  for (const nested of domain.domains ?? [])
+    if (domainShown(nested, unused)) domainOf(sheet, model, nested, ratings, withheld, unused);
 }
 
 function itemOf(sheet: Sheet, model: ModelDefinition, item: Item, rating: ItemRating | undefined): void {

@@ -9,6 +9,7 @@ import {
   ModelSummary,
   OptionalItems,
   PublishModel,
+  SetOptionalItems,
 } from '../../../contract/models/registry.ts';
 import { optionalItemsOf, setOptionalItems } from '../../models/optional-items.ts';
 import {
@@ -80,13 +81,13 @@ export function modelRoutes(app: FastifyInstance, ctx: ModelsContext): void {
     policy: 'models.publish',
     stepUp: true,
     summary:
-      'Set the optional items of a model the organisation uses: assessments started from then on show them (400 unknown_optional_item names the index of a key that is none)',
+      'Set the optional items of a model the organisation uses, as read (409 stale_version after another change): assessments started from then on show them (400 unknown_optional_item names the index of a key that is none)',
     tags: ['models'],
     params: ModelRef.pick({ key: true }),
-    body: OptionalItems,
+    body: SetOptionalItems,
     responses: { 200: OptionalItems },
     handler: ({ params, body }, request) =>
-      setOptionalItems(ctx, actorOf(request), params.key, body.items, originOf(request)),
+      setOptionalItems(ctx, actorOf(request), params.key, body.items, body.expected, originOf(request)),
   });
 
   defineRoute(app, {

@@ -1,18 +1,11 @@
 import { useTranslation } from 'react-i18next';
 import { type ItemRating, NOTE_MAX } from '../../../contract/assessments.ts';
 import { type Domain, type Item, RATED_KINDS } from '../../../contract/models/definition.ts';
+import { domainShown } from '../../../contract/models/validate.ts';
 import { TextField } from '../../ui/TextField.tsx';
 import { todayDay } from '../intake/days.ts';
 import { useModelText } from '../models/useModelText.ts';
-import {
-  type ComparedFacet,
-  changesOf,
-  domainShown,
-  numberOf,
-  ratingOf,
-  scaleOf,
-  withRating,
-} from './assessment-draft.ts';
+import { type ComparedFacet, changesOf, numberOf, ratingOf, scaleOf, withRating } from './assessment-draft.ts';
 import { AssessmentText, ScaleChecks, ScaleRadios } from './Controls.tsx';
 import { EvidencePicker } from './EvidencePicker.tsx';
 import { ids } from './fields.ts';

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { AssessmentContent } from '../../../contract/assessments.ts';
 import type { Domain } from '../../../contract/models/definition.ts';
+import { domainShown } from '../../../contract/models/validate.ts';
 import {
   bodyOf,
   changesOf,
-  domainShown,
   draftOf,
   isDirty,
   numberOf,

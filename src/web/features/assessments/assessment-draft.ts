@@ -7,8 +7,7 @@ import type {
   SaveAssessment,
   Scenario,
 } from '../../../contract/assessments.ts';
-import type { Domain, ModelDefinition, Scale } from '../../../contract/models/definition.ts';
-import { itemsOf } from '../../../contract/models/validate.ts';
+import type { ModelDefinition, Scale } from '../../../contract/models/definition.ts';
 
 /**
  * The assessment form's state: the content as the server keeps it, changed one part at a time,
@@ -79,12 +78,6 @@ export function bodyOf(draft: Draft, expectedVersion: number, hidden: readonly s
   const out = new Set(hidden);
   const ratings = Object.fromEntries(Object.entries(draft.ratings).filter(([key]) => !out.has(key)));
   return { ...draft, ratings, expectedVersion };
-}
-
-/** Whether a domain has anything to show: not when every item in it, nested ones included, is unused. */
-export function domainShown(domain: Domain, unused: ReadonlySet<string>): boolean {
-  const items = itemsOf([domain]);
-  return items.length === 0 || items.some(({ item }) => !unused.has(item.key));
 }
 
 const blank = (v: unknown) => v === undefined || v === null || v === '';

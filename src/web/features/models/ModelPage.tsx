@@ -51,7 +51,7 @@ export function ModelPage({ modelKey, version }: { modelKey: string; version: st
         importedAt={m.importedAt}
         unfilled={m.unfilled.map((p) => p.key)}
       />
-      {m.status === 'published' && <OptionalItemsCard modelKey={m.key} model={m.definition} />}
+      {m.status !== 'draft' && <OptionalItemsCard modelKey={m.key} model={m.definition} />}
       <Compare modelKey={m.key} version={m.version} />
       <ModelPreview model={m.definition} />
     </section>

@@ -93,7 +93,7 @@ function OptionalItemsForm({
   const [chosen, setChosen] = useState<ReadonlySet<string>>(() => new Set(inUse));
   const query = optionalItemsQuery(modelKey);
   const mutation = useMutation({
-    mutationFn: (next: string[]) => withStepUp(() => setOptionalItems(modelKey, next)),
+    mutationFn: (next: string[]) => withStepUp(() => setOptionalItems(modelKey, next, inUse)),
     // The card keeps the notice: the server's new set draws this form afresh.
     onSuccess: (saved) => {
       onSaved();

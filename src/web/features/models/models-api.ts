@@ -1,5 +1,12 @@
 import { queryOptions } from '@tanstack/react-query';
-import { ModelDetail, ModelDiff, ModelList, ModelSummary, OptionalItems } from '../../../contract/models/registry.ts';
+import {
+  ModelDetail,
+  ModelDiff,
+  ModelList,
+  ModelSummary,
+  OptionalItems,
+  type SetOptionalItems,
+} from '../../../contract/models/registry.ts';
 import { apiGet, apiPost, apiPut } from '../../api/client.ts';
 
 export const MODELS_KEY = ['models'] as const;
@@ -46,5 +53,10 @@ export const optionalItemsQuery = (key: string) =>
   });
 
 /** Sets the whole set of optional items in use (a team lead's, after step-up): assessments started from then on. */
-export const setOptionalItems = (key: string, items: readonly string[]) =>
-  apiPut(optionalItemsPath(key), { items: [...items] } satisfies OptionalItems, OptionalItems);
+/** The new set, with the set as read: another team lead's change since is refused (409 stale_version). */
+export const setOptionalItems = (key: string, items: readonly string[], expected: readonly string[]) =>
+  apiPut(
+    optionalItemsPath(key),
+    { items: [...items], expected: [...expected] } satisfies SetOptionalItems,
+    OptionalItems,
+  );
