@@ -20,15 +20,17 @@ export const optionalKeys = (model: ModelDefinition): string[] =>
     .filter(({ item }) => item.optional === true)
     .map(({ item }) => item.key);
 
-/** The optional items of the model the organisation uses now, in key order. */
+/**
+ * The optional items of the model the organisation uses now, in key order: JavaScript's, not the
+ * database's collation (which may weigh "_" differently), so that sets compare as sorted here.
+ */
 export async function optionalInUse(db: Kysely<DB>, modelKey: string): Promise<string[]> {
   const rows = await db
     .selectFrom('model_optional_items')
     .select('item_key')
     .where('model_key', '=', modelKey)
-    .orderBy('item_key')
     .execute();
-  return rows.map((r) => r.item_key);
+  return rows.map((r) => r.item_key).sort();
 }
 
 /**
