@@ -97,6 +97,8 @@ for (const engine of engines()) {
         expected: [],
       });
       assert.equal(noModel.statusCode, 404, noModel.body);
+      const unseen = await call(t, lead, 'GET', '/api/models/no_such_model/optional-items');
+      assert.equal(unseen.statusCode, 404, unseen.body);
       assert.deepEqual((await optionalItems(lead)).json(), { items: [] }, 'nothing was switched by a refusal');
     });
 

@@ -42,15 +42,14 @@ export function unusedOf(model: ModelDefinition, inUse: readonly string[] | null
   return new Set(optionalKeys(model).filter((key) => !inUse.includes(key)));
 }
 
-/** The definitions of the model's versions the actor may see, opened. */
-async function versionsOf(ctx: ModelsContext, actor: Actor, modelKey: string, published: boolean) {
+/** The model's versions: those the actor may see, or only the published and retired ones. */
+function versionsOf(ctx: ModelsContext, actor: Actor, modelKey: string, published: boolean) {
   let query = ctx.database.db.selectFrom('models').selectAll().where('key', '=', modelKey);
   if (published || !seesDrafts(actor)) query = query.where('status', '!=', 'draft');
-  const rows = await query.execute();
-  return Promise.all(rows.map((row) => definitionOf(ctx.keys, row)));
+  return query.execute();
 }
 
-/** Which optional items of the model are in use; 404 for a model the actor sees no version of. */
+/** Which optional items of the model are in use; 404 for a model the actor sees no version of (nothing opened). */
 export async function optionalItemsOf(ctx: ModelsContext, actor: Actor, modelKey: string): Promise<OptionalItems> {
   if ((await versionsOf(ctx, actor, modelKey, false)).length === 0) throw new NotFoundError();
   return { items: await optionalInUse(ctx.database.db, modelKey) };
@@ -69,8 +68,9 @@ export async function setOptionalItems(
   expected: readonly string[],
   origin: RequestOrigin,
 ): Promise<OptionalItems> {
-  const versions = await versionsOf(ctx, actor, modelKey, true);
-  if (versions.length === 0) throw new NotFoundError();
+  const rows = await versionsOf(ctx, actor, modelKey, true);
+  if (rows.length === 0) throw new NotFoundError();
+  const versions = await Promise.all(rows.map((row) => definitionOf(ctx.keys, row)));
   const optional = new Set(versions.flatMap(optionalKeys));
   const wanted = [...new Set(items)];
   const unknown = items.findIndex((key) => !optional.has(key));

@@ -52,8 +52,10 @@ export const optionalItemsQuery = (key: string) =>
     queryFn: ({ signal }) => apiGet(optionalItemsPath(key), OptionalItems, { signal }),
   });
 
-/** Sets the whole set of optional items in use (a team lead's, after step-up): assessments started from then on. */
-/** The new set, with the set as read: another team lead's change since is refused (409 stale_version). */
+/**
+ * Sets the whole set of optional items in use (a team lead's, after step-up), for assessments started
+ * from then on; with the set as read, so that another team lead's change since is refused (409 stale_version).
+ */
 export const setOptionalItems = (key: string, items: readonly string[], expected: readonly string[]) =>
   apiPut(
     optionalItemsPath(key),
