@@ -74,7 +74,7 @@ await caseBench('assessments', small, { seed }, async (bench) => {
   if (ours.assessments.length !== PER_CASE || ours.assessments.some((a) => a.judgments.priority === undefined))
     throw new Error('an assessment came without its judgments');
   process.stdout.write(
-    `assessments: ${ours.assessments.length} finalised, ${ours.incidents.length} incidents, ${JSON.stringify(ours).length} bytes\n`,
+    `assessments: ${ours.assessments.length} finalised, ${ours.incidents.length} incidents, ${JSON.stringify(ours).length} bytes (the floor's ${JSON.stringify(theirs).length})\n`,
   );
 
   const targets = [

@@ -218,13 +218,58 @@ export const Review = z
   .meta({ id: 'AssessmentReview' });
 export type Review = z.infer<typeof Review>;
 
+/**
+ * An assessment as the case's list carries it: its model version and its rater by reference to the
+ * list's `models` and `raters`, which name each once (a case's fifty assessments are mostly of one
+ * model and a handful of raters).
+ */
+export const ListedAssessment = AssessmentSummary.omit({ model: true, modelKind: true, rater: true })
+  .extend({
+    model: z.strictObject({ key: Key, version: z.string() }),
+    /** An id of the list's `raters`; null when the account is gone. */
+    rater: uuid().nullable(),
+  })
+  .meta({ id: 'ListedAssessment' });
+export type ListedAssessment = z.infer<typeof ListedAssessment>;
+
+/** A model version the list's assessments are pinned to, once. */
+export const ListedModel = ModelPin.extend({ kind: z.enum(['spj', 'external']) }).meta({ id: 'ListedModel' });
+export type ListedModel = z.infer<typeof ListedModel>;
+
+export const modelId = (pin: { readonly key: string; readonly version: string }) => `${pin.key}@${pin.version}`;
+
 export const AssessmentList = z
   .strictObject({
-    assessments: z.array(AssessmentSummary),
+    assessments: z.array(ListedAssessment),
+    /** Every model version an assessment of the list names, once. */
+    models: z.array(ListedModel),
+    /** Every rater an assessment of the list names, once. */
+    raters: z.array(UserRef),
     /** Null while the case has no standing assessment (or is closed). */
     review: Review.nullable(),
     /** Incidents on the timeline (readers of the timeline), to mark on the risk curve's axis. */
     incidents: z.array(z.strictObject({ id: uuid(), occurredAt: z.iso.datetime(), tags: z.array(z.string()) })),
+  })
+  .check((ctx) => {
+    // A reference the list does not resolve is the server's mistake: refused here, not drawn wrongly.
+    const models = new Set(ctx.value.models.map(modelId));
+    const raters = new Set(ctx.value.raters.map((r) => r.id));
+    ctx.value.assessments.forEach((a, i) => {
+      if (!models.has(modelId(a.model)))
+        ctx.issues.push({
+          code: 'custom',
+          message: 'not among the models',
+          input: a.model,
+          path: ['assessments', i, 'model'],
+        });
+      if (a.rater !== null && !raters.has(a.rater))
+        ctx.issues.push({
+          code: 'custom',
+          message: 'not among the raters',
+          input: a.rater,
+          path: ['assessments', i, 'rater'],
+        });
+    });
   })
   .meta({ id: 'AssessmentList' });
 export type AssessmentList = z.infer<typeof AssessmentList>;

@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { AssessmentDetail, AssessmentList, StartAssessment } from '../../contract/assessments.ts';
-import type { ModelDefinition } from '../../contract/models/definition.ts';
+import {
+  type AssessmentDetail,
+  type AssessmentList,
+  type ListedModel,
+  modelId,
+  type StartAssessment,
+} from '../../contract/assessments.ts';
 import type { Actor } from '../access/actor.ts';
 import { recordAudit } from '../audit/record.ts';
 import { userRefs } from '../cases/cases.repository.ts';
@@ -14,7 +19,15 @@ import type { AssessmentRow, DB } from '../platform/db/schema.ts';
 import { ConflictError } from '../platform/http/errors.ts';
 import { reads } from '../timeline/context.ts';
 import { wallClockOf } from '../timeline/zone.ts';
-import { AssessmentNotFoundError, detailOf, pinnedOf, SUMMARY_COLUMNS, sightOf, summaryOf } from './present.ts';
+import {
+  AssessmentNotFoundError,
+  detailOf,
+  listedModel,
+  listedOf,
+  pinnedOf,
+  SUMMARY_COLUMNS,
+  sightOf,
+} from './present.ts';
 import { specialItems } from './ratings.ts';
 import { reviewOf } from './review.ts';
 import { startOf, withoutUnused } from './starting.ts';
@@ -54,29 +67,19 @@ const incidentRows = preparedRead('tma_incidents', (db, v: { caseId: string }) =
 );
 
 /**
- * The model version each row is pinned to, looked up once per version before the rows are read
- * (a case's fifty assessments are mostly of one or two).
+ * The model versions the rows are pinned to, each looked up once (a case's fifty assessments are
+ * mostly of one or two).
  */
 async function modelsOf(
   ctx: AssessmentsContext,
   rows: readonly Pick<AssessmentRow, 'model_key' | 'model_version'>[],
-): Promise<(row: Pick<AssessmentRow, 'model_key' | 'model_version'>) => ModelDefinition> {
-  const byKey = new Map<string, Map<string, ModelDefinition>>();
+): Promise<ListedModel[]> {
+  const models = new Map<string, ListedModel>();
   for (const row of rows) {
-    let versions = byKey.get(row.model_key);
-    if (versions === undefined) {
-      versions = new Map();
-      byKey.set(row.model_key, versions);
-    }
-    if (!versions.has(row.model_version))
-      versions.set(row.model_version, (await pinnedOf(ctx, ctx.database.db, row)).definition);
+    const id = modelId({ key: row.model_key, version: row.model_version });
+    if (!models.has(id)) models.set(id, listedModel(row, (await pinnedOf(ctx, ctx.database.db, row)).definition));
   }
-  return (row) => {
-    const model = byKey.get(row.model_key)?.get(row.model_version);
-    // Every row's version was looked up above.
-    if (model === undefined) throw new Error(`model ${row.model_key}@${row.model_version} was not looked up`);
-    return model;
-  };
+  return [...models.values()];
 }
 
 /** The assessments the reader sees, oldest first, with the incidents for the risk curve's axis. */
@@ -103,11 +106,11 @@ export async function listAssessments(
     rows.map((r) => r.rater_id),
     ctx.database,
   );
-  const modelOf = await modelsOf(ctx, rows);
+  const models = await modelsOf(ctx, rows);
   // The finals the ring keeps opened are read as they are; only the rest wait to be opened.
   const kept = rows.map((row) => keptFinals(ring, row) ?? openFinals(ring, row));
   const finals = kept.some((f) => f instanceof Promise) ? await Promise.all(kept) : (kept as Finals[]);
-  const list = rows.map((row, i) => summaryOf(row, modelOf(row), finals[i] as Finals, raters));
+  const list = rows.map((row, i) => listedOf(row, finals[i] as Finals, raters));
   await recordAudit(db, now, {
     action: 'case.viewed',
     ...aboutCase(actor, origin, caseId),
@@ -115,6 +118,8 @@ export async function listAssessments(
   });
   return {
     assessments: list,
+    models,
+    raters: [...raters.values()],
     // The incident that prompts it is named to readers of the timeline only.
     review:
       review === undefined

@@ -1,5 +1,12 @@
 import type { Kysely } from 'kysely';
-import type { AssessmentContent, AssessmentDetail, AssessmentSummary, ItemRating } from '../../contract/assessments.ts';
+import type {
+  AssessmentContent,
+  AssessmentDetail,
+  AssessmentSummary,
+  ItemRating,
+  ListedAssessment,
+  ListedModel,
+} from '../../contract/assessments.ts';
 import type { UserRef } from '../../contract/cases.ts';
 import type { ModelDefinition } from '../../contract/models/definition.ts';
 import { itemsOf, textOf } from '../../contract/models/validate.ts';
@@ -75,19 +82,14 @@ export type SummaryRow = Pick<AssessmentRow, (typeof SUMMARY_COLUMNS)[number]> &
   readonly finalised: string | null;
 };
 
-export function summaryOf(
-  row: SummaryRow,
-  model: ModelDefinition,
-  finals: Finals,
-  raters: ReadonlyMap<string, UserRef>,
-): AssessmentSummary {
+/** An assessment as the list carries it: its model version and rater named by reference. */
+export function listedOf(row: SummaryRow, finals: Finals, raters: ReadonlyMap<string, UserRef>): ListedAssessment {
   return {
     id: row.id,
-    model: { key: row.model_key, version: row.model_version, title: titleOf(model) },
-    modelKind: model.kind,
+    model: { key: row.model_key, version: row.model_version },
     kind: row.kind,
     status: row.status,
-    rater: raters.get(row.rater_id) ?? null,
+    rater: raters.has(row.rater_id) ? row.rater_id : null,
     version: row.version,
     startedAt: row.started,
     finalisedAt: row.finalised,
@@ -98,6 +100,23 @@ export function summaryOf(
     from: row.from_id,
     basis: row.basis,
   };
+}
+
+/** A model version as the list names it, once for all its assessments. */
+export const listedModel = (
+  row: Pick<AssessmentRow, 'model_key' | 'model_version'>,
+  model: ModelDefinition,
+): ListedModel => ({ key: row.model_key, version: row.model_version, title: titleOf(model), kind: model.kind });
+
+/** One assessment with its model version and rater written out (what a single assessment's answer begins with). */
+function summaryOf(
+  row: SummaryRow,
+  model: ModelDefinition,
+  finals: Finals,
+  raters: ReadonlyMap<string, UserRef>,
+): AssessmentSummary {
+  const { kind, ...pin } = listedModel(row, model);
+  return { ...listedOf(row, finals, raters), model: pin, modelKind: kind, rater: raters.get(row.rater_id) ?? null };
 }
 
 type Ratings = Record<string, ItemRating>;

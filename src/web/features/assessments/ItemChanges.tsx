@@ -1,7 +1,7 @@
 import { useQueries, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AssessmentChanges, AssessmentSummary } from '../../../contract/assessments.ts';
+import { type AssessmentChanges, type AssessmentSummary, modelId } from '../../../contract/assessments.ts';
 import type { ModelDefinition } from '../../../contract/models/definition.ts';
 import { itemsOf } from '../../../contract/models/validate.ts';
 import { ErrorAlert } from '../../ui/ErrorAlert.tsx';
@@ -9,7 +9,6 @@ import { modelQuery } from '../models/models-api.ts';
 import { useModelText } from '../models/useModelText.ts';
 import { assessmentChangesQuery } from './assessments-api.ts';
 import { useRatingText } from './rating-text.ts';
-import { modelId } from './risk-curve.ts';
 import { useDate } from './useAssessmentText.ts';
 
 /**

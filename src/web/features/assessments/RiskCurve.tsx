@@ -1,12 +1,13 @@
 import { useQueries } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import type { AssessmentList } from '../../../contract/assessments.ts';
+import { modelId } from '../../../contract/assessments.ts';
 import type { ModelDefinition } from '../../../contract/models/definition.ts';
 import { modelQuery } from '../models/models-api.ts';
 import { useModelText } from '../models/useModelText.ts';
+import type { Assessments } from './listing.ts';
 import { INCIDENT_COLOUR, Marker, MEASURE_COLOUR, RiskCurveSvg } from './RiskCurveSvg.tsx';
 import { RiskCurveTable } from './RiskCurveTable.tsx';
-import { type CurveMark, curveOf, EXTERNAL_SERIES, modelId, styleOf } from './risk-curve.ts';
+import { type CurveMark, curveOf, EXTERNAL_SERIES, styleOf } from './risk-curve.ts';
 import { useDate } from './useAssessmentText.ts';
 
 /**
@@ -18,7 +19,7 @@ export function RiskCurve({
   list,
   measures = [],
 }: {
-  list: Pick<AssessmentList, 'assessments' | 'incidents'>;
+  list: Pick<Assessments, 'assessments' | 'incidents'>;
   measures?: readonly CurveMark[];
 }) {
   const { t, i18n } = useTranslation();

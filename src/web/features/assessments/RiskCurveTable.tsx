@@ -1,9 +1,10 @@
 import { useTranslation } from 'react-i18next';
-import type { AssessmentList } from '../../../contract/assessments.ts';
+import { modelId } from '../../../contract/assessments.ts';
 import type { ModelDefinition } from '../../../contract/models/definition.ts';
 import { textOf } from '../../../contract/models/validate.ts';
 import { useModelText } from '../models/useModelText.ts';
-import { type CurvePoint, judgmentScale, levelScale, modelId, type RiskCurve } from './risk-curve.ts';
+import type { Assessments } from './listing.ts';
+import { type CurvePoint, judgmentScale, levelScale, type RiskCurve } from './risk-curve.ts';
 import { useDate } from './useAssessmentText.ts';
 
 interface Row {
@@ -22,7 +23,7 @@ export function RiskCurveTable({
   models,
   seriesLabel,
 }: {
-  list: Pick<AssessmentList, 'assessments' | 'incidents'>;
+  list: Pick<Assessments, 'assessments' | 'incidents'>;
   curve: RiskCurve;
   models: ReadonlyMap<string, ModelDefinition>;
   seriesLabel: (key: string) => string;

@@ -2,14 +2,18 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ASSESSMENT_KINDS, type AssessmentKind, type AssessmentSummary } from '../../../contract/assessments.ts';
+import {
+  ASSESSMENT_KINDS,
+  type AssessmentKind,
+  type AssessmentSummary,
+  modelId,
+} from '../../../contract/assessments.ts';
 import { compareVersions } from '../../../contract/models/registry.ts';
 import { ErrorAlert } from '../../ui/ErrorAlert.tsx';
 import { SelectField } from '../../ui/SelectField.tsx';
 import { modelQuery, modelsQuery } from '../models/models-api.ts';
 import { useModelText } from '../models/useModelText.ts';
 import { assessmentsKey, startAssessment } from './assessments-api.ts';
-import { modelId } from './risk-curve.ts';
 import { useDate } from './useAssessmentText.ts';
 
 type Problems = Partial<Record<'model' | 'basis', string>>;

@@ -8,6 +8,7 @@ import {
   type StartAssessment,
 } from '../../../contract/assessments.ts';
 import { apiDownload, apiGet, apiPost, apiPut, type Download } from '../../api/client.ts';
+import { expanded } from './listing.ts';
 
 /**
  * The assessments API of a case (docs/assessments.md). Every read is an audit event: nothing is
@@ -23,7 +24,7 @@ export const assessmentsKey = (caseId: string) => ['cases', caseId, 'assessments
 export const assessmentsQuery = (caseId: string) =>
   queryOptions({
     queryKey: [...assessmentsKey(caseId), 'list'],
-    queryFn: ({ signal }) => apiGet(assessmentsPath(caseId), AssessmentList, { signal }),
+    queryFn: async ({ signal }) => expanded(await apiGet(assessmentsPath(caseId), AssessmentList, { signal })),
     refetchOnWindowFocus: false,
     retry: false,
   });

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { AssessmentList, AssessmentSummary } from '../../../contract/assessments.ts';
+import { type AssessmentSummary, modelId } from '../../../contract/assessments.ts';
 import type { ModelDefinition } from '../../../contract/models/definition.ts';
+import type { Assessments } from './listing.ts';
 import {
   curveOf,
   domainOf,
@@ -9,7 +10,6 @@ import {
   levelOf,
   linePath,
   markerPath,
-  modelId,
   runsOf,
   SHAPES,
   styleOf,
@@ -104,7 +104,7 @@ test("a value's level is its place among the ordered values; unknown has none", 
 });
 
 test('the curve draws finalised single and consensus assessments, in time order, the leading judgments first', () => {
-  const list: Pick<AssessmentList, 'assessments' | 'incidents'> = {
+  const list: Pick<Assessments, 'assessments' | 'incidents'> = {
     assessments: [
       summary({ day: 20, kind: 'consensus', judgments: { priority: 'acute', imminence: 'unknown', severity: 'life' } }),
       summary({ day: 5 }),
@@ -139,7 +139,7 @@ test('the curve draws finalised single and consensus assessments, in time order,
 });
 
 test('external results are a series of their own; a model change between consecutive assessments is named', () => {
-  const list: Pick<AssessmentList, 'assessments' | 'incidents'> = {
+  const list: Pick<Assessments, 'assessments' | 'incidents'> = {
     assessments: [
       summary({ day: 1 }),
       summary({

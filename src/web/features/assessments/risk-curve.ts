@@ -1,6 +1,7 @@
-import type { AssessmentKind, AssessmentList, AssessmentSummary } from '../../../contract/assessments.ts';
+import { type AssessmentKind, type AssessmentSummary, modelId } from '../../../contract/assessments.ts';
 import type { ModelDefinition, Scale } from '../../../contract/models/definition.ts';
 import { itemsOf } from '../../../contract/models/validate.ts';
+import type { Assessments } from './listing.ts';
 
 /**
  * The risk curve's arithmetic, without React: which finalised assessments it draws, where each
@@ -8,8 +9,6 @@ import { itemsOf } from '../../../contract/models/validate.ts';
  * breaks the line), the time axis, and the shapes that tell the series apart without colour.
  */
 export type ModelPin = AssessmentSummary['model'];
-
-export const modelId = (m: { readonly key: string; readonly version: string }) => `${m.key}@${m.version}`;
 
 /** A value's place on its scale from 0 to 1, in the scale's order; null for unknown, unset or not on it. */
 export function levelOf(scale: Pick<Scale, 'values'> | undefined, value: string | null | undefined): number | null {
@@ -102,7 +101,7 @@ const rank = (key: string) => {
  * (yet) there has no place on its scale.
  */
 export function curveOf(
-  list: Pick<AssessmentList, 'assessments' | 'incidents'>,
+  list: Pick<Assessments, 'assessments' | 'incidents'>,
   models: ReadonlyMap<string, ModelDefinition>,
   measures: readonly CurveMark[] = [],
 ): RiskCurve {
