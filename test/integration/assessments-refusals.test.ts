@@ -32,7 +32,7 @@ for (const engine of engines()) {
     });
     after(() => t.close());
 
-    const { base, start, started, save, saved } = assessmentCalls(() => w);
+    const { base, start, started, save, saved, finalise } = assessmentCalls(() => w);
     const complete = completeWith();
 
     test('members without the assessments section see none of it, and the refusal is recorded', async () => {
@@ -77,6 +77,9 @@ for (const engine of engines()) {
       const stale = await save(lead, { ...draft, version: draft.version + 1 }, complete);
       assert.equal(stale.statusCode, 409);
       assert.equal(stale.json().code, 'stale_version');
+      const staleFinal = await finalise(lead, { ...draft, version: draft.version + 1 });
+      assert.equal(staleFinal.statusCode, 409, staleFinal.body);
+      assert.equal(staleFinal.json().code, 'stale_version', 'finalising what was not the last read is refused too');
       const evidence = await save(lead, draft, {
         ratings: { pathway: { presence: 'present', evidence: { entries: [caseId] } } },
       });
@@ -107,6 +110,7 @@ for (const engine of engines()) {
       assert.equal(onDraft.json().code, 'model_not_published');
       const unchanged = (await call(t, lead, 'GET', `${base()}/${draft.id}`)).json() as AssessmentDetail;
       assert.equal(unchanged.version, draft.version);
+      assert.equal(unchanged.status, 'draft', 'a refused finalise left it a draft');
     });
   });
 }

@@ -1,5 +1,6 @@
 import type { AssessmentChanges } from '../../contract/assessments.ts';
-import { migrateRatings } from '../../contract/models/migrate.ts';
+import type { ModelDefinition } from '../../contract/models/definition.ts';
+import { migrateRatings, targetsOf } from '../../contract/models/migrate.ts';
 import { itemsOf } from '../../contract/models/validate.ts';
 import { own } from '../../contract/rules/check.ts';
 import type { Actor } from '../access/actor.ts';
@@ -11,6 +12,16 @@ import { assessments } from './assessments.service.ts';
 import { pinnedOf } from './present.ts';
 import { compared, specialItems } from './ratings.ts';
 import { type AssessmentsContext, openContent } from './store.ts';
+
+/**
+ * The items of the next version an item of the one before maps to (its map entry, or the item of
+ * the same key): across versions only these are compared. An item new in the next version was
+ * never rated before; "not assessed" to a rating is not a change of it.
+ */
+function relatedItems(from: ModelDefinition, to: ModelDefinition): Set<string> {
+  const after = new Map(itemsOf(to.domains).map(({ item }) => [item.key, item]));
+  return new Set(itemsOf(from.domains).flatMap(({ item }) => targetsOf(to, item.key, after)));
+}
 
 /**
  * What changed, item by item, between each finalised single assessment or consensus of the case
@@ -61,9 +72,10 @@ export async function assessmentChanges(
     const withheld = withSpecial ? new Set<string>() : specialItems(b.model);
     // An optional item either of the two did not use is no change: it was not assessed there.
     const unused = new Set([...unusedOf(a.model, a.row.optional_items), ...unusedOf(b.model, b.row.optional_items)]);
+    const related = sameVersion ? undefined : relatedItems(a.model, b.model);
     const items = itemsOf(b.model.domains)
       .map(({ item }) => item.key)
-      .filter((key) => !withheld.has(key) && !unused.has(key))
+      .filter((key) => !withheld.has(key) && !unused.has(key) && (related === undefined || related.has(key)))
       .map((key) => ({ key, before: compared(own(before, key)), after: compared(own(b.ratings, key)) }))
       .filter((c) => JSON.stringify(c.before) !== JSON.stringify(c.after));
     pairs.push({ ...pair, items });
