@@ -299,7 +299,7 @@ test('the acute consensus asks for a review in two days: the case is on the lead
   await expectNoAxeViolations(lead, 'the dashboard with a case to assess again (en)');
 });
 
-test('version 2 is published with its migration map; the next assessment starts from the mapped ratings', async ({
+test('version 2 is published with its migration map; the next assessment starts from the mapped ratings and marks what changes; finalised, only mapped items are compared', async ({
   browser,
 }) => {
   const teamLead = await pageOf(browser, TEAM_LEAD);
@@ -318,7 +318,27 @@ test('version 2 is published with its migration map; the next assessment starts 
     ).toBeChecked();
   await expect(presenceOf(lead, /^Pathway/).getByRole('radio', { name: 'Present', exact: true })).toBeChecked();
   await expect(lead.getByText(/ratings that differ from it are marked/)).toBeVisible();
+  // A rating other than the one it started from is marked, with what it was.
+  await rate(lead, /^Recent losses or stressors/, 'Present');
+  const losses = item(lead, /^Recent losses or stressors/);
+  await expect(losses.getByText('Changed', { exact: true })).toBeVisible();
+  await expect(losses.getByText(/before: presence “Not assessed”/)).toBeVisible();
+  await expect(item(lead, /^Pathway/).getByText('Changed', { exact: true })).toHaveCount(0, { timeout: 1000 });
   await expectNoAxeViolations(lead, 'an assessment migrated to version 2 (en)');
+  // Finalised, the curve and the item-level change say that the version changed and only mapped items are compared.
+  await judge(lead, 'Priority', '4 Acute – immediate action', 'Still acute after the conference.');
+  await judge(lead, 'Imminence', 'Weeks to months', 'No sign of preparation yet.');
+  await judge(lead, 'Potential severity', 'Serious', 'Threats against one colleague.');
+  await saveAndFinalise(lead);
+  const section = await openAssessments(lead);
+  await expect(
+    section.getByText(/the model changed from .+ to .+: only the items mapped between the versions are compared\./),
+  ).toBeVisible();
+  await section.locator('summary', { hasText: 'What changed between consecutive assessments' }).click();
+  await expect(
+    section.getByText("The model's version changed: only the items its migration map carries are compared."),
+  ).toBeVisible();
+  await expect(section.getByText('Recent losses or stressors: Not assessed → Present')).toBeVisible();
 });
 
 test('the consensus exported as a PDF: its sections, the model and its citation, and no real name when pseudonymised', async ({
