@@ -3,9 +3,14 @@ import { after, before, describe, test } from 'node:test';
 import type { AssessmentDetail, AssessmentList } from '../../src/contract/assessments.ts';
 import type { Dashboard } from '../../src/contract/dashboard.ts';
 import type { NotificationList } from '../../src/contract/notifications.ts';
-import { sendReviewReminders } from '../../src/server/assessments/reminders.job.ts';
+import {
+  reviewRemindersJob,
+  scheduleReviewReminders,
+  sendReviewReminders,
+} from '../../src/server/assessments/reminders.job.ts';
 import { reviewState } from '../../src/server/assessments/review.ts';
 import { manualClock } from '../../src/server/platform/clock.ts';
+import { JobWorker } from '../../src/server/platform/jobs/queue.ts';
 import { type Browser, call, createAccount, signIn, stepUp } from '../support/accounts.ts';
 import { buildTestApp, type TestApp } from '../support/app.ts';
 import { grant, openCase } from '../support/cases.ts';
@@ -13,6 +18,7 @@ import { engines } from '../support/db.ts';
 import { publishedModel, screenSource } from '../support/models.ts';
 
 const DAY = 86_400_000;
+const quiet = { warn() {}, error() {} };
 const SCREEN = { key: 'tma_warning_behaviour_screen', version: '1.0.0' };
 
 test('a review is in time, due within two days, or overdue the day after its date', () => {
@@ -148,8 +154,12 @@ for (const engine of engines()) {
         [caseId, '2026-03-17', 'overdue', false],
       );
       const options = { clock, timeZone: 'Europe/Berlin' };
-      assert.equal(await sendReviewReminders(t.database.db, options), 2);
-      assert.equal(await sendReviewReminders(t.database.db, options), 0);
+      // Through the queue, as the server runs it: the hourly schedule fires, the job sends both.
+      await scheduleReviewReminders(t.database.db, options);
+      const worker = new JobWorker(t.database.db, [reviewRemindersJob(t.database.db, options)], quiet);
+      assert.equal(await worker.tick(), 1, 'the schedule ran the job');
+      assert.equal(await worker.tick(), 0, 'the next run is an hour away');
+      assert.equal(await sendReviewReminders(t.database.db, options), 0, 'once per reason');
       assert.deepEqual((await bell(lead)).map((n) => [n.case?.id, n.review?.reason, n.review?.due]).sort(), [
         [caseId, 'incident', '2026-03-17'],
         [caseId, 'overdue', '2026-03-17'],
