@@ -223,6 +223,13 @@ test('two raters rate independently: neither sees the other’s draft until it i
   await start(rater, 'Independent rating');
   await complete(rater, '3 High – active management', 'No weapon access; high is enough.');
   await rate(rater, /^Personal grievance/, 'Present');
+  await rater.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(rater.getByText('Saved.')).toBeVisible();
+  // Nor does the lead see the rater's: only their own draft is listed, and the rater's is not found.
+  const ours = await openAssessments(lead);
+  await expect(ours.getByRole('cell', { name: 'Draft' })).toHaveCount(1);
+  await lead.goto(rater.url());
+  await expect(lead.getByText(/^This assessment was not found/)).toBeVisible();
   await saveAndFinalise(rater);
 
   await lead.goto(draftUrl);
@@ -264,7 +271,12 @@ test('a consensus records the agreed priority and one dissent with its reason; t
   await expect(lead.getByText('Saved.')).toBeVisible();
   await lead.getByRole('button', { name: 'Finalise …' }).click();
   await lead.getByRole('button', { name: 'Finalise now' }).click();
-  await expect(lead.getByRole('alert').filter({ hasText: /^Not finalised:/ })).toBeVisible();
+  const refusal = lead.getByRole('alert').filter({ hasText: /^Not finalised:/ });
+  await expect(refusal).toBeVisible();
+  await expect(refusal).toContainText('the dissent needs a reason');
+  // What was typed stays.
+  await expect(dissent.getByLabel('Rater').locator('option:checked')).toHaveText(RATER.name);
+  await expect(dissent.getByLabel('Their value').locator('option:checked')).toHaveText('3 High – active management');
   await dissent.getByLabel('Their reason').fill('No weapon access; high is enough.');
   await saveAndFinalise(lead);
   state.consensusId = lead.url().split('/').pop();
