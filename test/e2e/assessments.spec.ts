@@ -87,6 +87,15 @@ async function rate(page: Page, name: RegExp, value: string) {
   await presenceOf(page, name).getByRole('radio', { name: value, exact: true }).check();
 }
 
+/** Presses Tab until the focus is inside the target, as a keyboard user reaches it. */
+async function tabInto(page: Page, target: Locator, most = 400) {
+  for (let i = 0; i < most; i++) {
+    await page.keyboard.press('Tab');
+    if (await target.evaluate((el) => el.contains(document.activeElement))) return;
+  }
+  throw new Error(`not reached with ${most} presses of Tab`);
+}
+
 /** Pathway present by keyboard alone: from "Not assessed" two steps along the radio group. */
 async function pathwayPresentByKeyboard(page: Page) {
   const presence = presenceOf(page, /^Pathway/);
@@ -187,8 +196,14 @@ test('the lead assesses the case alone: rated by keyboard, the rules asking for 
   for (const off of [/^Mental disorder/, /^Framing by an ideology/, /^Failure of an intimate relationship/])
     await expect(item(page, off)).toHaveCount(0);
   await expectNoAxeViolations(page, 'a new assessment (en)');
-  await pathwayPresentByKeyboard(page);
-  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  // By keyboard alone: Tab reaches the pathway's presence, the arrows rate it, Enter saves.
+  await tabInto(page, presenceOf(page, /^Pathway/));
+  await expect(presenceOf(page, /^Pathway/).getByRole('radio', { name: 'Not assessed' })).toBeFocused();
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  await expect(presenceOf(page, /^Pathway/).getByRole('radio', { name: 'Present', exact: true })).toBeChecked();
+  await tabInto(page, page.getByRole('button', { name: 'Save', exact: true }));
+  await page.keyboard.press('Enter');
   await expect(page.getByText('Saved.')).toBeVisible();
   // The server computed the rules: a flag, and what they now require.
   await expect(page.getByText('A warning behaviour is present – consider active case management.')).toBeVisible();
