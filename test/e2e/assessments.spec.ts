@@ -4,6 +4,19 @@ import path from 'node:path';
 import { type Browser, type BrowserContext, expect, type Locator, type Page, test } from '@playwright/test';
 import { confirmIfAsked, signInWithCode } from './support/accounts.ts';
 import { switchLanguage } from './support/app.ts';
+import {
+  berlin,
+  complete,
+  evidenced,
+  item,
+  judge,
+  presenceOf,
+  rate,
+  saveAndFinalise,
+  tabInto,
+  today,
+  ZONE,
+} from './support/assessment-form.ts';
 import { ASSESSMENTS_TEAM } from './support/assessments-team.ts';
 import { expectNoAxeViolations } from './support/axe.ts';
 import type { TeamMember } from './support/case-team.ts';
@@ -22,13 +35,9 @@ skipWithoutChromium();
  */
 test.describe.configure({ mode: 'serial' });
 const baseURL = baseUrlOf('assessments');
-const ZONE = 'Europe/Berlin';
 test.use({ locale: 'en-GB', timezoneId: ZONE, baseURL });
 
 const { lead: LEAD, rater: RATER, expert: EXPERT, teamLead: TEAM_LEAD } = ASSESSMENTS_TEAM;
-const berlin = (options: Intl.DateTimeFormatOptions) =>
-  new Intl.DateTimeFormat('en-CA', { timeZone: ZONE, ...options });
-const today = () => berlin({}).format(new Date());
 const minuteNow = () => berlin({ hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date());
 
 const state: { caseId?: string; reference?: string; singleMinute?: string; consensusId?: string } = {};
@@ -78,70 +87,6 @@ async function start(page: Page, kind: string, options: { version?: string; from
   await expect(
     page.getByRole('heading', { level: 1, name: /^Assessment: TMA Warning-Behaviour Screen/ }),
   ).toBeVisible();
-}
-
-const item = (page: Page, name: RegExp) => page.getByRole('group', { name });
-const presenceOf = (page: Page, name: RegExp) => item(page, name).getByRole('group', { name: 'Presence', exact: true });
-
-async function rate(page: Page, name: RegExp, value: string) {
-  await presenceOf(page, name).getByRole('radio', { name: value, exact: true }).check();
-}
-
-/** Presses Tab until the focus is inside the target, as a keyboard user reaches it. */
-async function tabInto(page: Page, target: Locator, most = 400) {
-  for (let i = 0; i < most; i++) {
-    await page.keyboard.press('Tab');
-    if (await target.evaluate((el) => el.contains(document.activeElement))) return;
-  }
-  throw new Error(`not reached with ${most} presses of Tab`);
-}
-
-/** Pathway present by keyboard alone: from "Not assessed" two steps along the radio group. */
-async function pathwayPresentByKeyboard(page: Page) {
-  const presence = presenceOf(page, /^Pathway/);
-  await presence.getByRole('radio', { name: 'Not assessed' }).focus();
-  await page.keyboard.press('ArrowRight');
-  await page.keyboard.press('ArrowRight');
-  await expect(presence.getByRole('radio', { name: 'Present', exact: true })).toBeChecked();
-}
-
-/** A present warning behaviour with what the rules then ask of it: the day last observed and its evidence. */
-async function evidenced(page: Page, name: RegExp) {
-  const found = item(page, name);
-  await found.getByLabel('Last observed on').fill(today());
-  await found.getByText(/^Evidence:/).click();
-  await found.getByRole('checkbox', { name: /Asked where the shift lead parks/ }).check();
-}
-
-/** Everything a screen needs to be finalised once pathway is present, with this priority. */
-async function complete(page: Page, priority: string, why: string) {
-  await pathwayPresentByKeyboard(page);
-  await evidenced(page, /^Pathway/);
-  for (const critical of [/^Energy burst/, /^Last resort/, /^Access to weapons/]) await rate(page, critical, 'Absent');
-  await page
-    .getByRole('textbox', { name: 'Formulation', exact: true })
-    .fill('Kränkung nach der Versetzung; die Fragen nach dem Parkplatz deuten auf Recherche.');
-  await page.getByRole('button', { name: 'Add a scenario' }).click();
-  const scenario = page.getByRole('group', { name: 'Scenario 1' });
-  await scenario.getByLabel('Type').selectOption({ label: 'Targeted violence' });
-  await scenario.getByLabel('Who could be harmed (by role or pseudonym)').fill('the shift lead');
-  await judge(page, 'Priority', priority, why);
-  await judge(page, 'Imminence', 'Weeks to months', 'No sign of preparation yet.');
-  await judge(page, 'Potential severity', 'Serious', 'Threats against one colleague.');
-}
-
-async function judge(page: Page, judgment: string, value: string, rationale: string) {
-  const group = page.getByRole('group', { name: judgment, exact: true });
-  await group.getByRole('group', { name: 'Value', exact: true }).getByRole('radio', { name: value }).check();
-  await page.getByLabel(`Rationale for ${judgment}`).fill(rationale);
-}
-
-async function saveAndFinalise(page: Page) {
-  await page.getByRole('button', { name: 'Save', exact: true }).click();
-  await expect(page.getByText('Saved.')).toBeVisible();
-  await page.getByRole('button', { name: 'Finalise …' }).click();
-  await page.getByRole('button', { name: 'Finalise now' }).click();
-  await expect(page.getByText('The assessment is finalised. It no longer changes.')).toBeVisible();
 }
 
 test.beforeAll(async () => {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { AssessmentList, modelId } from '../../src/contract/assessments.ts';
 import { type Browser, call } from '../support/accounts.ts';
 import { type AssessmentWorld, assessmentCalls, assessmentWorld, complete, judged } from '../support/assessments.ts';
 import { engines } from '../support/db.ts';
@@ -39,7 +40,7 @@ for (const engine of engines()) {
     });
     after(() => w.t.close());
 
-    const { start, started, saved, finalise, read } = assessmentCalls(() => w);
+    const { start, started, saved, finalise, read, list } = assessmentCalls(() => w);
     const finalised = async (draft: Awaited<ReturnType<typeof started>>, content: ReturnType<typeof complete>) => {
       const ready = await saved(lead, draft, content);
       const done = await finalise(lead, ready);
@@ -126,6 +127,42 @@ for (const engine of engines()) {
         .where('status', '=', 'draft')
         .execute();
       assert.deepEqual(drafts, [], 'nothing was started');
+    });
+
+    test('the list names each model version and each rater once, and every assessment refers to them', async () => {
+      const listed = await list(lead);
+      assert.deepEqual(
+        listed.models.map((m) => [m.key, m.version, m.kind, m.title.en.length > 0, m.title.de.length > 0]),
+        [
+          [KEY, '1.0.0', 'spj', true, true],
+          [KEY, '2.0.0', 'spj', true, true],
+        ],
+        'once each, in the order of their first assessment',
+      );
+      assert.equal(listed.assessments.length, 2);
+      assert.equal(listed.raters.length, 1, 'the lead, who rated both, once');
+      const [leadRef] = listed.raters;
+      assert.ok(leadRef?.displayName, 'with the name');
+      assert.deepEqual(
+        listed.assessments.map((a) => [a.id, modelId(a.model), a.rater]),
+        [
+          [old.id, `${KEY}@1.0.0`, leadRef?.id],
+          [next.id, `${KEY}@2.0.0`, leadRef?.id],
+        ],
+      );
+      assert.ok(AssessmentList.safeParse(listed).success, 'the contract holds');
+      assert.deepEqual(
+        AssessmentList.safeParse({ ...listed, raters: [], models: listed.models.slice(1) }).error?.issues.map((i) => [
+          i.path.join('.'),
+          i.message,
+        ]),
+        [
+          ['assessments.0.model', 'not among the models'],
+          ['assessments.0.rater', 'not among the raters'],
+          ['assessments.1.rater', 'not among the raters'],
+        ],
+        'a reference the list does not resolve is refused',
+      );
     });
   });
 }
